@@ -1,0 +1,553 @@
+//! The command-line definition: every command, flag and help text lives here.
+//!
+//! Parsing ends in [`Cli`]; `commands::run` turns it into plain settings before any work
+//! starts, so nothing below `commands` knows about clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes (when several apply, the first listed wins):
+  78  configuration error (config file, secret, state file)
+   2  usage error (bad flags; confirmation needed but no terminal)
+   1  failure (could not do its job; internal error)
+  75  temporarily unavailable (lock held by another run; a system down or throttled) - retry later
+   5  stopped by a safety guard (--max-changes, --max-deletes); nothing applied
+   3  partial: some users or rows failed
+   4  report --detailed-exitcode found users out of sync
+   0  success";
+
+/// Bi-directional presence between Microsoft Teams and Mitel MiCollab (MiVoice Business).
+#[derive(Debug, Parser)]
+#[command(
+    name = "mcteams",
+    version,
+    about = "Bi-directional presence between Microsoft Teams and Mitel MiCollab",
+    long_about = "mcteams turns on and runs bi-directional presence between Microsoft Teams and \
+Mitel MiCollab: Teams presence drives the MiCollab dynamic status, and the MiVoice Business \
+phone's state (in a call, do not disturb) shows in Teams.",
+    after_help = "Examples:\n  mcteams demo\n  mcteams profile enable Sales --dry-run\n  mcteams sync --watch --metrics-addr 127.0.0.1:9464\n  mcteams report -o csv > out-of-sync.csv",
+    after_long_help = EXIT_CODES,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]
+    #[arg(long, global = true, env = "MCTEAMS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// State store (SQLite) [default: config's [state] path, else $XDG_DATA_HOME/mcteams/state.db]
+    #[arg(long, global = true, env = "MCTEAMS_STATE", value_name = "PATH")]
+    pub state: Option<PathBuf>,
+
+    /// Output format for results on stdout
+    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// More detail: -v shows causes of errors and info logs, -vv debug logs
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors and results; no progress, no notes
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// No colors (also when NO_COLOR is set)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Format of log lines on stderr
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned table for people
+    Table,
+    /// One JSON document
+    Json,
+    /// One JSON object per line
+    Jsonl,
+    /// Comma-separated values with a header
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines
+    Text,
+    /// One JSON object per line (for services and log shippers)
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Turn Teams presence on or off for MiCollab user profiles
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mcteams profile list\n  mcteams profile enable Sales --dry-run\n  mcteams profile enable Sales --yes"
+    )]
+    Profile(ProfileCommand),
+
+    /// Turn the per-user "Microsoft Teams status" checkbox on or off
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mcteams user enable alice bob\n  mcteams user enable --from-csv users.csv --dry-run"
+    )]
+    User(UserCommand),
+
+    /// Settings of the Teams-managed statuses of a profile
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mcteams status list Sales\n  mcteams status set Sales Away --call-routing voicemail"
+    )]
+    Status(StatusCommand),
+
+    /// Import user mappings (MiCollab login <-> Teams user <-> extension) from CSV
+    #[command(
+        after_help = "Examples:\n  mcteams import users.csv --dry-run\n  mcteams import users.csv --results results.csv\n  mcteams import users.csv --prune --max-deletes 20"
+    )]
+    Import(ImportArgs),
+
+    /// List, show, remove, export and discover user mappings
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mcteams mappings list\n  mcteams mappings export > mappings.csv\n  mcteams mappings discover --out proposals.csv"
+    )]
+    Mappings(MappingsCommand),
+
+    /// Synchronize presence: Teams -> MiCollab and phone -> Teams
+    #[command(
+        after_help = "Examples:\n  mcteams sync\n  mcteams sync --dry-run\n  mcteams sync --watch --interval 15s --metrics-addr 127.0.0.1:9464"
+    )]
+    Sync(SyncArgs),
+
+    /// Clear everything mcteams set in Teams (its app sessions), with a preview
+    #[command(after_help = "Examples:\n  mcteams release --dry-run\n  mcteams release --yes")]
+    Release(WriteArgs),
+
+    /// Who is out of sync, why, and what to do about it
+    #[command(
+        after_help = "Examples:\n  mcteams report\n  mcteams report --reason dnd_conflict -o csv\n  mcteams report --detailed-exitcode -q"
+    )]
+    Report(ReportArgs),
+
+    /// Check reachability, TLS, credentials, versions, permissions and clock of every system
+    #[command(
+        after_help = "Examples:\n  mcteams doctor\n  mcteams doctor --write-check test.user@contoso.com -o json"
+    )]
+    Doctor(DoctorArgs),
+
+    /// Create, show and check the configuration file
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mcteams config init\n  mcteams config show\n  mcteams config check"
+    )]
+    Config(ConfigCommand),
+
+    /// The local emulator of Graph, MiCollab, MiVoice Business and CloudLink
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mcteams sim serve --users 1000 --write-config /tmp/sim/config.toml"
+    )]
+    Sim(SimCommand),
+
+    /// The whole job against an in-process emulator, step by step
+    #[command(after_help = "Examples:\n  mcteams demo")]
+    Demo(DemoArgs),
+
+    /// Write shell completions and man pages (for packaging)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// Flags shared by every command that changes something.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WriteArgs {
+    /// Show what would change, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation (required without a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List user profiles: Teams presence on/off, default or custom, user count
+    #[command(after_help = "Examples:\n  mcteams profile list -o json")]
+    List,
+    /// A profile's settings, Teams-managed statuses and users
+    #[command(after_help = "Examples:\n  mcteams profile show Sales --all")]
+    Show {
+        /// Profile name
+        name: String,
+        /// List every user, not only the first ones
+        #[arg(long)]
+        all: bool,
+    },
+    /// Turn Teams presence on for every user of a profile
+    #[command(
+        after_help = "Examples:\n  mcteams profile enable Sales --dry-run\n  mcteams profile enable Sales --yes"
+    )]
+    Enable {
+        /// Profile name
+        name: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Turn Teams presence off for a profile; users get their own statuses back
+    #[command(after_help = "Examples:\n  mcteams profile disable Sales --yes")]
+    Disable {
+        /// Profile name
+        name: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Check "Microsoft Teams status" for users
+    #[command(
+        after_help = "Examples:\n  mcteams user enable alice bob\n  mcteams user enable --from-csv users.csv --yes"
+    )]
+    Enable(UserArgs),
+    /// Uncheck "Microsoft Teams status" for users
+    #[command(after_help = "Examples:\n  mcteams user disable alice")]
+    Disable(UserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// MiCollab logins
+    #[arg(required_unless_present = "from_csv", conflicts_with = "from_csv")]
+    pub logins: Vec<String>,
+    /// Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)
+    #[arg(long, value_name = "FILE")]
+    pub from_csv: Option<PathBuf>,
+    /// Go on past the max_changes guard
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatusCommand {
+    /// The Teams-managed statuses of a profile and their settings
+    #[command(after_help = "Examples:\n  mcteams status list Sales")]
+    List {
+        /// Profile name
+        profile: String,
+    },
+    /// Change settings of a Teams-managed status (never its name or Do-not-disturb)
+    #[command(
+        after_help = "Examples:\n  mcteams status set Sales Away --call-routing voicemail --message \"Back soon\""
+    )]
+    Set(StatusSetArgs),
+    /// Add a status: always refused while Teams manages the statuses
+    #[command(after_help = "Examples:\n  mcteams status add Sales Lunch")]
+    Add {
+        /// Profile name
+        profile: String,
+        /// Name of the new status
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StatusSetArgs {
+    /// Profile name
+    pub profile: String,
+    /// Status name (e.g. "Be right back")
+    pub status: String,
+    /// Where calls go in this status (e.g. voicemail, desk, mobile, or a number)
+    #[arg(long, value_name = "ROUTE")]
+    pub call_routing: Option<String>,
+    /// Status message shown to other users
+    #[arg(long)]
+    pub message: Option<String>,
+    /// New name: always refused, Teams owns the names
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Do-not-disturb setting: always refused, it is not editable for Teams statuses
+    #[arg(long, value_name = "BOOL")]
+    pub dnd: Option<bool>,
+    /// Also overwrite users' own changes of this status's settings
+    #[arg(long)]
+    pub override_users: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Mapping CSV (micollab_login,teams_upn,teams_id,extension,cloudlink_user_id), or - for stdin
+    pub file: PathBuf,
+    /// Write a result per row (input columns + row,action,status,error_code,message)
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Only failed rows in --results (fix them and import that file as is)
+    #[arg(long, requires = "results")]
+    pub only_failed: bool,
+    /// Remove mappings that are not in the file
+    #[arg(long)]
+    pub prune: bool,
+    /// Stop when --prune would remove more [default: 50 or 10% of mappings, the smaller]
+    #[arg(long, value_name = "N", requires = "prune")]
+    pub max_deletes: Option<u64>,
+    /// Go on past the --max-deletes guard
+    #[arg(long)]
+    pub force: bool,
+    /// Apply nothing when any row fails
+    #[arg(long)]
+    pub strict: bool,
+    /// Do not check rows against the systems (mappings stored as unverified)
+    #[arg(long)]
+    pub offline: bool,
+    /// Map other header names: their_name=our_name,...
+    #[arg(long, value_name = "MAP")]
+    pub columns: Option<String>,
+    /// Field delimiter [default: detected, ',' or ';']
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MappingsCommand {
+    /// List the stored mappings
+    #[command(after_help = "Examples:\n  mcteams mappings list\n  mcteams mappings list -o csv")]
+    List {
+        /// Include removed mappings still waiting for the sync to clear them
+        #[arg(long)]
+        removed: bool,
+    },
+    /// One mapping, with its sync record
+    #[command(after_help = "Examples:\n  mcteams mappings show alice")]
+    Show {
+        /// MiCollab login, Teams UPN or extension
+        key: String,
+    },
+    /// Remove mappings (kept as tombstones until the sync has cleared what it set)
+    #[command(after_help = "Examples:\n  mcteams mappings remove alice bob --dry-run")]
+    Remove {
+        /// MiCollab logins
+        #[arg(required = true)]
+        logins: Vec<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Write all mappings as a mapping CSV (the import format)
+    #[command(
+        after_help = "Examples:\n  mcteams mappings export > mappings.csv\n  mcteams mappings export --out mappings.csv"
+    )]
+    Export {
+        /// Write to this file instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Propose mappings for users not yet mapped, for review and import
+    #[command(after_help = "Examples:\n  mcteams mappings discover --out proposals.csv")]
+    Discover {
+        /// Write the proposals (mapping CSV plus confidence and notes) to this file
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Direction {
+    /// Both directions
+    Both,
+    /// Teams presence -> MiCollab dynamic status
+    TeamsToMicollab,
+    /// Phone call/DND state -> Teams presence
+    PbxToTeams,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Keep running, one cycle every --interval
+    #[arg(long)]
+    pub watch: bool,
+    /// Time between cycles in --watch [default: config's sync.interval, 15s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub interval: Option<std::time::Duration>,
+    /// Print the plan, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop when a cycle would make more changes [default: config's sync.max_changes]
+    #[arg(long, value_name = "N")]
+    pub max_changes: Option<u64>,
+    /// Go on past the max_changes guard
+    #[arg(long)]
+    pub force: bool,
+    /// Which way to synchronize
+    #[arg(long, value_enum, default_value_t = Direction::Both)]
+    pub direction: Direction,
+    /// Serve Prometheus /metrics and /healthz on this address (with --watch)
+    #[arg(long, value_name = "ADDR", requires = "watch")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Exit 4 when any user is out of sync
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Use the last observations in the store; call no system
+    #[arg(long)]
+    pub from_state: bool,
+    /// Only users with these reason codes
+    #[arg(long, value_name = "CODE", num_args = 1..)]
+    pub reason: Vec<String>,
+    /// Only these users (MiCollab login or Teams UPN)
+    #[arg(long, value_name = "USER", num_args = 1..)]
+    pub user: Vec<String>,
+    /// Also list users that are in sync
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also set and clear an app session on this test user
+    #[arg(long, value_name = "UPN")]
+    pub write_check: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented configuration template
+    #[command(
+        after_help = "Examples:\n  mcteams config init\n  mcteams --config /etc/mcteams/config.toml config init"
+    )]
+    Init {
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// The effective configuration, secrets redacted, and where each value came from
+    #[command(after_help = "Examples:\n  mcteams config show -o json")]
+    Show,
+    /// Validate the configuration and read every secret it names
+    #[command(after_help = "Examples:\n  mcteams config check")]
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Serve the emulator on loopback until SIGINT/SIGTERM
+    #[command(
+        after_help = "Examples:\n  mcteams sim serve --users 1000 --write-config /tmp/sim/config.toml\n  mcteams sim serve --listen 127.0.0.1:8080 --users 100000 --latency 20ms --churn 1"
+    )]
+    Serve(SimServeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SimServeArgs {
+    /// Address to listen on (loopback only; port 0 picks a free one)
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// Number of users in the directory
+    #[arg(long, default_value_t = 50)]
+    pub users: u32,
+    /// Seed of the generated directory and of churn (same seed, same data)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Latency added to every request
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub latency: Option<std::time::Duration>,
+    /// Percentage of users whose Teams or phone state changes per minute
+    #[arg(long, value_name = "PCT", default_value_t = 0.0)]
+    pub churn: f64,
+    /// Write a complete mcteams config (secrets in files beside it) pointing at the emulator
+    #[arg(long, value_name = "FILE")]
+    pub write_config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of users in the demo directory
+    #[arg(long, default_value_t = 20)]
+    pub users: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Directory that receives completions/ and man/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+}
+
+/// Durations as people write them: 15s, 2m, 1h30m, 250ms.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{e} (expected a duration like 15s, 2m, 250ms)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_help_and_an_example() {
+        fn walk(cmd: &clap::Command, path: &str) {
+            if cmd.is_hide_set() {
+                return;
+            }
+            let name = format!("{path} {}", cmd.get_name());
+            assert!(cmd.get_about().is_some(), "{name}: no one-line help");
+            for arg in cmd.get_arguments() {
+                if arg.get_id() == "help" || arg.get_id() == "version" {
+                    continue;
+                }
+                assert!(
+                    arg.get_help().is_some(),
+                    "{name} --{}: no help",
+                    arg.get_id()
+                );
+            }
+            let has_sub = cmd.get_subcommands().any(|s| !s.is_hide_set());
+            if !has_sub || path.is_empty() {
+                let after = cmd
+                    .get_after_help()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default();
+                assert!(after.contains("Examples:"), "{name}: no example in --help");
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &name);
+            }
+        }
+        walk(&Cli::command(), "");
+    }
+
+    #[test]
+    fn durations_parse_like_the_config() {
+        assert_eq!(parse_duration("15s").unwrap().as_secs(), 15);
+        assert_eq!(parse_duration("2m").unwrap().as_secs(), 120);
+        assert!(parse_duration("fast").is_err());
+    }
+}

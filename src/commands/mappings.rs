@@ -1,0 +1,223 @@
+//! `mcteams mappings list|show|remove|export|discover`.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use crate::cli::{MappingsCommand, WriteArgs};
+use crate::exit::{CliError, ExitStatus};
+use crate::mapping::{Mapping, write_mapping_csv};
+use crate::output::{Column, Detail, Records};
+use crate::store::{RemoveOutcome, SyncRecord};
+
+use super::Context;
+
+pub fn run(ctx: &Context, cmd: MappingsCommand) -> anyhow::Result<ExitStatus> {
+    match cmd {
+        MappingsCommand::List { removed } => list(ctx, removed),
+        MappingsCommand::Show { key } => show(ctx, &key),
+        MappingsCommand::Remove { logins, write } => remove(ctx, &logins, &write),
+        MappingsCommand::Export { out } => export(ctx, out.as_deref()),
+        MappingsCommand::Discover { .. } => {
+            ctx.config()?;
+            Err(CliError::not_implemented("mappings discover", 6).into())
+        }
+    }
+}
+
+fn mapping_columns(with_removed: bool) -> Vec<Column> {
+    let mut columns = vec![
+        Column::exact("micollab_login", "MiCollab login"),
+        Column::exact("teams_upn", "Teams UPN"),
+        Column::exact("teams_id", "Entra object id"),
+        Column::exact("extension", "Extension"),
+        Column::exact("cloudlink_user_id", "CloudLink user"),
+        Column::exact("verified", "Verified"),
+        Column::exact("updated_at", "Updated"),
+    ];
+    if with_removed {
+        columns.push(Column::exact("removed_at", "Removed"));
+    }
+    columns
+}
+
+fn list(ctx: &Context, removed: bool) -> anyhow::Result<ExitStatus> {
+    let config = ctx.config()?;
+    let store = ctx.open_store(&config)?;
+    let mappings = store.list_mappings(removed)?;
+    let mut records = Records::new(mapping_columns(removed));
+    for m in &mappings {
+        records.push(m);
+    }
+    ctx.printer.results(&records)?;
+    if mappings.is_empty() {
+        ctx.printer
+            .note("no mappings yet: add them with `mcteams import FILE.csv`");
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// A mapping and what the sync last did for it.
+#[derive(Serialize)]
+struct MappingDetail<'a> {
+    #[serde(flatten)]
+    mapping: &'a Mapping,
+    sync: Option<SyncRecord>,
+}
+
+fn show(ctx: &Context, key: &str) -> anyhow::Result<ExitStatus> {
+    let config = ctx.config()?;
+    let store = ctx.open_store(&config)?;
+    let Some(mapping) = store.find_mapping(key)? else {
+        return Err(CliError::new(
+            ExitStatus::Failure,
+            format!("no mapping for {key:?} (looked up by MiCollab login, Teams UPN, Entra object id and extension)"),
+        )
+        .into());
+    };
+    let sync = store.sync_record(&mapping.micollab_login)?;
+    ctx.printer.detail(&Detail::new(&MappingDetail {
+        mapping: &mapping,
+        sync,
+    }))?;
+    Ok(ExitStatus::Success)
+}
+
+#[derive(Serialize)]
+struct RemoveRow<'a> {
+    micollab_login: &'a str,
+    teams_upn: Option<&'a str>,
+    extension: Option<&'a str>,
+    result: &'static str,
+}
+
+fn remove(ctx: &Context, logins: &[String], write: &WriteArgs) -> anyhow::Result<ExitStatus> {
+    let config = ctx.config()?;
+    let mut store = ctx.open_store(&config)?;
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for login in logins {
+        match store.find_mapping(login)? {
+            Some(m) if m.micollab_login == *login && m.removed_at.is_none() => found.push(m),
+            _ => missing.push(login.clone()),
+        }
+    }
+    let columns = vec![
+        Column::exact("micollab_login", "MiCollab login"),
+        Column::exact("teams_upn", "Teams UPN"),
+        Column::exact("extension", "Extension"),
+        Column::exact("result", "Result"),
+    ];
+    if write.dry_run || found.is_empty() {
+        let mut records = Records::new(columns);
+        for m in &found {
+            records.push(&mapping_row(m, "would_remove"));
+        }
+        for login in &missing {
+            records.push(&not_found_row(login));
+        }
+        ctx.printer.results(&records)?;
+        if found.is_empty() {
+            ctx.printer.note("nothing to remove");
+            return Ok(partial_if(!missing.is_empty()));
+        }
+        ctx.printer.note(format!(
+            "dry run: {} mapping(s) would be removed; nothing changed",
+            found.len()
+        ));
+        return Ok(ExitStatus::Success);
+    }
+    ctx.printer.note(format!(
+        "{} mapping(s) will be removed; a user for whom mcteams holds a Teams session keeps a \
+         tombstone until the next sync clears it",
+        found.len()
+    ));
+    if !ctx.confirm(write, &format!("Remove {} mapping(s)?", found.len()))? {
+        ctx.printer.note("cancelled; nothing changed");
+        return Ok(ExitStatus::Success);
+    }
+    let run = store.begin_run("mappings remove")?;
+    let targets: Vec<String> = found.iter().map(|m| m.micollab_login.clone()).collect();
+    let outcomes = store
+        .remove_mappings(&targets, Some(run))
+        .context("removing mappings")?;
+    let mut records = Records::new(columns);
+    for (m, outcome) in found.iter().zip(&outcomes) {
+        let result = match outcome {
+            RemoveOutcome::Removed => "removed",
+            RemoveOutcome::Tombstoned => "tombstoned",
+            RemoveOutcome::NotFound => "not_found",
+        };
+        records.push(&mapping_row(m, result));
+    }
+    for login in &missing {
+        records.push(&not_found_row(login));
+    }
+    ctx.printer.results(&records)?;
+    let status = partial_if(!missing.is_empty());
+    store.finish_run(
+        run,
+        status.code(),
+        &serde_json::json!({"removed": found.len(), "not_found": missing.len()}),
+    )?;
+    Ok(status)
+}
+
+fn mapping_row<'a>(m: &'a Mapping, result: &'static str) -> RemoveRow<'a> {
+    RemoveRow {
+        micollab_login: &m.micollab_login,
+        teams_upn: Some(&m.teams_upn),
+        extension: Some(&m.extension),
+        result,
+    }
+}
+
+fn not_found_row(login: &str) -> RemoveRow<'_> {
+    RemoveRow {
+        micollab_login: login,
+        teams_upn: None,
+        extension: None,
+        result: "not_found",
+    }
+}
+
+fn partial_if(some_failed: bool) -> ExitStatus {
+    if some_failed {
+        ExitStatus::Partial
+    } else {
+        ExitStatus::Success
+    }
+}
+
+fn export(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<ExitStatus> {
+    let config = ctx.config()?;
+    let store = ctx.open_store(&config)?;
+    let mappings = store.list_mappings(false)?;
+    match out {
+        None => {
+            let mut buffer = Vec::new();
+            write_mapping_csv(&mut buffer, &mappings)?;
+            ctx.printer.stdout(&String::from_utf8_lossy(&buffer))?;
+        }
+        Some(path) => {
+            // Write beside the target and rename, so a reader never sees half a file.
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let mut temp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("creating a file in {}", dir.display()))?;
+            write_mapping_csv(&mut temp, &mappings)?;
+            temp.flush()?;
+            temp.persist(path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            ctx.printer.note(format!(
+                "exported {} mapping(s) to {}",
+                mappings.len(),
+                path.display()
+            ));
+        }
+    }
+    Ok(ExitStatus::Success)
+}

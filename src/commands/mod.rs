@@ -1,0 +1,199 @@
+//! One module per command. Each is thin: it turns flags into plain settings and calls a
+//! layer that knows nothing of clap. `run` maps every outcome to an exit status.
+
+mod config;
+mod demo;
+mod doctor;
+mod generate;
+mod import;
+mod mappings;
+mod profile;
+mod release;
+mod report;
+mod sim;
+mod status;
+mod sync;
+mod user;
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::cli::{Cli, Command, GlobalArgs, LogFormat, OutputFormat, WriteArgs};
+use crate::config::Config;
+use crate::exit::{CliError, ExitStatus, status_of};
+use crate::output::{Format, Printer, PrinterSettings};
+use crate::store::Store;
+
+/// What every command gets: the printer and where config and state live.
+pub struct Context {
+    pub printer: Printer,
+    config_path: PathBuf,
+    config_explicit: bool,
+    state_flag: Option<PathBuf>,
+}
+
+impl Context {
+    fn from_global(global: &GlobalArgs) -> Context {
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let format = match global.output {
+            OutputFormat::Table => Format::Table,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Jsonl => Format::Jsonl,
+            OutputFormat::Csv => Format::Csv,
+        };
+        let stderr_tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let printer = Printer::new(PrinterSettings {
+            format,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            color: !global.no_color && !no_color_env && stderr_tty,
+        });
+        let (config_path, config_explicit) = match &global.config {
+            Some(path) => (path.clone(), true),
+            None => (default_config_path(), false),
+        };
+        Context {
+            printer,
+            config_path,
+            config_explicit,
+            state_flag: global.state.clone(),
+        }
+    }
+
+    pub fn config_path(&self) -> &std::path::Path {
+        &self.config_path
+    }
+
+    /// Loads and validates the configuration file.
+    pub fn config(&self) -> anyhow::Result<Config> {
+        Ok(Config::load(&self.config_path, self.config_explicit)?)
+    }
+
+    /// The state file: `--state`/`MCTEAMS_STATE`, else the config's `[state] path`,
+    /// else the XDG data directory.
+    pub fn state_path(&self, config: &Config) -> PathBuf {
+        self.state_flag
+            .clone()
+            .or_else(|| config.file.state.path.clone())
+            .unwrap_or_else(default_state_path)
+    }
+
+    /// Opens the store bound to the config's estate.
+    pub fn open_store(&self, config: &Config) -> anyhow::Result<Store> {
+        let path = self.state_path(config);
+        Ok(Store::open(&path, config.estate().as_ref())?)
+    }
+
+    /// Asks before a change. `Ok(false)`: the admin said no. Without a terminal and without
+    /// `--yes` it refuses with a usage error: a script must say `--yes` explicitly.
+    pub fn confirm(&self, write: &WriteArgs, question: &str) -> anyhow::Result<bool> {
+        if write.yes {
+            return Ok(true);
+        }
+        if !self.printer.can_prompt() {
+            return Err(CliError::usage(format!(
+                "{question} needs a confirmation, and there is no terminal to ask: \
+                 re-run with --yes to apply, or --dry-run to preview"
+            ))
+            .into());
+        }
+        eprint!("{question} [y/N] ");
+        std::io::stderr().flush().ok();
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .context("reading the answer")?;
+        Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+    }
+}
+
+fn default_config_path() -> PathBuf {
+    dirs::config_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("mcteams")
+        .join("config.toml")
+}
+
+fn default_state_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("mcteams")
+        .join("state.db")
+}
+
+fn init_logging(global: &GlobalArgs) {
+    let level = if global.quiet {
+        "error"
+    } else {
+        match global.verbose {
+            0 => "warn",
+            1 => "info",
+            2 => "debug",
+            _ => "trace",
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MCTEAMS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let no_color = global.no_color
+        || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || !std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = match global.log_format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.with_ansi(!no_color).try_init(),
+    };
+}
+
+/// Runs a parsed command line and returns its exit status. Never panics on input:
+/// every error becomes one line on stderr (and its causes with `-v`).
+pub fn run(cli: Cli) -> ExitStatus {
+    init_logging(&cli.global);
+    let ctx = Context::from_global(&cli.global);
+    match dispatch(&ctx, cli.command) {
+        Ok(status) => status,
+        Err(err) => {
+            let status = status_of(&err);
+            if ctx.printer.verbose() > 0 {
+                ctx.printer.error(err.to_string());
+                for cause in err.chain().skip(1) {
+                    eprintln!("  caused by: {cause}");
+                }
+            } else {
+                ctx.printer.error(format!("{err:#}"));
+            }
+            status
+        }
+    }
+}
+
+fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
+    match command {
+        Command::Profile(cmd) => profile::run(ctx, cmd),
+        Command::User(cmd) => user::run(ctx, cmd),
+        Command::Status(cmd) => status::run(ctx, cmd),
+        Command::Import(args) => import::run(ctx, args),
+        Command::Mappings(cmd) => mappings::run(ctx, cmd),
+        Command::Sync(args) => sync::run(ctx, args),
+        Command::Release(args) => release::run(ctx, args),
+        Command::Report(args) => report::run(ctx, args),
+        Command::Doctor(args) => doctor::run(ctx, args),
+        Command::Config(cmd) => config::run(ctx, cmd),
+        Command::Sim(cmd) => sim::run(ctx, cmd),
+        Command::Demo(args) => demo::run(ctx, args),
+        Command::Generate(args) => generate::run(ctx, args),
+    }
+}
+
+/// A multi-threaded runtime for the commands that talk to systems.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}

@@ -1,0 +1,12 @@
+//! `mcteams profile`: delivered by issue 5.
+
+use crate::cli::ProfileCommand;
+use crate::exit::{CliError, ExitStatus};
+
+use super::Context;
+
+pub fn run(ctx: &Context, _args: ProfileCommand) -> anyhow::Result<ExitStatus> {
+    // A broken config is reported as such (exit 78) even before the command exists.
+    ctx.config()?;
+    Err(CliError::not_implemented("profile", 5).into())
+}

@@ -1,0 +1,66 @@
+//! The commented template `mcteams config init` writes.
+
+/// Every key, commented out, with what it means. Uncommenting a line gives a valid value.
+pub const TEMPLATE: &str = r#"# mcteams configuration.
+# Secrets never go in this file: name an environment variable (..._env) or a file (..._file,
+# mode 0600) that holds them. Every key can be overridden by MCTEAMS_<SECTION>_<KEY>,
+# e.g. MCTEAMS_SYNC_INTERVAL=30s. Relative paths are relative to this file.
+
+[graph]
+# Entra tenant (GUID or primary domain) and the app registration's client id.
+# The app needs the application permissions Presence.ReadWrite.All and User.Read.All,
+# with admin consent.
+# tenant_id = "contoso.onmicrosoft.com"
+# client_id = "00000000-0000-0000-0000-000000000000"
+# One credential: a client secret (from an environment variable or a file) or a
+# certificate (PEM file holding the certificate and its private key).
+# client_secret_env = "MCTEAMS_GRAPH_SECRET"
+# client_secret_file = "graph-secret.txt"
+# client_certificate_file = "graph-cert.pem"
+# authority_url = "https://login.microsoftonline.com"
+# base_url = "https://graph.microsoft.com/v1.0"
+# Share of Graph's 1,500 presence requests per 30 s that mcteams may use.
+# budget_share = 0.8
+
+[micollab]
+# MiCollab server (Client Service). Private CA: name its certificate in ca_file.
+# base_url = "https://micollab.example.com"
+# username = "mcteams"
+# password_env = "MCTEAMS_MICOLLAB_PASSWORD"
+# password_file = "micollab-password.txt"
+# ca_file = "micollab-ca.pem"
+
+[pbx]
+# MiVoice Business: read only, mcteams never writes to the phone.
+# base_url = "https://mivb.example.com"
+# username = "mcteams"
+# password_env = "MCTEAMS_PBX_PASSWORD"
+# password_file = "pbx-password.txt"
+# ca_file = "mivb-ca.pem"
+
+[cloudlink]
+# auth_url = "https://authentication.api.mitel.io/2017-09-01"
+# admin_url = "https://admin.api.mitel.io/2017-09-01"
+# presence_url = "https://presence.api.mitel.io/2017-09-01"
+# account_id = "your-cloudlink-account-id"
+# client_id = "your-cloudlink-client-id"
+# client_secret_env = "MCTEAMS_CLOUDLINK_SECRET"
+# client_secret_file = "cloudlink-secret.txt"
+# ca_file = "cloudlink-ca.pem"
+
+[sync]
+# Time between cycles of `mcteams sync --watch`.
+# interval = "15s"
+# Mass-change guard: a number, or a share of mapped users (at least 500).
+# max_changes = "5%"
+# Lifetime of mcteams' app session in Teams (5m to 4h); refreshed while the phone state lasts.
+# session_ttl = "15m"
+# How long a difference may last before `report` calls it out of sync.
+# settle_window = "60s"
+# A user with no successful sync for this long is reported stale.
+# stale_after = "5m"
+
+[state]
+# The state store (SQLite). Default: $XDG_DATA_HOME/mcteams/state.db
+# path = "state.db"
+"#;

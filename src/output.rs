@@ -1,0 +1,464 @@
+//! The one place that decides how results and messages are shown.
+//!
+//! Results go to stdout as a table (people), JSON, JSON lines or CSV (scripts). Notes,
+//! warnings and progress go to stderr, progress only on a terminal and never with `-q`.
+
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::progress::Progress;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// How a CSV cell is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// Free text from people or other systems: neutralised against spreadsheet formulas.
+    Text,
+    /// A validated value (login, UPN, GUID, extension, code, number): written as is.
+    Exact,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The field name in JSON and the CSV header.
+    pub key: Cow<'static, str>,
+    /// The table header.
+    pub title: Cow<'static, str>,
+    pub kind: CellKind,
+}
+
+impl Column {
+    pub const fn text(key: &'static str, title: &'static str) -> Self {
+        Column {
+            key: Cow::Borrowed(key),
+            title: Cow::Borrowed(title),
+            kind: CellKind::Text,
+        }
+    }
+
+    pub const fn exact(key: &'static str, title: &'static str) -> Self {
+        Column {
+            key: Cow::Borrowed(key),
+            title: Cow::Borrowed(title),
+            kind: CellKind::Exact,
+        }
+    }
+}
+
+/// Rows of one kind, ready to render in any format. JSON keeps every field of the
+/// serialized row (a stable, documented shape); table and CSV show the columns.
+#[derive(Debug, Clone)]
+pub struct Records {
+    columns: Vec<Column>,
+    rows: Vec<Value>,
+}
+
+impl Records {
+    pub fn new(columns: Vec<Column>) -> Self {
+        Records {
+            columns,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: &impl Serialize) {
+        self.rows
+            .push(serde_json::to_value(row).unwrap_or_else(|e| Value::String(e.to_string())));
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Renders for `format`. `width` is the terminal width for tables (`None`: no limit).
+    pub fn render(&self, format: Format, width: Option<u16>) -> String {
+        match format {
+            Format::Table => self.render_table(width),
+            Format::Json => {
+                let mut text = serde_json::to_string_pretty(&self.rows).unwrap_or_default();
+                text.push('\n');
+                text
+            }
+            Format::Jsonl => self
+                .rows
+                .iter()
+                .map(|r| format!("{r}\n"))
+                .collect::<String>(),
+            Format::Csv => self.render_csv(),
+        }
+    }
+
+    fn render_table(&self, width: Option<u16>) -> String {
+        let mut table = Table::new();
+        table.load_style(presets::UTF8_FULL_CONDENSED);
+        table.set_header(self.columns.iter().map(|c| c.title.as_ref()));
+        match width {
+            Some(w) => {
+                table
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(w);
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
+        for row in &self.rows {
+            table.add_row(
+                self.columns
+                    .iter()
+                    .map(|c| display_cell(row.get(c.key.as_ref()))),
+            );
+        }
+        format!("{table}\n")
+    }
+
+    fn render_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record(self.columns.iter().map(|c| c.key.as_ref()));
+        for row in &self.rows {
+            let cells = self.columns.iter().map(|c| {
+                let text = csv_cell(row.get(c.key.as_ref()));
+                match c.kind {
+                    CellKind::Text => neutralise_formula(&text),
+                    CellKind::Exact => text,
+                }
+            });
+            let _ = writer.write_record(cells);
+        }
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// One object shown as key/value lines in a table, or as itself in JSON.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    value: Value,
+}
+
+impl Detail {
+    pub fn new(value: &impl Serialize) -> Self {
+        Detail {
+            value: serde_json::to_value(value).unwrap_or(Value::Null),
+        }
+    }
+
+    pub fn render(&self, format: Format, width: Option<u16>) -> String {
+        match format {
+            Format::Json => {
+                let mut text = serde_json::to_string_pretty(&self.value).unwrap_or_default();
+                text.push('\n');
+                text
+            }
+            Format::Jsonl => format!("{}\n", self.value),
+            Format::Csv => {
+                let columns = match &self.value {
+                    Value::Object(map) => map
+                        .keys()
+                        .map(|k| Column {
+                            key: Cow::Owned(k.clone()),
+                            title: Cow::Owned(k.clone()),
+                            kind: CellKind::Text,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let mut records = Records::new(columns);
+                records.rows.push(self.value.clone());
+                records.render_csv()
+            }
+            Format::Table => {
+                let mut table = Table::new();
+                table.load_style(presets::NOTHING);
+                if let Some(w) = width {
+                    table
+                        .set_content_arrangement(ContentArrangement::Dynamic)
+                        .set_width(w);
+                }
+                if let Value::Object(map) = &self.value {
+                    for (key, value) in map {
+                        table.add_row(vec![format!("{key}:"), display_cell(Some(value))]);
+                    }
+                }
+                format!("{table}\n")
+            }
+        }
+    }
+}
+
+fn display_cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => "-".to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(true)) => "yes".to_string(),
+        Some(Value::Bool(false)) => "no".to_string(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| display_cell(Some(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn csv_cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| csv_cell(Some(v)))
+            .collect::<Vec<_>>()
+            .join(";"),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice).
+pub fn neutralise_formula(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// Settings of the printer, decided once from the flags and the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct PrinterSettings {
+    pub format: Format,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub color: bool,
+}
+
+/// Decides what is shown where: results to stdout, notes and progress to stderr.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    settings: PrinterSettings,
+    stderr_is_terminal: bool,
+    stdout_is_terminal: bool,
+}
+
+impl Printer {
+    pub fn new(settings: PrinterSettings) -> Self {
+        Printer {
+            settings,
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.settings.format
+    }
+
+    pub fn is_quiet(&self) -> bool {
+        self.settings.quiet
+    }
+
+    pub fn verbose(&self) -> u8 {
+        self.settings.verbose
+    }
+
+    pub fn color(&self) -> bool {
+        self.settings.color
+    }
+
+    /// Whether a person can answer a prompt.
+    pub fn can_prompt(&self) -> bool {
+        std::io::stdin().is_terminal() && self.stderr_is_terminal
+    }
+
+    fn table_width(&self) -> Option<u16> {
+        if self.stdout_is_terminal {
+            comfy_table::Table::new().width().or(Some(100))
+        } else {
+            None
+        }
+    }
+
+    /// Writes results to stdout. A closed pipe (`| head`) is not an error.
+    pub fn results(&self, records: &Records) -> std::io::Result<()> {
+        self.stdout(&records.render(self.settings.format, self.table_width()))
+    }
+
+    pub fn detail(&self, detail: &Detail) -> std::io::Result<()> {
+        self.stdout(&detail.render(self.settings.format, self.table_width()))
+    }
+
+    pub fn stdout(&self, text: &str) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+
+    /// A note for people (stderr), hidden by `-q`. In JSON modes notes still go to stderr,
+    /// so stdout stays parseable.
+    pub fn note(&self, text: impl AsRef<str>) {
+        if !self.settings.quiet {
+            eprintln!("{}", text.as_ref());
+        }
+    }
+
+    pub fn warn(&self, text: impl AsRef<str>) {
+        let label = if self.settings.color {
+            "\x1b[33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
+        eprintln!("{label} {}", text.as_ref());
+    }
+
+    pub fn error(&self, text: impl AsRef<str>) {
+        let label = if self.settings.color {
+            "\x1b[31merror:\x1b[0m"
+        } else {
+            "error:"
+        };
+        eprintln!("{label} {}", text.as_ref());
+    }
+
+    /// A progress bar on a terminal (not with `-q`); a silent one otherwise.
+    pub fn progress(&self, total: u64, what: &str) -> Box<dyn Progress> {
+        if self.settings.quiet || !self.stderr_is_terminal {
+            return Box::new(crate::progress::Silent);
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:>12} [{bar:30}] {pos}/{len} ({eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(what.to_string());
+        Box::new(BarProgress(bar))
+    }
+}
+
+struct BarProgress(indicatif::ProgressBar);
+
+impl Progress for BarProgress {
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+
+    fn set_stage(&self, stage: &str) {
+        self.0.set_message(stage.to_string());
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Row {
+        login: &'static str,
+        message: Option<&'static str>,
+        count: u32,
+        enabled: bool,
+    }
+
+    fn sample() -> Records {
+        let mut records = Records::new(vec![
+            Column::exact("login", "Login"),
+            Column::text("message", "Message"),
+            Column::exact("count", "Count"),
+            Column::exact("enabled", "Enabled"),
+        ]);
+        records.push(&Row {
+            login: "alice",
+            message: Some("=HYPERLINK(\"http://x\")"),
+            count: 3,
+            enabled: true,
+        });
+        records.push(&Row {
+            login: "bob",
+            message: None,
+            count: 0,
+            enabled: false,
+        });
+        records.push(&Row {
+            login: "carol",
+            message: Some("in a call, back soon"),
+            count: 12,
+            enabled: true,
+        });
+        records
+    }
+
+    #[test]
+    fn table() {
+        insta::assert_snapshot!(sample().render(Format::Table, None));
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_snapshot!(sample().render(Format::Json, None));
+    }
+
+    #[test]
+    fn jsonl() {
+        insta::assert_snapshot!(sample().render(Format::Jsonl, None));
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_in_free_text_only() {
+        insta::assert_snapshot!(sample().render(Format::Csv, None));
+    }
+
+    #[test]
+    fn neutralise_cases() {
+        let cases = [
+            ("=1+1", "'=1+1"),
+            ("+31 20 555", "'+31 20 555"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("plain", "plain"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(neutralise_formula(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn detail_formats() {
+        #[derive(Serialize)]
+        struct D {
+            key: &'static str,
+            value: u32,
+        }
+        let d = Detail::new(&D { key: "a", value: 1 });
+        insta::assert_snapshot!(d.render(Format::Table, None));
+        assert_eq!(
+            d.render(Format::Jsonl, None),
+            "{\"key\":\"a\",\"value\":1}\n"
+        );
+        assert_eq!(d.render(Format::Csv, None), "key,value\na,1\n");
+    }
+}

@@ -1,0 +1,211 @@
+//! Run history, the audit trail of every change, and the write journal.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+/// The id of a run in the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RunId(pub i64);
+
+/// One change mcteams made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub run_id: Option<i64>,
+    pub at: DateTime<Utc>,
+    pub object_type: String,
+    pub object_id: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// A write recorded before it was sent; `confirmed_at` is set once its outcome is known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalEntry {
+    pub id: i64,
+    pub run_id: Option<i64>,
+    pub micollab_login: String,
+    pub system: String,
+    pub action: String,
+    pub payload: String,
+    pub intended_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn audit(
+    tx: &Transaction<'_>,
+    run: Option<RunId>,
+    at: DateTime<Utc>,
+    object_type: &str,
+    object_id: &str,
+    field: &str,
+    old_value: Option<&str>,
+    new_value: Option<&str>,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit (run_id, at, object_type, object_id, field, old_value, new_value)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        run.map(|r| r.0),
+        at,
+        object_type,
+        object_id,
+        field,
+        old_value,
+        new_value
+    ])?;
+    Ok(())
+}
+
+impl Store {
+    /// Starts a run in the history (who, where, what command).
+    pub fn begin_run(&mut self, command: &str) -> Result<RunId, StoreError> {
+        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        let pid = std::process::id();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO runs (command, host, pid, started_at) VALUES (?1, ?2, ?3, ?4)",
+                params![command, host, pid, Utc::now()],
+            )?;
+            Ok(RunId(tx.last_insert_rowid()))
+        })
+    }
+
+    pub fn finish_run(
+        &mut self,
+        run: RunId,
+        exit_code: u8,
+        summary: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE runs SET finished_at = ?2, exit_code = ?3, summary = ?4 WHERE id = ?1",
+                params![run.0, Utc::now(), exit_code, summary.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records a change made in another system (a profile flag, a status setting).
+    pub fn record_change(
+        &mut self,
+        run: Option<RunId>,
+        object_type: &str,
+        object_id: &str,
+        field: &str,
+        old_value: Option<&str>,
+        new_value: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            audit(
+                tx,
+                run,
+                Utc::now(),
+                object_type,
+                object_id,
+                field,
+                old_value,
+                new_value,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The newest changes first.
+    pub fn audit_history(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT run_id, at, object_type, object_id, field, old_value, new_value
+                 FROM audit ORDER BY id DESC LIMIT ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok(AuditEntry {
+                    run_id: r.get(0)?,
+                    at: r.get(1)?,
+                    object_type: r.get(2)?,
+                    object_id: r.get(3)?,
+                    field: r.get(4)?,
+                    old_value: r.get(5)?,
+                    new_value: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// Records a write as intended, before it is sent. Returns the entry to confirm.
+    pub fn journal_intend(
+        &mut self,
+        run: Option<RunId>,
+        micollab_login: &str,
+        system: &str,
+        action: &str,
+        payload: &serde_json::Value,
+    ) -> Result<i64, StoreError> {
+        self.write(|tx| {
+            tx.prepare_cached(
+                "INSERT INTO journal (run_id, micollab_login, system, action, payload, intended_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                run.map(|r| r.0),
+                micollab_login,
+                system,
+                action,
+                payload.to_string(),
+                Utc::now()
+            ])?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Records what became of an intended write.
+    pub fn journal_confirm(&mut self, id: i64, outcome: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.prepare_cached("UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1")?
+                .execute(params![id, Utc::now(), outcome])?;
+            Ok(())
+        })
+    }
+
+    /// Writes left unconfirmed (a crash between sending and recording), oldest first.
+    pub fn journal_unconfirmed(&self) -> Result<Vec<JournalEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, run_id, micollab_login, system, action, payload, intended_at,
+                        confirmed_at, outcome
+                 FROM journal WHERE confirmed_at IS NULL ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(JournalEntry {
+                    id: r.get(0)?,
+                    run_id: r.get(1)?,
+                    micollab_login: r.get(2)?,
+                    system: r.get(3)?,
+                    action: r.get(4)?,
+                    payload: r.get(5)?,
+                    intended_at: r.get(6)?,
+                    confirmed_at: r.get(7)?,
+                    outcome: r.get(8)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+}

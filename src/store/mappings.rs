@@ -1,0 +1,219 @@
+//! Mappings in the store, with an audit row for every change.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::history::{RunId, audit};
+use super::{Store, StoreError};
+use crate::mapping::Mapping;
+
+const COLUMNS: &str = "micollab_login, teams_upn, teams_id, extension, cloudlink_user_id, \
+                       verified, created_at, updated_at, removed_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Mapping> {
+    Ok(Mapping {
+        micollab_login: r.get(0)?,
+        teams_upn: r.get(1)?,
+        teams_id: r.get(2)?,
+        extension: r.get(3)?,
+        cloudlink_user_id: r.get(4)?,
+        verified: r.get(5)?,
+        created_at: r.get(6)?,
+        updated_at: r.get(7)?,
+        removed_at: r.get(8)?,
+    })
+}
+
+/// What storing one mapping did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MappingChange {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// What removing one mapping did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemoveOutcome {
+    /// Gone, with its sync record: mcteams had nothing set for this user.
+    Removed,
+    /// Kept as a tombstone until the sync has cleared mcteams' app session.
+    Tombstoned,
+    NotFound,
+}
+
+impl Store {
+    /// Live mappings ordered by login; with `include_removed`, tombstones too.
+    pub fn list_mappings(&self, include_removed: bool) -> Result<Vec<Mapping>, StoreError> {
+        let sql = if include_removed {
+            format!("SELECT {COLUMNS} FROM mappings ORDER BY micollab_login")
+        } else {
+            format!(
+                "SELECT {COLUMNS} FROM mappings WHERE removed_at IS NULL ORDER BY micollab_login"
+            )
+        };
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], from_row)
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    pub fn count_mappings(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM mappings WHERE removed_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// A mapping by MiCollab login, Teams UPN (any case), Entra object id or extension.
+    pub fn find_mapping(&self, key: &str) -> Result<Option<Mapping>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM mappings
+             WHERE micollab_login = ?1 OR lower(teams_upn) = lower(?1)
+                OR lower(teams_id) = lower(?1) OR extension = ?1
+             ORDER BY removed_at IS NOT NULL, micollab_login = ?1 DESC LIMIT 1"
+        );
+        self.conn
+            .query_row(&sql, [key], from_row)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Stores mappings in one transaction: all land or none. A mapping that only
+    /// differs in bookkeeping is left as it is. A tombstone with the same login is revived.
+    pub fn upsert_mappings(
+        &mut self,
+        mappings: &[Mapping],
+        run: Option<RunId>,
+    ) -> Result<Vec<MappingChange>, StoreError> {
+        let now = Utc::now();
+        self.write(|tx| {
+            let mut changes = Vec::with_capacity(mappings.len());
+            let select = format!("SELECT {COLUMNS} FROM mappings WHERE micollab_login = ?1");
+            for m in mappings {
+                let old = tx
+                    .prepare_cached(&select)?
+                    .query_row([&m.micollab_login], from_row)
+                    .optional()?;
+                let change = match &old {
+                    Some(old)
+                        if old.same_target(m)
+                            && old.removed_at.is_none()
+                            && old.verified == m.verified =>
+                    {
+                        MappingChange::Unchanged
+                    }
+                    Some(_) => MappingChange::Updated,
+                    None => MappingChange::Created,
+                };
+                if change != MappingChange::Unchanged {
+                    let created: DateTime<Utc> = old.as_ref().map_or(now, |o| o.created_at);
+                    tx.prepare_cached(
+                        "INSERT INTO mappings (micollab_login, teams_upn, teams_id, extension,
+                             cloudlink_user_id, verified, created_at, updated_at, removed_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)
+                         ON CONFLICT (micollab_login) DO UPDATE SET
+                             teams_upn = excluded.teams_upn, teams_id = excluded.teams_id,
+                             extension = excluded.extension,
+                             cloudlink_user_id = excluded.cloudlink_user_id,
+                             verified = excluded.verified, updated_at = excluded.updated_at,
+                             removed_at = NULL",
+                    )?
+                    .execute(params![
+                        m.micollab_login,
+                        m.teams_upn,
+                        m.teams_id,
+                        m.extension,
+                        m.cloudlink_user_id,
+                        m.verified,
+                        created,
+                        now
+                    ])
+                    .map_err(|e| conflict_or(e, m))?;
+                    let old_text = old.as_ref().map(|o| o.csv_fields().join(","));
+                    audit(
+                        tx,
+                        run,
+                        now,
+                        "mapping",
+                        &m.micollab_login,
+                        "mapping",
+                        old_text.as_deref(),
+                        Some(&m.csv_fields().join(",")),
+                    )?;
+                }
+                changes.push(change);
+            }
+            Ok(changes)
+        })
+    }
+
+    /// Removes mappings in one transaction. A user for whom mcteams still holds an app
+    /// session in Teams keeps a tombstone, so the sync can clear it.
+    pub fn remove_mappings(
+        &mut self,
+        logins: &[String],
+        run: Option<RunId>,
+    ) -> Result<Vec<RemoveOutcome>, StoreError> {
+        let now = Utc::now();
+        self.write(|tx| {
+            let mut outcomes = Vec::with_capacity(logins.len());
+            for login in logins {
+                let live: Option<String> = tx
+                    .query_row(
+                        "SELECT teams_upn FROM mappings WHERE micollab_login = ?1 AND removed_at IS NULL",
+                        [login],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if live.is_none() {
+                    outcomes.push(RemoveOutcome::NotFound);
+                    continue;
+                }
+                let holds_session: bool = tx
+                    .query_row(
+                        "SELECT graph_session IS NOT NULL FROM sync_records WHERE micollab_login = ?1",
+                        [login],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .unwrap_or(false);
+                let outcome = if holds_session {
+                    tx.execute(
+                        "UPDATE mappings SET removed_at = ?2, updated_at = ?2 WHERE micollab_login = ?1",
+                        params![login, now],
+                    )?;
+                    RemoveOutcome::Tombstoned
+                } else {
+                    tx.execute("DELETE FROM mappings WHERE micollab_login = ?1", [login])?;
+                    tx.execute("DELETE FROM sync_records WHERE micollab_login = ?1", [login])?;
+                    RemoveOutcome::Removed
+                };
+                audit(tx, run, now, "mapping", login, "mapping", live.as_deref(), None)?;
+                outcomes.push(outcome);
+            }
+            Ok(outcomes)
+        })
+    }
+}
+
+/// A unique-index violation means another mapping already uses this UPN or extension.
+fn conflict_or(e: rusqlite::Error, m: &Mapping) -> StoreError {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+        StoreError::Conflict(format!(
+            "mapping {}: Teams user {} or extension {} is already mapped to another login",
+            m.micollab_login, m.teams_upn, m.extension
+        ))
+    } else {
+        e.into()
+    }
+}

@@ -1,0 +1,243 @@
+//! The state store: one SQLite file (WAL) holding mappings, sync records, the write journal,
+//! run history with its audit trail, and the run lease.
+//!
+//! The schema is versioned with `PRAGMA user_version`; migrations run on open. A file written
+//! by a newer mcteams, a file that is not a store, or a store of another estate is refused
+//! before anything is written to it.
+
+mod history;
+mod lease;
+mod mappings;
+mod records;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use crate::config::Estate;
+use crate::exit::ExitStatus;
+
+pub use history::{AuditEntry, JournalEntry, RunId};
+pub use lease::{Lease, LeaseHolder};
+pub use mappings::{MappingChange, RemoveOutcome};
+pub use records::SyncRecord;
+pub use schema::SCHEMA_VERSION;
+
+/// How long a writer waits for another one before the store reports it busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "state file {path} is not an mcteams store ({detail}); point --state elsewhere or move the file away"
+    )]
+    NotAStore { path: PathBuf, detail: String },
+
+    #[error(
+        "state file {path} was written by a newer mcteams (schema {found}, this one knows up to {known}); upgrade mcteams"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    #[error(
+        "state file {path} belongs to another estate (tenant {stored_tenant}, MiCollab {stored_micollab}); \
+         this config points at tenant {tenant}, MiCollab {micollab}. Use a separate --state for each estate"
+    )]
+    ForeignEstate {
+        path: PathBuf,
+        stored_tenant: String,
+        stored_micollab: String,
+        tenant: String,
+        micollab: String,
+    },
+
+    #[error("another run holds the {name} lock: {holder}; try again when it has finished")]
+    LockHeld { name: String, holder: LeaseHolder },
+
+    #[error("state file {path} is busy (another process is writing to it); try again")]
+    Busy { path: PathBuf },
+
+    #[error("cannot use state file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("state file {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+
+    #[error("{0}")]
+    Conflict(String),
+}
+
+impl StoreError {
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            StoreError::NotAStore { .. }
+            | StoreError::NewerSchema { .. }
+            | StoreError::ForeignEstate { .. }
+            | StoreError::Io { .. } => ExitStatus::Config,
+            StoreError::LockHeld { .. } | StoreError::Busy { .. } => ExitStatus::Unavailable,
+            StoreError::Sqlite { .. } | StoreError::Conflict(_) => ExitStatus::Failure,
+        }
+    }
+}
+
+/// An open store. Cheap to keep for a whole run; not shared between threads.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, migrating it to the current schema.
+    /// With an `estate`, the store is bound to it on first use and refused for any other.
+    pub fn open(path: &Path, estate: Option<&Estate>) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        schema::migrate(&store.conn, &store.path)?;
+        if let Some(estate) = estate {
+            store.bind_estate(estate)?;
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.err(e))?;
+        // The first real read tells whether this is a SQLite file at all.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::debug!(path = %self.path.display(), mode, "WAL not available for state file");
+        }
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(|e| self.err(e))
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        map_sqlite_error(&self.path, e)
+    }
+
+    /// The estate recorded in the store, if any.
+    pub fn estate(&self) -> Result<Option<Estate>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT tenant_id, micollab FROM estate WHERE id = 1",
+                [],
+                |r| {
+                    Ok(Estate {
+                        tenant_id: r.get(0)?,
+                        micollab: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn bind_estate(&self, estate: &Estate) -> Result<(), StoreError> {
+        match self.estate()? {
+            Some(stored) if stored == *estate => Ok(()),
+            Some(stored) => Err(StoreError::ForeignEstate {
+                path: self.path.clone(),
+                stored_tenant: stored.tenant_id,
+                stored_micollab: stored.micollab,
+                tenant: estate.tenant_id.clone(),
+                micollab: estate.micollab.clone(),
+            }),
+            None => {
+                self.conn
+                    .execute(
+                        "INSERT INTO estate (id, tenant_id, micollab, recorded_at) VALUES (1, ?1, ?2, ?3)",
+                        rusqlite::params![estate.tenant_id, estate.micollab, chrono::Utc::now()],
+                    )
+                    .map_err(|e| self.err(e))?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it lands or none.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let path = self.path.clone();
+        let with_path = |e: StoreError| match e {
+            StoreError::Sqlite { path: p, source } if p.as_os_str().is_empty() => {
+                map_sqlite_error(&path, source)
+            }
+            other => other,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map_sqlite_error(&path, e))?;
+        let value = f(&tx).map_err(with_path)?;
+        tx.commit().map_err(|e| map_sqlite_error(&path, e))?;
+        Ok(value)
+    }
+}
+
+/// Inside a transaction the path is not at hand: `Store::write` fills it in.
+impl From<rusqlite::Error> for StoreError {
+    fn from(source: rusqlite::Error) -> Self {
+        StoreError::Sqlite {
+            path: PathBuf::new(),
+            source,
+        }
+    }
+}
+
+/// Maps a SQLite error to the store error that explains it.
+fn map_sqlite_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotAStore {
+            path,
+            detail: "not a SQLite database".into(),
+        },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::NotAStore {
+            path,
+            detail: "the database is corrupt".into(),
+        },
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            StoreError::Busy { path }
+        }
+        _ => StoreError::Sqlite { path, source: e },
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+//! Per-user sync records: what mcteams last wrote to Graph and CloudLink, and what it saw.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncRecord {
+    pub micollab_login: String,
+    /// "availability/activity" of mcteams' app session in Teams; `None` when it holds none.
+    pub graph_session: Option<String>,
+    pub graph_session_expires_at: Option<DateTime<Utc>>,
+    pub graph_written_at: Option<DateTime<Utc>>,
+    pub cloudlink_status: Option<String>,
+    pub cloudlink_activity: Option<String>,
+    pub cloudlink_version: Option<String>,
+    pub cloudlink_written_at: Option<DateTime<Utc>>,
+    /// The last observation of every side, as JSON (for `report --from-state`).
+    pub last_observed: Option<String>,
+    pub last_observed_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str = "micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
+    cloudlink_status, cloudlink_activity, cloudlink_version, cloudlink_written_at, \
+    last_observed, last_observed_at, last_success_at, last_error, last_error_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
+    Ok(SyncRecord {
+        micollab_login: r.get(0)?,
+        graph_session: r.get(1)?,
+        graph_session_expires_at: r.get(2)?,
+        graph_written_at: r.get(3)?,
+        cloudlink_status: r.get(4)?,
+        cloudlink_activity: r.get(5)?,
+        cloudlink_version: r.get(6)?,
+        cloudlink_written_at: r.get(7)?,
+        last_observed: r.get(8)?,
+        last_observed_at: r.get(9)?,
+        last_success_at: r.get(10)?,
+        last_error: r.get(11)?,
+        last_error_at: r.get(12)?,
+    })
+}
+
+impl Store {
+    pub fn sync_record(&self, login: &str) -> Result<Option<SyncRecord>, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM sync_records WHERE micollab_login = ?1"),
+                [login],
+                from_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn sync_records(&self) -> Result<Vec<SyncRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM sync_records ORDER BY micollab_login"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], from_row)
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// Stores records in one transaction (a whole cycle's worth).
+    pub fn put_sync_records(&mut self, records: &[SyncRecord]) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let mut stmt = tx.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO sync_records ({COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            ))?;
+            for r in records {
+                stmt.execute(params![
+                    r.micollab_login,
+                    r.graph_session,
+                    r.graph_session_expires_at,
+                    r.graph_written_at,
+                    r.cloudlink_status,
+                    r.cloudlink_activity,
+                    r.cloudlink_version,
+                    r.cloudlink_written_at,
+                    r.last_observed,
+                    r.last_observed_at,
+                    r.last_success_at,
+                    r.last_error,
+                    r.last_error_at
+                ])?;
+            }
+            Ok(())
+        })
+    }
+}
