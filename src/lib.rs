@@ -11,3 +11,4 @@ pub mod mapping;
 pub mod output;
 pub mod progress;
 pub mod store;
+pub mod wire;

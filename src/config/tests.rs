@@ -140,7 +140,7 @@ fn relative_paths_are_relative_to_the_file() {
     let c =
         parse("[state]\npath = \"state.db\"\n[graph]\nclient_secret_file = \"s.txt\"\n").unwrap();
     assert_eq!(
-        c.file.state.path.unwrap(),
+        c.file.state.path.clone().unwrap(),
         PathBuf::from("/etc/mcteams/state.db")
     );
     assert_eq!(
