@@ -7,8 +7,20 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes (when several apply, the first listed wins):
+// A macro, so `concat!` can put the same examples above the exit codes in `--help`.
+macro_rules! root_examples {
+    () => {
+        "Examples:\n  mcteams demo\n  mcteams profile enable Sales --dry-run\n  mcteams sync --watch --metrics-addr 127.0.0.1:9464\n  mcteams report -o csv > out-of-sync.csv"
+    };
+}
+
+const ROOT_EXAMPLES: &str = root_examples!();
+
+/// `--help` shows this instead of the examples alone: examples, then the exit codes.
+const ROOT_LONG_AFTER_HELP: &str = concat!(
+    root_examples!(),
+    "\n\n",
+    "Exit codes (when several apply, the first listed wins):
   78  configuration error (config file, secret, state file)
    2  usage error (bad flags; confirmation needed but no terminal)
    1  failure (could not do its job; internal error)
@@ -16,7 +28,8 @@ Exit codes (when several apply, the first listed wins):
    5  stopped by a safety guard (--max-changes, --max-deletes); nothing applied
    3  partial: some users or rows failed
    4  report --detailed-exitcode found users out of sync
-   0  success";
+   0  success"
+);
 
 /// Bi-directional presence between Microsoft Teams and Mitel MiCollab (MiVoice Business).
 #[derive(Debug, Parser)]
@@ -27,8 +40,8 @@ Exit codes (when several apply, the first listed wins):
     long_about = "mcteams turns on and runs bi-directional presence between Microsoft Teams and \
 Mitel MiCollab: Teams presence drives the MiCollab dynamic status, and the MiVoice Business \
 phone's state (in a call, do not disturb) shows in Teams.",
-    after_help = "Examples:\n  mcteams demo\n  mcteams profile enable Sales --dry-run\n  mcteams sync --watch --metrics-addr 127.0.0.1:9464\n  mcteams report -o csv > out-of-sync.csv",
-    after_long_help = EXIT_CODES,
+    after_help = ROOT_EXAMPLES,
+    after_long_help = ROOT_LONG_AFTER_HELP,
     propagate_version = true,
     max_term_width = 100
 )]

@@ -293,8 +293,12 @@ impl Printer {
         }
     }
 
-    /// Writes results to stdout. A closed pipe (`| head`) is not an error.
+    /// Writes results to stdout. A closed pipe (`| head`) is not an error. An empty table
+    /// prints nothing (the command says why on stderr); JSON prints `[]`.
     pub fn results(&self, records: &Records) -> std::io::Result<()> {
+        if records.is_empty() && self.settings.format == Format::Table {
+            return Ok(());
+        }
         self.stdout(&records.render(self.settings.format, self.table_width()))
     }
 

@@ -43,7 +43,8 @@ pub fn write_all(root: &Path) -> anyhow::Result<usize> {
             .with_context(|| format!("writing {shell} completions"))?;
         written += 1;
     }
-    let mut cmd = Cli::command();
+    // The man page has its own EXIT STATUS section; keep only the examples from --help.
+    let mut cmd = Cli::command().after_long_help(None::<&str>);
     cmd.build();
     written += write_man_pages(&cmd, &man, true)?;
     Ok(written)

@@ -1,0 +1,822 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[mcteams] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'mcteams'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'mcteams'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand profile 'Turn Teams presence on or off for MiCollab user profiles'
+            cand user 'Turn the per-user "Microsoft Teams status" checkbox on or off'
+            cand status 'Settings of the Teams-managed statuses of a profile'
+            cand import 'Import user mappings (MiCollab login <-> Teams user <-> extension) from CSV'
+            cand mappings 'List, show, remove, export and discover user mappings'
+            cand sync 'Synchronize presence: Teams -> MiCollab and phone -> Teams'
+            cand release 'Clear everything mcteams set in Teams (its app sessions), with a preview'
+            cand report 'Who is out of sync, why, and what to do about it'
+            cand doctor 'Check reachability, TLS, credentials, versions, permissions and clock of every system'
+            cand config 'Create, show and check the configuration file'
+            cand sim 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
+            cand demo 'The whole job against an in-process emulator, step by step'
+            cand generate 'Write shell completions and man pages (for packaging)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;profile'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List user profiles: Teams presence on/off, default or custom, user count'
+            cand show 'A profile''s settings, Teams-managed statuses and users'
+            cand enable 'Turn Teams presence on for every user of a profile'
+            cand disable 'Turn Teams presence off for a profile; users get their own statuses back'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;profile;list'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;profile;show'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --all 'List every user, not only the first ones'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;profile;enable'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;profile;disable'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;profile;help'= {
+            cand list 'List user profiles: Teams presence on/off, default or custom, user count'
+            cand show 'A profile''s settings, Teams-managed statuses and users'
+            cand enable 'Turn Teams presence on for every user of a profile'
+            cand disable 'Turn Teams presence off for a profile; users get their own statuses back'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;profile;help;list'= {
+        }
+        &'mcteams;profile;help;show'= {
+        }
+        &'mcteams;profile;help;enable'= {
+        }
+        &'mcteams;profile;help;disable'= {
+        }
+        &'mcteams;profile;help;help'= {
+        }
+        &'mcteams;user'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand enable 'Check "Microsoft Teams status" for users'
+            cand disable 'Uncheck "Microsoft Teams status" for users'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;user;enable'= {
+            cand --from-csv 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --force 'Go on past the max_changes guard'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;user;disable'= {
+            cand --from-csv 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --force 'Go on past the max_changes guard'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;user;help'= {
+            cand enable 'Check "Microsoft Teams status" for users'
+            cand disable 'Uncheck "Microsoft Teams status" for users'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;user;help;enable'= {
+        }
+        &'mcteams;user;help;disable'= {
+        }
+        &'mcteams;user;help;help'= {
+        }
+        &'mcteams;status'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'The Teams-managed statuses of a profile and their settings'
+            cand set 'Change settings of a Teams-managed status (never its name or Do-not-disturb)'
+            cand add 'Add a status: always refused while Teams manages the statuses'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;status;list'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;status;set'= {
+            cand --call-routing 'Where calls go in this status (e.g. voicemail, desk, mobile, or a number)'
+            cand --message 'Status message shown to other users'
+            cand --name 'New name: always refused, Teams owns the names'
+            cand --dnd 'Do-not-disturb setting: always refused, it is not editable for Teams statuses'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --override-users 'Also overwrite users'' own changes of this status''s settings'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;status;add'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;status;help'= {
+            cand list 'The Teams-managed statuses of a profile and their settings'
+            cand set 'Change settings of a Teams-managed status (never its name or Do-not-disturb)'
+            cand add 'Add a status: always refused while Teams manages the statuses'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;status;help;list'= {
+        }
+        &'mcteams;status;help;set'= {
+        }
+        &'mcteams;status;help;add'= {
+        }
+        &'mcteams;status;help;help'= {
+        }
+        &'mcteams;import'= {
+            cand --results 'Write a result per row (input columns + row,action,status,error_code,message)'
+            cand --max-deletes 'Stop when --prune would remove more [default: 50 or 10% of mappings, the smaller]'
+            cand --columns 'Map other header names: their_name=our_name,...'
+            cand --delimiter 'Field delimiter [default: detected, '','' or '';'']'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --only-failed 'Only failed rows in --results (fix them and import that file as is)'
+            cand --prune 'Remove mappings that are not in the file'
+            cand --force 'Go on past the --max-deletes guard'
+            cand --strict 'Apply nothing when any row fails'
+            cand --offline 'Do not check rows against the systems (mappings stored as unverified)'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;mappings'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the stored mappings'
+            cand show 'One mapping, with its sync record'
+            cand remove 'Remove mappings (kept as tombstones until the sync has cleared what it set)'
+            cand export 'Write all mappings as a mapping CSV (the import format)'
+            cand discover 'Propose mappings for users not yet mapped, for review and import'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;mappings;list'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --removed 'Include removed mappings still waiting for the sync to clear them'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;mappings;show'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;mappings;remove'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;mappings;export'= {
+            cand --out 'Write to this file instead of stdout'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;mappings;discover'= {
+            cand --out 'Write the proposals (mapping CSV plus confidence and notes) to this file'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;mappings;help'= {
+            cand list 'List the stored mappings'
+            cand show 'One mapping, with its sync record'
+            cand remove 'Remove mappings (kept as tombstones until the sync has cleared what it set)'
+            cand export 'Write all mappings as a mapping CSV (the import format)'
+            cand discover 'Propose mappings for users not yet mapped, for review and import'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;mappings;help;list'= {
+        }
+        &'mcteams;mappings;help;show'= {
+        }
+        &'mcteams;mappings;help;remove'= {
+        }
+        &'mcteams;mappings;help;export'= {
+        }
+        &'mcteams;mappings;help;discover'= {
+        }
+        &'mcteams;mappings;help;help'= {
+        }
+        &'mcteams;sync'= {
+            cand --interval 'Time between cycles in --watch [default: config''s sync.interval, 15s]'
+            cand --max-changes 'Stop when a cycle would make more changes [default: config''s sync.max_changes]'
+            cand --direction 'Which way to synchronize'
+            cand --metrics-addr 'Serve Prometheus /metrics and /healthz on this address (with --watch)'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --watch 'Keep running, one cycle every --interval'
+            cand --dry-run 'Print the plan, write nothing'
+            cand --force 'Go on past the max_changes guard'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;release'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;report'= {
+            cand --reason 'Only users with these reason codes'
+            cand --user 'Only these users (MiCollab login or Teams UPN)'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --detailed-exitcode 'Exit 4 when any user is out of sync'
+            cand --from-state 'Use the last observations in the store; call no system'
+            cand --all 'Also list users that are in sync'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;doctor'= {
+            cand --write-check 'Also set and clear an app session on this test user'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;config'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Write a commented configuration template'
+            cand show 'The effective configuration, secrets redacted, and where each value came from'
+            cand check 'Validate the configuration and read every secret it names'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;config;init'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --force 'Overwrite an existing file'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;config;show'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;config;check'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;config;help'= {
+            cand init 'Write a commented configuration template'
+            cand show 'The effective configuration, secrets redacted, and where each value came from'
+            cand check 'Validate the configuration and read every secret it names'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;config;help;init'= {
+        }
+        &'mcteams;config;help;show'= {
+        }
+        &'mcteams;config;help;check'= {
+        }
+        &'mcteams;config;help;help'= {
+        }
+        &'mcteams;sim'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Serve the emulator on loopback until SIGINT/SIGTERM'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;sim;serve'= {
+            cand --listen 'Address to listen on (loopback only; port 0 picks a free one)'
+            cand --users 'Number of users in the directory'
+            cand --seed 'Seed of the generated directory and of churn (same seed, same data)'
+            cand --latency 'Latency added to every request'
+            cand --churn 'Percentage of users whose Teams or phone state changes per minute'
+            cand --write-config 'Write a complete mcteams config (secrets in files beside it) pointing at the emulator'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;sim;help'= {
+            cand serve 'Serve the emulator on loopback until SIGINT/SIGTERM'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;sim;help;serve'= {
+        }
+        &'mcteams;sim;help;help'= {
+        }
+        &'mcteams;demo'= {
+            cand --users 'Number of users in the demo directory'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;generate'= {
+            cand --out 'Directory that receives completions/ and man/'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;help'= {
+            cand profile 'Turn Teams presence on or off for MiCollab user profiles'
+            cand user 'Turn the per-user "Microsoft Teams status" checkbox on or off'
+            cand status 'Settings of the Teams-managed statuses of a profile'
+            cand import 'Import user mappings (MiCollab login <-> Teams user <-> extension) from CSV'
+            cand mappings 'List, show, remove, export and discover user mappings'
+            cand sync 'Synchronize presence: Teams -> MiCollab and phone -> Teams'
+            cand release 'Clear everything mcteams set in Teams (its app sessions), with a preview'
+            cand report 'Who is out of sync, why, and what to do about it'
+            cand doctor 'Check reachability, TLS, credentials, versions, permissions and clock of every system'
+            cand config 'Create, show and check the configuration file'
+            cand sim 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
+            cand demo 'The whole job against an in-process emulator, step by step'
+            cand generate 'Write shell completions and man pages (for packaging)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;help;profile'= {
+            cand list 'List user profiles: Teams presence on/off, default or custom, user count'
+            cand show 'A profile''s settings, Teams-managed statuses and users'
+            cand enable 'Turn Teams presence on for every user of a profile'
+            cand disable 'Turn Teams presence off for a profile; users get their own statuses back'
+        }
+        &'mcteams;help;profile;list'= {
+        }
+        &'mcteams;help;profile;show'= {
+        }
+        &'mcteams;help;profile;enable'= {
+        }
+        &'mcteams;help;profile;disable'= {
+        }
+        &'mcteams;help;user'= {
+            cand enable 'Check "Microsoft Teams status" for users'
+            cand disable 'Uncheck "Microsoft Teams status" for users'
+        }
+        &'mcteams;help;user;enable'= {
+        }
+        &'mcteams;help;user;disable'= {
+        }
+        &'mcteams;help;status'= {
+            cand list 'The Teams-managed statuses of a profile and their settings'
+            cand set 'Change settings of a Teams-managed status (never its name or Do-not-disturb)'
+            cand add 'Add a status: always refused while Teams manages the statuses'
+        }
+        &'mcteams;help;status;list'= {
+        }
+        &'mcteams;help;status;set'= {
+        }
+        &'mcteams;help;status;add'= {
+        }
+        &'mcteams;help;import'= {
+        }
+        &'mcteams;help;mappings'= {
+            cand list 'List the stored mappings'
+            cand show 'One mapping, with its sync record'
+            cand remove 'Remove mappings (kept as tombstones until the sync has cleared what it set)'
+            cand export 'Write all mappings as a mapping CSV (the import format)'
+            cand discover 'Propose mappings for users not yet mapped, for review and import'
+        }
+        &'mcteams;help;mappings;list'= {
+        }
+        &'mcteams;help;mappings;show'= {
+        }
+        &'mcteams;help;mappings;remove'= {
+        }
+        &'mcteams;help;mappings;export'= {
+        }
+        &'mcteams;help;mappings;discover'= {
+        }
+        &'mcteams;help;sync'= {
+        }
+        &'mcteams;help;release'= {
+        }
+        &'mcteams;help;report'= {
+        }
+        &'mcteams;help;doctor'= {
+        }
+        &'mcteams;help;config'= {
+            cand init 'Write a commented configuration template'
+            cand show 'The effective configuration, secrets redacted, and where each value came from'
+            cand check 'Validate the configuration and read every secret it names'
+        }
+        &'mcteams;help;config;init'= {
+        }
+        &'mcteams;help;config;show'= {
+        }
+        &'mcteams;help;config;check'= {
+        }
+        &'mcteams;help;sim'= {
+            cand serve 'Serve the emulator on loopback until SIGINT/SIGTERM'
+        }
+        &'mcteams;help;sim;serve'= {
+        }
+        &'mcteams;help;demo'= {
+        }
+        &'mcteams;help;generate'= {
+        }
+        &'mcteams;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
