@@ -9,6 +9,8 @@ pub mod config;
 pub mod exit;
 pub mod mapping;
 pub mod output;
+pub mod presence;
 pub mod progress;
+pub mod reconcile;
 pub mod store;
 pub mod wire;

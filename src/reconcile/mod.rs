@@ -1,0 +1,327 @@
+//! The reconcile core: a pure function of what was observed on every side, what mcteams
+//! last wrote (the record), the policy and the time, returning the actions to take and the
+//! record to keep. No I/O and no clock in here, so every rule is a table test and the whole
+//! is property-tested for convergence.
+//!
+//! Inferences the core makes, documented because Graph shows only the aggregate:
+//! - mcteams' own app session comes back from Graph inside the aggregate presence (as
+//!   `Busy/InACall` or `DoNotDisturb/Presenting`); it maps to the MiCollab status like any
+//!   presence, which is how the phone shows in MiCollab, and nothing flows back to the phone.
+//! - A presentity whose version moved since mcteams' last write, written by someone else, was
+//!   changed by another writer. mcteams reports it and does not write over it until Teams
+//!   itself changes (a new intent), so it never fights another writer.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::presence::{
+    MiCollabStatus, PhoneState, SessionIntent, micollab_status_for, session_intent_for,
+};
+use crate::wire::graph::{Activity, Availability};
+
+/// The name mcteams writes as the presentity's source.
+pub const WRITER: &str = "mcteams";
+
+/// Which directions a sync moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SyncDirection {
+    Both,
+    TeamsToMicollab,
+    PbxToTeams,
+}
+
+impl SyncDirection {
+    fn teams_to_micollab(self) -> bool {
+        matches!(self, SyncDirection::Both | SyncDirection::TeamsToMicollab)
+    }
+
+    fn pbx_to_teams(self) -> bool {
+        matches!(self, SyncDirection::Both | SyncDirection::PbxToTeams)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub session_ttl: Duration,
+    pub direction: SyncDirection,
+}
+
+impl Policy {
+    /// A session is refreshed when less than a fifth of its lifetime is left.
+    pub fn refresh_margin(&self) -> Duration {
+        self.session_ttl / 5
+    }
+}
+
+/// Teams' aggregated presence for the user, as Graph returned it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamsPresence {
+    pub availability: Availability,
+    pub activity: Activity,
+    pub sequence_number: Option<String>,
+}
+
+impl TeamsPresence {
+    /// What identifies this observation: Graph's sequence number, else the values.
+    pub fn key(&self) -> String {
+        match &self.sequence_number {
+            Some(seq) => format!("seq:{seq}"),
+            None => format!("{}/{}", self.availability, self.activity),
+        }
+    }
+}
+
+/// The CloudLink presentity: the MiCollab dynamic status and the Teams activity shown on hover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Presentity {
+    pub status: Option<String>,
+    pub activity: Option<String>,
+    pub version: String,
+    /// Who wrote it last.
+    pub source: Option<String>,
+}
+
+/// Everything read about one user this cycle. `None`: that side could not be read; the core
+/// then leaves what depends on it alone (an unread side never causes a change).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Observed {
+    /// The mapping is removed (a tombstone): only clear what mcteams set.
+    pub tombstone: bool,
+    /// Teams presence is on for the user in MiCollab (profile or per-user flag).
+    pub teams_enabled: Option<bool>,
+    pub teams: Option<TeamsPresence>,
+    pub phone: Option<PhoneState>,
+    pub presentity: Option<Presentity>,
+}
+
+/// mcteams' app session in Teams, as last written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SessionRecord {
+    pub intent: SessionIntent,
+    pub written_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The presentity as mcteams last wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PresentityRecord {
+    pub status: MiCollabStatus,
+    pub activity: String,
+    /// The version the write produced (filled in once confirmed).
+    pub version: Option<String>,
+    /// The Teams observation the write was made from ([`TeamsPresence::key`]).
+    pub based_on: String,
+    pub written_at: DateTime<Utc>,
+}
+
+/// What mcteams remembers of its own writes for one user.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Record {
+    pub session: Option<SessionRecord>,
+    pub presentity: Option<PresentityRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Set (or refresh) mcteams' app session in Teams.
+    SetSession {
+        intent: SessionIntent,
+        #[serde(with = "secs")]
+        ttl: Duration,
+        refresh: bool,
+    },
+    /// Clear mcteams' app session in Teams.
+    ClearSession,
+    /// Write the MiCollab status and Teams activity to the presentity, only if it is still at
+    /// `expected_version` (optimistic concurrency).
+    WritePresentity {
+        status: MiCollabStatus,
+        activity: String,
+        expected_version: String,
+    },
+}
+
+impl Action {
+    /// Which way the change goes, for counting.
+    pub fn direction(&self) -> SyncDirection {
+        match self {
+            Action::SetSession { .. } | Action::ClearSession => SyncDirection::PbxToTeams,
+            Action::WritePresentity { .. } => SyncDirection::TeamsToMicollab,
+        }
+    }
+}
+
+mod secs {
+    pub fn serialize<S: serde::Serializer>(
+        d: &std::time::Duration,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_secs())
+    }
+}
+
+/// Things worth reporting that are not actions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Note {
+    /// The seed: the ACD hot-desk softphone is not synchronized to Teams.
+    AcdHotdeskUnsynced,
+    /// Teams said something rule 11 covers: MiCollab left as it is.
+    TeamsUnknown {
+        availability: String,
+        activity: String,
+    },
+    /// Someone else wrote the presentity since mcteams did; not overwritten.
+    ForeignWriter { source: String, version: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub actions: Vec<Action>,
+    /// The record once every action has succeeded. For an action that fails, keep the old
+    /// record's part for it ([`Record::session`] or [`Record::presentity`]).
+    pub record: Record,
+    pub notes: Vec<Note>,
+    /// A tombstone with nothing left to clear: its record and mapping can go.
+    pub forget: bool,
+}
+
+/// Decides one user. Pure: the same inputs always give the same decision.
+pub fn reconcile(
+    observed: &Observed,
+    record: &Record,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Decision {
+    let mut actions = Vec::new();
+    let mut notes = Vec::new();
+    let mut next = record.clone();
+    let active = !observed.tombstone && observed.teams_enabled == Some(true);
+    // A session past its expiry is gone from Teams whatever we do.
+    if next.session.is_some_and(|s| s.expires_at <= now) {
+        next.session = None;
+    }
+
+    // Phone -> Teams.
+    let wanted_session = if !active {
+        // Flag off or mapping removed: clear what mcteams set, set nothing new. When the flag
+        // is unknown (MiCollab not read) leave the session to run out by itself.
+        if observed.tombstone || observed.teams_enabled == Some(false) {
+            Some(None)
+        } else {
+            None
+        }
+    } else if !policy.direction.pbx_to_teams() {
+        None
+    } else {
+        match &observed.phone {
+            None => None, // Unread phone: no change; a held session still expires by itself.
+            Some(phone) if !phone.is_synchronized() => {
+                notes.push(Note::AcdHotdeskUnsynced);
+                Some(None)
+            }
+            Some(phone) => Some(session_intent_for(phone)),
+        }
+    };
+    match wanted_session {
+        Some(None) => {
+            if next.session.is_some() {
+                actions.push(Action::ClearSession);
+                next.session = None;
+            }
+        }
+        Some(Some(intent)) => {
+            let current = next.session.filter(|s| s.intent == intent);
+            let due = current.is_none_or(|s| {
+                (s.expires_at - now).to_std().unwrap_or_default() < policy.refresh_margin()
+            });
+            if due {
+                actions.push(Action::SetSession {
+                    intent,
+                    ttl: policy.session_ttl,
+                    refresh: current.is_some(),
+                });
+                let ttl = chrono::Duration::from_std(policy.session_ttl).unwrap_or_default();
+                next.session = Some(SessionRecord {
+                    intent,
+                    written_at: now,
+                    expires_at: now + ttl,
+                });
+            }
+        }
+        None => {}
+    }
+
+    // Teams -> MiCollab.
+    if active
+        && policy.direction.teams_to_micollab()
+        && let (Some(teams), Some(presentity)) = (&observed.teams, &observed.presentity)
+    {
+        match micollab_status_for(&teams.availability, &teams.activity) {
+            None => notes.push(Note::TeamsUnknown {
+                availability: teams.availability.to_string(),
+                activity: teams.activity.to_string(),
+            }),
+            Some(status) => {
+                let activity = teams.activity.to_string();
+                let shown = presentity.status.as_deref().and_then(MiCollabStatus::parse)
+                    == Some(status)
+                    && presentity.activity.as_deref() == Some(activity.as_str());
+                let foreign = record.presentity.as_ref().is_some_and(|mine| {
+                    mine.version.as_deref() != Some(presentity.version.as_str())
+                        && presentity.source.as_deref() != Some(WRITER)
+                });
+                let same_teams_intent = record
+                    .presentity
+                    .as_ref()
+                    .is_some_and(|mine| mine.based_on == teams.key());
+                if shown {
+                    // Already right (whoever wrote it): adopt it, so a later foreign write
+                    // is measured against what is there now.
+                    if let Some(mine) = &mut next.presentity
+                        && mine.status == status
+                    {
+                        mine.version = Some(presentity.version.clone());
+                        mine.based_on = teams.key();
+                    }
+                } else if foreign && same_teams_intent {
+                    notes.push(Note::ForeignWriter {
+                        source: presentity
+                            .source
+                            .clone()
+                            .unwrap_or_else(|| "unknown".to_string()),
+                        version: presentity.version.clone(),
+                    });
+                } else {
+                    actions.push(Action::WritePresentity {
+                        status,
+                        activity: activity.clone(),
+                        expected_version: presentity.version.clone(),
+                    });
+                    next.presentity = Some(PresentityRecord {
+                        status,
+                        activity,
+                        version: None,
+                        based_on: teams.key(),
+                        written_at: now,
+                    });
+                }
+            }
+        }
+    }
+
+    let forget = observed.tombstone && next.session.is_none();
+    Decision {
+        actions,
+        record: next,
+        notes,
+        forget,
+    }
+}
+
+#[cfg(test)]
+mod tests;
