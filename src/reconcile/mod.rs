@@ -228,11 +228,9 @@ pub fn reconcile(
         }
     };
     match wanted_session {
-        Some(None) => {
-            if next.session.is_some() {
-                actions.push(Action::ClearSession);
-                next.session = None;
-            }
+        Some(None) if next.session.is_some() => {
+            actions.push(Action::ClearSession);
+            next.session = None;
         }
         Some(Some(intent)) => {
             let current = next.session.filter(|s| s.intent == intent);
@@ -253,7 +251,7 @@ pub fn reconcile(
                 });
             }
         }
-        None => {}
+        _ => {}
     }
 
     // Teams -> MiCollab.
