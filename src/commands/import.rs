@@ -1,12 +1,365 @@
-//! `mcteams import`: delivered by issue 6.
+//! `mcteams import FILE.csv`: validated, atomic, re-runnable, a result for every row.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::Serialize;
 
 use crate::cli::ImportArgs;
 use crate::exit::{CliError, ExitStatus};
+use crate::import::{self, ImportPlan, ReadOptions, RowAction, csv_input};
+use crate::output::{Column, Format, Records, neutralise_formula};
 
 use super::Context;
 
-pub fn run(ctx: &Context, _args: ImportArgs) -> anyhow::Result<ExitStatus> {
-    // A broken config is reported as such (exit 78) even before the command exists.
-    ctx.config()?;
-    Err(CliError::not_implemented("import", 6).into())
+/// Rows a table shows before it says how many more there are.
+const TABLE_ROWS: usize = 50;
+
+pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
+    let options = ReadOptions {
+        renames: match &args.columns {
+            Some(text) => csv_input::parse_renames(text).map_err(CliError::usage)?,
+            None => Default::default(),
+        },
+        delimiter: match args.delimiter {
+            Some(c) if c.is_ascii() && !c.is_ascii_alphanumeric() && c != '"' => Some(c as u8),
+            Some(c) => {
+                return Err(CliError::usage(format!(
+                    "--delimiter {c:?}: use one ASCII punctuation character, e.g. ';'"
+                ))
+                .into());
+            }
+            None => None,
+        },
+    };
+    let config = ctx.config()?;
+    if !args.offline {
+        return Err(CliError::new(
+            ExitStatus::Failure,
+            "checking rows against Graph, MiCollab, MiVoice Business and CloudLink needs the \
+             connectors (issue 4); until then run with --offline to store the mappings as unverified",
+        )
+        .into());
+    }
+    let (name, bytes) = read_source(&args.file)?;
+    let file = csv_input::read(&name, &bytes, &options)
+        .map_err(|e| CliError::new(ExitStatus::Failure, e.to_string()))?;
+    for warning in &file.warnings {
+        ctx.printer.warn(format!("{name}: {warning}"));
+    }
+
+    let mut store = ctx.open_store(&config)?;
+    let existing = store.list_mappings(true)?;
+    let plan = import::plan(&file, &existing, &HashMap::new(), !args.offline, args.prune);
+    let errors = plan.count(RowAction::Error);
+
+    // Guards before anything is applied.
+    let mut stop: Option<(ExitStatus, String)> = None;
+    if args.prune && file.rows.is_empty() {
+        stop = Some((
+            ExitStatus::Guard,
+            format!("{name} has no data rows: refusing to prune every mapping"),
+        ));
+    } else if args.prune {
+        let live = existing.iter().filter(|m| m.removed_at.is_none()).count() as u64;
+        let limit = args
+            .max_deletes
+            .unwrap_or_else(|| default_max_deletes(live));
+        if plan.prune.len() as u64 > limit && !args.force {
+            stop = Some((
+                ExitStatus::Guard,
+                format!(
+                    "--prune would remove {} mapping(s), more than the limit of {limit}: \
+                     check the file, then raise --max-deletes or add --force",
+                    plan.prune.len()
+                ),
+            ));
+        }
+    }
+    if stop.is_none() && args.strict && errors > 0 {
+        stop = Some((
+            ExitStatus::Partial,
+            format!("{errors} row(s) failed and --strict is set: nothing applied"),
+        ));
+    }
+
+    let applying = stop.is_none() && !args.write.dry_run;
+    if applying && !plan.prune.is_empty() {
+        ctx.printer.note(format!(
+            "--prune will remove {} mapping(s) not in {name}: {}",
+            plan.prune.len(),
+            sample(&plan.prune)
+        ));
+        if !ctx.confirm(
+            &args.write,
+            &format!("Remove {} mapping(s)?", plan.prune.len()),
+        )? {
+            ctx.printer.note("cancelled; nothing changed");
+            return Ok(ExitStatus::Success);
+        }
+    }
+    let stage = if args.write.dry_run {
+        Stage::DryRun
+    } else if stop.is_some() {
+        Stage::Stopped
+    } else {
+        Stage::Applied
+    };
+    if applying {
+        let run = store.begin_run("import")?;
+        store
+            .apply_import(&plan.changes(), &plan.prune, Some(run))
+            .context("storing the import")?;
+        store.finish_run(
+            run,
+            partial_if(errors > 0).code(),
+            &serde_json::json!({
+                "file": name,
+                "create": plan.count(RowAction::Create),
+                "update": plan.count(RowAction::Update),
+                "unchanged": plan.count(RowAction::Unchanged),
+                "error": errors,
+                "pruned": plan.prune.len(),
+            }),
+        )?;
+    }
+
+    let results = result_rows(&plan, &file, stage);
+    if let Some(path) = &args.results {
+        write_results(path, &file, &results, args.only_failed)?;
+    }
+    print_plan(ctx, &results)?;
+    ctx.printer.note(format!(
+        "{name}: {} row(s): {} create, {} update, {} unchanged, {} error{}{}",
+        plan.rows.len(),
+        plan.count(RowAction::Create),
+        plan.count(RowAction::Update),
+        plan.count(RowAction::Unchanged),
+        errors,
+        if args.prune {
+            format!(", {} to prune", plan.prune.len())
+        } else {
+            String::new()
+        },
+        match stage {
+            Stage::DryRun => " (dry run: nothing changed)",
+            Stage::Stopped => " (nothing applied)",
+            Stage::Applied if args.offline => " (applied; stored as unverified)",
+            Stage::Applied => " (applied)",
+        }
+    ));
+    if let Some((status, message)) = stop {
+        return Err(CliError::new(status, message).into());
+    }
+    Ok(partial_if(errors > 0))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    DryRun,
+    Stopped,
+    Applied,
+}
+
+/// 50, or 10 % of the live mappings when that is smaller (at least 1).
+fn default_max_deletes(live: u64) -> u64 {
+    50.min(live.div_ceil(10)).max(1)
+}
+
+fn partial_if(some_failed: bool) -> ExitStatus {
+    if some_failed {
+        ExitStatus::Partial
+    } else {
+        ExitStatus::Success
+    }
+}
+
+fn sample(logins: &[String]) -> String {
+    let shown: Vec<&str> = logins.iter().take(5).map(String::as_str).collect();
+    if logins.len() > shown.len() {
+        format!(
+            "{}, … ({} more)",
+            shown.join(", "),
+            logins.len() - shown.len()
+        )
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn read_source(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+        return Ok(("<stdin>".to_string(), bytes));
+    }
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::new(ExitStatus::Failure, format!("cannot read {name}: {e}")))?;
+    Ok((name, bytes))
+}
+
+/// One row of the import's result, as printed and as written to `--results`.
+#[derive(Debug, Clone, Serialize)]
+struct ResultRow {
+    row: usize,
+    line: u64,
+    micollab_login: Option<String>,
+    teams_upn: Option<String>,
+    extension: Option<String>,
+    action: &'static str,
+    status: &'static str,
+    error_code: Option<&'static str>,
+    message: Option<String>,
+}
+
+fn result_rows(plan: &ImportPlan, file: &import::CsvFile, stage: Stage) -> Vec<ResultRow> {
+    plan.rows
+        .iter()
+        .zip(&file.rows)
+        .map(|(r, input)| {
+            // Failed rows show what the file said; others the mapping as planned.
+            let value = |column: &str, planned: Option<&String>| {
+                planned
+                    .cloned()
+                    .or_else(|| input.value(column).map(str::to_string))
+            };
+            let status = match (r.action, stage) {
+                (RowAction::Error, _) => "failed",
+                (_, Stage::DryRun) => "planned",
+                (_, Stage::Stopped) => "skipped",
+                (_, Stage::Applied) => "ok",
+            };
+            ResultRow {
+                row: r.row,
+                line: r.line,
+                micollab_login: value(
+                    "micollab_login",
+                    r.mapping.as_ref().map(|m| &m.micollab_login),
+                ),
+                teams_upn: value("teams_upn", r.mapping.as_ref().map(|m| &m.teams_upn)),
+                extension: value("extension", r.mapping.as_ref().map(|m| &m.extension)),
+                action: r.action.as_str(),
+                status,
+                error_code: r.error.as_ref().map(|e| e.code),
+                message: r.error.as_ref().map(|e| e.message.clone()),
+            }
+        })
+        .collect()
+}
+
+fn print_plan(ctx: &Context, results: &[ResultRow]) -> anyhow::Result<()> {
+    let mut records = Records::new(vec![
+        Column::exact("row", "Row"),
+        Column::exact("line", "Line"),
+        // Failed rows show the file's values, which may be anything: neutralised in CSV.
+        Column::text("micollab_login", "MiCollab login"),
+        Column::text("teams_upn", "Teams UPN"),
+        Column::text("extension", "Extension"),
+        Column::exact("action", "Action"),
+        Column::exact("status", "Status"),
+        Column::exact("error_code", "Error"),
+        Column::text("message", "Message"),
+    ]);
+    if ctx.printer.format() == Format::Table {
+        // People get the rows that need attention first, and not a 100,000-line table.
+        let mut interesting: Vec<&ResultRow> = results
+            .iter()
+            .filter(|r| r.action == "error")
+            .chain(
+                results
+                    .iter()
+                    .filter(|r| r.action == "create" || r.action == "update"),
+            )
+            .collect();
+        let more = interesting.len().saturating_sub(TABLE_ROWS);
+        interesting.truncate(TABLE_ROWS);
+        for r in interesting {
+            records.push(r);
+        }
+        ctx.printer.results(&records)?;
+        if more > 0 {
+            ctx.printer.note(format!(
+                "… {more} more row(s) not shown: use -o csv or --results FILE for all of them"
+            ));
+        }
+    } else {
+        for r in results {
+            records.push(r);
+        }
+        ctx.printer.results(&records)?;
+    }
+    Ok(())
+}
+
+/// The input columns as given, then `row, action, status, error_code, message`, so failed
+/// rows can be fixed and imported again as they are. Every cell is neutralised against
+/// spreadsheet formulas: valid mapping values never start with one, so a re-import is unharmed.
+fn write_results(
+    path: &Path,
+    file: &import::CsvFile,
+    results: &[ResultRow],
+    only_failed: bool,
+) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    {
+        let mut writer = csv::Writer::from_writer(&mut temp);
+        let input_headers: Vec<&String> = file
+            .headers
+            .iter()
+            .filter(|h| !import::RESULT_COLUMNS.contains(&h.trim().to_ascii_lowercase().as_str()))
+            .collect();
+        let kept: Vec<usize> = file
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| {
+                !import::RESULT_COLUMNS.contains(&h.trim().to_ascii_lowercase().as_str())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut header: Vec<String> = input_headers.iter().map(|h| h.to_string()).collect();
+        header.extend(import::RESULT_COLUMNS.iter().map(|c| c.to_string()));
+        writer.write_record(&header)?;
+        for (input, result) in file.rows.iter().zip(results) {
+            if only_failed && result.status != "failed" {
+                continue;
+            }
+            let mut record: Vec<String> = kept
+                .iter()
+                .map(|&i| neutralise_formula(input.fields.get(i).map_or("", String::as_str)))
+                .collect();
+            record.push(result.row.to_string());
+            record.push(result.action.to_string());
+            record.push(result.status.to_string());
+            record.push(result.error_code.unwrap_or("").to_string());
+            record.push(neutralise_formula(result.message.as_deref().unwrap_or("")));
+            writer.write_record(&record)?;
+        }
+        writer.flush()?;
+    }
+    temp.flush()?;
+    temp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn default_prune_limit_is_50_or_a_tenth() {
+        let cases = [(0, 1), (5, 1), (100, 10), (499, 50), (10_000, 50)];
+        for (live, limit) in cases {
+            assert_eq!(super::default_max_deletes(live), limit, "{live}");
+        }
+    }
 }

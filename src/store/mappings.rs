@@ -1,7 +1,7 @@
 //! Mappings in the store, with an audit row for every change.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
 use super::history::{RunId, audit};
@@ -95,66 +95,7 @@ impl Store {
         mappings: &[Mapping],
         run: Option<RunId>,
     ) -> Result<Vec<MappingChange>, StoreError> {
-        let now = Utc::now();
-        self.write(|tx| {
-            let mut changes = Vec::with_capacity(mappings.len());
-            let select = format!("SELECT {COLUMNS} FROM mappings WHERE micollab_login = ?1");
-            for m in mappings {
-                let old = tx
-                    .prepare_cached(&select)?
-                    .query_row([&m.micollab_login], from_row)
-                    .optional()?;
-                let change = match &old {
-                    Some(old)
-                        if old.same_target(m)
-                            && old.removed_at.is_none()
-                            && old.verified == m.verified =>
-                    {
-                        MappingChange::Unchanged
-                    }
-                    Some(_) => MappingChange::Updated,
-                    None => MappingChange::Created,
-                };
-                if change != MappingChange::Unchanged {
-                    let created: DateTime<Utc> = old.as_ref().map_or(now, |o| o.created_at);
-                    tx.prepare_cached(
-                        "INSERT INTO mappings (micollab_login, teams_upn, teams_id, extension,
-                             cloudlink_user_id, verified, created_at, updated_at, removed_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)
-                         ON CONFLICT (micollab_login) DO UPDATE SET
-                             teams_upn = excluded.teams_upn, teams_id = excluded.teams_id,
-                             extension = excluded.extension,
-                             cloudlink_user_id = excluded.cloudlink_user_id,
-                             verified = excluded.verified, updated_at = excluded.updated_at,
-                             removed_at = NULL",
-                    )?
-                    .execute(params![
-                        m.micollab_login,
-                        m.teams_upn,
-                        m.teams_id,
-                        m.extension,
-                        m.cloudlink_user_id,
-                        m.verified,
-                        created,
-                        now
-                    ])
-                    .map_err(|e| conflict_or(e, m))?;
-                    let old_text = old.as_ref().map(|o| o.csv_fields().join(","));
-                    audit(
-                        tx,
-                        run,
-                        now,
-                        "mapping",
-                        &m.micollab_login,
-                        "mapping",
-                        old_text.as_deref(),
-                        Some(&m.csv_fields().join(",")),
-                    )?;
-                }
-                changes.push(change);
-            }
-            Ok(changes)
-        })
+        self.write(|tx| upsert_in(tx, mappings, run, Utc::now()))
     }
 
     /// Removes mappings in one transaction. A user for whom mcteams still holds an app
@@ -164,46 +105,150 @@ impl Store {
         logins: &[String],
         run: Option<RunId>,
     ) -> Result<Vec<RemoveOutcome>, StoreError> {
+        self.write(|tx| remove_in(tx, logins, run, Utc::now()))
+    }
+
+    /// An import: stores `mappings` and removes `prune` in one transaction.
+    pub fn apply_import(
+        &mut self,
+        mappings: &[Mapping],
+        prune: &[String],
+        run: Option<RunId>,
+    ) -> Result<(Vec<MappingChange>, Vec<RemoveOutcome>), StoreError> {
         let now = Utc::now();
         self.write(|tx| {
-            let mut outcomes = Vec::with_capacity(logins.len());
-            for login in logins {
-                let live: Option<String> = tx
-                    .query_row(
-                        "SELECT teams_upn FROM mappings WHERE micollab_login = ?1 AND removed_at IS NULL",
-                        [login],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if live.is_none() {
-                    outcomes.push(RemoveOutcome::NotFound);
-                    continue;
-                }
-                let holds_session: bool = tx
-                    .query_row(
-                        "SELECT graph_session IS NOT NULL FROM sync_records WHERE micollab_login = ?1",
-                        [login],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .unwrap_or(false);
-                let outcome = if holds_session {
-                    tx.execute(
-                        "UPDATE mappings SET removed_at = ?2, updated_at = ?2 WHERE micollab_login = ?1",
-                        params![login, now],
-                    )?;
-                    RemoveOutcome::Tombstoned
-                } else {
-                    tx.execute("DELETE FROM mappings WHERE micollab_login = ?1", [login])?;
-                    tx.execute("DELETE FROM sync_records WHERE micollab_login = ?1", [login])?;
-                    RemoveOutcome::Removed
-                };
-                audit(tx, run, now, "mapping", login, "mapping", live.as_deref(), None)?;
-                outcomes.push(outcome);
-            }
-            Ok(outcomes)
+            let removed = remove_in(tx, prune, run, now)?;
+            let changes = upsert_in(tx, mappings, run, now)?;
+            Ok((changes, removed))
         })
     }
+}
+
+fn upsert_in(
+    tx: &Transaction<'_>,
+    mappings: &[Mapping],
+    run: Option<RunId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<MappingChange>, StoreError> {
+    let select = format!("SELECT {COLUMNS} FROM mappings WHERE micollab_login = ?1");
+    let mut changes = Vec::with_capacity(mappings.len());
+    let mut olds = Vec::with_capacity(mappings.len());
+    for m in mappings {
+        let old = tx
+            .prepare_cached(&select)?
+            .query_row([&m.micollab_login], from_row)
+            .optional()?;
+        let change = match &old {
+            Some(old)
+                if old.same_target(m) && old.removed_at.is_none() && old.verified == m.verified =>
+            {
+                MappingChange::Unchanged
+            }
+            Some(_) => MappingChange::Updated,
+            None => MappingChange::Created,
+        };
+        changes.push(change);
+        olds.push(old);
+    }
+    // Two passes: every changed row goes first, so mappings may swap a UPN or an extension
+    // within one batch without tripping the unique indexes halfway.
+    for (m, change) in mappings.iter().zip(&changes) {
+        if *change == MappingChange::Updated {
+            tx.prepare_cached("DELETE FROM mappings WHERE micollab_login = ?1")?
+                .execute([&m.micollab_login])?;
+        }
+    }
+    for ((m, change), old) in mappings.iter().zip(&changes).zip(&olds) {
+        if *change == MappingChange::Unchanged {
+            continue;
+        }
+        let created: DateTime<Utc> = old.as_ref().map_or(now, |o| o.created_at);
+        tx.prepare_cached(
+            "INSERT INTO mappings (micollab_login, teams_upn, teams_id, extension,
+                 cloudlink_user_id, verified, created_at, updated_at, removed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)",
+        )?
+        .execute(params![
+            m.micollab_login,
+            m.teams_upn,
+            m.teams_id,
+            m.extension,
+            m.cloudlink_user_id,
+            m.verified,
+            created,
+            now
+        ])
+        .map_err(|e| conflict_or(e, m))?;
+        let old_text = old.as_ref().map(|o| o.csv_fields().join(","));
+        audit(
+            tx,
+            run,
+            now,
+            "mapping",
+            &m.micollab_login,
+            "mapping",
+            old_text.as_deref(),
+            Some(&m.csv_fields().join(",")),
+        )?;
+    }
+    Ok(changes)
+}
+
+fn remove_in(
+    tx: &Transaction<'_>,
+    logins: &[String],
+    run: Option<RunId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<RemoveOutcome>, StoreError> {
+    let mut outcomes = Vec::with_capacity(logins.len());
+    for login in logins {
+        let live: Option<String> = tx
+            .query_row(
+                "SELECT teams_upn FROM mappings WHERE micollab_login = ?1 AND removed_at IS NULL",
+                [login],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if live.is_none() {
+            outcomes.push(RemoveOutcome::NotFound);
+            continue;
+        }
+        let holds_session: bool = tx
+            .query_row(
+                "SELECT graph_session IS NOT NULL FROM sync_records WHERE micollab_login = ?1",
+                [login],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(false);
+        let outcome = if holds_session {
+            tx.execute(
+                "UPDATE mappings SET removed_at = ?2, updated_at = ?2 WHERE micollab_login = ?1",
+                params![login, now],
+            )?;
+            RemoveOutcome::Tombstoned
+        } else {
+            tx.execute("DELETE FROM mappings WHERE micollab_login = ?1", [login])?;
+            tx.execute(
+                "DELETE FROM sync_records WHERE micollab_login = ?1",
+                [login],
+            )?;
+            RemoveOutcome::Removed
+        };
+        let old = live.map(|upn| format!("{login} -> {upn}"));
+        audit(
+            tx,
+            run,
+            now,
+            "mapping",
+            login,
+            "mapping",
+            old.as_deref(),
+            None,
+        )?;
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
 }
 
 /// A unique-index violation means another mapping already uses this UPN or extension.

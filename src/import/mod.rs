@@ -1,0 +1,322 @@
+//! Bulk onboarding: read a mapping CSV, validate every row, plan create / update / unchanged /
+//! error against the stored mappings, and apply the plan in one transaction.
+//!
+//! Pure up to `apply`: reading and planning touch neither the store nor any system, so a dry
+//! run and a real run see the same plan.
+
+pub mod csv_input;
+pub mod validate;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::Utc;
+use serde::Serialize;
+
+use crate::mapping::Mapping;
+pub use csv_input::{CsvFile, InputError, InputRow, RESULT_COLUMNS, ReadOptions};
+pub use validate::RowError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    Create,
+    Update,
+    Unchanged,
+    Error,
+}
+
+impl RowAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowAction::Create => "create",
+            RowAction::Update => "update",
+            RowAction::Unchanged => "unchanged",
+            RowAction::Error => "error",
+        }
+    }
+}
+
+/// The plan for one row of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowPlan {
+    pub row: usize,
+    pub line: u64,
+    pub action: RowAction,
+    /// The mapping the row stands for (`None` when it failed validation).
+    pub mapping: Option<Mapping>,
+    pub error: Option<RowError>,
+}
+
+/// The plan for the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub rows: Vec<RowPlan>,
+    /// Logins of live mappings not in the file (only with `--prune`).
+    pub prune: Vec<String>,
+}
+
+impl ImportPlan {
+    pub fn count(&self, action: RowAction) -> usize {
+        self.rows.iter().filter(|r| r.action == action).count()
+    }
+
+    /// The mappings to store: created and updated rows.
+    pub fn changes(&self) -> Vec<Mapping> {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.action, RowAction::Create | RowAction::Update))
+            .filter_map(|r| r.mapping.clone())
+            .collect()
+    }
+}
+
+/// The values of a row that passed the field rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub micollab_login: String,
+    pub teams_upn: String,
+    pub teams_id: Option<String>,
+    pub extension: String,
+    pub cloudlink_user_id: Option<String>,
+}
+
+/// Applies the field rules to one row; the first failing field names the problem.
+pub fn validate_row(row: &InputRow) -> Result<Candidate, RowError> {
+    if let Some((code, message)) = &row.read_error {
+        return Err(RowError::new(code, message.clone()));
+    }
+    let required = |column: &str| {
+        row.value(column)
+            .map(str::to_string)
+            .ok_or_else(|| RowError::new("missing_value", format!("{column} is empty")))
+    };
+    let checked =
+        |column: &str, value: &str, code: &'static str, check: fn(&str) -> Result<(), String>| {
+            check(value).map_err(|why| {
+                RowError::new(code, format!("{column} {}: {why}", csv_input::shown(value)))
+            })
+        };
+    let login = required("micollab_login")?;
+    checked(
+        "micollab_login",
+        &login,
+        "invalid_login",
+        validate::check_login,
+    )?;
+    let upn = required("teams_upn")?;
+    checked("teams_upn", &upn, "invalid_upn", validate::check_upn)?;
+    let extension = required("extension")?;
+    checked(
+        "extension",
+        &extension,
+        "invalid_extension",
+        validate::check_extension,
+    )?;
+    let teams_id = row.value("teams_id").map(str::to_ascii_lowercase);
+    if let Some(id) = &teams_id {
+        checked("teams_id", id, "invalid_teams_id", validate::check_guid)?;
+    }
+    let cloudlink = row.value("cloudlink_user_id").map(str::to_string);
+    if let Some(id) = &cloudlink {
+        checked(
+            "cloudlink_user_id",
+            id,
+            "invalid_cloudlink_user_id",
+            validate::check_cloudlink_id,
+        )?;
+    }
+    Ok(Candidate {
+        micollab_login: login,
+        teams_upn: upn,
+        teams_id,
+        extension,
+        cloudlink_user_id: cloudlink,
+    })
+}
+
+/// Plans a file against the stored mappings (live and tombstones).
+///
+/// - Rows failing the field rules, and every row of a duplicate (same login, same UPN in any
+///   case, same extension), are errors.
+/// - A row whose UPN or extension is held by a stored mapping that stays (not in the file,
+///   not pruned) is an error naming that login; the stored mapping is untouched.
+/// - `verified`: whether the rows were resolved against the systems (`--offline`: false).
+pub fn plan(
+    file: &CsvFile,
+    existing: &[Mapping],
+    resolved: &HashMap<usize, Candidate>,
+    verified: bool,
+    prune: bool,
+) -> ImportPlan {
+    let now = Utc::now();
+    let mut outcomes: Vec<Result<Candidate, RowError>> = file
+        .rows
+        .iter()
+        .map(|row| match resolved.get(&row.row) {
+            Some(candidate) => Ok(candidate.clone()),
+            None => validate_row(row),
+        })
+        .collect();
+
+    mark_duplicates(file, &mut outcomes);
+
+    let in_file: HashSet<&str> = file
+        .rows
+        .iter()
+        .filter_map(|r| r.value("micollab_login"))
+        .collect();
+    let staying: Vec<&Mapping> = existing
+        .iter()
+        .filter(|m| m.removed_at.is_none())
+        .filter(|m| !prune || in_file.contains(m.micollab_login.as_str()))
+        .collect();
+    // Who keeps a UPN or an extension after the import, among mappings the file does not
+    // (successfully) replace.
+    let replaced: HashSet<String> = outcomes
+        .iter()
+        .filter_map(|o| o.as_ref().ok())
+        .map(|c| c.micollab_login.clone())
+        .collect();
+    let mut upn_owner: HashMap<String, &str> = HashMap::new();
+    let mut extension_owner: HashMap<&str, &str> = HashMap::new();
+    for m in staying
+        .iter()
+        .filter(|m| !replaced.contains(&m.micollab_login))
+    {
+        upn_owner.insert(m.teams_upn.to_ascii_lowercase(), &m.micollab_login);
+        extension_owner.insert(&m.extension, &m.micollab_login);
+    }
+    let by_login: HashMap<&str, &Mapping> = existing
+        .iter()
+        .map(|m| (m.micollab_login.as_str(), m))
+        .collect();
+
+    let mut rows = Vec::with_capacity(file.rows.len());
+    for (input, outcome) in file.rows.iter().zip(outcomes) {
+        let outcome = outcome.and_then(|c| {
+            if let Some(owner) = upn_owner.get(&c.teams_upn.to_ascii_lowercase()) {
+                return Err(RowError::new(
+                    "conflict_upn",
+                    format!(
+                        "teams_upn {} is already mapped to login {owner}",
+                        c.teams_upn
+                    ),
+                ));
+            }
+            if let Some(owner) = extension_owner.get(c.extension.as_str()) {
+                return Err(RowError::new(
+                    "conflict_extension",
+                    format!(
+                        "extension {} is already mapped to login {owner}",
+                        c.extension
+                    ),
+                ));
+            }
+            Ok(c)
+        });
+        let plan = match outcome {
+            Err(error) => RowPlan {
+                row: input.row,
+                line: input.line,
+                action: RowAction::Error,
+                mapping: None,
+                error: Some(error),
+            },
+            Ok(c) => {
+                let old = by_login.get(c.micollab_login.as_str());
+                let mut mapping = Mapping {
+                    micollab_login: c.micollab_login,
+                    teams_upn: c.teams_upn,
+                    // An offline row without an object id keeps the one already resolved.
+                    teams_id: c.teams_id.or_else(|| old.and_then(|o| o.teams_id.clone())),
+                    extension: c.extension,
+                    cloudlink_user_id: c
+                        .cloudlink_user_id
+                        .or_else(|| old.and_then(|o| o.cloudlink_user_id.clone())),
+                    verified,
+                    created_at: old.map_or(now, |o| o.created_at),
+                    updated_at: now,
+                    removed_at: None,
+                };
+                let action = match old {
+                    None => RowAction::Create,
+                    Some(o) if o.removed_at.is_some() => RowAction::Update,
+                    Some(o) if o.same_target(&mapping) && (o.verified || !verified) => {
+                        // Same target; an offline re-import never downgrades a verified one.
+                        mapping.verified = o.verified;
+                        mapping.updated_at = o.updated_at;
+                        RowAction::Unchanged
+                    }
+                    Some(_) => RowAction::Update,
+                };
+                RowPlan {
+                    row: input.row,
+                    line: input.line,
+                    action,
+                    mapping: Some(mapping),
+                    error: None,
+                }
+            }
+        };
+        rows.push(plan);
+    }
+
+    let prune = if prune {
+        existing
+            .iter()
+            .filter(|m| m.removed_at.is_none() && !in_file.contains(m.micollab_login.as_str()))
+            .map(|m| m.micollab_login.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    ImportPlan { rows, prune }
+}
+
+/// Every row involved in a duplicate fails, naming the other rows.
+fn mark_duplicates(file: &CsvFile, outcomes: &mut [Result<Candidate, RowError>]) {
+    type Key = fn(&Candidate) -> String;
+    let keys: [(&'static str, &'static str, Key); 3] = [
+        ("duplicate_login", "micollab_login", |c| {
+            c.micollab_login.clone()
+        }),
+        ("duplicate_upn", "teams_upn", |c| {
+            c.teams_upn.to_ascii_lowercase()
+        }),
+        ("duplicate_extension", "extension", |c| c.extension.clone()),
+    ];
+    let mut findings: BTreeMap<usize, RowError> = BTreeMap::new();
+    for (code, column, key) in keys {
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, outcome) in outcomes.iter().enumerate() {
+            if let Ok(c) = outcome {
+                groups.entry(key(c)).or_default().push(index);
+            }
+        }
+        for (value, members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+            for &index in &members {
+                let others: Vec<String> = members
+                    .iter()
+                    .filter(|&&o| o != index)
+                    .map(|&o| file.rows[o].row.to_string())
+                    .collect();
+                findings.entry(index).or_insert_with(|| {
+                    RowError::new(
+                        code,
+                        format!(
+                            "{column} {} is also on row(s) {}",
+                            csv_input::shown(&value),
+                            others.join(", ")
+                        ),
+                    )
+                });
+            }
+        }
+    }
+    for (index, error) in findings {
+        outcomes[index] = Err(error);
+    }
+}
+
+#[cfg(test)]
+mod tests;
