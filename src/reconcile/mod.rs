@@ -86,7 +86,7 @@ pub struct Presentity {
 
 /// Everything read about one user this cycle. `None`: that side could not be read; the core
 /// then leaves what depends on it alone (an unread side never causes a change).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Observed {
     /// The mapping is removed (a tombstone): only clear what mcteams set.
     pub tombstone: bool,

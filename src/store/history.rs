@@ -170,6 +170,35 @@ impl Store {
         })
     }
 
+    /// Records a batch of writes as intended, in one transaction, before any is sent.
+    /// Each entry is (login, system, action, payload); returns their ids in order.
+    pub fn journal_intend_many(
+        &mut self,
+        run: Option<RunId>,
+        entries: &[(String, &'static str, &'static str, serde_json::Value)],
+    ) -> Result<Vec<i64>, StoreError> {
+        let now = Utc::now();
+        self.write(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO journal (run_id, micollab_login, system, action, payload, intended_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut ids = Vec::with_capacity(entries.len());
+            for (login, system, action, payload) in entries {
+                stmt.execute(params![
+                    run.map(|r| r.0),
+                    login,
+                    system,
+                    action,
+                    payload.to_string(),
+                    now
+                ])?;
+                ids.push(tx.last_insert_rowid());
+            }
+            Ok(ids)
+        })
+    }
+
     /// Records what became of an intended write.
     pub fn journal_confirm(&mut self, id: i64, outcome: &str) -> Result<(), StoreError> {
         self.write(|tx| {

@@ -17,6 +17,8 @@ pub struct SyncRecord {
     pub cloudlink_activity: Option<String>,
     pub cloudlink_version: Option<String>,
     pub cloudlink_written_at: Option<DateTime<Utc>>,
+    /// The Teams observation the last presentity write was made from.
+    pub cloudlink_based_on: Option<String>,
     /// The last observation of every side, as JSON (for `report --from-state`).
     pub last_observed: Option<String>,
     pub last_observed_at: Option<DateTime<Utc>>,
@@ -27,7 +29,7 @@ pub struct SyncRecord {
 
 const COLUMNS: &str = "micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
     cloudlink_status, cloudlink_activity, cloudlink_version, cloudlink_written_at, \
-    last_observed, last_observed_at, last_success_at, last_error, last_error_at";
+    cloudlink_based_on, last_observed, last_observed_at, last_success_at, last_error, last_error_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
     Ok(SyncRecord {
@@ -39,11 +41,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
         cloudlink_activity: r.get(5)?,
         cloudlink_version: r.get(6)?,
         cloudlink_written_at: r.get(7)?,
-        last_observed: r.get(8)?,
-        last_observed_at: r.get(9)?,
-        last_success_at: r.get(10)?,
-        last_error: r.get(11)?,
-        last_error_at: r.get(12)?,
+        cloudlink_based_on: r.get(8)?,
+        last_observed: r.get(9)?,
+        last_observed_at: r.get(10)?,
+        last_success_at: r.get(11)?,
+        last_error: r.get(12)?,
+        last_error_at: r.get(13)?,
     })
 }
 
@@ -76,10 +79,31 @@ impl Store {
 
     /// Stores records in one transaction (a whole cycle's worth).
     pub fn put_sync_records(&mut self, records: &[SyncRecord]) -> Result<(), StoreError> {
+        self.finish_cycle(records, &[], &[])
+    }
+
+    /// The end of a sync cycle, in one transaction: the new records, the outcome of every
+    /// journaled write, and the tombstones that have nothing left to clear. A crash before
+    /// this leaves the journal entries open, to be settled on the next start.
+    pub fn finish_cycle(
+        &mut self,
+        records: &[SyncRecord],
+        confirmations: &[(i64, String)],
+        forget: &[String],
+    ) -> Result<(), StoreError> {
+        let now = chrono::Utc::now();
         self.write(|tx| {
+            {
+                let mut confirm = tx.prepare_cached(
+                    "UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1",
+                )?;
+                for (id, outcome) in confirmations {
+                    confirm.execute(params![id, now, outcome])?;
+                }
+            }
             let mut stmt = tx.prepare_cached(&format!(
                 "INSERT OR REPLACE INTO sync_records ({COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
             ))?;
             for r in records {
                 stmt.execute(params![
@@ -91,12 +115,24 @@ impl Store {
                     r.cloudlink_activity,
                     r.cloudlink_version,
                     r.cloudlink_written_at,
+                    r.cloudlink_based_on,
                     r.last_observed,
                     r.last_observed_at,
                     r.last_success_at,
                     r.last_error,
                     r.last_error_at
                 ])?;
+            }
+            // Last, so a forgotten tombstone's record never comes back.
+            for login in forget {
+                tx.execute(
+                    "DELETE FROM mappings WHERE micollab_login = ?1 AND removed_at IS NOT NULL",
+                    [login],
+                )?;
+                tx.execute(
+                    "DELETE FROM sync_records WHERE micollab_login = ?1",
+                    [login],
+                )?;
             }
             Ok(())
         })

@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
         cloudlink_activity        TEXT,
         cloudlink_version         TEXT,
         cloudlink_written_at      TEXT,
+        cloudlink_based_on        TEXT,
         last_observed             TEXT,
         last_observed_at          TEXT,
         last_success_at           TEXT,

@@ -1,0 +1,102 @@
+//! What the sync engine needs of each system. The connectors implement these; tests use
+//! in-memory fakes. Every read is in bulk; a user missing from an answer is "unknown", never
+//! "off", so a system that answers empty or partial causes no removals.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+use crate::exit::ExitStatus;
+use crate::presence::{MiCollabStatus, PhoneState, SessionIntent};
+use crate::reconcile::{Presentity, TeamsPresence};
+
+/// A system that could not be read or written. `unavailable`: down or throttled beyond the
+/// retry budget (cron should simply try again).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("{system}: {message}")]
+pub struct SourceError {
+    pub system: &'static str,
+    pub unavailable: bool,
+    pub message: String,
+}
+
+impl SourceError {
+    pub fn exit_status(&self) -> ExitStatus {
+        if self.unavailable {
+            ExitStatus::Unavailable
+        } else {
+            ExitStatus::Failure
+        }
+    }
+}
+
+/// Set (with its lifetime) or clear mcteams' app session for one Entra user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionChange {
+    pub teams_id: String,
+    pub set: Option<(SessionIntent, Duration)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresentityWrite {
+    pub cloudlink_user_id: String,
+    pub status: MiCollabStatus,
+    pub activity: String,
+    pub expected_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteFailure {
+    /// Someone wrote the presentity since it was read (optimistic concurrency).
+    Conflict,
+    Failed(SourceError),
+}
+
+pub trait TeamsPort {
+    /// Aggregated presence by Entra object id.
+    fn read_presences(
+        &self,
+        teams_ids: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, TeamsPresence>, SourceError>>;
+
+    /// One result per change, in order. Clearing a session that is not there is a success.
+    fn apply_sessions(
+        &self,
+        changes: &[SessionChange],
+    ) -> impl Future<Output = Vec<Result<(), SourceError>>>;
+}
+
+pub trait MicollabPort {
+    /// Whether Teams presence is on (by profile or per-user flag), by MiCollab login.
+    fn teams_flags(&self) -> impl Future<Output = Result<HashMap<String, bool>, SourceError>>;
+}
+
+pub trait PbxPort {
+    /// Phone state by extension. Read only: mcteams never writes to the phone.
+    fn phone_states(
+        &self,
+        extensions: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, PhoneState>, SourceError>>;
+}
+
+pub trait CloudlinkPort {
+    /// Presentities by CloudLink user id.
+    fn presentities(
+        &self,
+        user_ids: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, Presentity>, SourceError>>;
+
+    /// One result per write, in order: the new version, or why not.
+    fn write_presentities(
+        &self,
+        writes: &[PresentityWrite],
+    ) -> impl Future<Output = Vec<Result<String, WriteFailure>>>;
+}
+
+/// The four systems, as the engine sees them.
+pub struct Systems<T, M, P, C> {
+    pub teams: T,
+    pub micollab: M,
+    pub pbx: P,
+    pub cloudlink: C,
+}

@@ -1,0 +1,61 @@
+//! The reconcile record as the store keeps it.
+
+use crate::presence::{MiCollabStatus, SessionIntent};
+use crate::reconcile::{PresentityRecord, Record, SessionRecord};
+use crate::store::SyncRecord;
+
+pub fn record_from_store(stored: &SyncRecord) -> Record {
+    let session = match (
+        stored
+            .graph_session
+            .as_deref()
+            .and_then(SessionIntent::from_label),
+        stored.graph_session_expires_at,
+    ) {
+        (Some(intent), Some(expires_at)) => Some(SessionRecord {
+            intent,
+            written_at: stored.graph_written_at.unwrap_or(expires_at),
+            expires_at,
+        }),
+        _ => None,
+    };
+    let presentity = match (
+        stored
+            .cloudlink_status
+            .as_deref()
+            .and_then(MiCollabStatus::parse),
+        stored.cloudlink_written_at,
+    ) {
+        (Some(status), Some(written_at)) => Some(PresentityRecord {
+            status,
+            activity: stored.cloudlink_activity.clone().unwrap_or_default(),
+            version: stored.cloudlink_version.clone(),
+            based_on: stored.cloudlink_based_on.clone().unwrap_or_default(),
+            written_at,
+        }),
+        _ => None,
+    };
+    Record {
+        session,
+        presentity,
+    }
+}
+
+/// The record's part of a stored row; observation and error fields are the caller's.
+pub fn record_to_store(login: &str, record: &Record) -> SyncRecord {
+    SyncRecord {
+        micollab_login: login.to_string(),
+        graph_session: record.session.map(|s| s.intent.label().to_string()),
+        graph_session_expires_at: record.session.map(|s| s.expires_at),
+        graph_written_at: record.session.map(|s| s.written_at),
+        cloudlink_status: record
+            .presentity
+            .as_ref()
+            .map(|p| p.status.name().to_string()),
+        cloudlink_activity: record.presentity.as_ref().map(|p| p.activity.clone()),
+        cloudlink_version: record.presentity.as_ref().and_then(|p| p.version.clone()),
+        cloudlink_written_at: record.presentity.as_ref().map(|p| p.written_at),
+        cloudlink_based_on: record.presentity.as_ref().map(|p| p.based_on.clone()),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,562 @@
+//! The engine against in-memory systems that behave as documented (Graph aggregates
+//! sessions, CloudLink checks versions), with failures on demand.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::*;
+use crate::mapping::Mapping;
+use crate::presence::{CallState, DeviceType, MiCollabStatus, PhoneState, SessionIntent};
+use crate::reconcile::{Presentity, TeamsPresence, WRITER};
+use crate::wire::graph::{Activity, Availability};
+
+struct User {
+    login: String,
+    teams_id: String,
+    cloudlink_id: String,
+    extension: String,
+    enabled: bool,
+    client: Option<(Availability, Activity)>,
+    preferred: Option<(Availability, Activity)>,
+    phone: PhoneState,
+    ours: Option<(SessionIntent, DateTime<Utc>)>,
+    presentity: Presentity,
+    versions: u64,
+}
+
+#[derive(Default)]
+struct World {
+    users: Vec<User>,
+    now: Option<DateTime<Utc>>,
+    failing_reads: HashSet<&'static str>,
+    failing_session_writes: HashSet<String>,
+    session_writes: u64,
+    presentity_writes: u64,
+}
+
+#[derive(Default)]
+struct Fake(Mutex<World>);
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z")
+        .unwrap()
+        .to_utc()
+}
+
+fn rank(a: &Availability) -> u8 {
+    match a {
+        Availability::DoNotDisturb => 4,
+        Availability::Busy => 3,
+        Availability::Available => 2,
+        Availability::Away | Availability::BeRightBack => 1,
+        _ => 0,
+    }
+}
+
+impl User {
+    fn aggregate(&self, now: DateTime<Utc>) -> (Availability, Activity) {
+        let mut sessions: Vec<(Availability, Activity)> = self.client.iter().cloned().collect();
+        if let Some((intent, expires)) = self.ours
+            && expires > now
+        {
+            sessions.push((intent.availability(), intent.activity()));
+        }
+        match (&self.preferred, sessions.is_empty()) {
+            (_, true) => (Availability::Offline, Activity::Offline),
+            (Some(p), false) => p.clone(),
+            (None, false) => sessions.into_iter().max_by_key(|(a, _)| rank(a)).unwrap(),
+        }
+    }
+}
+
+impl Fake {
+    fn with_users(n: usize) -> Fake {
+        let users = (0..n)
+            .map(|i| User {
+                login: format!("user{i}"),
+                teams_id: format!("00000000-0000-4000-8000-{i:012}"),
+                cloudlink_id: format!("cl-{i}"),
+                extension: format!("{}", 1000 + i),
+                enabled: true,
+                client: Some((Availability::Available, Activity::Available)),
+                preferred: None,
+                phone: PhoneState {
+                    call: CallState::Idle,
+                    dnd: false,
+                    device: DeviceType::DeskPhone,
+                    acd_hotdesk: false,
+                },
+                ours: None,
+                presentity: Presentity {
+                    status: Some("Available".into()),
+                    activity: Some("Available".into()),
+                    version: "v0".into(),
+                    source: Some("micollab".into()),
+                },
+                versions: 0,
+            })
+            .collect();
+        Fake(Mutex::new(World {
+            users,
+            now: Some(t0()),
+            ..Default::default()
+        }))
+    }
+
+    fn mappings(&self) -> Vec<Mapping> {
+        let world = self.0.lock().unwrap();
+        world
+            .users
+            .iter()
+            .map(|u| Mapping {
+                micollab_login: u.login.clone(),
+                teams_upn: format!("{}@contoso.com", u.login),
+                teams_id: Some(u.teams_id.clone()),
+                extension: u.extension.clone(),
+                cloudlink_user_id: Some(u.cloudlink_id.clone()),
+                verified: true,
+                created_at: t0(),
+                updated_at: t0(),
+                removed_at: None,
+            })
+            .collect()
+    }
+
+    fn user<R>(&self, i: usize, f: impl FnOnce(&mut User) -> R) -> R {
+        f(&mut self.0.lock().unwrap().users[i])
+    }
+
+    fn world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        f(&mut self.0.lock().unwrap())
+    }
+
+    fn writes(&self) -> (u64, u64) {
+        self.world(|w| (w.session_writes, w.presentity_writes))
+    }
+
+    fn fail_read(world: &World, system: &'static str) -> Result<(), SourceError> {
+        if world.failing_reads.contains(system) {
+            Err(SourceError {
+                system,
+                unavailable: true,
+                message: "connection refused".into(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl TeamsPort for &Fake {
+    async fn read_presences(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, TeamsPresence>, SourceError> {
+        let world = self.0.lock().unwrap();
+        Fake::fail_read(&world, "graph")?;
+        let now = world.now.unwrap();
+        Ok(world
+            .users
+            .iter()
+            .filter(|u| ids.contains(&u.teams_id))
+            .map(|u| {
+                let (availability, activity) = u.aggregate(now);
+                (
+                    u.teams_id.clone(),
+                    TeamsPresence {
+                        availability,
+                        activity,
+                        sequence_number: None,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    async fn apply_sessions(&self, changes: &[SessionChange]) -> Vec<Result<(), SourceError>> {
+        let mut world = self.0.lock().unwrap();
+        let now = world.now.unwrap();
+        let failing = world.failing_session_writes.clone();
+        let mut results = Vec::new();
+        for change in changes {
+            let user = world
+                .users
+                .iter_mut()
+                .find(|u| u.teams_id == change.teams_id)
+                .unwrap();
+            if failing.contains(&user.login) {
+                results.push(Err(SourceError {
+                    system: "graph",
+                    unavailable: false,
+                    message: "503 Service Unavailable".into(),
+                }));
+                continue;
+            }
+            user.ours = change
+                .set
+                .map(|(i, ttl)| (i, now + chrono::Duration::from_std(ttl).unwrap()));
+            results.push(Ok(()));
+        }
+        world.session_writes += changes.len() as u64;
+        results
+    }
+}
+
+impl MicollabPort for &Fake {
+    async fn teams_flags(&self) -> Result<HashMap<String, bool>, SourceError> {
+        let world = self.0.lock().unwrap();
+        Fake::fail_read(&world, "micollab")?;
+        Ok(world
+            .users
+            .iter()
+            .map(|u| (u.login.clone(), u.enabled))
+            .collect())
+    }
+}
+
+impl PbxPort for &Fake {
+    async fn phone_states(
+        &self,
+        extensions: &[String],
+    ) -> Result<HashMap<String, PhoneState>, SourceError> {
+        let world = self.0.lock().unwrap();
+        Fake::fail_read(&world, "pbx")?;
+        Ok(world
+            .users
+            .iter()
+            .filter(|u| extensions.contains(&u.extension))
+            .map(|u| (u.extension.clone(), u.phone))
+            .collect())
+    }
+}
+
+impl CloudlinkPort for &Fake {
+    async fn presentities(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, Presentity>, SourceError> {
+        let world = self.0.lock().unwrap();
+        Fake::fail_read(&world, "cloudlink")?;
+        Ok(world
+            .users
+            .iter()
+            .filter(|u| ids.contains(&u.cloudlink_id))
+            .map(|u| (u.cloudlink_id.clone(), u.presentity.clone()))
+            .collect())
+    }
+
+    async fn write_presentities(
+        &self,
+        writes: &[PresentityWrite],
+    ) -> Vec<Result<String, WriteFailure>> {
+        let mut world = self.0.lock().unwrap();
+        world.presentity_writes += writes.len() as u64;
+        writes
+            .iter()
+            .map(|w| {
+                let user = world
+                    .users
+                    .iter_mut()
+                    .find(|u| u.cloudlink_id == w.cloudlink_user_id)
+                    .unwrap();
+                if user.presentity.version != w.expected_version {
+                    return Err(WriteFailure::Conflict);
+                }
+                user.versions += 1;
+                user.presentity = Presentity {
+                    status: Some(w.status.name().into()),
+                    activity: Some(w.activity.clone()),
+                    version: format!("v{}", user.versions),
+                    source: Some(WRITER.into()),
+                };
+                Ok(user.presentity.version.clone())
+            })
+            .collect()
+    }
+}
+
+fn settings() -> CycleSettings {
+    CycleSettings {
+        policy: Policy {
+            session_ttl: Duration::from_secs(900),
+            direction: SyncDirection::Both,
+        },
+        max_changes: 500,
+        force: false,
+        dry_run: false,
+    }
+}
+
+struct Rig {
+    fake: Fake,
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+impl Rig {
+    fn new(users: usize) -> Rig {
+        let fake = Fake::with_users(users);
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("state.db"), None).unwrap();
+        store.upsert_mappings(&fake.mappings(), None).unwrap();
+        Rig {
+            fake,
+            store,
+            _dir: dir,
+        }
+    }
+
+    fn cycle_with(&mut self, settings: &CycleSettings) -> CycleReport {
+        let now = self.fake.world(|w| w.now.unwrap());
+        let systems = Systems {
+            teams: &self.fake,
+            micollab: &self.fake,
+            pbx: &self.fake,
+            cloudlink: &self.fake,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let report = runtime
+            .block_on(run_cycle(&mut self.store, &systems, settings, None, now))
+            .unwrap();
+        self.fake
+            .world(|w| w.now = Some(now + chrono::Duration::seconds(15)));
+        report
+    }
+
+    fn cycle(&mut self) -> CycleReport {
+        self.cycle_with(&settings())
+    }
+
+    fn shown(&self, i: usize) -> String {
+        self.fake.user(i, |u| u.presentity.status.clone().unwrap())
+    }
+}
+
+#[test]
+fn a_phone_call_reaches_micollab_through_teams_then_all_is_quiet() {
+    let mut rig = Rig::new(3);
+    rig.fake.user(1, |u| u.phone.call = CallState::Busy);
+    let first = rig.cycle();
+    assert_eq!(first.planned.pbx_to_teams, 1);
+    assert_eq!(first.applied.pbx_to_teams, 1);
+    let second = rig.cycle();
+    assert_eq!(second.applied.teams_to_micollab, 1);
+    assert_eq!(rig.shown(1), "In a call");
+    let writes = rig.fake.writes();
+    for _ in 0..5 {
+        let idle = rig.cycle();
+        assert_eq!(idle.planned.total(), 0, "{:?}", idle.plan);
+    }
+    assert_eq!(
+        rig.fake.writes(),
+        writes,
+        "five idle cycles make zero writes"
+    );
+    // Hung up: the session goes, MiCollab follows.
+    rig.fake.user(1, |u| u.phone.call = CallState::Idle);
+    rig.cycle();
+    rig.cycle();
+    assert_eq!(rig.shown(1), "Available");
+    assert!(rig.fake.user(1, |u| u.ours.is_none()));
+}
+
+#[test]
+fn dry_run_plans_and_writes_nothing() {
+    let mut rig = Rig::new(2);
+    rig.fake.user(0, |u| u.phone.dnd = true);
+    rig.fake.user(1, |u| {
+        u.preferred = Some((Availability::DoNotDisturb, Activity::DoNotDisturb))
+    });
+    let report = rig.cycle_with(&CycleSettings {
+        dry_run: true,
+        ..settings()
+    });
+    assert_eq!(report.plan.len(), 2);
+    assert_eq!(rig.fake.writes(), (0, 0));
+    assert!(rig.store.sync_records().unwrap().is_empty());
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
+
+#[test]
+fn the_mass_change_guard_applies_nothing_unless_forced() {
+    let mut rig = Rig::new(4);
+    for i in 0..4 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    let guarded = CycleSettings {
+        max_changes: 3,
+        ..settings()
+    };
+    let report = rig.cycle_with(&guarded);
+    assert_eq!(report.guard_tripped, Some((4, 3)));
+    assert_eq!(rig.fake.writes(), (0, 0));
+    let report = rig.cycle_with(&CycleSettings {
+        force: true,
+        ..guarded
+    });
+    assert_eq!(report.guard_tripped, None);
+    assert_eq!(report.applied.pbx_to_teams, 4);
+}
+
+#[test]
+fn an_unreadable_system_changes_nothing_that_depends_on_it() {
+    let mut rig = Rig::new(2);
+    rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+    rig.fake
+        .user(1, |u| u.client = Some((Availability::Away, Activity::Away)));
+    rig.fake.world(|w| {
+        w.failing_reads.insert("pbx");
+    });
+    let report = rig.cycle();
+    assert_eq!(report.unavailable().unwrap().system, "pbx");
+    assert_eq!(report.applied.pbx_to_teams, 0);
+    assert_eq!(
+        report.applied.teams_to_micollab, 1,
+        "Teams -> MiCollab goes on"
+    );
+    assert_eq!(rig.shown(1), "Away");
+    // MiCollab unreadable: the flags are unknown, so nobody is touched at all.
+    rig.fake.world(|w| {
+        w.failing_reads.clear();
+        w.failing_reads.insert("micollab");
+    });
+    let report = rig.cycle();
+    assert_eq!(report.planned.total(), 0);
+    // Back: converges.
+    rig.fake.world(|w| w.failing_reads.clear());
+    rig.cycle();
+    rig.cycle();
+    assert_eq!(rig.shown(0), "In a call");
+}
+
+#[test]
+fn one_users_failure_never_fails_the_others() {
+    let mut rig = Rig::new(3);
+    for i in 0..3 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    rig.fake.world(|w| {
+        w.failing_session_writes.insert("user1".into());
+    });
+    let report = rig.cycle();
+    assert_eq!(report.applied.pbx_to_teams, 2);
+    assert_eq!(report.failed_users, 1);
+    assert_eq!(report.user_errors[0].0, "user1");
+    let record = rig.store.sync_record("user1").unwrap().unwrap();
+    assert!(
+        record.graph_session.is_none(),
+        "a failed write is not recorded as done"
+    );
+    assert!(record.last_error.unwrap().contains("503"));
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+    // The next cycle retries it.
+    rig.fake.world(|w| w.failing_session_writes.clear());
+    let report = rig.cycle();
+    assert_eq!(report.applied.pbx_to_teams, 1);
+    assert_eq!(report.failed_users, 0);
+}
+
+#[test]
+fn a_crash_between_write_and_record_is_settled_on_the_next_run() {
+    let mut rig = Rig::new(1);
+    // A run sent a session write and died before recording it: Teams holds the session,
+    // the record does not know it.
+    rig.store
+        .journal_intend_many(
+            None,
+            &[(
+                "user0".to_string(),
+                "graph",
+                "set_session",
+                serde_json::json!({"teams_id": "x", "session": "Busy/InACall", "ttl_s": 900}),
+            )],
+        )
+        .unwrap();
+    let now = rig.fake.world(|w| w.now.unwrap());
+    rig.fake.user(0, |u| {
+        u.ours = Some((SessionIntent::InACall, now + chrono::Duration::seconds(900)))
+    });
+    // The phone is idle by now: the settled record makes the next cycle clear the session.
+    let report = rig.cycle();
+    assert_eq!(report.settled_journal_entries, 1);
+    assert_eq!(report.applied.pbx_to_teams, 1);
+    assert!(rig.fake.user(0, |u| u.ours.is_none()));
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
+
+#[test]
+fn a_removed_mapping_clears_its_session_then_goes() {
+    let mut rig = Rig::new(2);
+    rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+    rig.cycle();
+    assert!(rig.fake.user(0, |u| u.ours.is_some()));
+    let outcome = rig.store.remove_mappings(&["user0".into()], None).unwrap();
+    assert_eq!(outcome, vec![crate::store::RemoveOutcome::Tombstoned]);
+    let report = rig.cycle();
+    assert_eq!(report.applied.pbx_to_teams, 1);
+    assert!(rig.fake.user(0, |u| u.ours.is_none()));
+    assert!(rig.store.find_mapping("user0").unwrap().is_none());
+    assert!(rig.store.sync_record("user0").unwrap().is_none());
+}
+
+#[test]
+fn flag_off_clears_the_session_and_stops_writing() {
+    let mut rig = Rig::new(1);
+    rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+    rig.cycle();
+    rig.cycle();
+    assert_eq!(rig.shown(0), "In a call");
+    rig.fake.user(0, |u| {
+        u.enabled = false;
+        u.client = Some((Availability::Away, Activity::Away));
+    });
+    rig.cycle();
+    assert!(rig.fake.user(0, |u| u.ours.is_none()));
+    rig.cycle();
+    assert_eq!(
+        rig.shown(0),
+        "In a call",
+        "no presentity writes while the flag is off"
+    );
+}
+
+#[test]
+fn a_long_call_outlives_many_session_lifetimes() {
+    let mut rig = Rig::new(1);
+    rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+    // 15 s per cycle for two hours: eight session lifetimes.
+    let mut refreshes = 0;
+    for _ in 0..480 {
+        refreshes += rig.cycle().refreshes;
+        let now = rig.fake.world(|w| w.now.unwrap());
+        let held = rig.fake.user(0, |u| u.ours.is_some_and(|(_, e)| e > now));
+        assert!(held, "the session lapsed during the call");
+    }
+    assert_eq!(rig.shown(0), "In a call");
+    // Refreshed at the first cycle with less than a fifth (3 min) left: 12 min 15 s after
+    // the write (49 cycles of 15 s), so 9 times in 480 cycles.
+    assert_eq!(refreshes, 480 / 49);
+}
+
+#[test]
+fn acd_hotdesk_softphone_calls_are_not_pushed() {
+    let mut rig = Rig::new(2);
+    rig.fake.user(0, |u| {
+        u.phone.call = CallState::Busy;
+        u.phone.acd_hotdesk = true;
+        u.phone.device = DeviceType::Softphone;
+    });
+    rig.fake.user(1, |u| {
+        u.phone.call = CallState::Busy;
+        u.phone.acd_hotdesk = true;
+    });
+    let report = rig.cycle();
+    assert_eq!(report.applied.pbx_to_teams, 1);
+    assert_eq!(report.notes.get("acd_hotdesk_unsynced"), Some(&1));
+    assert!(rig.fake.user(0, |u| u.ours.is_none()));
+    assert!(rig.fake.user(1, |u| u.ours.is_some()));
+    let _ = MiCollabStatus::Available;
+}
