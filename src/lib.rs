@@ -14,5 +14,6 @@ pub mod output;
 pub mod presence;
 pub mod progress;
 pub mod reconcile;
+pub mod report;
 pub mod store;
 pub mod wire;

@@ -1,0 +1,411 @@
+//! Who is out of sync, why, and what to do about it: a pure classification of what was
+//! observed about a user, what mcteams last did for them, and the time.
+//!
+//! Inferences, documented because the systems show only part of the truth:
+//! - "Chosen by hand in Teams" is inferred: Graph shows only the aggregate. A DoNotDisturb that
+//!   mcteams' own live app session does not explain was chosen in Teams (`dnd_conflict`), and a
+//!   Teams presence that differs from mcteams' live session is a status that rightly wins
+//!   (user-preferred presence beats every session), not a mismatch.
+//! - A difference counts as out of sync only once it has lasted: it was already there at the
+//!   last sync, and that sync is older than `settle_window`. Until then it is `settling`.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::mapping::Mapping;
+use crate::presence::{MiCollabStatus, PhoneState, micollab_status_for, session_intent_for};
+use crate::reconcile::{Observed, Record, WRITER};
+use crate::wire::graph::Availability;
+
+/// The reason codes. Stable: scripts and alerts depend on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    TeamsMicollabMismatch,
+    PbxTeamsMismatch,
+    DndConflict,
+    UnmappedEnabledUser,
+    MappingTargetMissing,
+    UnverifiedMapping,
+    IntegrationDisabled,
+    UnsupportedSystem,
+    ForeignWriter,
+    Stale,
+    SyncError,
+    InSync,
+    AcdHotdeskUnsynced,
+    ClientDriftRisk,
+    Settling,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 15] = [
+        Reason::TeamsMicollabMismatch,
+        Reason::PbxTeamsMismatch,
+        Reason::DndConflict,
+        Reason::UnmappedEnabledUser,
+        Reason::MappingTargetMissing,
+        Reason::UnverifiedMapping,
+        Reason::IntegrationDisabled,
+        Reason::UnsupportedSystem,
+        Reason::ForeignWriter,
+        Reason::Stale,
+        Reason::SyncError,
+        Reason::InSync,
+        Reason::AcdHotdeskUnsynced,
+        Reason::ClientDriftRisk,
+        Reason::Settling,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::TeamsMicollabMismatch => "teams_micollab_mismatch",
+            Reason::PbxTeamsMismatch => "pbx_teams_mismatch",
+            Reason::DndConflict => "dnd_conflict",
+            Reason::UnmappedEnabledUser => "unmapped_enabled_user",
+            Reason::MappingTargetMissing => "mapping_target_missing",
+            Reason::UnverifiedMapping => "unverified_mapping",
+            Reason::IntegrationDisabled => "integration_disabled",
+            Reason::UnsupportedSystem => "unsupported_system",
+            Reason::ForeignWriter => "foreign_writer",
+            Reason::Stale => "stale",
+            Reason::SyncError => "sync_error",
+            Reason::InSync => "in_sync",
+            Reason::AcdHotdeskUnsynced => "acd_hotdesk_unsynced",
+            Reason::ClientDriftRisk => "client_drift_risk",
+            Reason::Settling => "settling",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Reason> {
+        Self::ALL.into_iter().find(|r| r.code() == code.trim())
+    }
+
+    /// Whether `report --detailed-exitcode` counts it (informational reasons do not).
+    pub fn counted(self) -> bool {
+        !matches!(
+            self,
+            Reason::InSync
+                | Reason::AcdHotdeskUnsynced
+                | Reason::ClientDriftRisk
+                | Reason::Settling
+        )
+    }
+}
+
+/// One reason for one user, with a one-line hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub reason: Reason,
+    pub hint: String,
+}
+
+/// The MiCollab client a user runs; the seed warns presence can drift in background tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientKind {
+    Pc,
+    Web,
+    Mac,
+}
+
+/// Whether each mapped target still exists (`None`: not checked).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Existence {
+    pub teams_user: Option<bool>,
+    /// The Teams user's current UPN when it differs from the mapping's (renamed).
+    pub renamed_upn: Option<String>,
+    pub micollab_login: Option<bool>,
+    pub extension: Option<bool>,
+    pub cloudlink_user: Option<bool>,
+}
+
+/// What mcteams knows of its last sync of the user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncHistory {
+    pub record: Record,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTime<Utc>>,
+    /// The observation the last sync made, and when.
+    pub last_observed: Option<Observed>,
+    pub last_observed_at: Option<DateTime<Utc>>,
+}
+
+/// Everything known about one user.
+#[derive(Debug, Clone)]
+pub struct UserFacts<'a> {
+    pub mapping: Option<&'a Mapping>,
+    pub observed: &'a Observed,
+    pub history: &'a SyncHistory,
+    pub existence: &'a Existence,
+    pub client: Option<(ClientKind, bool)>,
+    /// `Some(why)` when MiCollab is below R9.8 SP1 or the PBX is not MiVoice Business.
+    pub unsupported: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Windows {
+    pub settle_window: Duration,
+    pub stale_after: Duration,
+}
+
+/// Classifies one user. The findings are ordered as [`Reason`]; `in_sync` only when nothing
+/// counted was found.
+pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> Vec<Finding> {
+    let mut found: Vec<Finding> = Vec::new();
+    let mut add = |reason: Reason, hint: String| found.push(Finding { reason, hint });
+    let observed = facts.observed;
+    let history = facts.history;
+    let enabled = observed.teams_enabled == Some(true);
+
+    if let Some(why) = facts.unsupported {
+        add(
+            Reason::UnsupportedSystem,
+            format!(
+                "{why}; bi-directional presence needs MiCollab R9.8 SP1 or later on MiVoice Business"
+            ),
+        );
+    }
+    let Some(mapping) = facts.mapping else {
+        if enabled {
+            add(
+                Reason::UnmappedEnabledUser,
+                "Teams presence is on in MiCollab but the user has no mapping: add one with \
+                 `mcteams import` (see `mcteams mappings discover`)"
+                    .into(),
+            );
+        }
+        return finish(found);
+    };
+    if observed.teams_enabled == Some(false) && !observed.tombstone {
+        add(
+            Reason::IntegrationDisabled,
+            "mapped, but neither the profile nor the user has Teams presence on: \
+             `mcteams user enable` or `mcteams profile enable`"
+                .into(),
+        );
+    }
+    if !mapping.verified {
+        add(
+            Reason::UnverifiedMapping,
+            "imported with --offline and never resolved: import the row again without --offline"
+                .into(),
+        );
+    }
+    let e = facts.existence;
+    let mut missing = Vec::new();
+    if e.teams_user == Some(false) {
+        missing.push(format!("Teams user {}", mapping.teams_upn));
+    }
+    if let Some(upn) = &e.renamed_upn {
+        missing.push(format!(
+            "Teams UPN {} (renamed to {upn})",
+            mapping.teams_upn
+        ));
+    }
+    if e.micollab_login == Some(false) {
+        missing.push(format!("MiCollab login {}", mapping.micollab_login));
+    }
+    if e.extension == Some(false) {
+        missing.push(format!("extension {}", mapping.extension));
+    }
+    if e.cloudlink_user == Some(false) {
+        missing.push(format!(
+            "CloudLink user {}",
+            mapping.cloudlink_user_id.as_deref().unwrap_or("?")
+        ));
+    }
+    if !missing.is_empty() {
+        add(
+            Reason::MappingTargetMissing,
+            format!(
+                "{} no longer exists: fix the mapping and import it again",
+                missing.join(", ")
+            ),
+        );
+    }
+
+    let held = history
+        .record
+        .session
+        .filter(|s| s.expires_at > now)
+        .map(|s| s.intent);
+    let settled = |same_as_last_sync: bool| {
+        same_as_last_sync
+            && history
+                .last_observed_at
+                .is_some_and(|at| (now - at).to_std().unwrap_or_default() >= windows.settle_window)
+    };
+    let last = history.last_observed.as_ref();
+    let mut settling = false;
+
+    // The presentity was changed by someone else after mcteams wrote it.
+    let foreign = match (&observed.presentity, &history.record.presentity) {
+        (Some(shown), Some(mine)) => {
+            mine.version.as_deref() != Some(shown.version.as_str())
+                && shown.source.as_deref() != Some(WRITER)
+        }
+        _ => false,
+    };
+    if foreign && enabled {
+        let source = observed
+            .presentity
+            .as_ref()
+            .and_then(|p| p.source.clone())
+            .unwrap_or_else(|| "another writer".into());
+        add(
+            Reason::ForeignWriter,
+            format!(
+                "the MiCollab status was last changed by {source}, not mcteams; it is left alone until Teams changes"
+            ),
+        );
+    }
+
+    if enabled && !observed.tombstone {
+        // Teams -> MiCollab.
+        if let (Some(teams), Some(shown)) = (&observed.teams, &observed.presentity)
+            && let Some(status) = micollab_status_for(&teams.availability, &teams.activity)
+            && !foreign
+        {
+            let activity = teams.activity.to_string();
+            let right = shown.status.as_deref().and_then(MiCollabStatus::parse) == Some(status)
+                && shown.activity.as_deref() == Some(activity.as_str());
+            if !right {
+                let lasting = last
+                    .and_then(|l| l.teams.as_ref())
+                    .is_some_and(|t| t.key() == teams.key());
+                if settled(lasting) {
+                    add(
+                        Reason::TeamsMicollabMismatch,
+                        format!(
+                            "Teams shows {}/{}, so MiCollab should show \"{status}\" but shows {:?}: check `mcteams sync` runs and its errors",
+                            teams.availability,
+                            teams.activity,
+                            shown.status.as_deref().unwrap_or("nothing")
+                        ),
+                    );
+                } else {
+                    settling = true;
+                }
+            }
+        }
+        // Phone -> Teams, and the seed's DND conflict.
+        if let Some(phone) = &observed.phone {
+            if !phone.is_synchronized() {
+                add(
+                    Reason::AcdHotdeskUnsynced,
+                    "ACD hot-desk softphone: its calls are not synchronized to Teams (as Mitel documents)".into(),
+                );
+            } else {
+                let wanted = session_intent_for(phone);
+                if wanted != held {
+                    let lasting = last
+                        .and_then(|l| l.phone.as_ref())
+                        .is_some_and(|p| same_phone(p, phone));
+                    if settled(lasting) {
+                        let hint = match (wanted, held) {
+                            (Some(w), _) => format!(
+                                "the phone is {} but mcteams holds no matching Teams session: check `mcteams sync` runs and its errors",
+                                describe(w)
+                            ),
+                            (None, Some(h)) => format!(
+                                "the phone is idle but Teams still shows mcteams' {}: check `mcteams sync` runs",
+                                h.label()
+                            ),
+                            (None, None) => String::new(), // wanted != held rules it out
+                        };
+                        add(Reason::PbxTeamsMismatch, hint);
+                    } else {
+                        settling = true;
+                    }
+                }
+                if let Some(teams) = &observed.teams
+                    && !phone.dnd
+                    && teams.availability == Availability::DoNotDisturb
+                    && held != Some(crate::presence::SessionIntent::DoNotDisturb)
+                {
+                    add(
+                        Reason::DndConflict,
+                        "Do not disturb was chosen in Teams while the phone's DND is off: calls go to voicemail \
+                         while the phone looks available; clear Do not disturb in Teams"
+                            .into(),
+                    );
+                }
+            }
+        }
+    }
+
+    if history.last_error.is_some()
+        && history.last_error_at >= history.last_success_at
+        && let Some(error) = &history.last_error
+    {
+        add(
+            Reason::SyncError,
+            format!("the last sync of this user failed: {error}"),
+        );
+    }
+    if enabled
+        && !observed.tombstone
+        && history
+            .last_success_at
+            .is_none_or(|at| (now - at).to_std().unwrap_or_default() > windows.stale_after)
+    {
+        let when = history
+            .last_success_at
+            .map(|at| format!("last at {}", at.format("%Y-%m-%d %H:%M:%S UTC")))
+            .unwrap_or_else(|| "never".into());
+        add(
+            Reason::Stale,
+            format!("no successful sync within stale_after ({when}): is `mcteams sync` scheduled?"),
+        );
+    }
+    if let Some((kind, telephony_only)) = facts.client
+        && (kind != ClientKind::Pc || !telephony_only)
+    {
+        add(
+            Reason::ClientDriftRisk,
+            "MiCollab Web/Mac client, or PC client not in telephony-only mode: presence can drift in a \
+             background tab; Mitel recommends the PC client in telephony-only mode"
+                .into(),
+        );
+    }
+    if settling {
+        add(
+            Reason::Settling,
+            "a difference newer than settle_window: the next sync should resolve it".into(),
+        );
+    }
+    finish(found)
+}
+
+fn same_phone(a: &PhoneState, b: &PhoneState) -> bool {
+    session_intent_for(a) == session_intent_for(b) && a.is_synchronized() == b.is_synchronized()
+}
+
+fn describe(intent: crate::presence::SessionIntent) -> &'static str {
+    match intent {
+        crate::presence::SessionIntent::DoNotDisturb => "in do not disturb",
+        crate::presence::SessionIntent::InACall => "in a call",
+    }
+}
+
+fn finish(mut found: Vec<Finding>) -> Vec<Finding> {
+    found.sort_by_key(|f| f.reason);
+    found.dedup_by_key(|f| f.reason);
+    if !found.iter().any(|f| f.reason.counted()) {
+        found.insert(
+            0,
+            Finding {
+                reason: Reason::InSync,
+                hint: "nothing to do".into(),
+            },
+        );
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,340 @@
+use super::*;
+use crate::presence::{CallState, DeviceType, SessionIntent};
+use crate::reconcile::{Presentity, PresentityRecord, SessionRecord, TeamsPresence};
+use crate::wire::graph::Activity;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z")
+        .unwrap()
+        .to_utc()
+}
+
+fn ago(secs: i64) -> DateTime<Utc> {
+    now() - chrono::Duration::seconds(secs)
+}
+
+const WINDOWS: Windows = Windows {
+    settle_window: Duration::from_secs(60),
+    stale_after: Duration::from_secs(300),
+};
+
+fn mapping(verified: bool) -> Mapping {
+    Mapping {
+        micollab_login: "alice".into(),
+        teams_upn: "alice@contoso.com".into(),
+        teams_id: Some("6e2b1f4c-9d1a-4a57-8f3e-0b1c2d3e4f50".into()),
+        extension: "1001".into(),
+        cloudlink_user_id: Some("cl-alice".into()),
+        verified,
+        created_at: ago(86_400),
+        updated_at: ago(86_400),
+        removed_at: None,
+    }
+}
+
+fn phone(call: CallState, dnd: bool) -> PhoneState {
+    PhoneState {
+        call,
+        dnd,
+        device: DeviceType::DeskPhone,
+        acd_hotdesk: false,
+    }
+}
+
+fn seen(
+    availability: &str,
+    activity: &str,
+    phone: PhoneState,
+    status: &str,
+    shown_activity: &str,
+    source: &str,
+) -> Observed {
+    Observed {
+        tombstone: false,
+        teams_enabled: Some(true),
+        teams: Some(TeamsPresence {
+            availability: Availability::parse(availability),
+            activity: Activity::parse(activity),
+            sequence_number: None,
+        }),
+        phone: Some(phone),
+        presentity: Some(Presentity {
+            status: Some(status.into()),
+            activity: Some(shown_activity.into()),
+            version: "v7".into(),
+            source: Some(source.into()),
+        }),
+    }
+}
+
+/// A history whose last sync (2 minutes ago, successful) saw `observed` and held `session`.
+fn synced(observed: &Observed, session: Option<SessionIntent>) -> SyncHistory {
+    SyncHistory {
+        record: Record {
+            session: session.map(|intent| SessionRecord {
+                intent,
+                written_at: ago(120),
+                expires_at: ago(120) + chrono::Duration::minutes(15),
+            }),
+            presentity: Some(PresentityRecord {
+                status: MiCollabStatus::Available,
+                activity: "Available".into(),
+                version: Some("v7".into()),
+                based_on: "x".into(),
+                written_at: ago(600),
+            }),
+        },
+        last_success_at: Some(ago(30)),
+        last_error: None,
+        last_error_at: None,
+        last_observed: Some(observed.clone()),
+        last_observed_at: Some(ago(120)),
+    }
+}
+
+fn codes(facts: &UserFacts<'_>) -> Vec<&'static str> {
+    classify(facts, WINDOWS, now())
+        .iter()
+        .map(|f| f.reason.code())
+        .collect()
+}
+
+fn facts<'a>(
+    m: Option<&'a Mapping>,
+    o: &'a Observed,
+    h: &'a SyncHistory,
+    e: &'a Existence,
+) -> UserFacts<'a> {
+    UserFacts {
+        mapping: m,
+        observed: o,
+        history: h,
+        existence: e,
+        client: Some((ClientKind::Pc, true)),
+        unsupported: None,
+    }
+}
+
+#[test]
+fn each_reason_from_its_scenario() {
+    let m = mapping(true);
+    let none = Existence::default();
+    let idle = phone(CallState::Idle, false);
+
+    // In sync: Teams Available, MiCollab Available.
+    let o = seen(
+        "Available",
+        "Available",
+        idle,
+        "Available",
+        "Available",
+        WRITER,
+    );
+    assert_eq!(
+        codes(&facts(Some(&m), &o, &synced(&o, None), &none)),
+        vec!["in_sync"]
+    );
+
+    // The seed's conflict: DND chosen in Teams, phone DND off.
+    let o = seen(
+        "DoNotDisturb",
+        "DoNotDisturb",
+        idle,
+        "Do not disturb",
+        "DoNotDisturb",
+        WRITER,
+    );
+    assert_eq!(
+        codes(&facts(Some(&m), &o, &synced(&o, None), &none)),
+        vec!["dnd_conflict"]
+    );
+    // ...but a DND that mcteams' own session explains (phone DND on) is no conflict.
+    let o = seen(
+        "DoNotDisturb",
+        "Presenting",
+        phone(CallState::Idle, true),
+        "Presenting",
+        "Presenting",
+        WRITER,
+    );
+    assert_eq!(
+        codes(&facts(
+            Some(&m),
+            &o,
+            &synced(&o, Some(SessionIntent::DoNotDisturb)),
+            &none
+        )),
+        vec!["in_sync"]
+    );
+
+    // MiCollab behind Teams for longer than the settle window.
+    let o = seen("Away", "Away", idle, "Available", "Available", WRITER);
+    assert_eq!(
+        codes(&facts(Some(&m), &o, &synced(&o, None), &none)),
+        vec!["teams_micollab_mismatch"]
+    );
+    // ...and newer than it: settling, not counted.
+    let mut fresh = synced(&o, None);
+    fresh.last_observed_at = Some(ago(10));
+    assert_eq!(
+        codes(&facts(Some(&m), &o, &fresh, &none)),
+        vec!["in_sync", "settling"]
+    );
+
+    // Phone in a call, no mcteams session.
+    let o = seen(
+        "Available",
+        "Available",
+        phone(CallState::Busy, false),
+        "Available",
+        "Available",
+        WRITER,
+    );
+    assert_eq!(
+        codes(&facts(Some(&m), &o, &synced(&o, None), &none)),
+        vec!["pbx_teams_mismatch"]
+    );
+    // Phone idle, mcteams' session still held.
+    let o = seen("Busy", "InACall", idle, "In a call", "InACall", WRITER);
+    assert_eq!(
+        codes(&facts(
+            Some(&m),
+            &o,
+            &synced(&o, Some(SessionIntent::InACall)),
+            &none
+        )),
+        vec!["pbx_teams_mismatch"]
+    );
+    // A status chosen by hand in Teams rightly wins over the phone: no mismatch.
+    let o = seen(
+        "Available",
+        "Available",
+        phone(CallState::Busy, false),
+        "Available",
+        "Available",
+        WRITER,
+    );
+    assert_eq!(
+        codes(&facts(
+            Some(&m),
+            &o,
+            &synced(&o, Some(SessionIntent::InACall)),
+            &none
+        )),
+        vec!["in_sync"]
+    );
+
+    // Another writer changed the presentity after mcteams.
+    let o = seen(
+        "Available",
+        "Available",
+        idle,
+        "Busy",
+        "Busy",
+        "micollab-admin",
+    );
+    let mut h = synced(&o, None);
+    h.record.presentity.as_mut().unwrap().version = Some("v6".into());
+    assert_eq!(
+        codes(&facts(Some(&m), &o, &h, &none)),
+        vec!["foreign_writer"]
+    );
+
+    // The last sync failed.
+    let o = seen(
+        "Available",
+        "Available",
+        idle,
+        "Available",
+        "Available",
+        WRITER,
+    );
+    let mut h = synced(&o, None);
+    h.last_error = Some("graph: 503".into());
+    h.last_error_at = Some(ago(5));
+    let found = classify(&facts(Some(&m), &o, &h, &none), WINDOWS, now());
+    assert_eq!(found[0].reason, Reason::SyncError);
+    assert!(found[0].hint.contains("graph: 503"));
+
+    // No success within stale_after.
+    let mut h = synced(&o, None);
+    h.last_success_at = Some(ago(301));
+    assert_eq!(codes(&facts(Some(&m), &o, &h, &none)), vec!["stale"]);
+
+    // Unverified mapping, and its targets gone or renamed.
+    let unverified = mapping(false);
+    let gone = Existence {
+        teams_user: Some(true),
+        renamed_upn: Some("alice.smith@contoso.com".into()),
+        micollab_login: Some(true),
+        extension: Some(false),
+        cloudlink_user: Some(true),
+    };
+    let found = classify(
+        &facts(Some(&unverified), &o, &synced(&o, None), &gone),
+        WINDOWS,
+        now(),
+    );
+    let reasons: Vec<_> = found.iter().map(|f| f.reason.code()).collect();
+    assert_eq!(
+        reasons,
+        vec!["mapping_target_missing", "unverified_mapping"]
+    );
+    assert!(found[0].hint.contains("renamed to alice.smith@contoso.com"));
+    assert!(found[0].hint.contains("extension 1001"));
+
+    // Mapped, flag off.
+    let mut off = o.clone();
+    off.teams_enabled = Some(false);
+    assert_eq!(
+        codes(&facts(Some(&m), &off, &synced(&off, None), &none)),
+        vec!["integration_disabled"]
+    );
+
+    // Flag on, no mapping.
+    assert_eq!(
+        codes(&facts(None, &o, &SyncHistory::default(), &none)),
+        vec!["unmapped_enabled_user"]
+    );
+
+    // Unsupported system.
+    let h = synced(&o, None);
+    let mut f = facts(Some(&m), &o, &h, &none);
+    f.unsupported = Some("MiCollab 9.8.0.33 is below R9.8 SP1");
+    assert_eq!(codes(&f), vec!["unsupported_system"]);
+}
+
+#[test]
+fn informational_reasons_do_not_count() {
+    let m = mapping(true);
+    let none = Existence::default();
+    let mut soft = phone(CallState::Busy, false);
+    soft.acd_hotdesk = true;
+    soft.device = DeviceType::Softphone;
+    let o = seen(
+        "Available",
+        "Available",
+        soft,
+        "Available",
+        "Available",
+        WRITER,
+    );
+    let h = synced(&o, None);
+    let mut f = facts(Some(&m), &o, &h, &none);
+    f.client = Some((ClientKind::Web, false));
+    assert_eq!(
+        codes(&f),
+        vec!["in_sync", "acd_hotdesk_unsynced", "client_drift_risk"]
+    );
+    for reason in Reason::ALL {
+        assert_eq!(Reason::parse(reason.code()), Some(reason));
+    }
+    let counted: Vec<_> = Reason::ALL
+        .iter()
+        .filter(|r| r.counted())
+        .count()
+        .to_string()
+        .chars()
+        .collect();
+    assert_eq!(counted, vec!['1', '1']);
+}
