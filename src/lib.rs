@@ -6,7 +6,9 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod connectors;
 pub mod exit;
+pub mod http;
 pub mod mapping;
 pub mod output;
 pub mod progress;
