@@ -71,8 +71,16 @@ pub enum HttpErrorKind {
 }
 
 /// An HTTP call that failed. `Display` is one line fit for an admin's terminal.
+///
+/// Boxed so that `Result<_, HttpError>` stays one pointer wide on the happy path; the
+/// fields are read (and filled) through `Deref` to [`HttpErrorInfo`].
 #[derive(Debug, Clone, thiserror::Error)]
-pub struct HttpError {
+#[error(transparent)]
+pub struct HttpError(Box<HttpErrorInfo>);
+
+/// What an [`HttpError`] carries.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct HttpErrorInfo {
     pub system: System,
     pub method: String,
     /// The URL path only: a query string may carry a filter with personal data.
@@ -89,7 +97,7 @@ pub struct HttpError {
 
 impl HttpError {
     pub fn new(system: System, method: &str, path: &str, kind: HttpErrorKind) -> Self {
-        HttpError {
+        HttpError(Box::new(HttpErrorInfo {
             system,
             method: method.to_string(),
             path: path.to_string(),
@@ -98,9 +106,25 @@ impl HttpError {
             message: None,
             request_id: None,
             kind,
-        }
+        }))
     }
+}
 
+impl std::ops::Deref for HttpError {
+    type Target = HttpErrorInfo;
+
+    fn deref(&self) -> &HttpErrorInfo {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for HttpError {
+    fn deref_mut(&mut self) -> &mut HttpErrorInfo {
+        &mut self.0
+    }
+}
+
+impl HttpErrorInfo {
     /// The exit status a run that ends on this error stands for (DESIGN.md section 4).
     pub fn exit_status(&self) -> ExitStatus {
         match &self.kind {
@@ -159,7 +183,7 @@ impl fmt::Display for HttpErrorKind {
     }
 }
 
-impl fmt::Display for HttpError {
+impl fmt::Display for HttpErrorInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {} {}: ", self.system, self.method, self.path)?;
         if let Some(status) = self.status {

@@ -26,7 +26,7 @@ use tokio::time::Instant;
 
 use crate::config::ConfigError;
 
-pub use error::{HttpError, HttpErrorKind, ServiceErrorDetails, System};
+pub use error::{HttpError, HttpErrorInfo, HttpErrorKind, ServiceErrorDetails, System};
 pub use limit::{MIN_BURST, RateBudget, RateLimit, TokioClock};
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use token::{AccessToken, Lease, TokenCache, TokenSource, refresh_margin};
@@ -445,10 +445,11 @@ impl HttpClient {
             }
             let give_up = |failed: Failed, waited: Duration| {
                 let mut error = failed.error;
+                let last = std::mem::replace(&mut error.kind, HttpErrorKind::Timeout);
                 error.kind = HttpErrorKind::GaveUp {
                     attempts,
                     waited,
-                    last: Box::new(error.kind),
+                    last: Box::new(last),
                 };
                 error
             };
