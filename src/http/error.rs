@@ -59,6 +59,9 @@ pub enum HttpErrorKind {
     /// No answer: connection refused, reset, DNS, TLS. `sent` tells whether the request
     /// may have reached the server.
     Transport { message: String, sent: bool },
+    /// The server's certificate is not trusted (unknown CA, wrong name, expired): retrying
+    /// cannot help; trust its CA with the system's `ca_file`, or fix the server.
+    Tls(String),
     /// No answer within the request timeout.
     Timeout,
     /// The answer arrived but is not what the API documents (malformed JSON, missing field).
@@ -128,8 +131,11 @@ impl HttpErrorInfo {
     /// The exit status a run that ends on this error stands for (DESIGN.md section 4).
     pub fn exit_status(&self) -> ExitStatus {
         match &self.kind {
-            HttpErrorKind::CredentialRejected | HttpErrorKind::InsecureUrl(_) => ExitStatus::Config,
-            HttpErrorKind::Local(_) => ExitStatus::Config,
+            // Fixed by changing the configuration (credential, URL, ca_file), not by waiting.
+            HttpErrorKind::CredentialRejected
+            | HttpErrorKind::InsecureUrl(_)
+            | HttpErrorKind::Tls(_)
+            | HttpErrorKind::Local(_) => ExitStatus::Config,
             HttpErrorKind::GaveUp { .. }
             | HttpErrorKind::Throttled { .. }
             | HttpErrorKind::Transport { .. }
@@ -175,6 +181,11 @@ impl fmt::Display for HttpErrorKind {
                 d.as_secs_f64()
             ),
             HttpErrorKind::Transport { message, .. } => write!(f, "no answer: {message}"),
+            HttpErrorKind::Tls(message) => write!(
+                f,
+                "TLS verification failed: {message} (if the server uses a private CA, name its \
+                 certificate in the section's ca_file)"
+            ),
             HttpErrorKind::Timeout => f.write_str("no answer within the request timeout"),
             HttpErrorKind::Decode(detail) => write!(f, "unexpected answer: {detail}"),
             HttpErrorKind::InsecureUrl(detail) => write!(f, "refused URL: {detail}"),

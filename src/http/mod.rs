@@ -550,8 +550,17 @@ impl HttpClient {
         let (kind, maybe_applied, retryable) = if e.is_redirect() {
             (HttpErrorKind::InsecureUrl(error_chain(&e)), false, false)
         } else if e.is_connect() {
-            // No connection, so nothing was sent: safe to retry any request.
+            // No connection, so nothing was sent: safe to retry any request, unless the
+            // server's certificate was refused, which no retry changes.
             let message = error_chain(&e);
+            if message.contains("certificate") {
+                return Failed {
+                    error: self.error(call, HttpErrorKind::Tls(message)),
+                    retry_after: None,
+                    maybe_applied: false,
+                    retryable: false,
+                };
+            }
             (
                 HttpErrorKind::Transport {
                     message,
