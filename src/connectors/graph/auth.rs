@@ -177,7 +177,16 @@ impl ClientCredentialsGrant {
             .unauthorized()
             .idempotent()
             .secret_answer();
-        let answer: TokenResponse = self.http.send_json(&call).await?;
+        let answer: TokenResponse = self.http.send_json(&call).await.map_err(|mut e| {
+            // Defence in depth: should the endpoint ever echo the secret, it stops here.
+            if let (GraphCredential::Secret(secret), Some(message)) =
+                (&self.credential, e.message.as_mut())
+                && !secret.expose().is_empty()
+            {
+                *message = message.replace(secret.expose(), "***");
+            }
+            e
+        })?;
         if !answer.token_type.eq_ignore_ascii_case("bearer") {
             return Err(self.http.error(
                 &call,
