@@ -85,7 +85,7 @@ pub enum Replay {
 }
 
 /// One logical request: the HTTP layer may send it several times.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Call {
     pub method: Method,
     pub url: url::Url,
@@ -191,12 +191,36 @@ impl Call {
 }
 
 /// A successful (or accepted) answer, body read in full.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Bytes,
     pub request_id: Option<String>,
+}
+
+// Bodies stay out of `Debug`: a token request's body holds the client secret, a token
+// answer's body the access token.
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("method", &self.method)
+            .field("path", &self.url.path())
+            .field("body_bytes", &self.body.as_ref().map_or(0, Bytes::len))
+            .field("cost", &self.cost)
+            .field("replay", &self.replay)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Counters of one client, for tests, metrics and the benchmark.
@@ -740,6 +764,25 @@ mod tests {
         assert!(same_origin(&base, &same));
         assert!(!same_origin(&base, &other));
         assert!(!same_origin(&base, &plain));
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_body() {
+        let call =
+            Call::post(url::Url::parse("https://login.example/t/oauth2/v2.0/token?x=1").unwrap())
+                .form(&[("client_secret", "very-secret-value")]);
+        let shown = format!("{call:?}");
+        assert!(
+            !shown.contains("very-secret-value") && !shown.contains("x=1"),
+            "{shown}"
+        );
+        let response = Response {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(br#"{"access_token":"tok-123"}"#),
+            request_id: None,
+        };
+        assert!(!format!("{response:?}").contains("tok-123"));
     }
 
     #[test]
