@@ -121,3 +121,83 @@ fn single(outcomes: Vec<WriteOutcome>) -> Result<(), HttpError> {
         .map(|o| o.result)
         .unwrap_or(Ok(()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// The shape of the fakes the sync engine's tests will use: state in memory, no I/O.
+    #[derive(Default)]
+    struct InMemoryGraph {
+        presences: HashMap<String, Presence>,
+        sessions: Mutex<HashMap<String, (Availability, Activity)>>,
+    }
+
+    impl PresenceDirectory for InMemoryGraph {
+        async fn read_presences(
+            &self,
+            ids: &[String],
+        ) -> Result<HashMap<String, Presence>, HttpError> {
+            Ok(ids
+                .iter()
+                .filter_map(|id| self.presences.get(id).map(|p| (id.clone(), p.clone())))
+                .collect())
+        }
+
+        async fn write_sessions(&self, writes: &[SessionWrite]) -> Vec<WriteOutcome> {
+            let mut sessions = self.sessions.lock().unwrap();
+            writes
+                .iter()
+                .map(|write| {
+                    match write {
+                        SessionWrite::Set {
+                            user_id,
+                            availability,
+                            activity,
+                            ..
+                        } => {
+                            sessions
+                                .insert(user_id.clone(), (availability.clone(), activity.clone()));
+                        }
+                        SessionWrite::Clear { user_id } => {
+                            sessions.remove(user_id);
+                        }
+                    }
+                    WriteOutcome {
+                        user_id: write.user_id().to_string(),
+                        result: Ok(()),
+                    }
+                })
+                .collect()
+        }
+
+        async fn resolve_users(&self, names: &[String]) -> Result<UserResolution, HttpError> {
+            Ok(UserResolution {
+                found: BTreeMap::new(),
+                not_found: names.to_vec(),
+            })
+        }
+
+        async fn token_roles(&self) -> Result<Vec<String>, HttpError> {
+            Ok(vec!["Presence.ReadWrite.All".into()])
+        }
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_fake_gets_the_single_write_helpers() {
+        let fake = InMemoryGraph::default();
+        fake.set_presence(
+            "u1",
+            Availability::Busy,
+            Activity::InACall,
+            Duration::from_secs(900),
+        )
+        .await
+        .unwrap();
+        assert_eq!(fake.sessions.lock().unwrap().len(), 1);
+        fake.clear_presence("u1").await.unwrap();
+        assert!(fake.sessions.lock().unwrap().is_empty());
+        assert!(fake.read_presences(&["x".into()]).await.unwrap().is_empty());
+    }
+}
