@@ -114,6 +114,9 @@ pub fn status_of(error: &anyhow::Error) -> ExitStatus {
         if let Some(e) = cause.downcast_ref::<crate::store::StoreError>() {
             return e.exit_status();
         }
+        if let Some(e) = cause.downcast_ref::<crate::http::HttpError>() {
+            return e.exit_status();
+        }
     }
     ExitStatus::Failure
 }

@@ -6,8 +6,10 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod connectors;
 pub mod engine;
 pub mod exit;
+pub mod http;
 pub mod import;
 pub mod mapping;
 pub mod output;

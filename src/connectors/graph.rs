@@ -1,0 +1,706 @@
+//! Microsoft Graph: presence in bulk, mcteams' own app session per user, users by UPN/mail.
+//!
+//! DESIGN.md section 5 is the contract: 650 ids per presence read, 20 requests per
+//! `$batch`, 15 values per `$filter … in`, 1,500 presence requests per 30 s per app (of
+//! which mcteams uses `budget_share`), `Retry-After` obeyed.
+
+mod auth;
+mod plan;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::join_all;
+
+pub use auth::{
+    AssertionClaims, CertificateCredential, GraphCredential, JWT_BEARER_ASSERTION, roles_of,
+};
+pub use plan::{
+    ResolveStrategy, batch_calls, choose_strategy, encode_component, filter_url, in_filter,
+    odata_string, presence_calls,
+};
+
+use super::{
+    MatchedOn, PresenceDirectory, ResolvedUser, SessionWrite, UserResolution, WriteOutcome,
+};
+use crate::config::{Config, ConfigError};
+use crate::http::{
+    Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, RateBudget, RetryPolicy,
+    ServiceErrorDetails, System, TokenCache, parse_retry_after, same_origin,
+};
+use crate::wire::graph::{
+    BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem, ClearPresenceRequest,
+    GetPresencesRequest, MAX_BATCH_REQUESTS, MAX_FILTER_IN_VALUES, MAX_PRESENCE_IDS,
+    MAX_USERS_PAGE, Page, Presence, SetPresenceRequest, User, format_iso_duration,
+};
+
+/// Everything needed to build a [`GraphClient`]; [`GraphSettings::from_config`] fills it
+/// from the config file, tests fill it by hand.
+#[derive(Debug)]
+pub struct GraphSettings {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub credential: GraphCredential,
+    pub authority_url: url::Url,
+    pub base_url: url::Url,
+    /// Share of Graph's presence limit mcteams may use.
+    pub budget_share: f64,
+    pub max_concurrency: usize,
+    pub retry: RetryPolicy,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Extra trusted CAs (for a TLS-intercepting proxy, or the emulator over https).
+    pub ca_file: Option<PathBuf>,
+}
+
+impl GraphSettings {
+    /// Reads the `[graph]` section and the credential it names. Missing keys, an unreadable
+    /// secret and an unusable certificate are configuration errors (exit 78).
+    pub fn from_config(config: &Config) -> Result<GraphSettings, ConfigError> {
+        let g = &config.file.graph;
+        let required = |value: &Option<String>, key: &str| {
+            value
+                .clone()
+                .ok_or_else(|| ConfigError::new(format!("{key} is not set")))
+        };
+        let tenant_id = required(&g.tenant_id, "graph.tenant_id")?;
+        let client_id = required(&g.client_id, "graph.client_id")?;
+        let (key, source) = config.graph_credential().ok_or_else(|| {
+            ConfigError::new(
+                "no Graph credential: set graph.client_secret_env, graph.client_secret_file \
+                 or graph.client_certificate_file",
+            )
+        })?;
+        let secret = source.read(key)?;
+        let credential = if key == "graph.client_certificate_file" {
+            GraphCredential::Certificate(CertificateCredential::from_pem(
+                secret.expose().as_bytes(),
+                &format!("{key} ({source})"),
+            )?)
+        } else {
+            GraphCredential::Secret(secret)
+        };
+        Ok(GraphSettings {
+            tenant_id,
+            client_id,
+            credential,
+            authority_url: config.graph_authority_url(),
+            base_url: config.graph_base_url(),
+            budget_share: config.budget_share(),
+            ..GraphSettings::defaults()
+        })
+    }
+
+    /// Defaults for everything but identity and credential (filled in by the caller).
+    fn defaults() -> GraphSettings {
+        let http = HttpSettings::new(System::Graph);
+        GraphSettings {
+            tenant_id: String::new(),
+            client_id: String::new(),
+            credential: GraphCredential::Secret(crate::config::Secret::new(String::new())),
+            authority_url: url::Url::parse(crate::config::DEFAULT_AUTHORITY_URL)
+                .expect("valid constant"),
+            base_url: url::Url::parse(crate::config::DEFAULT_GRAPH_URL).expect("valid constant"),
+            budget_share: crate::config::DEFAULT_BUDGET_SHARE,
+            max_concurrency: 16,
+            retry: http.retry,
+            connect_timeout: http.connect_timeout,
+            request_timeout: http.request_timeout,
+            ca_file: None,
+        }
+    }
+
+    /// Settings for `base_url`/`authority_url` with a client secret (tests, the emulator).
+    pub fn with_secret(
+        tenant_id: &str,
+        client_id: &str,
+        secret: crate::config::Secret,
+        authority_url: url::Url,
+        base_url: url::Url,
+    ) -> GraphSettings {
+        GraphSettings {
+            tenant_id: tenant_id.to_string(),
+            client_id: client_id.to_string(),
+            credential: GraphCredential::Secret(secret),
+            authority_url,
+            base_url,
+            ..GraphSettings::defaults()
+        }
+    }
+
+    /// `{authority}/{tenant}/oauth2/v2.0/token`.
+    pub fn token_url(&self) -> Result<url::Url, ConfigError> {
+        let text = format!(
+            "{}/{}/oauth2/v2.0/token",
+            self.authority_url.as_str().trim_end_matches('/'),
+            encode_component(&self.tenant_id)
+        );
+        url::Url::parse(&text)
+            .map_err(|e| ConfigError::new(format!("graph.authority_url: invalid token URL: {e}")))
+    }
+
+    /// `{scheme}://{host of base_url}/.default`: the resource is the Graph host the client
+    /// talks to, so national clouds (graph.microsoft.us, microsoftgraph.chinacloudapi.cn)
+    /// and the emulator get tokens for themselves.
+    pub fn scope(&self) -> String {
+        format!("{}/.default", self.base_url.origin().ascii_serialization())
+    }
+}
+
+/// The Graph client. Cheap to clone; one per run.
+#[derive(Debug, Clone)]
+pub struct GraphClient {
+    api: HttpClient,
+    tokens: Arc<TokenCache>,
+    base_url: url::Url,
+    client_id: String,
+}
+
+/// `Retry-After`, `retry-after`: `$batch` answers keep the header's case as the service sent it.
+fn inner_header<'a>(answer: &'a BatchResponseItem, name: &str) -> Option<&'a str> {
+    answer
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Statuses of an inner `$batch` answer worth another round (not applied, or idempotent).
+fn inner_retryable(status: u16) -> bool {
+    matches!(status, 429 | 503 | 504)
+}
+
+/// The status a `$batch` answer is given when it left an inner request unanswered.
+const NO_INNER_ANSWER: u16 = 0;
+
+impl GraphClient {
+    pub fn from_config(config: &Config) -> Result<GraphClient, ConfigError> {
+        GraphClient::new(GraphSettings::from_config(config)?)
+    }
+
+    pub fn new(settings: GraphSettings) -> Result<GraphClient, ConfigError> {
+        let http_settings = |system| HttpSettings {
+            system,
+            connect_timeout: settings.connect_timeout,
+            request_timeout: settings.request_timeout,
+            ca_file: settings.ca_file.clone(),
+            max_concurrency: settings.max_concurrency,
+            rate: None,
+            retry: settings.retry,
+        };
+        let token_url = settings.token_url()?;
+        let scope = settings.scope();
+        let login = HttpClient::new(http_settings(System::EntraId))?;
+        let base_url = settings.base_url.clone();
+        let client_id = settings.client_id.clone();
+        let tokens = Arc::new(TokenCache::new(Box::new(auth::ClientCredentialsGrant {
+            http: login,
+            token_url,
+            client_id: settings.client_id,
+            scope,
+            credential: settings.credential,
+        })));
+        let api = HttpClient::with_tokens(
+            HttpSettings {
+                rate: Some(RateBudget::graph_presence(settings.budget_share)),
+                ..http_settings(System::Graph)
+            },
+            tokens.clone(),
+        )?;
+        Ok(GraphClient {
+            api,
+            tokens,
+            base_url,
+            client_id,
+        })
+    }
+
+    /// The HTTP client (its counters feed metrics, the benchmark and tests).
+    pub fn http(&self) -> &HttpClient {
+        &self.api
+    }
+
+    /// Access tokens fetched so far.
+    pub fn token_fetches(&self) -> u64 {
+        self.tokens.fetches()
+    }
+
+    /// The app session id mcteams writes with: the app's client id (DESIGN.md section 3).
+    pub fn session_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// `base_url` + a path (and query) relative to the version root.
+    fn endpoint(&self, relative: &str) -> Result<url::Url, HttpError> {
+        let text = format!("{}{relative}", self.base_url.as_str().trim_end_matches('/'));
+        url::Url::parse(&text).map_err(|e| {
+            HttpError::new(
+                System::Graph,
+                "?",
+                relative.split('?').next().unwrap_or_default(),
+                HttpErrorKind::Local(format!("invalid URL: {e}")),
+            )
+        })
+    }
+
+    /// The error of an inner `$batch` request, named by its own method and path.
+    fn inner_failure(&self, item: &BatchRequestItem, answer: &BatchResponseItem) -> HttpError {
+        let path = format!(
+            "{}{}",
+            self.base_url.path().trim_end_matches('/'),
+            item.url.split('?').next().unwrap_or_default()
+        );
+        let (kind, details) = if answer.status == NO_INNER_ANSWER {
+            (
+                HttpErrorKind::Decode(format!(
+                    "the $batch answer has no response with id {}",
+                    item.id
+                )),
+                ServiceErrorDetails::default(),
+            )
+        } else {
+            let body = answer
+                .body
+                .as_ref()
+                .and_then(|b| serde_json::to_vec(b).ok())
+                .unwrap_or_default();
+            let kind = if inner_retryable(answer.status) {
+                HttpErrorKind::Throttled {
+                    retry_after: inner_header(answer, "retry-after")
+                        .and_then(|v| parse_retry_after(v, std::time::SystemTime::now())),
+                }
+            } else {
+                HttpErrorKind::Status
+            };
+            (kind, ServiceErrorDetails::from_body(&body))
+        };
+        let mut error = HttpError::new(System::Graph, &item.method, &path, kind);
+        if answer.status != NO_INNER_ANSWER {
+            error.status = Some(answer.status);
+        }
+        error.code = details.code;
+        error.message = details.message;
+        error.request_id = details
+            .request_id
+            .or_else(|| inner_header(answer, "request-id").map(str::to_string));
+        error
+    }
+
+    /// Sends `items` in `$batch` requests of 20, concurrently, and retries the inner requests
+    /// answered 429/503/504 (after the longest inner `Retry-After`, else a backoff) within the
+    /// retry policy. Returns one final answer per item, in order; only the outer requests'
+    /// failures are errors.
+    ///
+    /// Every inner request mcteams batches is safe to repeat (reads, and presence writes that
+    /// set a state), so whole `$batch` requests are retried as idempotent too.
+    async fn run_batch(
+        &self,
+        items: &[BatchRequestItem],
+        cost_each: u32,
+    ) -> Result<Vec<BatchResponseItem>, HttpError> {
+        let policy = self.api.retry_policy();
+        let mut backoff = policy.backoff();
+        let url = self.endpoint("/$batch")?;
+        let mut finals: Vec<Option<BatchResponseItem>> = vec![None; items.len()];
+        let mut pending: Vec<usize> = (0..items.len()).collect();
+        let mut round = 0u32;
+        let mut waited = Duration::ZERO;
+        while !pending.is_empty() {
+            round += 1;
+            let calls: Vec<(Vec<usize>, Call)> = pending
+                .chunks(MAX_BATCH_REQUESTS)
+                .map(|chunk| {
+                    let requests = chunk
+                        .iter()
+                        .map(|&i| BatchRequestItem {
+                            id: i.to_string(),
+                            ..items[i].clone()
+                        })
+                        .collect();
+                    let call = Call::post(url.clone())
+                        .json(&BatchRequest { requests })
+                        .idempotent()
+                        .cost(cost_each * chunk.len() as u32);
+                    (chunk.to_vec(), call)
+                })
+                .collect();
+            let answers = join_all(calls.iter().map(|(_, call)| async move {
+                let answer: BatchResponse = self.api.send_json(call).await?;
+                Ok::<_, HttpError>(answer)
+            }))
+            .await;
+            let mut again = Vec::new();
+            let mut hint: Option<Duration> = None;
+            for ((indices, _), answer) in calls.iter().zip(answers) {
+                let mut by_id: HashMap<String, BatchResponseItem> = answer?
+                    .responses
+                    .into_iter()
+                    .map(|r| (r.id.clone(), r))
+                    .collect();
+                for &i in indices {
+                    let answer = by_id.remove(&i.to_string()).unwrap_or(BatchResponseItem {
+                        id: i.to_string(),
+                        status: NO_INNER_ANSWER,
+                        headers: Default::default(),
+                        body: None,
+                    });
+                    if inner_retryable(answer.status) || answer.status == NO_INNER_ANSWER {
+                        let after = inner_header(&answer, "retry-after")
+                            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
+                        hint = hint.max(after);
+                        again.push(i);
+                    }
+                    finals[i] = Some(answer);
+                }
+            }
+            if again.is_empty() || round >= policy.max_attempts {
+                break;
+            }
+            let delay = hint.unwrap_or_else(|| backoff.next().unwrap_or(policy.max_delay));
+            if waited + delay > policy.budget {
+                break;
+            }
+            tracing::warn!(
+                requests = again.len(),
+                round,
+                delay_ms = delay.as_millis() as u64,
+                "graph $batch: retrying inner requests answered 429/503/504"
+            );
+            tokio::time::sleep(delay).await;
+            waited += delay;
+            pending = again;
+        }
+        Ok(finals
+            .into_iter()
+            .enumerate()
+            .map(|(i, answer)| {
+                answer.unwrap_or(BatchResponseItem {
+                    id: i.to_string(),
+                    status: NO_INNER_ANSWER,
+                    headers: Default::default(),
+                    body: None,
+                })
+            })
+            .collect())
+    }
+
+    async fn read_chunk(&self, ids: &[String]) -> Result<Vec<Presence>, HttpError> {
+        // A read: safe to repeat. Each call counts once against the presence limit.
+        let call = Call::post(self.endpoint("/communications/getPresencesByUserId")?)
+            .json(&GetPresencesRequest { ids: ids.to_vec() })
+            .idempotent()
+            .cost(1);
+        let page: Page<Presence> = self.api.send_json(&call).await?;
+        Ok(page.value)
+    }
+
+    fn session_request(&self, write: &SessionWrite) -> (String, serde_json::Value) {
+        let session_id = self.client_id.clone();
+        let user = encode_component(write.user_id());
+        match write {
+            SessionWrite::Set {
+                availability,
+                activity,
+                ttl,
+                ..
+            } => (
+                format!("/users/{user}/presence/setPresence"),
+                serde_json::to_value(SetPresenceRequest {
+                    session_id,
+                    availability: availability.clone(),
+                    activity: activity.clone(),
+                    expiration_duration: Some(format_iso_duration(*ttl)),
+                })
+                .unwrap_or_default(),
+            ),
+            SessionWrite::Clear { .. } => (
+                format!("/users/{user}/presence/clearPresence"),
+                serde_json::to_value(ClearPresenceRequest { session_id }).unwrap_or_default(),
+            ),
+        }
+    }
+
+    async fn write_one(&self, write: &SessionWrite) -> Result<(), HttpError> {
+        let (relative, body) = self.session_request(write);
+        // Setting or clearing a session to a given state twice leaves the same state, so a
+        // retry after an unknown outcome is safe.
+        let mut call = Call::post(self.endpoint(&relative)?)
+            .json(&body)
+            .idempotent()
+            .cost(1);
+        if matches!(write, SessionWrite::Clear { .. }) {
+            // No such session: already clear, which is what was asked.
+            call = call.accept(404);
+        }
+        self.api.send(&call).await.map(drop)
+    }
+
+    /// `GET /users/$count` (needs `ConsistencyLevel: eventual`).
+    async fn count_users(&self) -> Result<usize, HttpError> {
+        let call =
+            Call::get(self.endpoint("/users/$count")?).header("ConsistencyLevel", "eventual");
+        let response = self.api.send(&call).await?;
+        let text = String::from_utf8_lossy(&response.body);
+        text.trim_start_matches('\u{feff}')
+            .trim()
+            .parse()
+            .map_err(|_| {
+                self.api.error(
+                    &call,
+                    HttpErrorKind::Decode("the user count is not a number".to_string()),
+                )
+            })
+    }
+
+    /// Users whose `property` is one of `names`, 15 names per `$filter`, batched.
+    async fn filter_pass(&self, property: &str, names: &[String]) -> Result<Vec<User>, HttpError> {
+        let urls: Vec<String> = names
+            .chunks(MAX_FILTER_IN_VALUES)
+            .map(|chunk| filter_url(property, chunk))
+            .collect();
+        let mut users = Vec::new();
+        if let [only] = urls.as_slice() {
+            let page: Page<User> = self.api.send_json(&Call::get(self.endpoint(only)?)).await?;
+            return Ok(page.value);
+        }
+        let items: Vec<BatchRequestItem> = urls
+            .into_iter()
+            .map(|url| BatchRequestItem {
+                id: String::new(),
+                method: "GET".to_string(),
+                url,
+                headers: Default::default(),
+                body: None,
+                depends_on: Vec::new(),
+            })
+            .collect();
+        let answers = self.run_batch(&items, 0).await?;
+        for (item, answer) in items.iter().zip(answers) {
+            if answer.status != 200 {
+                return Err(self.inner_failure(item, &answer));
+            }
+            let page: Page<User> = answer
+                .body
+                .clone()
+                .ok_or("no body")
+                .and_then(|b| serde_json::from_value(b).map_err(|_| "not a page of users"))
+                .map_err(|why| {
+                    let mut e = self.inner_failure(item, &answer);
+                    e.kind = HttpErrorKind::Decode(why.to_string());
+                    e
+                })?;
+            users.extend(page.value);
+        }
+        Ok(users)
+    }
+
+    /// Every user of the directory, following `@odata.nextLink` (only within Graph's own
+    /// origin: a link elsewhere would be handed the bearer token).
+    async fn page_directory(&self) -> Result<Vec<User>, HttpError> {
+        let mut url = self.endpoint(&format!(
+            "/users?$select=id,userPrincipalName,mail&$top={MAX_USERS_PAGE}"
+        ))?;
+        let mut users = Vec::new();
+        let mut seen = HashSet::new();
+        loop {
+            let call = Call::get(url.clone());
+            let page: Page<User> = self.api.send_json(&call).await?;
+            users.extend(page.value);
+            let Some(next) = page.next_link else {
+                return Ok(users);
+            };
+            let next = url::Url::parse(&next).map_err(|_| {
+                self.api.error(
+                    &call,
+                    HttpErrorKind::Decode("@odata.nextLink is not a URL".to_string()),
+                )
+            })?;
+            if !same_origin(&self.base_url, &next) {
+                return Err(self.api.error(
+                    &call,
+                    HttpErrorKind::InsecureUrl(format!(
+                        "@odata.nextLink leads to {}, not to {}",
+                        next.origin().ascii_serialization(),
+                        self.base_url.origin().ascii_serialization()
+                    )),
+                ));
+            }
+            if !seen.insert(next.to_string()) {
+                return Err(self.api.error(
+                    &call,
+                    HttpErrorKind::Decode("@odata.nextLink repeats a page already read".into()),
+                ));
+            }
+            url = next;
+        }
+    }
+}
+
+/// Matches `names` against `users`: by UPN first, then by mail, case-insensitively.
+fn match_users(
+    names: &[String],
+    users: &[User],
+    resolution: &mut UserResolution,
+    on: MatchedOn,
+) -> Vec<String> {
+    let mut index: HashMap<String, &User> = HashMap::new();
+    for user in users {
+        let key = match on {
+            MatchedOn::UserPrincipalName => Some(user.user_principal_name.to_lowercase()),
+            MatchedOn::Mail => user.mail.as_ref().map(|m| m.to_lowercase()),
+        };
+        if let Some(key) = key {
+            index.entry(key).or_insert(user);
+        }
+    }
+    let mut unmatched = Vec::new();
+    for name in names {
+        match index.get(&name.to_lowercase()) {
+            Some(user) => {
+                resolution.found.insert(
+                    name.clone(),
+                    ResolvedUser {
+                        user: (*user).clone(),
+                        matched_on: on,
+                    },
+                );
+            }
+            None => unmatched.push(name.clone()),
+        }
+    }
+    unmatched
+}
+
+impl PresenceDirectory for GraphClient {
+    async fn read_presences(&self, ids: &[String]) -> Result<HashMap<String, Presence>, HttpError> {
+        let mut seen = HashSet::with_capacity(ids.len());
+        let unique: Vec<String> = ids.iter().filter(|id| seen.insert(*id)).cloned().collect();
+        // Every chunk at once: the HTTP layer's semaphore and rate limiter pace them.
+        let chunks = join_all(unique.chunks(MAX_PRESENCE_IDS).map(|c| self.read_chunk(c))).await;
+        let mut presences = HashMap::with_capacity(unique.len());
+        for chunk in chunks {
+            for presence in chunk? {
+                presences.insert(presence.id.clone(), presence);
+            }
+        }
+        Ok(presences)
+    }
+
+    async fn write_sessions(&self, writes: &[SessionWrite]) -> Vec<WriteOutcome> {
+        let outcome = |write: &SessionWrite, result| WriteOutcome {
+            user_id: write.user_id().to_string(),
+            result,
+        };
+        if writes.len() <= 1 {
+            // One write: a `$batch` around it would only add bytes.
+            let mut out = Vec::new();
+            for write in writes {
+                out.push(outcome(write, self.write_one(write).await));
+            }
+            return out;
+        }
+        let items: Vec<BatchRequestItem> = writes
+            .iter()
+            .map(|write| {
+                let (url, body) = self.session_request(write);
+                BatchRequestItem {
+                    id: String::new(),
+                    method: "POST".to_string(),
+                    url,
+                    headers: [("Content-Type".to_string(), "application/json".to_string())].into(),
+                    body: Some(body),
+                    depends_on: Vec::new(),
+                }
+            })
+            .collect();
+        match self.run_batch(&items, 1).await {
+            Ok(answers) => writes
+                .iter()
+                .zip(items.iter().zip(answers))
+                .map(|(write, (item, answer))| {
+                    let ok = (200..300).contains(&answer.status)
+                        || (answer.status == 404 && matches!(write, SessionWrite::Clear { .. }));
+                    let result = if ok {
+                        Ok(())
+                    } else {
+                        Err(self.inner_failure(item, &answer))
+                    };
+                    outcome(write, result)
+                })
+                .collect(),
+            Err(error) => writes
+                .iter()
+                .map(|write| outcome(write, Err(error.clone())))
+                .collect(),
+        }
+    }
+
+    async fn resolve_users(&self, names: &[String]) -> Result<UserResolution, HttpError> {
+        let mut seen = HashSet::new();
+        let unique: Vec<String> = names
+            .iter()
+            .filter(|n| !n.trim().is_empty() && seen.insert(n.to_lowercase()))
+            .cloned()
+            .collect();
+        let mut resolution = UserResolution::default();
+        if unique.is_empty() {
+            return Ok(resolution);
+        }
+        let strategy = if unique.len() <= MAX_FILTER_IN_VALUES {
+            ResolveStrategy::Filter
+        } else {
+            let size = match self.count_users().await {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    tracing::debug!(error = %e, "user count unavailable: looking users up by filter");
+                    None
+                }
+            };
+            choose_strategy(unique.len(), size)
+        };
+        tracing::debug!(?strategy, names = unique.len(), "resolving users");
+        let unmatched = match strategy {
+            ResolveStrategy::Directory => {
+                let users = self.page_directory().await?;
+                let rest = match_users(
+                    &unique,
+                    &users,
+                    &mut resolution,
+                    MatchedOn::UserPrincipalName,
+                );
+                match_users(&rest, &users, &mut resolution, MatchedOn::Mail)
+            }
+            ResolveStrategy::Filter => {
+                let users = self.filter_pass("userPrincipalName", &unique).await?;
+                let rest = match_users(
+                    &unique,
+                    &users,
+                    &mut resolution,
+                    MatchedOn::UserPrincipalName,
+                );
+                if rest.is_empty() {
+                    rest
+                } else {
+                    let users = self.filter_pass("mail", &rest).await?;
+                    match_users(&rest, &users, &mut resolution, MatchedOn::Mail)
+                }
+            }
+        };
+        resolution.not_found = unmatched;
+        Ok(resolution)
+    }
+
+    async fn token_roles(&self) -> Result<Vec<String>, HttpError> {
+        let lease = self.tokens.get().await?;
+        roles_of(lease.token.expose()).map_err(|why| {
+            HttpError::new(
+                System::Graph,
+                "-",
+                "(access token)",
+                HttpErrorKind::Decode(why),
+            )
+        })
+    }
+}

@@ -1,0 +1,203 @@
+//! Clients of the systems mcteams syncs, each behind a trait so the sync engine can run
+//! against in-memory fakes as well as the real services (or the emulator).
+
+pub mod graph;
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::time::Duration;
+
+use crate::http::HttpError;
+use crate::wire::graph::{Activity, Availability, Presence, User};
+
+/// One change to mcteams' own app session of a user (DESIGN.md section 3, PBX → Teams).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionWrite {
+    /// `setPresence` with `sessionId` = the app's client id, expiring after `ttl`.
+    Set {
+        user_id: String,
+        availability: Availability,
+        activity: Activity,
+        ttl: Duration,
+    },
+    /// `clearPresence`: the session ends (already gone counts as done).
+    Clear { user_id: String },
+}
+
+impl SessionWrite {
+    pub fn user_id(&self) -> &str {
+        match self {
+            SessionWrite::Set { user_id, .. } | SessionWrite::Clear { user_id } => user_id,
+        }
+    }
+}
+
+/// The result of one [`SessionWrite`]: each is applied (or fails) on its own.
+#[derive(Debug)]
+pub struct WriteOutcome {
+    pub user_id: String,
+    pub result: Result<(), HttpError>,
+}
+
+/// Which property a user was found by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MatchedOn {
+    UserPrincipalName,
+    Mail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedUser {
+    pub user: User,
+    pub matched_on: MatchedOn,
+}
+
+/// Users looked up by UPN (then mail), keyed by the name as the caller gave it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserResolution {
+    pub found: BTreeMap<String, ResolvedUser>,
+    pub not_found: Vec<String>,
+}
+
+/// What the sync engine, `report`, `release` and `doctor` need from Microsoft Graph.
+///
+/// Every method is all-or-error except [`PresenceDirectory::write_sessions`], whose writes
+/// succeed or fail one by one (a partial result is the caller's to report).
+pub trait PresenceDirectory: Send + Sync {
+    /// Presence of the given Entra object ids, read in bulk. Ids Graph does not know are
+    /// absent from the map; a failed chunk fails the whole read (a partial view must never
+    /// look like users going offline).
+    fn read_presences(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, Presence>, HttpError>> + Send;
+
+    /// Applies the writes, packed into as few round trips as possible; one outcome per
+    /// write, in the same order.
+    fn write_sessions(
+        &self,
+        writes: &[SessionWrite],
+    ) -> impl Future<Output = Vec<WriteOutcome>> + Send;
+
+    /// Finds users by UPN, then by `mail` for the names no UPN matched (case-insensitive).
+    fn resolve_users(
+        &self,
+        names: &[String],
+    ) -> impl Future<Output = Result<UserResolution, HttpError>> + Send;
+
+    /// The application permissions in the app's access token (`roles` claim).
+    fn token_roles(&self) -> impl Future<Output = Result<Vec<String>, HttpError>> + Send;
+
+    /// Sets mcteams' app session of one user.
+    fn set_presence(
+        &self,
+        user_id: &str,
+        availability: Availability,
+        activity: Activity,
+        ttl: Duration,
+    ) -> impl Future<Output = Result<(), HttpError>> + Send {
+        let write = SessionWrite::Set {
+            user_id: user_id.to_string(),
+            availability,
+            activity,
+            ttl,
+        };
+        async move { single(self.write_sessions(std::slice::from_ref(&write)).await) }
+    }
+
+    /// Ends mcteams' app session of one user; a session already gone is success.
+    fn clear_presence(&self, user_id: &str) -> impl Future<Output = Result<(), HttpError>> + Send {
+        let write = SessionWrite::Clear {
+            user_id: user_id.to_string(),
+        };
+        async move { single(self.write_sessions(std::slice::from_ref(&write)).await) }
+    }
+}
+
+fn single(outcomes: Vec<WriteOutcome>) -> Result<(), HttpError> {
+    outcomes
+        .into_iter()
+        .next()
+        .map(|o| o.result)
+        .unwrap_or(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// The shape of the fakes the sync engine's tests will use: state in memory, no I/O.
+    #[derive(Default)]
+    struct InMemoryGraph {
+        presences: HashMap<String, Presence>,
+        sessions: Mutex<HashMap<String, (Availability, Activity)>>,
+    }
+
+    impl PresenceDirectory for InMemoryGraph {
+        async fn read_presences(
+            &self,
+            ids: &[String],
+        ) -> Result<HashMap<String, Presence>, HttpError> {
+            Ok(ids
+                .iter()
+                .filter_map(|id| self.presences.get(id).map(|p| (id.clone(), p.clone())))
+                .collect())
+        }
+
+        async fn write_sessions(&self, writes: &[SessionWrite]) -> Vec<WriteOutcome> {
+            let mut sessions = self.sessions.lock().unwrap();
+            writes
+                .iter()
+                .map(|write| {
+                    match write {
+                        SessionWrite::Set {
+                            user_id,
+                            availability,
+                            activity,
+                            ..
+                        } => {
+                            sessions
+                                .insert(user_id.clone(), (availability.clone(), activity.clone()));
+                        }
+                        SessionWrite::Clear { user_id } => {
+                            sessions.remove(user_id);
+                        }
+                    }
+                    WriteOutcome {
+                        user_id: write.user_id().to_string(),
+                        result: Ok(()),
+                    }
+                })
+                .collect()
+        }
+
+        async fn resolve_users(&self, names: &[String]) -> Result<UserResolution, HttpError> {
+            Ok(UserResolution {
+                found: BTreeMap::new(),
+                not_found: names.to_vec(),
+            })
+        }
+
+        async fn token_roles(&self) -> Result<Vec<String>, HttpError> {
+            Ok(vec!["Presence.ReadWrite.All".into()])
+        }
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_fake_gets_the_single_write_helpers() {
+        let fake = InMemoryGraph::default();
+        fake.set_presence(
+            "u1",
+            Availability::Busy,
+            Activity::InACall,
+            Duration::from_secs(900),
+        )
+        .await
+        .unwrap();
+        assert_eq!(fake.sessions.lock().unwrap().len(), 1);
+        fake.clear_presence("u1").await.unwrap();
+        assert!(fake.sessions.lock().unwrap().is_empty());
+        assert!(fake.read_presences(&["x".into()]).await.unwrap().is_empty());
+    }
+}

@@ -1,0 +1,362 @@
+//! The one error type of every HTTP call mcteams makes.
+//!
+//! It names what an admin or a support engineer needs to find the failed call in their own
+//! logs (system, method, path, status, service code, request/correlation id) and nothing that
+//! could be secret: no query string, no header, no request body, no token.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::exit::ExitStatus;
+
+/// The systems mcteams talks to, as they are named in errors and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum System {
+    /// Microsoft Graph (presence, users).
+    Graph,
+    /// The Microsoft identity platform's token endpoint (Entra ID).
+    EntraId,
+    Micollab,
+    Pbx,
+    Cloudlink,
+}
+
+impl System {
+    pub fn name(self) -> &'static str {
+        match self {
+            System::Graph => "graph",
+            System::EntraId => "entra-id",
+            System::Micollab => "micollab",
+            System::Pbx => "pbx",
+            System::Cloudlink => "cloudlink",
+        }
+    }
+}
+
+impl fmt::Display for System {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What went wrong, without the where (that is in [`HttpError`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpErrorKind {
+    /// The service answered with an error status that is not worth retrying.
+    Status,
+    /// The credential was refused by the token endpoint (wrong secret, unknown client,
+    /// expired certificate): retrying cannot help, the configuration must change.
+    CredentialRejected,
+    /// The service kept answering 429/503/504, or could not be reached, until the retry
+    /// budget ran out.
+    GaveUp {
+        attempts: u32,
+        waited: Duration,
+        last: Box<HttpErrorKind>,
+    },
+    /// A 429/503/504 answer (the last one when retries are exhausted).
+    Throttled { retry_after: Option<Duration> },
+    /// No answer: connection refused, reset, DNS, TLS. `sent` tells whether the request
+    /// may have reached the server.
+    Transport { message: String, sent: bool },
+    /// The server's certificate is not trusted (unknown CA, wrong name, expired): retrying
+    /// cannot help; trust its CA with the system's `ca_file`, or fix the server.
+    Tls(String),
+    /// No answer within the request timeout.
+    Timeout,
+    /// The answer arrived but is not what the API documents (malformed JSON, missing field).
+    Decode(String),
+    /// A URL mcteams refuses to call: plain http to a non-loopback host, or a link that
+    /// leaves the configured service.
+    InsecureUrl(String),
+    /// A local problem preparing the request (a credential that cannot be used).
+    Local(String),
+}
+
+/// An HTTP call that failed. `Display` is one line fit for an admin's terminal.
+///
+/// Boxed so that `Result<_, HttpError>` stays one pointer wide on the happy path; the
+/// fields are read (and filled) through `Deref` to [`HttpErrorInfo`].
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(transparent)]
+pub struct HttpError(Box<HttpErrorInfo>);
+
+/// What an [`HttpError`] carries.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct HttpErrorInfo {
+    pub system: System,
+    pub method: String,
+    /// The URL path only: a query string may carry a filter with personal data.
+    pub path: String,
+    pub status: Option<u16>,
+    /// The service's error code (`TooManyRequests`, `invalid_client`, …).
+    pub code: Option<String>,
+    /// The service's error message, shortened.
+    pub message: Option<String>,
+    /// `request-id` (Graph), `correlation_id` (Entra ID) or `x-mitel-correlation-id`.
+    pub request_id: Option<String>,
+    pub kind: HttpErrorKind,
+}
+
+impl HttpError {
+    pub fn new(system: System, method: &str, path: &str, kind: HttpErrorKind) -> Self {
+        HttpError(Box::new(HttpErrorInfo {
+            system,
+            method: method.to_string(),
+            path: path.to_string(),
+            status: None,
+            code: None,
+            message: None,
+            request_id: None,
+            kind,
+        }))
+    }
+}
+
+impl std::ops::Deref for HttpError {
+    type Target = HttpErrorInfo;
+
+    fn deref(&self) -> &HttpErrorInfo {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for HttpError {
+    fn deref_mut(&mut self) -> &mut HttpErrorInfo {
+        &mut self.0
+    }
+}
+
+impl HttpErrorInfo {
+    /// The exit status a run that ends on this error stands for (DESIGN.md section 4).
+    pub fn exit_status(&self) -> ExitStatus {
+        match &self.kind {
+            // Fixed by changing the configuration (credential, URL, ca_file), not by waiting.
+            HttpErrorKind::CredentialRejected
+            | HttpErrorKind::InsecureUrl(_)
+            | HttpErrorKind::Tls(_)
+            | HttpErrorKind::Local(_) => ExitStatus::Config,
+            HttpErrorKind::GaveUp { .. }
+            | HttpErrorKind::Throttled { .. }
+            | HttpErrorKind::Transport { .. }
+            | HttpErrorKind::Timeout => ExitStatus::Unavailable,
+            // A gateway that cannot reach the service is an outage too: cron should retry.
+            HttpErrorKind::Status if matches!(self.status, Some(502..=504)) => {
+                ExitStatus::Unavailable
+            }
+            HttpErrorKind::Status | HttpErrorKind::Decode(_) => ExitStatus::Failure,
+        }
+    }
+
+    /// True when the service answered that the resource does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status == Some(404)
+    }
+}
+
+impl fmt::Display for HttpErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HttpErrorKind::Status => f.write_str("error answer"),
+            HttpErrorKind::CredentialRejected => f.write_str(
+                "credential rejected (check the client id, tenant and secret or certificate)",
+            ),
+            HttpErrorKind::GaveUp {
+                attempts,
+                waited,
+                last,
+            } => write!(
+                f,
+                "{last}; gave up after {attempts} attempts and {:.1}s of waiting",
+                waited.as_secs_f64()
+            ),
+            HttpErrorKind::Throttled { retry_after: None } => {
+                f.write_str("throttled or temporarily unavailable")
+            }
+            HttpErrorKind::Throttled {
+                retry_after: Some(d),
+            } => write!(
+                f,
+                "throttled or temporarily unavailable (Retry-After {:.1}s)",
+                d.as_secs_f64()
+            ),
+            HttpErrorKind::Transport { message, .. } => write!(f, "no answer: {message}"),
+            HttpErrorKind::Tls(message) => write!(
+                f,
+                "TLS verification failed: {message} (if the server uses a private CA, name its \
+                 certificate in the section's ca_file)"
+            ),
+            HttpErrorKind::Timeout => f.write_str("no answer within the request timeout"),
+            HttpErrorKind::Decode(detail) => write!(f, "unexpected answer: {detail}"),
+            HttpErrorKind::InsecureUrl(detail) => write!(f, "refused URL: {detail}"),
+            HttpErrorKind::Local(detail) => f.write_str(detail),
+        }
+    }
+}
+
+impl fmt::Display for HttpErrorInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}: ", self.system, self.method, self.path)?;
+        if let Some(status) = self.status {
+            write!(f, "HTTP {status} ")?;
+        }
+        if let Some(code) = &self.code {
+            write!(f, "{code}: ")?;
+        }
+        write!(f, "{}", self.kind)?;
+        if let Some(message) = &self.message {
+            write!(f, " ({message})")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// The code, message and request id an error answer carries, whatever the system's shape.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ServiceErrorDetails {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Longest service message kept in an error: enough to explain, short enough for one line.
+const MAX_MESSAGE_CHARS: usize = 200;
+
+impl ServiceErrorDetails {
+    /// Reads Graph's `{"error":{"code","message","innerError":{"request-id"}}}`, the identity
+    /// platform's `{"error":"…","error_description":"…","correlation_id":"…"}` and the
+    /// common `{"code","message"}`; anything else gives no details (never an error).
+    pub fn from_body(body: &[u8]) -> Self {
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return Self::default();
+        };
+        let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_string);
+        let mut details = Self::default();
+        match value.get("error") {
+            Some(serde_json::Value::Object(error)) => {
+                details.code = text(error.get("code"));
+                details.message = text(error.get("message"));
+                details.request_id = error
+                    .get("innerError")
+                    .or_else(|| error.get("innererror"))
+                    .and_then(|inner| text(inner.get("request-id")));
+            }
+            Some(serde_json::Value::String(code)) => {
+                details.code = Some(code.clone());
+                details.message = text(value.get("error_description"))
+                    // The identity platform's descriptions run over several lines
+                    // (trace and correlation ids, timestamp): the first says it all.
+                    .map(|d| d.lines().next().unwrap_or_default().to_string());
+                details.request_id =
+                    text(value.get("correlation_id")).or_else(|| text(value.get("trace_id")));
+            }
+            _ => {
+                details.code = text(value.get("code"));
+                details.message = text(value.get("message"));
+            }
+        }
+        details.message = details.message.map(|m| shorten(&m, MAX_MESSAGE_CHARS));
+        details
+    }
+}
+
+/// Cuts `text` to `max` characters on a character boundary, marking the cut.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_from_every_known_shape() {
+        let graph = br#"{"error":{"code":"TooManyRequests","message":"slow down","innerError":{"request-id":"r-1"}}}"#;
+        let d = ServiceErrorDetails::from_body(graph);
+        assert_eq!(d.code.as_deref(), Some("TooManyRequests"));
+        assert_eq!(d.request_id.as_deref(), Some("r-1"));
+
+        let entra = br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret.\r\nTrace ID: x","correlation_id":"c-9"}"#;
+        let d = ServiceErrorDetails::from_body(entra);
+        assert_eq!(d.code.as_deref(), Some("invalid_client"));
+        assert_eq!(
+            d.message.as_deref(),
+            Some("AADSTS7000215: Invalid client secret.")
+        );
+        assert_eq!(d.request_id.as_deref(), Some("c-9"));
+
+        let plain = br#"{"code":"NotFound","message":"no such user"}"#;
+        assert_eq!(
+            ServiceErrorDetails::from_body(plain).code.as_deref(),
+            Some("NotFound")
+        );
+        assert_eq!(
+            ServiceErrorDetails::from_body(b"<html>oops"),
+            ServiceErrorDetails::default()
+        );
+    }
+
+    #[test]
+    fn display_is_one_line_with_every_clue() {
+        let mut e = HttpError::new(
+            System::Graph,
+            "POST",
+            "/v1.0/communications/getPresencesByUserId",
+            HttpErrorKind::GaveUp {
+                attempts: 6,
+                waited: Duration::from_secs(61),
+                last: Box::new(HttpErrorKind::Throttled {
+                    retry_after: Some(Duration::from_secs(30)),
+                }),
+            },
+        );
+        e.status = Some(429);
+        e.code = Some("TooManyRequests".into());
+        e.request_id = Some("r-1".into());
+        let line = e.to_string();
+        assert!(!line.contains('\n'));
+        assert_eq!(
+            line,
+            "graph POST /v1.0/communications/getPresencesByUserId: HTTP 429 TooManyRequests: \
+             throttled or temporarily unavailable (Retry-After 30.0s); gave up after 6 attempts \
+             and 61.0s of waiting [request id r-1]"
+        );
+        assert_eq!(e.exit_status(), ExitStatus::Unavailable);
+    }
+
+    #[test]
+    fn exit_statuses() {
+        let of = |kind: HttpErrorKind, status: Option<u16>| {
+            let mut e = HttpError::new(System::Graph, "GET", "/x", kind);
+            e.status = status;
+            e.exit_status()
+        };
+        assert_eq!(
+            of(HttpErrorKind::CredentialRejected, Some(401)),
+            ExitStatus::Config
+        );
+        assert_eq!(of(HttpErrorKind::Timeout, None), ExitStatus::Unavailable);
+        assert_eq!(
+            of(HttpErrorKind::Status, Some(502)),
+            ExitStatus::Unavailable
+        );
+        assert_eq!(of(HttpErrorKind::Status, Some(403)), ExitStatus::Failure);
+        assert_eq!(
+            of(HttpErrorKind::Decode("x".into()), Some(200)),
+            ExitStatus::Failure
+        );
+    }
+
+    #[test]
+    fn shorten_respects_characters() {
+        assert_eq!(shorten("ééé", 2), "éé…");
+        assert_eq!(shorten(" ok ", 5), "ok");
+    }
+}

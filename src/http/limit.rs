@@ -1,0 +1,168 @@
+//! Staying under a service's request limit on our own, so a normal run never sees a 429.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::Clock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+
+/// A service's documented limit and the share of it mcteams allows itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateBudget {
+    /// Requests the service allows per `window`.
+    pub limit: u32,
+    pub window: Duration,
+    /// The share of `limit` mcteams may use, in (0, 1].
+    pub share: f64,
+}
+
+/// The largest single grant: a Graph `$batch` counts as its 20 inner requests.
+pub const MIN_BURST: u32 = 20;
+
+impl RateBudget {
+    /// Graph presence: 1,500 requests per 30 s per app per tenant (DESIGN.md section 5).
+    pub fn graph_presence(share: f64) -> RateBudget {
+        RateBudget {
+            limit: 1_500,
+            window: Duration::from_secs(30),
+            share,
+        }
+    }
+
+    /// Requests mcteams may send per window.
+    pub fn allowed(&self) -> u32 {
+        ((self.limit as f64 * self.share).floor() as u32).max(1)
+    }
+
+    /// The quota for the limiter (GCRA: a steady rate plus a burst allowance).
+    ///
+    /// A GCRA admits at most `burst + rate × window` requests in any window, so the burst is
+    /// taken from what the share leaves unused: `burst = limit − allowed`, so even a full
+    /// burst followed by the steady rate stays within the service's own limit. It is capped
+    /// at a fifth of the window's allowance (a cycle starts fast without hogging the
+    /// service) and floored at [`MIN_BURST`] so one `$batch` always fits. Only at a share
+    /// near 1 does that floor exceed what is left, by at most 20 requests per window.
+    pub fn quota(&self) -> Quota {
+        let allowed = self.allowed();
+        let burst = self
+            .limit
+            .saturating_sub(allowed)
+            .min(allowed / 5)
+            .max(MIN_BURST);
+        let period = (self.window / allowed).max(Duration::from_nanos(1));
+        Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
+    }
+}
+
+/// The limiter's clock: tokio's, so tests can run it on a paused clock and the waits are
+/// tokio sleeps like every other wait of the HTTP layer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioClock;
+
+impl Clock for TokioClock {
+    type Instant = std::time::Instant;
+
+    fn now(&self) -> Self::Instant {
+        tokio::time::Instant::now().into_std()
+    }
+}
+
+/// A rate limiter shared by every request to one system.
+#[derive(Debug)]
+pub struct RateLimit {
+    limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<std::time::Instant>>,
+    burst: u32,
+}
+
+impl RateLimit {
+    pub fn new(budget: RateBudget) -> RateLimit {
+        let quota = budget.quota();
+        RateLimit {
+            burst: quota.burst_size().get(),
+            limiter: RateLimiter::direct_with_clock(quota, TokioClock),
+        }
+    }
+
+    /// Waits until `cost` requests may be sent. A cost larger than the burst is taken in
+    /// burst-sized parts, so it waits longer but never fails.
+    pub async fn acquire(&self, cost: u32) {
+        let mut left = cost;
+        while left > 0 {
+            let part = left.min(self.burst);
+            let Some(n) = NonZeroU32::new(part) else {
+                return;
+            };
+            loop {
+                match self.limiter.check_n(n) {
+                    Ok(Ok(())) => break,
+                    Ok(Err(not_until)) => {
+                        let wait = not_until.wait_time_from(TokioClock.now());
+                        tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
+                    }
+                    // Cannot happen (part ≤ burst); never spin on it.
+                    Err(_) => return,
+                }
+            }
+            left -= part;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_stays_within_the_service_limit() {
+        let cases = [
+            // share, allowed per window, burst
+            (0.8, 1_200, 240),
+            (0.5, 750, 150),
+            (0.1, 150, 30),
+            (0.01, 15, 20),
+            (1.0, 1_500, 20),
+        ];
+        for (share, allowed, burst) in cases {
+            let budget = RateBudget::graph_presence(share);
+            assert_eq!(budget.allowed(), allowed, "share {share}");
+            assert_eq!(budget.quota().burst_size().get(), burst, "share {share}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_window_never_exceeds_the_allowance() {
+        let budget = RateBudget::graph_presence(0.8);
+        let limit = RateLimit::new(budget);
+        let start = tokio::time::Instant::now();
+        let mut granted = 0u32;
+        // Ask for far more than a window allows; count what is granted within 30 s.
+        while start.elapsed() < Duration::from_secs(30) {
+            limit.acquire(20).await;
+            if start.elapsed() < Duration::from_secs(30) {
+                granted += 20;
+            }
+        }
+        // burst (240) + 1,200 per 30 s, and never more than Graph's 1,500.
+        assert!(granted <= 1_500, "granted {granted}");
+        assert!(
+            granted >= 1_200,
+            "granted {granted}: the limiter is too strict"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cost_above_the_burst_waits_instead_of_failing() {
+        let limit = RateLimit::new(RateBudget {
+            limit: 40,
+            window: Duration::from_secs(1),
+            share: 1.0,
+        });
+        let start = tokio::time::Instant::now();
+        limit.acquire(60).await;
+        assert!(start.elapsed() >= Duration::from_millis(900));
+    }
+}

@@ -1,0 +1,792 @@
+//! The HTTP layer every connector uses: one client per system, with its TLS trust, timeouts,
+//! token cache, retries, rate limit and concurrency limit.
+//!
+//! A connector describes a request as a [`Call`] and gets back a [`Response`] or an
+//! [`HttpError`]; retrying, waiting for `Retry-After`, refreshing a rejected token and staying
+//! under the service's limits all happen here, the same way for every system.
+
+mod error;
+mod limit;
+mod retry;
+mod token;
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use crate::config::ConfigError;
+
+pub use error::{HttpError, HttpErrorInfo, HttpErrorKind, ServiceErrorDetails, System};
+pub use limit::{MIN_BURST, RateBudget, RateLimit, TokioClock};
+pub use retry::{RetryPolicy, parse_retry_after};
+pub use token::{AccessToken, Lease, TokenCache, TokenSource, refresh_margin};
+
+/// `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("mcteams/", env!("CARGO_PKG_VERSION"));
+
+/// Headers that carry a request or correlation id, in the order they are preferred.
+const REQUEST_ID_HEADERS: [&str; 4] = [
+    "request-id",
+    "x-ms-request-id",
+    "x-mitel-correlation-id",
+    "client-request-id",
+];
+
+/// How to reach one system.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub system: System,
+    pub connect_timeout: Duration,
+    /// The whole exchange of one attempt, answer body included.
+    pub request_timeout: Duration,
+    /// PEM bundle of extra trusted CAs (private CAs of on-premises servers), added to the
+    /// OS trust store. There is deliberately no way to turn verification off.
+    pub ca_file: Option<PathBuf>,
+    /// Requests in flight at once.
+    pub max_concurrency: usize,
+    /// The service's request limit, when it has one mcteams must stay under.
+    pub rate: Option<RateBudget>,
+    pub retry: RetryPolicy,
+}
+
+impl HttpSettings {
+    pub fn new(system: System) -> HttpSettings {
+        HttpSettings {
+            system,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            ca_file: None,
+            max_concurrency: 8,
+            rate: None,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// Whether a request may be sent again after an attempt whose outcome is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// Sending it twice has the effect of sending it once (reads, PUT, DELETE, and writes
+    /// that set a state rather than add one).
+    Safe,
+    /// Retried only when the service certainly did not apply it: no connection was made, or
+    /// it answered 429 or 503 (Graph and Mitel both document those as "not processed").
+    OnlyIfNotApplied,
+}
+
+/// One logical request: the HTTP layer may send it several times.
+#[derive(Clone)]
+pub struct Call {
+    pub method: Method,
+    pub url: url::Url,
+    body: Option<Bytes>,
+    content_type: Option<&'static str>,
+    encode_error: Option<String>,
+    headers: Vec<(&'static str, String)>,
+    /// Units of the system's rate budget this request uses (a `$batch` costs its inner
+    /// requests); 0 for requests outside the limited family.
+    pub cost: u32,
+    pub replay: Replay,
+    /// Send the system's bearer token (when it has a token cache).
+    pub authorized: bool,
+    /// Non-2xx statuses the caller handles itself (e.g. 404 on `clearPresence`).
+    pub accept: Vec<u16>,
+    /// The answer carries a secret (a token): a decoding error must not quote it.
+    pub secret_answer: bool,
+}
+
+impl Call {
+    pub fn new(method: Method, url: url::Url) -> Call {
+        let replay = if matches!(
+            method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+        ) {
+            Replay::Safe
+        } else {
+            Replay::OnlyIfNotApplied
+        };
+        Call {
+            method,
+            url,
+            body: None,
+            content_type: None,
+            encode_error: None,
+            headers: Vec::new(),
+            cost: 0,
+            replay,
+            authorized: true,
+            accept: Vec::new(),
+            secret_answer: false,
+        }
+    }
+
+    pub fn get(url: url::Url) -> Call {
+        Call::new(Method::GET, url)
+    }
+
+    pub fn post(url: url::Url) -> Call {
+        Call::new(Method::POST, url)
+    }
+
+    pub fn json(mut self, body: &impl Serialize) -> Call {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(Bytes::from(bytes)),
+            Err(e) => self.encode_error = Some(format!("cannot encode the request body: {e}")),
+        }
+        self.content_type = Some("application/json");
+        self
+    }
+
+    /// An `application/x-www-form-urlencoded` body (token requests).
+    pub fn form(mut self, fields: &[(&str, &str)]) -> Call {
+        let mut encoder = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in fields {
+            encoder.append_pair(name, value);
+        }
+        self.body = Some(Bytes::from(encoder.finish()));
+        self.content_type = Some("application/x-www-form-urlencoded");
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Call {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn cost(mut self, cost: u32) -> Call {
+        self.cost = cost;
+        self
+    }
+
+    /// Marks a request whose repetition is harmless (see [`Replay::Safe`]).
+    pub fn idempotent(mut self) -> Call {
+        self.replay = Replay::Safe;
+        self
+    }
+
+    pub fn unauthorized(mut self) -> Call {
+        self.authorized = false;
+        self
+    }
+
+    pub fn accept(mut self, status: u16) -> Call {
+        self.accept.push(status);
+        self
+    }
+
+    pub fn secret_answer(mut self) -> Call {
+        self.secret_answer = true;
+        self
+    }
+}
+
+/// A successful (or accepted) answer, body read in full.
+#[derive(Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub request_id: Option<String>,
+}
+
+// Bodies stay out of `Debug`: a token request's body holds the client secret, a token
+// answer's body the access token.
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("method", &self.method)
+            .field("path", &self.url.path())
+            .field("body_bytes", &self.body.as_ref().map_or(0, Bytes::len))
+            .field("cost", &self.cost)
+            .field("replay", &self.replay)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Counters of one client, for tests, metrics and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HttpStats {
+    /// Attempts sent (every retry included).
+    pub attempts: u64,
+    pub retries: u64,
+    /// 429 answers received.
+    pub throttled: u64,
+    /// Time spent waiting between attempts, summed over all requests.
+    pub waited: Duration,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    attempts: AtomicU64,
+    retries: AtomicU64,
+    throttled: AtomicU64,
+    waited_ms: AtomicU64,
+}
+
+#[derive(Debug)]
+struct Inner {
+    system: System,
+    client: reqwest::Client,
+    retry: RetryPolicy,
+    permits: Semaphore,
+    limiter: Option<RateLimit>,
+    tokens: Option<Arc<TokenCache>>,
+    // After a 429 with Retry-After every request to the system waits, not only the one
+    // that got it: the limit is per app, so the others would be throttled too.
+    paused_until: std::sync::Mutex<Option<Instant>>,
+    counters: Counters,
+}
+
+/// One system's HTTP client; cheap to clone, one per system per run.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+/// What one attempt ended with, when it did not end the request.
+struct Failed {
+    error: HttpError,
+    retry_after: Option<Duration>,
+    /// The service may have applied the request (so only a [`Replay::Safe`] one is retried).
+    maybe_applied: bool,
+    /// Worth another attempt at all.
+    retryable: bool,
+}
+
+impl HttpClient {
+    /// Builds the client. Every failure here is a configuration problem (an unreadable or
+    /// invalid `ca_file`).
+    pub fn new(settings: HttpSettings) -> Result<HttpClient, ConfigError> {
+        Self::build(settings, None)
+    }
+
+    /// A client whose authorized calls carry a bearer token from `tokens`.
+    pub fn with_tokens(
+        settings: HttpSettings,
+        tokens: Arc<TokenCache>,
+    ) -> Result<HttpClient, ConfigError> {
+        Self::build(settings, Some(tokens))
+    }
+
+    fn build(
+        settings: HttpSettings,
+        tokens: Option<Arc<TokenCache>>,
+    ) -> Result<HttpClient, ConfigError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                if attempt.previous().len() >= 5 {
+                    attempt.error("too many redirects")
+                } else if let Err(why) = check_url(attempt.url()) {
+                    attempt.error(why)
+                } else {
+                    attempt.follow()
+                }
+            }));
+        if let Some(path) = &settings.ca_file {
+            let pem = std::fs::read(path).map_err(|e| {
+                ConfigError::new(format!(
+                    "{}.ca_file: cannot read {}: {e}",
+                    settings.system,
+                    path.display()
+                ))
+            })?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                ConfigError::new(format!(
+                    "{}.ca_file: {} is not a PEM certificate bundle: {e}",
+                    settings.system,
+                    path.display()
+                ))
+            })?;
+            if certificates.is_empty() {
+                return Err(ConfigError::new(format!(
+                    "{}.ca_file: {} holds no certificate",
+                    settings.system,
+                    path.display()
+                )));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let client = builder.build().map_err(|e| {
+            ConfigError::new(format!(
+                "{}: cannot set up the HTTP client: {}",
+                settings.system,
+                error_chain(&e)
+            ))
+        })?;
+        Ok(HttpClient {
+            inner: Arc::new(Inner {
+                system: settings.system,
+                client,
+                retry: settings.retry,
+                permits: Semaphore::new(settings.max_concurrency.max(1)),
+                limiter: settings.rate.map(RateLimit::new),
+                tokens,
+                paused_until: std::sync::Mutex::new(None),
+                counters: Counters::default(),
+            }),
+        })
+    }
+
+    pub fn system(&self) -> System {
+        self.inner.system
+    }
+
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    pub fn tokens(&self) -> Option<&Arc<TokenCache>> {
+        self.inner.tokens.as_ref()
+    }
+
+    pub fn stats(&self) -> HttpStats {
+        let c = &self.inner.counters;
+        HttpStats {
+            attempts: c.attempts.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            throttled: c.throttled.load(Ordering::Relaxed),
+            waited: Duration::from_millis(c.waited_ms.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// An error about `call`, for callers that find a problem in an answer.
+    pub fn error(&self, call: &Call, kind: HttpErrorKind) -> HttpError {
+        HttpError::new(
+            self.inner.system,
+            call.method.as_str(),
+            call.url.path(),
+            kind,
+        )
+    }
+
+    /// Sends `call` and decodes the JSON answer.
+    pub async fn send_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T, HttpError> {
+        let response = self.send(call).await?;
+        self.decode(call, &response)
+    }
+
+    /// Decodes a JSON answer; a malformed one is an error naming the URL path.
+    pub fn decode<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        response: &Response,
+    ) -> Result<T, HttpError> {
+        serde_json::from_slice(&response.body).map_err(|e| {
+            let detail = if call.secret_answer {
+                // serde quotes offending values, and this answer holds a token.
+                format!("malformed JSON at line {} column {}", e.line(), e.column())
+            } else {
+                format!("malformed JSON: {}", error::shorten(&e.to_string(), 160))
+            };
+            let mut error = self.error(call, HttpErrorKind::Decode(detail));
+            error.status = Some(response.status);
+            error.request_id = response.request_id.clone();
+            error
+        })
+    }
+
+    /// Sends `call`, retrying as its [`Replay`] and the system's [`RetryPolicy`] allow.
+    pub async fn send(&self, call: &Call) -> Result<Response, HttpError> {
+        let inner = &*self.inner;
+        if let Err(why) = check_url(&call.url) {
+            return Err(self.error(call, HttpErrorKind::InsecureUrl(why)));
+        }
+        if let Some(why) = &call.encode_error {
+            return Err(self.error(call, HttpErrorKind::Local(why.clone())));
+        }
+        let policy = inner.retry;
+        let mut delays = policy.backoff();
+        let mut attempts = 0u32;
+        let mut waited = Duration::ZERO;
+        let mut refreshed_after_401 = false;
+        loop {
+            attempts += 1;
+            self.wait_while_paused().await;
+            if call.cost > 0
+                && let Some(limiter) = &inner.limiter
+            {
+                limiter.acquire(call.cost).await;
+            }
+            let lease = match (&inner.tokens, call.authorized) {
+                (Some(tokens), true) => Some(tokens.get().await?),
+                _ => None,
+            };
+            let outcome = {
+                // Held for the attempt only, never across a backoff sleep.
+                let _permit = inner.permits.acquire().await;
+                inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
+                self.attempt(call, lease.as_ref()).await
+            };
+            let failed = match outcome {
+                Ok(response)
+                    if (200..300).contains(&response.status)
+                        || call.accept.contains(&response.status) =>
+                {
+                    return Ok(response);
+                }
+                Ok(response) if response.status == 401 && !refreshed_after_401 => {
+                    if let (Some(tokens), Some(lease)) = (&inner.tokens, &lease) {
+                        // The token expired early or was revoked: one fresh token, one retry.
+                        refreshed_after_401 = true;
+                        tokens.invalidate(lease.generation).await;
+                        tracing::info!(system = %inner.system, path = call.url.path(), "token rejected (401): refreshing it once");
+                        attempts -= 1;
+                        continue;
+                    }
+                    self.status_failure(call, response)
+                }
+                Ok(response) => self.status_failure(call, response),
+                Err(failed) => failed,
+            };
+            let safe = call.replay == Replay::Safe || !failed.maybe_applied;
+            if !failed.retryable || !safe {
+                return Err(failed.error);
+            }
+            let give_up = |failed: Failed, waited: Duration| {
+                let mut error = failed.error;
+                let last = std::mem::replace(&mut error.kind, HttpErrorKind::Timeout);
+                error.kind = HttpErrorKind::GaveUp {
+                    attempts,
+                    waited,
+                    last: Box::new(last),
+                };
+                error
+            };
+            if attempts >= policy.max_attempts {
+                return Err(give_up(failed, waited));
+            }
+            let delay = failed
+                .retry_after
+                .unwrap_or_else(|| delays.next().unwrap_or(policy.max_delay));
+            if waited + delay > policy.budget {
+                return Err(give_up(failed, waited));
+            }
+            if failed.retry_after.is_some() {
+                self.pause_all(delay);
+            }
+            tracing::warn!(
+                system = %inner.system,
+                method = %call.method,
+                path = call.url.path(),
+                status = failed.error.status,
+                request_id = failed.error.request_id.as_deref(),
+                attempt = attempts,
+                delay_ms = delay.as_millis() as u64,
+                "retrying: {}",
+                failed.error.kind
+            );
+            inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+            inner
+                .counters
+                .waited_ms
+                .fetch_add(delay.as_millis() as u64, Ordering::Relaxed);
+            tokio::time::sleep(delay).await;
+            waited += delay;
+        }
+    }
+
+    async fn wait_while_paused(&self) {
+        let until = *self
+            .inner
+            .paused_until
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(until) = until
+            && until > Instant::now()
+        {
+            tokio::time::sleep_until(until).await;
+        }
+    }
+
+    fn pause_all(&self, delay: Duration) {
+        let until = Instant::now() + delay;
+        let mut slot = self
+            .inner
+            .paused_until
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if slot.is_none_or(|current| current < until) {
+            *slot = Some(until);
+        }
+    }
+
+    async fn attempt(&self, call: &Call, lease: Option<&Lease>) -> Result<Response, Failed> {
+        let mut request = self
+            .inner
+            .client
+            .request(call.method.clone(), call.url.clone());
+        for (name, value) in &call.headers {
+            request = request.header(*name, value);
+        }
+        if let Some(lease) = lease {
+            request = request.bearer_auth(lease.token.expose());
+        }
+        if let Some(body) = &call.body {
+            request = request.body(body.clone());
+        }
+        if let Some(content_type) = call.content_type {
+            request = request.header(CONTENT_TYPE, content_type);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_failure(call, e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_failure(call, e))?;
+        Ok(Response {
+            status,
+            request_id: request_id(&headers),
+            headers,
+            body,
+        })
+    }
+
+    fn transport_failure(&self, call: &Call, e: reqwest::Error) -> Failed {
+        let (kind, maybe_applied, retryable) = if e.is_redirect() {
+            (HttpErrorKind::InsecureUrl(error_chain(&e)), false, false)
+        } else if e.is_connect() {
+            // No connection, so nothing was sent: safe to retry any request, unless the
+            // server's certificate was refused, which no retry changes.
+            let message = error_chain(&e);
+            if message.contains("certificate") {
+                return Failed {
+                    error: self.error(call, HttpErrorKind::Tls(message)),
+                    retry_after: None,
+                    maybe_applied: false,
+                    retryable: false,
+                };
+            }
+            (
+                HttpErrorKind::Transport {
+                    message,
+                    sent: false,
+                },
+                false,
+                true,
+            )
+        } else if e.is_timeout() {
+            (HttpErrorKind::Timeout, true, true)
+        } else {
+            (
+                HttpErrorKind::Transport {
+                    message: error_chain(&e),
+                    sent: true,
+                },
+                true,
+                true,
+            )
+        };
+        Failed {
+            error: self.error(call, kind),
+            retry_after: None,
+            maybe_applied,
+            retryable,
+        }
+    }
+
+    fn status_failure(&self, call: &Call, response: Response) -> Failed {
+        let status = response.status;
+        let details = ServiceErrorDetails::from_body(&response.body);
+        let retry_after = response
+            .headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let throttled = matches!(status, 429 | 502 | 503 | 504);
+        if status == 429 {
+            self.inner
+                .counters
+                .throttled
+                .fetch_add(1, Ordering::Relaxed);
+        }
+        let kind = if throttled {
+            HttpErrorKind::Throttled { retry_after }
+        } else if self.inner.system == System::EntraId
+            && matches!(status, 400 | 401)
+            && details.code.as_deref().is_some_and(is_credential_rejection)
+        {
+            HttpErrorKind::CredentialRejected
+        } else {
+            HttpErrorKind::Status
+        };
+        let mut error = self.error(call, kind);
+        error.status = Some(status);
+        error.code = details.code;
+        error.message = details.message;
+        error.request_id = details.request_id.or(response.request_id);
+        Failed {
+            error,
+            retry_after,
+            // 429 and 503 are refusals before processing; a gateway's 502/504 may come
+            // after the service applied the request.
+            maybe_applied: matches!(status, 502 | 504),
+            retryable: throttled,
+        }
+    }
+}
+
+/// The identity platform's codes for a credential that cannot work as configured.
+fn is_credential_rejection(code: &str) -> bool {
+    matches!(
+        code,
+        "invalid_client" | "unauthorized_client" | "invalid_grant" | "invalid_scope"
+    )
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| {
+        headers
+            .get(*name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    })
+}
+
+/// A reqwest error and its causes on one line, without the URL (its query may hold data
+/// that does not belong in a log).
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = source {
+        let text = err.to_string();
+        if !parts.iter().any(|p: &String| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = err.source();
+    }
+    let line = parts.join(": ");
+    // reqwest appends " for url (…)" to its own message; drop it.
+    match line.find(" for url (") {
+        Some(at) => {
+            let end = line[at..].find(')').map_or(line.len(), |i| at + i + 1);
+            format!("{}{}", &line[..at], &line[end..])
+        }
+        None => line,
+    }
+}
+
+/// Refuses what the design forbids: plain http to anything but loopback, other schemes,
+/// credentials in the URL.
+pub fn check_url(url: &url::Url) -> Result<(), String> {
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("credentials in a URL".to_string());
+    }
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(format!(
+            "plain http:// to {} (only loopback may be plain http)",
+            url.host_str().unwrap_or("?")
+        )),
+        other => Err(format!("unsupported scheme {other}://")),
+    }
+}
+
+/// Loopback: 127.0.0.0/8, ::1 and localhost.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+/// True when `link` points at the same scheme, host and port as `base`: a paging link that
+/// leads elsewhere would receive the bearer token, so it is never followed.
+pub fn same_origin(base: &url::Url, link: &url::Url) -> bool {
+    base.scheme() == link.scheme()
+        && base.host_str() == link.host_str()
+        && base.port_or_known_default() == link.port_or_known_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_allowed_and_refused() {
+        let cases = [
+            ("https://graph.microsoft.com/v1.0", true),
+            ("http://127.0.0.1:8080/x", true),
+            ("http://[::1]:8080/x", true),
+            ("http://localhost/x", true),
+            ("http://graph.microsoft.com/v1.0", false),
+            ("http://10.0.0.1/x", false),
+            ("ftp://127.0.0.1/x", false),
+            ("https://user:pw@example.com/", false),
+        ];
+        for (text, ok) in cases {
+            let url = url::Url::parse(text).unwrap();
+            assert_eq!(check_url(&url).is_ok(), ok, "{text}");
+        }
+    }
+
+    #[test]
+    fn origins() {
+        let base = url::Url::parse("https://graph.microsoft.com/v1.0").unwrap();
+        let same =
+            url::Url::parse("https://graph.microsoft.com:443/v1.0/users?$skiptoken=x").unwrap();
+        let other = url::Url::parse("https://evil.example/v1.0/users").unwrap();
+        let plain = url::Url::parse("http://graph.microsoft.com/v1.0/users").unwrap();
+        assert!(same_origin(&base, &same));
+        assert!(!same_origin(&base, &other));
+        assert!(!same_origin(&base, &plain));
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_body() {
+        let call =
+            Call::post(url::Url::parse("https://login.example/t/oauth2/v2.0/token?x=1").unwrap())
+                .form(&[("client_secret", "very-secret-value")]);
+        let shown = format!("{call:?}");
+        assert!(
+            !shown.contains("very-secret-value") && !shown.contains("x=1"),
+            "{shown}"
+        );
+        let response = Response {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(br#"{"access_token":"tok-123"}"#),
+            request_id: None,
+        };
+        assert!(!format!("{response:?}").contains("tok-123"));
+    }
+
+    #[test]
+    fn user_agent_names_the_version() {
+        assert_eq!(USER_AGENT, format!("mcteams/{}", env!("CARGO_PKG_VERSION")));
+    }
+}
