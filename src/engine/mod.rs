@@ -5,6 +5,7 @@
 //! failure never fails the others.
 
 pub mod ports;
+pub mod adapters;
 mod records;
 
 use std::collections::{BTreeMap, HashMap};
