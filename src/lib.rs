@@ -10,5 +10,6 @@ pub mod exit;
 pub mod mapping;
 pub mod output;
 pub mod progress;
+pub mod sim;
 pub mod store;
 pub mod wire;
