@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::wire::graph::{Activity, Availability};
 
-use super::server::{Fault, Reply, Req, System, match_route};
+use super::server::{Reply, Req, System, match_route};
 use super::world::{CLIENT_SESSION, CallState, World, iso};
 use super::{Sim, State};
 
@@ -355,7 +355,7 @@ fn set_fault(state: &mut State, req: &Req) -> Reply {
         return bad("error_rate is a share from 0.0 to 1.0");
     }
     let now = state.world.now_ms();
-    let fault = state.faults.entry(system).or_insert_with(Fault::default);
+    let fault = state.faults.entry(system).or_default();
     if let Some(latency) = body.latency_ms {
         fault.latency_ms = latency;
     }

@@ -233,7 +233,7 @@ impl Directory {
             extension: (FIRST_EXTENSION + i).to_string(),
             profile: self.initial_profile(i),
             client_type: CLIENT_TYPES[(client_hash % 3) as usize],
-            telephony_only: (client_hash >> 8) % 4 == 0,
+            telephony_only: (client_hash >> 8).is_multiple_of(4),
             device: self.device(i),
             acd_agent_id: self.acd_agent_id(i),
         }

@@ -1168,7 +1168,7 @@ fn batch_item(
         Some(value) => axum::body::Bytes::from(serde_json::to_vec(value).unwrap_or_default()),
         None => axum::body::Bytes::new(),
     };
-    if body.len() > 0
+    if !body.is_empty()
         && !item
             .headers
             .iter()

@@ -83,7 +83,7 @@ impl MitelTokens {
     /// Issues an access and a refresh token and answers CloudLink's token shape.
     pub fn issue(&mut self, system: System, principal: &str, now_ms: i64) -> Value {
         self.issued += 1;
-        if self.issued % 1024 == 0 {
+        if self.issued.is_multiple_of(1024) {
             self.tokens.retain(|_, t| t.expires_ms > now_ms);
         }
         let access = format!("{}.{}", system.as_str(), uuid::Uuid::new_v4().simple());

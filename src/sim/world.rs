@@ -611,7 +611,7 @@ fn initial_user(dir: &Directory, i: u32, now: i64) -> UserState {
             status: dir
                 .own_statuses(i)
                 .first()
-                .filter(|_| h % 3 == 0)
+                .filter(|_| h.is_multiple_of(3))
                 .map_or("Available", |s| s.name)
                 .into(),
             activity: None,
