@@ -17,5 +17,6 @@ pub mod presence;
 pub mod progress;
 pub mod reconcile;
 pub mod report;
+pub mod sim;
 pub mod store;
 pub mod wire;

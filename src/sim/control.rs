@@ -1,0 +1,549 @@
+//! The control API under `/_sim` (`docs/emulator.md`): scripted changes (a user picks a
+//! status in Teams, a phone goes off-hook), faults, the clock, tokens, directory changes,
+//! stats and a view of one user across all four systems. Never faulted, never counted.
+
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::wire::graph::{Activity, Availability};
+
+use super::server::{Reply, Req, System, match_route};
+use super::world::{CLIENT_SESSION, CallState, World, iso};
+use super::{Sim, State};
+
+pub const ROUTES: &[&str] = &[
+    "GET /info",
+    "GET /summary",
+    "GET /users",
+    "POST /teams/{upn}/preferred",
+    "DELETE /teams/{upn}/preferred",
+    "POST /teams/{upn}/client",
+    "DELETE /teams/{upn}/client",
+    "POST /pbx/{extension}/state",
+    "POST /pbx/{extension}/dnd",
+    "GET /faults",
+    "POST /faults",
+    "DELETE /faults",
+    "GET /micollab/system",
+    "POST /micollab/system",
+    "GET /clock",
+    "POST /clock",
+    "POST /graph/tokens",
+    "DELETE /graph/tokens",
+    "POST /graph/roles",
+    "POST /cloudlink/{upn}/presentity",
+    "GET /users/{upn}",
+    "DELETE /users/{upn}",
+    "POST /users/{upn}/rename",
+    "GET /stats",
+    "DELETE /stats",
+];
+
+fn bad(message: impl Into<String>) -> Reply {
+    Reply::json(StatusCode::BAD_REQUEST, json!({"error": message.into()}))
+}
+
+fn not_found(message: impl Into<String>) -> Reply {
+    Reply::json(StatusCode::NOT_FOUND, json!({"error": message.into()}))
+}
+
+pub fn dispatch(sim: &Sim, req: &Req) -> Reply {
+    let Some((route, params)) = match_route(ROUTES, &req.method, &req.path) else {
+        return not_found(format!(
+            "{} /_sim{} is not a control route; see docs/emulator.md",
+            req.method, req.path
+        ));
+    };
+    let mut state = sim.state();
+    let p0 = params.first().map_or("", String::as_str);
+    match route {
+        "GET /info" => Reply::ok(info(sim, &state)),
+        "GET /summary" => Reply::ok(summary(&state.world)),
+        "GET /users" => list_users(&state.world, req),
+        "POST /teams/{upn}/preferred" => {
+            with_upn(&mut state, p0, |world, i| set_preferred(world, i, req))
+        }
+        "DELETE /teams/{upn}/preferred" => with_upn(&mut state, p0, |world, i| {
+            world.user_mut(i).preferred = None;
+            Reply::ok(super::graph::presence_detail(world, i))
+        }),
+        "POST /teams/{upn}/client" => {
+            with_upn(&mut state, p0, |world, i| set_client(world, i, req))
+        }
+        "DELETE /teams/{upn}/client" => with_upn(&mut state, p0, |world, i| {
+            world.clear_session(i, CLIENT_SESSION);
+            Reply::ok(super::graph::presence_detail(world, i))
+        }),
+        "POST /pbx/{extension}/state" => with_extension(&mut state, p0, |world, i| {
+            #[derive(Deserialize)]
+            struct Body {
+                state: String,
+            }
+            let body: Body = match req.json() {
+                Ok(b) => b,
+                Err(e) => return bad(e),
+            };
+            let Some(call_state) = CallState::parse(&body.state) else {
+                return bad(format!(
+                    "state {:?}: expected idle, busy or ringing",
+                    body.state
+                ));
+            };
+            set_phone(world, i, Some(call_state), None);
+            Reply::ok(super::pbx::extension_json(world, i))
+        }),
+        "POST /pbx/{extension}/dnd" => with_extension(&mut state, p0, |world, i| {
+            #[derive(Deserialize)]
+            struct Body {
+                enabled: bool,
+            }
+            match req.json::<Body>() {
+                Ok(b) => {
+                    set_phone(world, i, None, Some(b.enabled));
+                    Reply::ok(super::pbx::extension_json(world, i))
+                }
+                Err(e) => bad(e),
+            }
+        }),
+        "GET /faults" => Reply::ok(faults_json(&state)),
+        "POST /faults" => set_fault(&mut state, req),
+        "DELETE /faults" => {
+            state.faults.clear();
+            Reply::ok(faults_json(&state))
+        }
+        "GET /micollab/system" => Reply::ok(super::micollab::system_json(&state.world)),
+        "POST /micollab/system" => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Body {
+                version: Option<String>,
+                pbx_type: Option<String>,
+            }
+            let body: Body = match req.json() {
+                Ok(b) => b,
+                Err(e) => return bad(e),
+            };
+            if let Some(version) = body.version {
+                if super::world::parse_version(&version).is_none() {
+                    return bad(format!(
+                        "version {version:?}: expected digits like 9.8.1.201"
+                    ));
+                }
+                state.world.micollab.version = version;
+            }
+            if let Some(pbx) = body.pbx_type {
+                state.world.micollab.pbx_type = pbx;
+            }
+            Reply::ok(super::micollab::system_json(&state.world))
+        }
+        "GET /clock" => Reply::ok(clock_json(&state.world)),
+        "POST /clock" => {
+            #[derive(Deserialize)]
+            struct Body {
+                advance_s: f64,
+            }
+            match req.json::<Body>() {
+                Ok(b) if b.advance_s >= 0.0 && b.advance_s.is_finite() => {
+                    state.world.clock_offset_ms += (b.advance_s * 1000.0) as i64;
+                    Reply::ok(clock_json(&state.world))
+                }
+                Ok(_) => {
+                    bad("advance_s must be a number of seconds, 0 or more (time never goes back)")
+                }
+                Err(e) => bad(e),
+            }
+        }
+        "POST /graph/tokens" => {
+            #[derive(Deserialize)]
+            struct Body {
+                lifetime_s: i64,
+            }
+            match req.json::<Body>() {
+                Ok(b) if b.lifetime_s > 0 => {
+                    state.graph.token_lifetime_s = b.lifetime_s;
+                    Reply::ok(json!({"lifetime_s": b.lifetime_s, "roles": state.graph.roles}))
+                }
+                Ok(_) => bad("lifetime_s must be at least 1"),
+                Err(e) => bad(e),
+            }
+        }
+        "DELETE /graph/tokens" => {
+            state.graph.revoke_all();
+            Reply::ok(json!({"revoked": true}))
+        }
+        "POST /graph/roles" => {
+            #[derive(Deserialize)]
+            struct Body {
+                roles: Vec<String>,
+            }
+            match req.json::<Body>() {
+                Ok(b) => {
+                    state.graph.roles = b.roles;
+                    Reply::ok(
+                        json!({"roles": state.graph.roles, "note": "applies to tokens issued from now on"}),
+                    )
+                }
+                Err(e) => bad(e),
+            }
+        }
+        "POST /cloudlink/{upn}/presentity" => with_upn(&mut state, p0, |world, i| {
+            #[derive(Deserialize)]
+            struct Body {
+                status: String,
+                activity: Option<String>,
+                source: Option<String>,
+            }
+            match req.json::<Body>() {
+                Ok(b) => {
+                    super::cloudlink::write_as(
+                        world,
+                        i,
+                        &b.status,
+                        b.activity.as_deref(),
+                        b.source.as_deref().unwrap_or("micollab"),
+                    );
+                    Reply::ok(super::cloudlink::presentity_json(
+                        world,
+                        i,
+                        &sim.credentials.cloudlink_account_id,
+                    ))
+                }
+                Err(e) => bad(e),
+            }
+        }),
+        "GET /users/{upn}" => {
+            let account = sim.credentials.cloudlink_account_id.clone();
+            with_upn(&mut state, p0, |world, i| {
+                Reply::ok(user_view(world, i, &account, req))
+            })
+        }
+        "DELETE /users/{upn}" => with_upn(&mut state, p0, |world, i| {
+            world.delete(i);
+            Reply::ok(json!({"deleted": p0}))
+        }),
+        "POST /users/{upn}/rename" => with_upn(&mut state, p0, |world, i| {
+            #[derive(Deserialize)]
+            struct Body {
+                upn: String,
+            }
+            match req.json::<Body>() {
+                Ok(b) => match world.rename(i, &b.upn) {
+                    Ok(()) => Reply::ok(
+                        json!({"objectId": super::directory::format_guid(world.dir.object_id(i)), "upn": world.upn(i)}),
+                    ),
+                    Err(message) => bad(message),
+                },
+                Err(e) => bad(e),
+            }
+        }),
+        "GET /stats" => Reply::ok(state.stats.to_json()),
+        "DELETE /stats" => {
+            state.stats.counts.clear();
+            Reply::ok(state.stats.to_json())
+        }
+        _ => not_found("unknown control route"),
+    }
+}
+
+/// `{upn}` is a UPN; an object id or a MiCollab login is accepted too.
+fn with_upn(state: &mut State, key: &str, then: impl FnOnce(&mut World, u32) -> Reply) -> Reply {
+    let world = &mut state.world;
+    match world.find_entra(key).or_else(|| world.find_login(key)) {
+        Some(i) => then(world, i),
+        None => not_found(format!("no user {key:?} (give a UPN)")),
+    }
+}
+
+fn with_extension(
+    state: &mut State,
+    extension: &str,
+    then: impl FnOnce(&mut World, u32) -> Reply,
+) -> Reply {
+    let world = &mut state.world;
+    match world.find_extension(extension) {
+        Some(i) => then(world, i),
+        None => not_found(format!("no extension {extension:?}")),
+    }
+}
+
+pub fn set_phone(world: &mut World, i: u32, call_state: Option<CallState>, dnd: Option<bool>) {
+    let now = world.now_ms();
+    let user = world.user_mut(i);
+    if let Some(s) = call_state {
+        user.call_state = s;
+    }
+    if let Some(d) = dnd {
+        user.dnd = d;
+    }
+    user.phone_changed_ms = now;
+}
+
+#[derive(Deserialize)]
+struct PresencePair {
+    availability: String,
+    activity: String,
+}
+
+fn set_preferred(world: &mut World, i: u32, req: &Req) -> Reply {
+    let body: PresencePair = match req.json() {
+        Ok(b) => b,
+        Err(e) => return bad(e),
+    };
+    let (availability, activity) = (
+        Availability::parse(&body.availability),
+        Activity::parse(&body.activity),
+    );
+    if !super::graph::preferred_pair_allowed(&availability, &activity) {
+        return bad(format!(
+            "{}/{} is not a status a user can pick in Teams (Available/Available, Busy/Busy, DoNotDisturb/DoNotDisturb, BeRightBack/BeRightBack, Away/Away, Offline/OffWork)",
+            body.availability, body.activity
+        ));
+    }
+    let expires_ms = world.now_ms() + super::graph::preferred_default_s(&availability) * 1000;
+    world.user_mut(i).preferred = Some(super::world::Preferred {
+        availability,
+        activity,
+        expires_ms,
+    });
+    Reply::ok(super::graph::presence_detail(world, i))
+}
+
+fn set_client(world: &mut World, i: u32, req: &Req) -> Reply {
+    let body: PresencePair = match req.json() {
+        Ok(b) => b,
+        Err(e) => return bad(e),
+    };
+    let availability = Availability::parse(&body.availability);
+    let activity = Activity::parse(&body.activity);
+    if matches!(availability, Availability::Other(_)) {
+        return bad(format!(
+            "availability {:?} is not a Graph availability",
+            body.availability
+        ));
+    }
+    // A client that goes Offline has signed out: its session ends.
+    if availability == Availability::Offline {
+        world.clear_session(i, CLIENT_SESSION);
+    } else {
+        world.set_session(i, CLIENT_SESSION, availability, activity, None);
+    }
+    Reply::ok(super::graph::presence_detail(world, i))
+}
+
+fn set_fault(state: &mut State, req: &Req) -> Reply {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        system: String,
+        latency_ms: Option<u64>,
+        error_rate: Option<f64>,
+        outage: Option<bool>,
+        throttle_for_s: Option<f64>,
+    }
+    let body: Body = match req.json() {
+        Ok(b) => b,
+        Err(e) => return bad(e),
+    };
+    let Some(system) = System::parse(&body.system) else {
+        return bad(format!(
+            "system {:?}: expected graph, micollab, pbx or cloudlink",
+            body.system
+        ));
+    };
+    if body.error_rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
+        return bad("error_rate is a share from 0.0 to 1.0");
+    }
+    let now = state.world.now_ms();
+    let fault = state.faults.entry(system).or_default();
+    if let Some(latency) = body.latency_ms {
+        fault.latency_ms = latency;
+    }
+    if let Some(rate) = body.error_rate {
+        fault.error_rate = rate;
+    }
+    if let Some(outage) = body.outage {
+        fault.outage = outage;
+    }
+    if let Some(seconds) = body.throttle_for_s {
+        fault.throttle_until_ms = (seconds > 0.0).then(|| now + (seconds * 1000.0) as i64);
+    }
+    Reply::ok(faults_json(state))
+}
+
+fn faults_json(state: &State) -> Value {
+    let now = state.world.now_ms();
+    let mut map = serde_json::Map::new();
+    for system in System::ALL {
+        if let Some(f) = state.faults.get(&system) {
+            map.insert(
+                system.as_str().to_string(),
+                json!({
+                    "latency_ms": f.latency_ms,
+                    "error_rate": f.error_rate,
+                    "outage": f.outage,
+                    "throttle_for_s": f.throttle_until_ms.map(|t| ((t - now).max(0) as f64) / 1000.0),
+                }),
+            );
+        }
+    }
+    Value::Object(map)
+}
+
+fn clock_json(world: &World) -> Value {
+    json!({"now": iso(world.now_ms()), "offset_s": world.clock_offset_ms as f64 / 1000.0})
+}
+
+fn info(sim: &Sim, state: &State) -> Value {
+    let urls = super::SimUrls::new(&sim.origin);
+    json!({
+        "urls": {
+            "graph_authority": urls.graph_authority,
+            "graph": urls.graph,
+            "micollab": urls.micollab,
+            "pbx": urls.pbx,
+            "cloudlink_auth": urls.cloudlink_auth,
+            "cloudlink_admin": urls.cloudlink_admin,
+            "cloudlink_presence": urls.cloudlink_presence,
+        },
+        "tenant_id": sim.credentials.tenant_id,
+        "graph_client_id": sim.credentials.graph_client_id,
+        "cloudlink_account_id": sim.credentials.cloudlink_account_id,
+        "users": state.world.dir.count,
+        "seed": state.world.dir.seed,
+    })
+}
+
+/// Counts a newcomer wants to see: profiles, devices, ACD, clients, special cases.
+fn summary(world: &World) -> Value {
+    let mut profiles = vec![0usize; world.profiles.len()];
+    let (
+        mut softphones,
+        mut desk,
+        mut hot_desk_soft,
+        mut acd_desk,
+        mut own,
+        mut overrides,
+        mut mail_differs,
+    ) = (0, 0, 0, 0, 0, 0, 0);
+    let mut clients = std::collections::BTreeMap::new();
+    let mut live = 0;
+    for i in world.live_users() {
+        live += 1;
+        let facts = world.dir.facts(i);
+        profiles[world.user(i).profile as usize] += 1;
+        match facts.device {
+            super::directory::DeviceType::Softphone => softphones += 1,
+            super::directory::DeviceType::DeskPhone => desk += 1,
+        }
+        if world.dir.is_acd_hot_desk_softphone(i) {
+            hot_desk_soft += 1;
+        }
+        if world.dir.is_acd_desk_phone_agent(i) {
+            acd_desk += 1;
+        }
+        if !world.dir.own_statuses(i).is_empty() {
+            own += 1;
+        }
+        if !world.user(i).overrides.is_empty() {
+            overrides += 1;
+        }
+        if facts.mail != facts.upn {
+            mail_differs += 1;
+        }
+        let key = format!(
+            "{}{}",
+            facts.client_type,
+            if facts.telephony_only {
+                " (telephony-only)"
+            } else {
+                ""
+            }
+        );
+        *clients.entry(key).or_insert(0usize) += 1;
+    }
+    json!({
+        "users": live,
+        "micollab": super::micollab::system_json(world),
+        "profiles": world.profiles.iter().zip(&profiles).map(|(p, n)| json!({
+            "name": p.name, "isDefault": p.is_default, "teamsPresence": p.teams_enabled, "users": n
+        })).collect::<Vec<_>>(),
+        "devices": {"deskPhone": desk, "softphone": softphones},
+        "acd": {"hotDeskSoftphone": hot_desk_soft, "deskPhoneAgents": acd_desk},
+        "clients": clients,
+        "usersWithOwnStatuses": own,
+        "usersWithOwnTeamsStatusSettings": overrides,
+        "mailDiffersFromUpn": mail_differs,
+    })
+}
+
+fn list_users(world: &World, req: &Req) -> Reply {
+    let limit: usize = req
+        .query("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(100)
+        .clamp(1, 10_000);
+    let offset: usize = req
+        .query("offset")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    let items: Vec<Value> = world
+        .live_users()
+        .skip(offset)
+        .take(limit)
+        .map(|i| {
+            let facts = world.dir.facts(i);
+            json!({
+                "upn": world.upn(i),
+                "objectId": super::directory::format_guid(world.dir.object_id(i)),
+                "mail": facts.mail,
+                "login": facts.login,
+                "extension": facts.extension,
+                "cloudlinkUserId": super::directory::format_guid(world.dir.cloudlink_user_id(i)),
+                "principalId": world.dir.principal_id(i),
+                "profile": world.profiles[world.user(i).profile as usize].name,
+                "deviceType": facts.device.as_str(),
+                "acdHotDeskSoftphone": world.dir.is_acd_hot_desk_softphone(i),
+            })
+        })
+        .collect();
+    Reply::ok(json!({"count": items.len(), "items": items}))
+}
+
+/// One user across the four systems.
+fn user_view(world: &mut World, i: u32, account: &str, req: &Req) -> Value {
+    let facts = world.dir.facts(i);
+    let teams = super::graph::presence_detail(world, i);
+    let micollab_user = super::micollab::user_json(world, i);
+    let visible = super::micollab::user_statuses(world, i, req);
+    let own: Vec<Value> = world
+        .dir
+        .own_statuses(i)
+        .iter()
+        .map(|s| json!({"status": s, "hidden": world.teams_effective(i)}))
+        .collect();
+    let notifications: Vec<Value> = world
+        .notifications
+        .iter()
+        .filter(|n| n.user == i)
+        .map(|n| json!({"id": n.id, "kind": n.kind_str(), "teamsPresence": n.enabled, "message": n.message(), "createdOn": iso(n.at_ms)}))
+        .collect();
+    json!({
+        "upn": world.upn(i),
+        "objectId": super::directory::format_guid(world.dir.object_id(i)),
+        "mail": facts.mail,
+        "displayName": facts.display_name,
+        "teams": teams,
+        "micollab": {
+            "user": micollab_user,
+            "visibleStatuses": visible["_embedded"]["items"],
+            "ownStatuses": own,
+            "notifications": notifications,
+        },
+        "pbx": super::pbx::extension_json(world, i),
+        "cloudlink": {
+            "user": super::cloudlink::user_json(world, i, account),
+            "presentity": super::cloudlink::presentity_json(world, i, account),
+        },
+    })
+}

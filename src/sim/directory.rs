@@ -1,0 +1,391 @@
+//! The generated directory: N users consistent across Entra, MiCollab, MiVoice Business and
+//! CloudLink, derived from `(seed, index)`.
+//!
+//! Only what cannot be derived cheaply is stored: the lookup maps (id, UPN, login, extension,
+//! CloudLink ids → index). Names, logins, extensions and device facts are recomputed from the
+//! index on demand, which keeps 100,000 users well under the emulator's memory budget.
+
+use std::collections::HashMap;
+
+const FIRST_NAMES: &[&str] = &[
+    "Alice", "Bruno", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
+    "Kavya", "Liam", "Maya", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sven", "Tariq", "Uma",
+    "Victor", "Wen", "Ximena", "Yusuf", "Zoe",
+];
+const LAST_NAMES: &[&str] = &[
+    "Smith", "Martin", "Garcia", "Mueller", "Rossi", "Dubois", "Kowalski", "Nakamura", "Silva",
+    "Okafor", "Larsen", "Novak", "Chen", "Patel", "Murphy", "Jensen", "Costa", "Haddad", "Ivanova",
+    "Moreau", "Fischer", "Santos", "Byrne", "Tanaka",
+];
+
+/// The Entra (UPN) domain, and the other mail domain some users have.
+pub const UPN_DOMAIN: &str = "contoso.com";
+pub const OTHER_MAIL_DOMAIN: &str = "contoso-sales.com";
+/// The first extension number; user `i` has extension `FIRST_EXTENSION + i`.
+pub const FIRST_EXTENSION: u32 = 20_000;
+
+/// A user profile of MiCollab. Default (migrated) profiles refuse every change.
+#[derive(Debug, Clone, Copy)]
+pub struct ProfileSeed {
+    pub name: &'static str,
+    pub is_default: bool,
+    /// Share of users (in 1/1000) assigned to it.
+    pub weight: u32,
+}
+
+pub const PROFILES: &[ProfileSeed] = &[
+    ProfileSeed {
+        name: "Default",
+        is_default: true,
+        weight: 100,
+    },
+    ProfileSeed {
+        name: "Default (migrated)",
+        is_default: true,
+        weight: 50,
+    },
+    ProfileSeed {
+        name: "Sales",
+        is_default: false,
+        weight: 250,
+    },
+    ProfileSeed {
+        name: "Support",
+        is_default: false,
+        weight: 200,
+    },
+    ProfileSeed {
+        name: "Engineering",
+        is_default: false,
+        weight: 250,
+    },
+    ProfileSeed {
+        name: "Contact Center",
+        is_default: false,
+        weight: 100,
+    },
+    ProfileSeed {
+        name: "Executives",
+        is_default: false,
+        weight: 50,
+    },
+];
+
+/// MiCollab client types.
+pub const CLIENT_TYPES: &[&str] = &["PC", "Web", "Mac"];
+
+/// What kind of phone an extension is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceType {
+    DeskPhone,
+    Softphone,
+}
+
+impl DeviceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceType::DeskPhone => "deskPhone",
+            DeviceType::Softphone => "softphone",
+        }
+    }
+}
+
+/// Everything about one user that never changes, recomputed from the index.
+#[derive(Debug, Clone)]
+pub struct UserFacts {
+    pub index: u32,
+    pub display_name: String,
+    pub given_name: &'static str,
+    pub surname: &'static str,
+    pub upn: String,
+    pub mail: String,
+    pub login: String,
+    pub extension: String,
+    pub profile: usize,
+    pub client_type: &'static str,
+    pub telephony_only: bool,
+    pub device: DeviceType,
+    /// `Some(agent id)` when an ACD agent is logged in by hot-desking on this extension.
+    pub acd_agent_id: Option<String>,
+}
+
+/// The directory: generation parameters and the lookup maps.
+#[derive(Debug)]
+pub struct Directory {
+    pub seed: u64,
+    pub count: u32,
+    pub tenant_id: String,
+    object_ids: Vec<u128>,
+    cloudlink_user_ids: Vec<u128>,
+    by_object_id: HashMap<u128, u32>,
+    by_upn: HashMap<String, u32>,
+    by_mail: HashMap<String, u32>,
+    by_login: HashMap<String, u32>,
+    by_cloudlink_user: HashMap<u128, u32>,
+    by_principal: HashMap<u64, u32>,
+}
+
+/// splitmix64: a tiny, well-mixed hash so every derived value depends on (seed, index, salt).
+pub fn mix(seed: u64, index: u64, salt: u64) -> u64 {
+    let mut z = seed
+        .wrapping_add(index.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_add(salt.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A version-4-shaped GUID from two hashes.
+pub fn guid_from(seed: u64, index: u64, salt: u64) -> u128 {
+    let hi = mix(seed, index, salt);
+    let lo = mix(seed, index, salt ^ 0x5555);
+    let raw = ((hi as u128) << 64) | lo as u128;
+    // Version 4 and RFC 4122 variant bits, so the ids look like the real thing.
+    (raw & !(0xF000u128 << 64) & !(0xC000u128 << 48)) | (0x4000u128 << 64) | (0x8000u128 << 48)
+}
+
+pub fn format_guid(value: u128) -> String {
+    uuid::Uuid::from_u128(value).hyphenated().to_string()
+}
+
+pub fn parse_guid(text: &str) -> Option<u128> {
+    uuid::Uuid::parse_str(text).ok().map(|u| u.as_u128())
+}
+
+const SALT_OBJECT_ID: u64 = 1;
+const SALT_CLOUDLINK: u64 = 2;
+const SALT_PROFILE: u64 = 3;
+const SALT_CLIENT: u64 = 4;
+const SALT_NAME: u64 = 5;
+const SALT_TENANT: u64 = 6;
+const SALT_PRINCIPAL: u64 = 7;
+
+impl Directory {
+    pub fn generate(seed: u64, count: u32) -> Directory {
+        let n = count as usize;
+        let mut dir = Directory {
+            seed,
+            count,
+            tenant_id: format_guid(guid_from(seed, u64::MAX, SALT_TENANT)),
+            object_ids: Vec::with_capacity(n),
+            cloudlink_user_ids: Vec::with_capacity(n),
+            by_object_id: HashMap::with_capacity(n),
+            by_upn: HashMap::with_capacity(n),
+            by_mail: HashMap::new(),
+            by_login: HashMap::with_capacity(n),
+            by_cloudlink_user: HashMap::with_capacity(n),
+            by_principal: HashMap::with_capacity(n),
+        };
+        for i in 0..count {
+            let object_id = guid_from(seed, i as u64, SALT_OBJECT_ID);
+            let cloudlink = guid_from(seed, i as u64, SALT_CLOUDLINK);
+            dir.object_ids.push(object_id);
+            dir.cloudlink_user_ids.push(cloudlink);
+            dir.by_object_id.insert(object_id, i);
+            dir.by_cloudlink_user.insert(cloudlink, i);
+            dir.by_principal
+                .insert(mix(seed, i as u64, SALT_PRINCIPAL), i);
+            let (upn, mail, login) = dir.names(i);
+            if mail != upn {
+                dir.by_mail.insert(mail, i);
+            }
+            dir.by_upn.insert(upn, i);
+            dir.by_login.insert(login, i);
+        }
+        dir
+    }
+
+    /// (UPN, mail, login) of user `i`, all lowercase.
+    fn names(&self, i: u32) -> (String, String, String) {
+        let (first, last) = self.name_parts(i);
+        let (first_l, last_l) = (first.to_ascii_lowercase(), last.to_ascii_lowercase());
+        let upn = format!("{first_l}.{last_l}{i}@{UPN_DOMAIN}");
+        // Every 25th user's mail lives in another domain: CloudLink matches them by mail.
+        let mail = if i % 25 == 7 {
+            format!("{first_l}.{last_l}{i}@{OTHER_MAIL_DOMAIN}")
+        } else {
+            upn.clone()
+        };
+        let login = format!("{}{last_l}{i}", &first_l[..1]);
+        (upn, mail, login)
+    }
+
+    fn name_parts(&self, i: u32) -> (&'static str, &'static str) {
+        let h = mix(self.seed, i as u64, SALT_NAME);
+        (
+            FIRST_NAMES[(h % FIRST_NAMES.len() as u64) as usize],
+            LAST_NAMES[((h >> 16) % LAST_NAMES.len() as u64) as usize],
+        )
+    }
+
+    pub fn facts(&self, i: u32) -> UserFacts {
+        let (given_name, surname) = self.name_parts(i);
+        let (upn, mail, login) = self.names(i);
+        let client_hash = mix(self.seed, i as u64, SALT_CLIENT);
+        UserFacts {
+            index: i,
+            display_name: format!("{given_name} {surname}"),
+            given_name,
+            surname,
+            upn,
+            mail,
+            login,
+            extension: (FIRST_EXTENSION + i).to_string(),
+            profile: self.initial_profile(i),
+            client_type: CLIENT_TYPES[(client_hash % 3) as usize],
+            telephony_only: (client_hash >> 8).is_multiple_of(4),
+            device: self.device(i),
+            acd_agent_id: self.acd_agent_id(i),
+        }
+    }
+
+    pub fn initial_profile(&self, i: u32) -> usize {
+        let total: u32 = PROFILES.iter().map(|p| p.weight).sum();
+        let mut pick = (mix(self.seed, i as u64, SALT_PROFILE) % total as u64) as u32;
+        for (index, profile) in PROFILES.iter().enumerate() {
+            if pick < profile.weight {
+                return index;
+            }
+            pick -= profile.weight;
+        }
+        PROFILES.len() - 1
+    }
+
+    /// One user in five has a softphone; hot-desk ACD softphone users are softphones too.
+    pub fn device(&self, i: u32) -> DeviceType {
+        if i % 5 == 4 || self.is_acd_hot_desk_softphone(i) {
+            DeviceType::Softphone
+        } else {
+            DeviceType::DeskPhone
+        }
+    }
+
+    /// Users logged in as ACD agents on a hot-desk softphone: the seed says these are not
+    /// synchronized to Teams.
+    pub fn is_acd_hot_desk_softphone(&self, i: u32) -> bool {
+        i % 20 == 3
+    }
+
+    /// ACD agents on desk phones: synchronized like everybody else.
+    pub fn is_acd_desk_phone_agent(&self, i: u32) -> bool {
+        i % 20 == 8
+    }
+
+    pub fn acd_agent_id(&self, i: u32) -> Option<String> {
+        (self.is_acd_hot_desk_softphone(i) || self.is_acd_desk_phone_agent(i))
+            .then(|| format!("{}", 5000 + i))
+    }
+
+    /// Users with their own custom dynamic statuses in MiCollab.
+    pub fn own_statuses(&self, i: u32) -> &'static [OwnStatus] {
+        match i % 7 {
+            2 => &OWN_STATUSES_A,
+            5 => &OWN_STATUSES_B,
+            _ => &[],
+        }
+    }
+
+    pub fn object_id(&self, i: u32) -> u128 {
+        self.object_ids[i as usize]
+    }
+
+    pub fn cloudlink_user_id(&self, i: u32) -> u128 {
+        self.cloudlink_user_ids[i as usize]
+    }
+
+    /// CloudLink's principal id (what presentities are keyed by), distinct from its user id.
+    pub fn principal_id(&self, i: u32) -> String {
+        format!("p-{:016x}", mix(self.seed, i as u64, SALT_PRINCIPAL))
+    }
+
+    pub fn by_object_id(&self, id: u128) -> Option<u32> {
+        self.by_object_id.get(&id).copied()
+    }
+
+    /// The generated UPN (renames are kept by the world, not here).
+    pub fn by_generated_upn(&self, upn_lower: &str) -> Option<u32> {
+        self.by_upn.get(upn_lower).copied()
+    }
+
+    pub fn by_mail(&self, mail_lower: &str) -> Option<u32> {
+        self.by_mail
+            .get(mail_lower)
+            .copied()
+            .or_else(|| self.by_upn.get(mail_lower).copied())
+    }
+
+    pub fn by_login(&self, login_lower: &str) -> Option<u32> {
+        self.by_login.get(login_lower).copied()
+    }
+
+    pub fn by_extension(&self, extension: &str) -> Option<u32> {
+        let n: u32 = extension.parse().ok()?;
+        let i = n.checked_sub(FIRST_EXTENSION)?;
+        (i < self.count && extension == n.to_string()).then_some(i)
+    }
+
+    pub fn by_cloudlink_user(&self, id: u128) -> Option<u32> {
+        self.by_cloudlink_user.get(&id).copied()
+    }
+
+    pub fn by_principal(&self, principal: &str) -> Option<u32> {
+        let hex = principal.strip_prefix("p-")?;
+        let value = u64::from_str_radix(hex, 16).ok()?;
+        self.by_principal.get(&value).copied()
+    }
+}
+
+/// A user's own dynamic status in MiCollab (hidden, never deleted, while Teams manages status).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OwnStatus {
+    pub name: &'static str,
+    pub call_routing: &'static str,
+    pub message: &'static str,
+    pub do_not_disturb: bool,
+}
+
+const OWN_STATUSES_A: [OwnStatus; 2] = [
+    OwnStatus {
+        name: "Lunch",
+        call_routing: "voicemail",
+        message: "Back at 14:00",
+        do_not_disturb: false,
+    },
+    OwnStatus {
+        name: "Focus time",
+        call_routing: "voicemail",
+        message: "Heads down",
+        do_not_disturb: true,
+    },
+];
+const OWN_STATUSES_B: [OwnStatus; 1] = [OwnStatus {
+    name: "Working from home",
+    call_routing: "mobile",
+    message: "Reach me on my mobile",
+    do_not_disturb: false,
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_directory_and_lookups_agree() {
+        let a = Directory::generate(7, 500);
+        let b = Directory::generate(7, 500);
+        for i in [0u32, 7, 123, 499] {
+            let fa = a.facts(i);
+            assert_eq!(fa.upn, b.facts(i).upn);
+            assert_eq!(a.object_id(i), b.object_id(i));
+            assert_eq!(a.by_object_id(a.object_id(i)), Some(i));
+            assert_eq!(a.by_generated_upn(&fa.upn), Some(i));
+            assert_eq!(a.by_mail(&fa.mail), Some(i));
+            assert_eq!(a.by_login(&fa.login), Some(i));
+            assert_eq!(a.by_extension(&fa.extension), Some(i));
+            assert_eq!(a.by_principal(&a.principal_id(i)), Some(i));
+        }
+        assert_ne!(Directory::generate(8, 1).object_id(0), a.object_id(0));
+        assert_ne!(a.facts(7).mail, a.facts(7).upn);
+    }
+}

@@ -1,0 +1,186 @@
+//! MiVoice Business as a read-only REST facade (`docs/contracts/pbx.md`): per extension the
+//! call state, DND, device type and ACD hot-desk login; single, batch and paged reads.
+
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::mitel::{self, Accepts, error};
+use super::server::{Reply, Req, System, match_route};
+use super::world::{World, iso};
+use super::{Sim, State, mitel_list};
+
+pub const ROUTES: &[&str] = &[
+    "POST /2017-09-01/token",
+    "GET /2017-09-01/system",
+    "GET /2017-09-01/extensions",
+    "POST /2017-09-01/extensions/query",
+    "GET /2017-09-01/extensions/{extension}",
+];
+
+/// At most this many extensions per batch read.
+pub const MAX_BATCH: usize = 1000;
+
+type Extra<'a> = &'a [(&'static str, String)];
+
+pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply {
+    let Some((route, params)) = match_route(ROUTES, &req.method, &req.path) else {
+        if req.method != "GET" {
+            return error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "ReadOnly",
+                "This MiVoice Business API is read-only: nothing can be changed through it.",
+                extra,
+                None,
+            );
+        }
+        return error(
+            StatusCode::NOT_FOUND,
+            "NoSuchRoute",
+            &format!(
+                "{} {} is not a MiVoice Business API route.",
+                req.method, req.path
+            ),
+            extra,
+            None,
+        );
+    };
+    let creds = &sim.credentials;
+    if route == "POST /2017-09-01/token" {
+        return mitel::token(
+            state,
+            System::Pbx,
+            req,
+            Accepts::Password {
+                username: &creds.pbx_username,
+                password: &creds.pbx_password,
+            },
+            extra,
+        );
+    }
+    if let Err(reply) = mitel::authenticate(state, System::Pbx, req, extra) {
+        return reply;
+    }
+    let world = &state.world;
+    match route {
+        "GET /2017-09-01/system" => Reply::ok(json!({
+            "pbxType": "MiVoice Business",
+            "version": "10.1.0.12",
+            "extensionCount": world.live_users().count(),
+            "time": iso(world.now_ms()),
+        })),
+        "GET /2017-09-01/extensions" => {
+            if let Some(list) = req.query("extensions") {
+                let wanted: Vec<String> = list
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                return batch(world, &wanted, req, extra);
+            }
+            let (limit, start) = match mitel::page_params(req, extra) {
+                Ok(p) => p,
+                Err(reply) => return reply,
+            };
+            let mut items = Vec::with_capacity(limit);
+            let mut next = None;
+            for i in (start as u32)..world.dir.count {
+                if world.user(i).deleted {
+                    continue;
+                }
+                if items.len() == limit {
+                    next = Some(i as usize);
+                    break;
+                }
+                items.push(extension_json(world, i));
+            }
+            let (self_link, next_link) = mitel::page_links(req, "/pbx", limit, next);
+            Reply::ok(mitel_list(items, self_link, next_link))
+        }
+        "POST /2017-09-01/extensions/query" => {
+            #[derive(Deserialize)]
+            struct Query {
+                extensions: Option<Vec<String>>,
+            }
+            match req.json::<Query>() {
+                Ok(Query {
+                    extensions: Some(wanted),
+                }) => batch(world, &wanted, req, extra),
+                Ok(_) => error(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidRequest",
+                    "The body must be {\"extensions\":[\"1234\",…]}.",
+                    extra,
+                    None,
+                ),
+                Err(message) => error(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidRequest",
+                    &message,
+                    extra,
+                    None,
+                ),
+            }
+        }
+        "GET /2017-09-01/extensions/{extension}" => {
+            let extension = params.first().map_or("", String::as_str);
+            match world.find_extension(extension) {
+                Some(i) => Reply::ok(extension_json(world, i)),
+                None => error(
+                    StatusCode::NOT_FOUND,
+                    "ExtensionNotFound",
+                    &format!("No extension {extension:?} on this system."),
+                    extra,
+                    None,
+                ),
+            }
+        }
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "NoSuchRoute",
+            "Unknown route.",
+            extra,
+            None,
+        ),
+    }
+}
+
+fn batch(world: &World, wanted: &[String], req: &Req, extra: Extra) -> Reply {
+    if wanted.len() > MAX_BATCH {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "TooManyIds",
+            &format!(
+                "At most {MAX_BATCH} extensions per request, not {}.",
+                wanted.len()
+            ),
+            extra,
+            None,
+        );
+    }
+    let mut items = Vec::with_capacity(wanted.len());
+    let mut not_found = Vec::new();
+    for extension in wanted {
+        match world.find_extension(extension) {
+            Some(i) => items.push(extension_json(world, i)),
+            None => not_found.push(extension.clone()),
+        }
+    }
+    let mut body = mitel_list(items, format!("{}/pbx{}", req.origin, req.path), None);
+    body["notFound"] = json!(not_found);
+    Reply::ok(body)
+}
+
+pub fn extension_json(world: &World, i: u32) -> Value {
+    let facts = world.dir.facts(i);
+    let user = world.user(i);
+    json!({
+        "extension": facts.extension,
+        "name": facts.display_name,
+        "callState": user.call_state.as_str(),
+        "dnd": user.dnd,
+        "deviceType": facts.device.as_str(),
+        "acdHotDesk": facts.acd_agent_id.as_ref().map(|agent| json!({"loggedIn": true, "agentId": agent})),
+        "stateChangedOn": iso(user.phone_changed_ms),
+    })
+}

@@ -1,0 +1,427 @@
+//! The HTTP side: one axum fallback handler that picks the system by path prefix, applies
+//! the faults asked for, dispatches to the system's module, counts the answer and adds the
+//! system's headers (`request-id` for Graph, `x-mitel-correlation-id` for Mitel systems).
+//!
+//! Routing is by route templates (`"GET /users/{id}"`) rather than axum routes so that the
+//! same dispatch serves Graph's `$batch` items and the stats can name the endpoint before
+//! a fault decides the answer.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use rand::RngExt;
+use serde_json::{Value, json};
+
+use super::Sim;
+
+/// The four emulated systems (plus the control API, which is never faulted or counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum System {
+    Graph,
+    Micollab,
+    Pbx,
+    Cloudlink,
+}
+
+impl System {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            System::Graph => "graph",
+            System::Micollab => "micollab",
+            System::Pbx => "pbx",
+            System::Cloudlink => "cloudlink",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<System> {
+        match text.to_ascii_lowercase().as_str() {
+            "graph" => Some(System::Graph),
+            "micollab" => Some(System::Micollab),
+            "pbx" => Some(System::Pbx),
+            "cloudlink" => Some(System::Cloudlink),
+            _ => None,
+        }
+    }
+
+    pub const ALL: [System; 4] = [
+        System::Graph,
+        System::Micollab,
+        System::Pbx,
+        System::Cloudlink,
+    ];
+}
+
+/// One request as the systems see it (also built for each `$batch` item).
+#[derive(Debug, Clone)]
+pub struct Req {
+    pub method: String,
+    /// The path below the system's prefix, e.g. `/users/abc/presence`.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// Lowercase header names.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    /// `http://127.0.0.1:PORT`, for absolute links.
+    pub origin: String,
+}
+
+impl Req {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn bearer(&self) -> Option<&str> {
+        let value = self.header("authorization")?;
+        let (scheme, token) = value.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    }
+
+    /// The body as JSON; `Err` with a message for an empty or malformed body.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        if self.body.is_empty() {
+            return Err("the request body is empty: a JSON body is required".to_string());
+        }
+        serde_json::from_slice(&self.body).map_err(|e| format!("invalid JSON body: {e}"))
+    }
+}
+
+/// A system's answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Option<Value>,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    pub fn json(status: StatusCode, body: Value) -> Reply {
+        Reply {
+            status,
+            body: Some(body),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn ok(body: Value) -> Reply {
+        Reply::json(StatusCode::OK, body)
+    }
+
+    pub fn empty(status: StatusCode) -> Reply {
+        Reply {
+            status,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+/// Matches `method path` against route templates like `"GET /users/{id}/presence"`.
+/// Returns the template (the stats label) and the captured, percent-decoded segments.
+pub fn match_route(
+    routes: &[&'static str],
+    method: &str,
+    path: &str,
+) -> Option<(&'static str, Vec<String>)> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    'routes: for &route in routes {
+        let Some((route_method, pattern)) = route.split_once(' ') else {
+            continue;
+        };
+        if !route_method.eq_ignore_ascii_case(method) {
+            continue;
+        }
+        let parts: Vec<&str> = pattern.split('/').skip(1).collect();
+        if parts.len() != segments.len() {
+            continue;
+        }
+        let mut captured = Vec::new();
+        for (part, segment) in parts.iter().zip(&segments) {
+            if part.starts_with('{') {
+                if segment.is_empty() {
+                    continue 'routes;
+                }
+                captured.push(percent_decode(segment));
+            } else if !part.eq_ignore_ascii_case(segment) {
+                continue 'routes;
+            }
+        }
+        return Some((route, captured));
+    }
+    None
+}
+
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(high), Some(low)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2]))
+        {
+            out.push(high * 16 + low);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    (byte as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Faults asked for through `POST /_sim/faults`, per system.
+#[derive(Debug, Clone, Default)]
+pub struct Fault {
+    pub latency_ms: u64,
+    pub error_rate: f64,
+    pub outage: bool,
+    /// Emulated unix ms until which every request is answered 429.
+    pub throttle_until_ms: Option<i64>,
+}
+
+/// Request counts per system, endpoint (route template) and status code.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub counts: HashMap<(System, &'static str, u16), u64>,
+}
+
+impl Stats {
+    pub fn record(&mut self, system: System, endpoint: &'static str, status: u16) {
+        *self.counts.entry((system, endpoint, status)).or_default() += 1;
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut systems = serde_json::Map::new();
+        let mut total = 0u64;
+        let mut keys: Vec<_> = self.counts.iter().collect();
+        keys.sort_by_key(|((s, e, c), _)| (s.as_str(), *e, *c));
+        for ((system, endpoint, status), count) in keys {
+            total += count;
+            let per_system = systems
+                .entry(system.as_str())
+                .or_insert_with(|| json!({"total": 0, "endpoints": {}}));
+            if let Some(t) = per_system.get_mut("total") {
+                *t = json!(t.as_u64().unwrap_or(0) + count);
+            }
+            if let Some(endpoints) = per_system
+                .get_mut("endpoints")
+                .and_then(Value::as_object_mut)
+            {
+                let per_endpoint = endpoints
+                    .entry(endpoint.to_string())
+                    .or_insert_with(|| json!({}));
+                if let Some(map) = per_endpoint.as_object_mut() {
+                    map.insert(status.to_string(), json!(count));
+                }
+            }
+        }
+        json!({"total": total, "systems": systems})
+    }
+}
+
+/// The axum fallback: every request of every system comes through here.
+pub async fn handle(
+    axum::extract::State(sim): axum::extract::State<Arc<Sim>>,
+    method: Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let full_path = uri.path().to_string();
+    let query = uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let header_list: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let (system, rest) = match split_prefix(&full_path) {
+        Some(found) => found,
+        None => {
+            return to_response(
+                Reply::json(
+                    StatusCode::NOT_FOUND,
+                    json!({"error": format!("no emulated system at {full_path}; see docs/emulator.md")}),
+                ),
+                &[],
+            );
+        }
+    };
+    let req = Req {
+        method: method.as_str().to_ascii_uppercase(),
+        path: rest,
+        query,
+        headers: header_list,
+        body,
+        origin: sim.origin.clone(),
+    };
+    let Some(system) = system else {
+        let reply = super::control::dispatch(&sim, &req);
+        return to_response(reply, &[]);
+    };
+    let endpoint = super::endpoint_of(system, &req);
+    let extra = system_headers(system, &req);
+    // Latency first, outside the lock: the global --latency plus the system's fault.
+    let fault = sim.fault(system);
+    let delay = sim.latency + Duration::from_millis(fault.latency_ms);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let reply = match injected_fault(&sim, system, &fault, &extra) {
+        Some(reply) => reply,
+        None => super::dispatch(&sim, system, &req, &extra),
+    };
+    sim.record(system, endpoint, reply.status.as_u16());
+    to_response(reply, &extra)
+}
+
+/// The headers every answer of a system carries.
+fn system_headers(system: System, req: &Req) -> Vec<(&'static str, String)> {
+    match system {
+        System::Graph => {
+            let request_id = uuid::Uuid::new_v4().to_string();
+            let client = req
+                .header("client-request-id")
+                .map(str::to_string)
+                .unwrap_or_else(|| request_id.clone());
+            vec![("request-id", request_id), ("client-request-id", client)]
+        }
+        _ => {
+            let correlation = req
+                .header("x-mitel-correlation-id")
+                .map(str::to_string)
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            vec![("x-mitel-correlation-id", correlation)]
+        }
+    }
+}
+
+fn injected_fault(
+    sim: &Sim,
+    system: System,
+    fault: &Fault,
+    extra: &[(&'static str, String)],
+) -> Option<Reply> {
+    if fault.outage {
+        return Some(
+            super::error_reply(
+                system,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable (emulated outage).",
+                extra,
+            )
+            .with_header("retry-after", "5"),
+        );
+    }
+    let now = sim.now_ms();
+    if let Some(until) = fault.throttle_until_ms
+        && until > now
+    {
+        let seconds = ((until - now) as f64 / 1000.0).ceil().max(1.0) as u64;
+        return Some(
+            super::error_reply(
+                system,
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                "Too many requests (emulated throttle storm).",
+                extra,
+            )
+            .with_header("retry-after", seconds.to_string()),
+        );
+    }
+    if fault.error_rate > 0.0 && sim.roll() < fault.error_rate {
+        return Some(super::error_reply(
+            system,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "An internal error occurred (emulated error rate).",
+            extra,
+        ));
+    }
+    None
+}
+
+/// `None` system: the control API.
+fn split_prefix(path: &str) -> Option<(Option<System>, String)> {
+    let prefixes: [(&str, Option<System>); 6] = [
+        ("/graph/v1.0", Some(System::Graph)),
+        ("/login", Some(System::Graph)),
+        ("/micollab", Some(System::Micollab)),
+        ("/pbx", Some(System::Pbx)),
+        ("/cloudlink", Some(System::Cloudlink)),
+        ("/_sim", None),
+    ];
+    for (prefix, system) in prefixes {
+        if let Some(rest) = path.strip_prefix(prefix)
+            && (rest.is_empty() || rest.starts_with('/'))
+        {
+            // The identity platform lives under /login and is served with Graph (Graph has
+            // no /login path, so the routes cannot collide).
+            let rest = if prefix == "/login" {
+                format!("/login{rest}")
+            } else {
+                rest.to_string()
+            };
+            return Some((system, rest));
+        }
+    }
+    None
+}
+
+fn to_response(reply: Reply, extra: &[(&'static str, String)]) -> Response {
+    let mut response = Response::new(match &reply.body {
+        Some(value) => Body::from(serde_json::to_vec(value).unwrap_or_default()),
+        None => Body::empty(),
+    });
+    *response.status_mut() = reply.status;
+    let headers = response.headers_mut();
+    if reply.body.is_some() {
+        headers.insert(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+    }
+    for (name, value) in extra.iter().chain(reply.headers.iter()) {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// A uniform draw in [0, 1) from the emulator's seeded generator.
+pub fn draw(rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
+    rng.random::<f64>()
+}

@@ -1,0 +1,660 @@
+//! The emulator's mutable state: everything that changes, behind one lock.
+//!
+//! Per user only the changing facts are stored (sessions, flags, phone state, presentity);
+//! the rest comes from the [`Directory`]. Time is the emulated clock: the wall clock plus an
+//! offset that `POST /_sim/clock` moves, so expiry is tested without waiting.
+
+use std::collections::HashMap;
+
+use crate::wire::graph::{Activity, Availability};
+
+use super::directory::{Directory, PROFILES};
+
+/// The Teams status set MiCollab shows while Teams manages a user's status.
+pub const TEAMS_STATUSES: &[&str] = &[
+    "Available",
+    "Busy",
+    "Do not disturb",
+    "Be right back",
+    "Away",
+    "Appear offline",
+    "In a call",
+    "In a meeting",
+    "Presenting",
+    "Out of office",
+    "Unknown",
+];
+
+/// Admin dynamic statuses every profile defines (hidden while Teams manages status).
+pub const ADMIN_STATUSES: &[&str] = &["In the office", "On site visit", "In training"];
+
+/// The first MiCollab version with bi-directional Teams presence: R9.8 SP1.
+pub const MIN_TEAMS_VERSION: (u32, u32, u32) = (9, 8, 1);
+pub const MIN_TEAMS_VERSION_TEXT: &str = "9.8.1 (R9.8 SP1)";
+pub const SUPPORTED_PBX: &str = "MiVoice Business";
+
+/// The session id the Teams client's own session carries (not an app session).
+pub const CLIENT_SESSION: &str = "teams-client";
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: Box<str>,
+    pub availability: Availability,
+    pub activity: Activity,
+    /// Emulated unix ms; `None` for the Teams client session (lasts until sign-out).
+    pub expires_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Preferred {
+    pub availability: Availability,
+    pub activity: Activity,
+    pub expires_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallState {
+    Idle,
+    Busy,
+    Ringing,
+}
+
+impl CallState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallState::Idle => "idle",
+            CallState::Busy => "busy",
+            CallState::Ringing => "ringing",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CallState> {
+        match text.to_ascii_lowercase().as_str() {
+            "idle" => Some(CallState::Idle),
+            "busy" => Some(CallState::Busy),
+            "ringing" => Some(CallState::Ringing),
+            _ => None,
+        }
+    }
+}
+
+/// The CloudLink presentity: the MiCollab dynamic status the user sees plus the Teams activity.
+#[derive(Debug, Clone)]
+pub struct Presentity {
+    pub status: Box<str>,
+    pub activity: Option<Box<str>>,
+    pub version: u64,
+    pub source: Box<str>,
+    pub updated_ms: i64,
+}
+
+/// A setting of one Teams-managed status (per profile, or a user's own override).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusSetting {
+    pub name: &'static str,
+    pub do_not_disturb: bool,
+    pub call_routing: String,
+    pub message: String,
+}
+
+/// A user's own change of a Teams-managed status's settings (made in the client).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusOverride {
+    pub status: &'static str,
+    pub call_routing: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserState {
+    pub deleted: bool,
+    pub renamed_upn: Option<Box<str>>,
+    pub sessions: Vec<Session>,
+    pub preferred: Option<Preferred>,
+    /// Last aggregate served, and the sequence number it was given.
+    pub shown: Option<(Availability, Activity)>,
+    pub sequence: u64,
+    pub profile: u8,
+    pub teams_user_flag: bool,
+    pub overrides: Vec<StatusOverride>,
+    pub call_state: CallState,
+    pub dnd: bool,
+    pub phone_changed_ms: i64,
+    pub presentity: Presentity,
+    /// The status the user had when Teams took over; restored when Teams lets go.
+    pub status_before_teams: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProfileState {
+    pub id: String,
+    pub name: &'static str,
+    pub is_default: bool,
+    pub teams_enabled: bool,
+    pub statuses: Vec<StatusSetting>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationKind {
+    /// Sent to a user whose own "Microsoft Teams status" checkbox changed.
+    StatusControl,
+    /// Sent to every user of a profile whose Teams setting changed.
+    RestartRequired,
+}
+
+#[derive(Debug, Clone)]
+pub struct Notification {
+    pub id: u64,
+    pub user: u32,
+    pub kind: NotificationKind,
+    pub enabled: bool,
+    pub profile: Option<u8>,
+    pub at_ms: i64,
+}
+
+impl Notification {
+    pub fn kind_str(&self) -> &'static str {
+        match self.kind {
+            NotificationKind::StatusControl => "teamsStatusControl",
+            NotificationKind::RestartRequired => "restartRequired",
+        }
+    }
+
+    pub fn message(&self) -> &'static str {
+        match (self.kind, self.enabled) {
+            (NotificationKind::StatusControl, true) => {
+                "Your presence status is now managed by your Microsoft Teams account."
+            }
+            (NotificationKind::StatusControl, false) => {
+                "Your presence status is no longer managed by Microsoft Teams: your own statuses are back."
+            }
+            (NotificationKind::RestartRequired, _) => {
+                "Your administrator changed the Microsoft Teams presence setting of your user profile. Restart MiCollab to apply it."
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MicollabSystem {
+    pub system_id: String,
+    pub version: String,
+    pub pbx_type: String,
+}
+
+/// Why the Teams integration cannot be enabled on this system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateError {
+    Version { found: String },
+    Pbx { found: String },
+}
+
+pub struct World {
+    pub dir: Directory,
+    pub clock_offset_ms: i64,
+    pub users: Vec<UserState>,
+    renamed: HashMap<String, u32>,
+    pub micollab: MicollabSystem,
+    pub profiles: Vec<ProfileState>,
+    pub notifications: Vec<Notification>,
+    next_sequence: u64,
+    next_notification: u64,
+}
+
+/// The default settings of the Teams-managed statuses of a profile.
+pub fn default_status_settings() -> Vec<StatusSetting> {
+    TEAMS_STATUSES
+        .iter()
+        .map(|&name| {
+            let dnd = matches!(name, "Do not disturb" | "Presenting");
+            StatusSetting {
+                name,
+                do_not_disturb: dnd,
+                call_routing: if dnd || name == "Appear offline" || name == "Out of office" {
+                    "voicemail".to_string()
+                } else {
+                    "desk".to_string()
+                },
+                message: String::new(),
+            }
+        })
+        .collect()
+}
+
+pub fn teams_status(name: &str) -> Option<&'static str> {
+    TEAMS_STATUSES
+        .iter()
+        .copied()
+        .find(|s| s.eq_ignore_ascii_case(name.trim()))
+}
+
+/// Parses "9.8.1.201" into (9, 8, 1); missing parts are 0.
+pub fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u32>());
+    let major = parts.next()?.ok()?;
+    let minor = parts.next().unwrap_or(Ok(0)).ok()?;
+    let patch = parts.next().unwrap_or(Ok(0)).ok()?;
+    Some((major, minor, patch))
+}
+
+impl World {
+    pub fn new(dir: Directory) -> World {
+        let seed = dir.seed;
+        let now = wall_ms();
+        let users = (0..dir.count).map(|i| initial_user(&dir, i, now)).collect();
+        let profiles = PROFILES
+            .iter()
+            .enumerate()
+            .map(|(index, p)| ProfileState {
+                id: format!("prof-{}", index + 1),
+                name: p.name,
+                is_default: p.is_default,
+                teams_enabled: false,
+                statuses: default_status_settings(),
+            })
+            .collect();
+        World {
+            micollab: MicollabSystem {
+                system_id: format!("MCS-{:08X}", super::directory::mix(seed, 0, 42) as u32),
+                version: "9.8.1.201".to_string(),
+                pbx_type: SUPPORTED_PBX.to_string(),
+            },
+            dir,
+            clock_offset_ms: 0,
+            users,
+            renamed: HashMap::new(),
+            profiles,
+            notifications: Vec::new(),
+            next_sequence: 1,
+            next_notification: 1,
+        }
+    }
+
+    /// Emulated now, unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        wall_ms() + self.clock_offset_ms
+    }
+
+    pub fn user(&self, i: u32) -> &UserState {
+        &self.users[i as usize]
+    }
+
+    pub fn user_mut(&mut self, i: u32) -> &mut UserState {
+        &mut self.users[i as usize]
+    }
+
+    fn live(&self, i: u32) -> Option<u32> {
+        (!self.users[i as usize].deleted).then_some(i)
+    }
+
+    pub fn upn(&self, i: u32) -> String {
+        match &self.users[i as usize].renamed_upn {
+            Some(upn) => upn.to_string(),
+            None => self.dir.facts(i).upn,
+        }
+    }
+
+    /// A user by Entra object id or UPN (case-insensitive), ignoring deleted ones.
+    pub fn find_entra(&self, key: &str) -> Option<u32> {
+        if let Some(id) = super::directory::parse_guid(key) {
+            return self.dir.by_object_id(id).and_then(|i| self.live(i));
+        }
+        self.find_upn(key)
+    }
+
+    pub fn find_upn(&self, upn: &str) -> Option<u32> {
+        let lower = upn.trim().to_ascii_lowercase();
+        if let Some(&i) = self.renamed.get(&lower) {
+            return self.live(i);
+        }
+        let i = self.dir.by_generated_upn(&lower)?;
+        if self.users[i as usize].renamed_upn.is_some() {
+            return None;
+        }
+        self.live(i)
+    }
+
+    pub fn find_mail(&self, mail: &str) -> Option<u32> {
+        let i = self.dir.by_mail(&mail.trim().to_ascii_lowercase())?;
+        self.live(i)
+    }
+
+    pub fn find_login(&self, login: &str) -> Option<u32> {
+        let i = self.dir.by_login(&login.trim().to_ascii_lowercase())?;
+        self.live(i)
+    }
+
+    pub fn find_extension(&self, extension: &str) -> Option<u32> {
+        let i = self.dir.by_extension(extension.trim())?;
+        self.live(i)
+    }
+
+    pub fn find_principal(&self, principal: &str) -> Option<u32> {
+        let i = self.dir.by_principal(principal.trim())?;
+        self.live(i)
+    }
+
+    pub fn find_cloudlink_user(&self, id: &str) -> Option<u32> {
+        let id = super::directory::parse_guid(id)?;
+        let i = self.dir.by_cloudlink_user(id)?;
+        self.live(i)
+    }
+
+    pub fn live_users(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.dir.count).filter(|&i| !self.users[i as usize].deleted)
+    }
+
+    pub fn rename(&mut self, i: u32, new_upn: &str) -> Result<(), String> {
+        let lower = new_upn.trim().to_ascii_lowercase();
+        if !lower.contains('@') || lower.len() > 113 {
+            return Err(format!("{new_upn:?} is not a valid userPrincipalName"));
+        }
+        if self.find_upn(&lower).is_some_and(|other| other != i) {
+            return Err(format!("another user already has the UPN {new_upn}"));
+        }
+        if let Some(old) = self.users[i as usize].renamed_upn.take() {
+            self.renamed.remove(&old.to_ascii_lowercase());
+        }
+        self.renamed.insert(lower.clone(), i);
+        self.users[i as usize].renamed_upn = Some(lower.into());
+        Ok(())
+    }
+
+    pub fn delete(&mut self, i: u32) {
+        self.users[i as usize].deleted = true;
+    }
+
+    // ---- Teams presence -------------------------------------------------------------
+
+    /// Drops expired sessions and preferred presence.
+    fn expire(&mut self, i: u32, now: i64) {
+        let user = &mut self.users[i as usize];
+        user.sessions
+            .retain(|s| s.expires_ms.is_none_or(|at| at > now));
+        if user.preferred.as_ref().is_some_and(|p| p.expires_ms <= now) {
+            user.preferred = None;
+        }
+    }
+
+    /// The aggregated presence as Graph documents it, and its sequence number.
+    ///
+    /// User-preferred presence wins over every session, but only while at least one session
+    /// exists; among sessions DoNotDisturb > Busy > Available > BeRightBack > Away; with no
+    /// session the user is Offline. The sequence number changes whenever the aggregate does.
+    pub fn presence(&mut self, i: u32) -> (Availability, Activity, String) {
+        let now = self.now_ms();
+        self.expire(i, now);
+        let aggregate = aggregate(&self.users[i as usize]);
+        let user = &mut self.users[i as usize];
+        if user.shown.as_ref() != Some(&aggregate) {
+            user.shown = Some(aggregate.clone());
+            user.sequence = self.next_sequence;
+            self.next_sequence += 1;
+        }
+        let sequence = format!("C{:015X}", user.sequence);
+        (aggregate.0, aggregate.1, sequence)
+    }
+
+    pub fn sessions(&mut self, i: u32) -> Vec<Session> {
+        let now = self.now_ms();
+        self.expire(i, now);
+        self.users[i as usize].sessions.clone()
+    }
+
+    pub fn preferred(&mut self, i: u32) -> Option<Preferred> {
+        let now = self.now_ms();
+        self.expire(i, now);
+        self.users[i as usize].preferred.clone()
+    }
+
+    pub fn set_session(
+        &mut self,
+        i: u32,
+        id: &str,
+        availability: Availability,
+        activity: Activity,
+        expires_ms: Option<i64>,
+    ) {
+        let now = self.now_ms();
+        self.expire(i, now);
+        let sessions = &mut self.users[i as usize].sessions;
+        let session = Session {
+            id: id.into(),
+            availability,
+            activity,
+            expires_ms,
+        };
+        match sessions.iter_mut().find(|s| &*s.id == id) {
+            Some(existing) => *existing = session,
+            None => sessions.push(session),
+        }
+    }
+
+    /// Removes a session; `false` when there was none (Graph answers 404).
+    pub fn clear_session(&mut self, i: u32, id: &str) -> bool {
+        let now = self.now_ms();
+        self.expire(i, now);
+        let sessions = &mut self.users[i as usize].sessions;
+        let before = sessions.len();
+        sessions.retain(|s| &*s.id != id);
+        sessions.len() != before
+    }
+
+    // ---- MiCollab ------------------------------------------------------------------
+
+    pub fn teams_gate(&self) -> Result<(), GateError> {
+        let version_ok =
+            parse_version(&self.micollab.version).is_some_and(|v| v >= MIN_TEAMS_VERSION);
+        if !version_ok {
+            return Err(GateError::Version {
+                found: self.micollab.version.clone(),
+            });
+        }
+        if !self.micollab.pbx_type.eq_ignore_ascii_case(SUPPORTED_PBX) {
+            return Err(GateError::Pbx {
+                found: self.micollab.pbx_type.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Teams manages the user's status: their own checkbox or their profile's setting.
+    pub fn teams_effective(&self, i: u32) -> bool {
+        let user = &self.users[i as usize];
+        user.teams_user_flag || self.profiles[user.profile as usize].teams_enabled
+    }
+
+    pub fn profile_index(&self, key: &str) -> Option<usize> {
+        let key = key.trim();
+        self.profiles
+            .iter()
+            .position(|p| p.id.eq_ignore_ascii_case(key) || p.name.eq_ignore_ascii_case(key))
+    }
+
+    pub fn notify(
+        &mut self,
+        user: u32,
+        kind: NotificationKind,
+        enabled: bool,
+        profile: Option<u8>,
+    ) {
+        let at_ms = self.now_ms();
+        self.notifications.push(Notification {
+            id: self.next_notification,
+            user,
+            kind,
+            enabled,
+            profile,
+            at_ms,
+        });
+        self.next_notification += 1;
+    }
+
+    /// Sets a user's own checkbox; notifies them when it changes whether Teams manages them.
+    pub fn set_user_teams_flag(&mut self, i: u32, enabled: bool) {
+        let before = self.teams_effective(i);
+        self.users[i as usize].teams_user_flag = enabled;
+        let after = self.teams_effective(i);
+        if before != after {
+            self.notify(i, NotificationKind::StatusControl, after, None);
+            self.reset_presentity_for_mode(i, after);
+        }
+    }
+
+    /// Sets a profile's Teams setting; every user of the profile gets the restart message.
+    pub fn set_profile_teams(&mut self, p: usize, enabled: bool) {
+        if self.profiles[p].teams_enabled == enabled {
+            return;
+        }
+        let members: Vec<(u32, bool)> = self
+            .live_users()
+            .filter(|&i| self.users[i as usize].profile as usize == p)
+            .map(|i| (i, self.teams_effective(i)))
+            .collect();
+        self.profiles[p].teams_enabled = enabled;
+        for (i, before) in members {
+            self.notify(i, NotificationKind::RestartRequired, enabled, Some(p as u8));
+            let after = self.teams_effective(i);
+            if before != after {
+                self.reset_presentity_for_mode(i, after);
+            }
+        }
+    }
+
+    /// When Teams takes over, the user's current status is kept aside; when Teams lets go it
+    /// comes back unchanged (own statuses are hidden while Teams manages, never lost).
+    fn reset_presentity_for_mode(&mut self, i: u32, teams: bool) {
+        let now = self.now_ms();
+        let user = &mut self.users[i as usize];
+        if teams {
+            user.status_before_teams = Some(user.presentity.status.clone());
+            return;
+        }
+        let restored = user
+            .status_before_teams
+            .take()
+            .unwrap_or_else(|| "Available".into());
+        let presentity = &mut user.presentity;
+        presentity.status = restored;
+        presentity.activity = None;
+        presentity.version += 1;
+        presentity.source = "micollab".into();
+        presentity.updated_ms = now;
+    }
+
+    /// Effective settings of a user's Teams statuses: the profile's, then the user's own.
+    pub fn user_status_settings(&self, i: u32) -> Vec<(StatusSetting, bool)> {
+        let user = &self.users[i as usize];
+        self.profiles[user.profile as usize]
+            .statuses
+            .iter()
+            .map(|setting| {
+                let mut effective = setting.clone();
+                let own = user.overrides.iter().find(|o| o.status == setting.name);
+                if let Some(own) = own {
+                    if let Some(route) = &own.call_routing {
+                        effective.call_routing = route.clone();
+                    }
+                    if let Some(message) = &own.message {
+                        effective.message = message.clone();
+                    }
+                }
+                (effective, own.is_some())
+            })
+            .collect()
+    }
+}
+
+fn initial_user(dir: &Directory, i: u32, now: i64) -> UserState {
+    let h = super::directory::mix(dir.seed, i as u64, 99);
+    // Most people are signed in to Teams; a few are away, in a meeting or offline.
+    let client = match h % 10 {
+        0..=5 => Some((Availability::Available, Activity::Available)),
+        6 => Some((Availability::Away, Activity::Away)),
+        7 => Some((Availability::Busy, Activity::InAMeeting)),
+        _ => None,
+    };
+    let sessions = client
+        .map(|(availability, activity)| Session {
+            id: CLIENT_SESSION.into(),
+            availability,
+            activity,
+            expires_ms: None,
+        })
+        .into_iter()
+        .collect();
+    // Some users changed Teams-status settings for themselves in the client.
+    let overrides = if i % 11 == 4 {
+        vec![StatusOverride {
+            status: "Away",
+            call_routing: Some("mobile".to_string()),
+            message: Some("Call my mobile".to_string()),
+        }]
+    } else {
+        Vec::new()
+    };
+    UserState {
+        deleted: false,
+        renamed_upn: None,
+        sessions,
+        preferred: None,
+        shown: None,
+        sequence: 0,
+        profile: dir.initial_profile(i) as u8,
+        teams_user_flag: false,
+        overrides,
+        call_state: CallState::Idle,
+        dnd: false,
+        phone_changed_ms: now,
+        status_before_teams: None,
+        presentity: Presentity {
+            status: dir
+                .own_statuses(i)
+                .first()
+                .filter(|_| h.is_multiple_of(3))
+                .map_or("Available", |s| s.name)
+                .into(),
+            activity: None,
+            version: 1,
+            source: "micollab".into(),
+            updated_ms: now,
+        },
+    }
+}
+
+/// Graph's aggregation of one user's sessions and preferred presence.
+pub fn aggregate(user: &UserState) -> (Availability, Activity) {
+    let best = user
+        .sessions
+        .iter()
+        .max_by_key(|s| session_rank(&s.availability));
+    match (best, &user.preferred) {
+        (None, _) => (Availability::Offline, Activity::Offline),
+        (Some(_), Some(p)) => (p.availability.clone(), p.activity.clone()),
+        (Some(s), None) => (s.availability.clone(), s.activity.clone()),
+    }
+}
+
+fn session_rank(availability: &Availability) -> u8 {
+    match availability {
+        Availability::DoNotDisturb => 6,
+        Availability::Busy | Availability::BusyIdle => 5,
+        Availability::Available | Availability::AvailableIdle => 4,
+        Availability::BeRightBack => 3,
+        Availability::Away => 2,
+        _ => 1,
+    }
+}
+
+pub fn wall_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// RFC 3339 text of an emulated instant.
+pub fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
