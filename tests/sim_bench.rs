@@ -12,12 +12,22 @@ use serde_json::{Value, json};
 async fn presence_read_of_650_ids() {
     let base = std::env::var("MCTEAMS_SIM_URL").expect("MCTEAMS_SIM_URL=http://127.0.0.1:PORT");
     let http = reqwest::Client::new();
-    let info: Value = http.get(format!("{base}/_sim/info")).send().await.unwrap().json().await.unwrap();
+    let info: Value = http
+        .get(format!("{base}/_sim/info"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let secret = std::env::var("MCTEAMS_SIM_SECRET_FILE")
         .map(|f| std::fs::read_to_string(f).unwrap().trim().to_string())
         .expect("MCTEAMS_SIM_SECRET_FILE=path of graph-secret.txt");
     let token: Value = http
-        .post(format!("{base}/login/{}/oauth2/v2.0/token", info["tenant_id"].as_str().unwrap()))
+        .post(format!(
+            "{base}/login/{}/oauth2/v2.0/token",
+            info["tenant_id"].as_str().unwrap()
+        ))
         .form(&[
             ("client_id", info["graph_client_id"].as_str().unwrap()),
             ("scope", "https://graph.microsoft.com/.default"),
@@ -31,15 +41,29 @@ async fn presence_read_of_650_ids() {
         .await
         .unwrap();
     let token = token["access_token"].as_str().unwrap().to_string();
-    let users: Value = http.get(format!("{base}/_sim/users?limit=10000")).send().await.unwrap().json().await.unwrap();
-    let ids: Vec<String> = users["items"].as_array().unwrap().iter().map(|u| u["objectId"].as_str().unwrap().to_string()).collect();
+    let users: Value = http
+        .get(format!("{base}/_sim/users?limit=10000"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<String> = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["objectId"].as_str().unwrap().to_string())
+        .collect();
     let mut times = Vec::new();
     // 15 chunks of 650 ids, 20 rounds: 300 reads, well under the 1,500 per 30 s limit.
     for round in 0..20 {
         for chunk in ids.chunks(650).take(15) {
             let started = Instant::now();
             let response = http
-                .post(format!("{base}/graph/v1.0/communications/getPresencesByUserId"))
+                .post(format!(
+                    "{base}/graph/v1.0/communications/getPresencesByUserId"
+                ))
                 .bearer_auth(&token)
                 .json(&json!({"ids": chunk}))
                 .send()
@@ -54,5 +78,8 @@ async fn presence_read_of_650_ids() {
     times.sort();
     let median = times[times.len() / 2];
     let p95 = times[times.len() * 95 / 100];
-    println!("650-id presence read over HTTP: n={} median={median:?} p95={p95:?}", times.len());
+    println!(
+        "650-id presence read over HTTP: n={} median={median:?} p95={p95:?}",
+        times.len()
+    );
 }

@@ -4,8 +4,8 @@
 //! The engine knows the systems only through [`ports`]; the store is its memory. One user's
 //! failure never fails the others.
 
-pub mod ports;
 pub mod adapters;
+pub mod ports;
 mod records;
 
 use std::collections::{BTreeMap, HashMap};
@@ -164,13 +164,38 @@ where
         .collect();
     report.users_checked = mappings.len();
 
+    // CloudLink principal ids: resolved once per user, then kept in the store.
+    let mut principals = store.cloudlink_principals()?;
+    let unresolved: Vec<String> = mappings
+        .iter()
+        .filter_map(|m| m.cloudlink_user_id.clone())
+        .filter(|id| !principals.contains_key(id))
+        .collect();
+    if !unresolved.is_empty() {
+        match systems.cloudlink.principal_ids(&unresolved).await {
+            Ok(found) => {
+                let pairs: Vec<(String, String)> = found.into_iter().collect();
+                if !settings.dry_run {
+                    store.put_cloudlink_principals(&pairs)?;
+                }
+                principals.extend(pairs);
+            }
+            Err(e) => {
+                *report.errors_by_system.entry(e.system).or_default() += 1;
+                report.read_errors.push(e);
+            }
+        }
+    }
+    let principal_of = |m: &Mapping| {
+        m.cloudlink_user_id
+            .as_ref()
+            .and_then(|id| principals.get(id).cloned())
+    };
+
     // Read everything in bulk, all systems at once.
     let teams_ids: Vec<String> = mappings.iter().filter_map(|m| m.teams_id.clone()).collect();
     let extensions: Vec<String> = mappings.iter().map(|m| m.extension.clone()).collect();
-    let cloudlink_ids: Vec<String> = mappings
-        .iter()
-        .filter_map(|m| m.cloudlink_user_id.clone())
-        .collect();
+    let cloudlink_ids: Vec<String> = mappings.iter().filter_map(principal_of).collect();
     let (teams, flags, phones, presentities) = tokio::join!(
         systems.teams.read_presences(&teams_ids),
         systems.micollab.teams_flags(),
@@ -205,10 +230,8 @@ where
                 .teams_id
                 .as_ref()
                 .and_then(|_| phones.as_ref()?.get(&mapping.extension).copied()),
-            presentity: mapping
-                .cloudlink_user_id
-                .as_ref()
-                .and_then(|id| presentities.as_ref()?.get(id).cloned()),
+            presentity: principal_of(mapping)
+                .and_then(|id| presentities.as_ref()?.get(&id).cloned()),
         };
         let old = stored
             .get(&mapping.micollab_login)
@@ -278,11 +301,7 @@ where
                 } => writes.push((
                     index,
                     PresentityWrite {
-                        cloudlink_user_id: plan
-                            .mapping
-                            .cloudlink_user_id
-                            .clone()
-                            .unwrap_or_default(),
+                        principal_id: principal_of(plan.mapping).unwrap_or_default(),
                         status: *status,
                         activity: activity.clone(),
                         expected_version: expected_version.clone(),
@@ -315,7 +334,7 @@ where
             "cloudlink",
             "write_presentity",
             serde_json::json!({
-                "cloudlink_user_id": write.cloudlink_user_id,
+                "principal_id": write.principal_id,
                 "status": write.status.name(),
                 "activity": write.activity,
                 "expected_version": write.expected_version,

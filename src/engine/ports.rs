@@ -39,7 +39,7 @@ pub struct SessionChange {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresentityWrite {
-    pub cloudlink_user_id: String,
+    pub principal_id: String,
     pub status: MiCollabStatus,
     pub activity: String,
     pub expected_version: String,
@@ -80,10 +80,17 @@ pub trait PbxPort {
 }
 
 pub trait CloudlinkPort {
-    /// Presentities by CloudLink user id.
-    fn presentities(
+    /// Principal ids (what presentities are keyed by) of CloudLink user ids; unknown users
+    /// are absent. The engine keeps them in the store, so each is resolved once.
+    fn principal_ids(
         &self,
         user_ids: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, String>, SourceError>>;
+
+    /// Presentities by principal id.
+    fn presentities(
+        &self,
+        principal_ids: &[String],
     ) -> impl Future<Output = Result<HashMap<String, Presentity>, SourceError>>;
 
     /// One result per write, in order: the new version, or why not.

@@ -232,6 +232,15 @@ impl PbxPort for &Fake {
 }
 
 impl CloudlinkPort for &Fake {
+    async fn principal_ids(&self, ids: &[String]) -> Result<HashMap<String, String>, SourceError> {
+        let world = self.0.lock().unwrap();
+        Fake::fail_read(&world, "cloudlink")?;
+        Ok(ids
+            .iter()
+            .map(|id| (id.clone(), format!("p-{id}")))
+            .collect())
+    }
+
     async fn presentities(
         &self,
         ids: &[String],
@@ -241,8 +250,8 @@ impl CloudlinkPort for &Fake {
         Ok(world
             .users
             .iter()
-            .filter(|u| ids.contains(&u.cloudlink_id))
-            .map(|u| (u.cloudlink_id.clone(), u.presentity.clone()))
+            .filter(|u| ids.contains(&format!("p-{}", u.cloudlink_id)))
+            .map(|u| (format!("p-{}", u.cloudlink_id), u.presentity.clone()))
             .collect())
     }
 
@@ -258,7 +267,7 @@ impl CloudlinkPort for &Fake {
                 let user = world
                     .users
                     .iter_mut()
-                    .find(|u| u.cloudlink_id == w.cloudlink_user_id)
+                    .find(|u| format!("p-{}", u.cloudlink_id) == w.principal_id)
                     .unwrap();
                 if user.presentity.version != w.expected_version {
                     return Err(WriteFailure::Conflict);

@@ -137,4 +137,37 @@ impl Store {
             Ok(())
         })
     }
+
+    /// CloudLink principal ids by user id, as resolved so far.
+    pub fn cloudlink_principals(
+        &self,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT user_id, principal_id FROM cloudlink_principals")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    pub fn put_cloudlink_principals(
+        &mut self,
+        pairs: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        let now = chrono::Utc::now();
+        self.write(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO cloudlink_principals (user_id, principal_id, resolved_at)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for (user, principal) in pairs {
+                stmt.execute(params![user, principal, now])?;
+            }
+            Ok(())
+        })
+    }
 }

@@ -90,6 +90,13 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_object ON audit (object_type, object_id);
 
+    -- CloudLink keys presentities by principal id; mappings hold the user id. Resolved once.
+    CREATE TABLE cloudlink_principals (
+        user_id       TEXT PRIMARY KEY,
+        principal_id  TEXT NOT NULL,
+        resolved_at   TEXT NOT NULL
+    );
+
     CREATE TABLE leases (
         name         TEXT PRIMARY KEY,
         token        TEXT NOT NULL,
