@@ -12,6 +12,7 @@ pub mod exit;
 pub mod http;
 pub mod import;
 pub mod mapping;
+pub mod metrics;
 pub mod output;
 pub mod presence;
 pub mod progress;

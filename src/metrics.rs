@@ -1,0 +1,246 @@
+//! Prometheus metrics and health of `mcteams sync --watch`.
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::engine::CycleReport;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DirectionLabel {
+    direction: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SystemLabel {
+    system: &'static str,
+}
+
+/// The metrics of a running sync service.
+pub struct SyncMetrics {
+    registry: Registry,
+    cycles: Counter,
+    last_success: Gauge<f64, AtomicU64>,
+    changes: Family<DirectionLabel, Counter>,
+    errors: Family<SystemLabel, Counter>,
+    throttled: Counter,
+    guard_trips: Counter,
+    cycle_duration: Histogram,
+    /// Unix time of the last successful cycle, for /healthz.
+    last_success_unix: Mutex<Option<f64>>,
+}
+
+impl Default for SyncMetrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SyncMetrics {
+    pub fn new() -> SyncMetrics {
+        let mut registry = Registry::with_prefix("mcteams");
+        let cycles = Counter::default();
+        let last_success = Gauge::<f64, AtomicU64>::default();
+        let changes = Family::<DirectionLabel, Counter>::default();
+        let errors = Family::<SystemLabel, Counter>::default();
+        let throttled = Counter::default();
+        let guard_trips = Counter::default();
+        let cycle_duration = Histogram::new([0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0]);
+        registry.register("sync_cycles", "Sync cycles run", cycles.clone());
+        registry.register(
+            "sync_last_success_timestamp_seconds",
+            "Unix time of the last successful cycle",
+            last_success.clone(),
+        );
+        registry.register(
+            "sync_changes",
+            "Writes applied, by direction",
+            changes.clone(),
+        );
+        registry.register(
+            "sync_errors",
+            "Failed reads and writes, by system",
+            errors.clone(),
+        );
+        registry.register(
+            "http_throttled",
+            "429 answers received from any system",
+            throttled.clone(),
+        );
+        registry.register(
+            "sync_guard_trips",
+            "Cycles whose writes the mass-change guard stopped",
+            guard_trips.clone(),
+        );
+        registry.register(
+            "sync_cycle_duration_seconds",
+            "Duration of a sync cycle",
+            cycle_duration.clone(),
+        );
+        SyncMetrics {
+            registry,
+            cycles,
+            last_success,
+            changes,
+            errors,
+            throttled,
+            guard_trips,
+            cycle_duration,
+            last_success_unix: Mutex::new(None),
+        }
+    }
+
+    /// Counts one cycle. `new_throttled`: 429s seen since the last cycle.
+    pub fn record(
+        &self,
+        report: &CycleReport,
+        took: Duration,
+        succeeded: bool,
+        now_unix: f64,
+        new_throttled: u64,
+    ) {
+        self.cycles.inc();
+        self.cycle_duration.observe(took.as_secs_f64());
+        self.changes
+            .get_or_create(&DirectionLabel {
+                direction: "pbx_to_teams",
+            })
+            .inc_by(report.applied.pbx_to_teams);
+        self.changes
+            .get_or_create(&DirectionLabel {
+                direction: "teams_to_micollab",
+            })
+            .inc_by(report.applied.teams_to_micollab);
+        for (system, count) in &report.errors_by_system {
+            self.errors
+                .get_or_create(&SystemLabel { system })
+                .inc_by(*count);
+        }
+        self.throttled.inc_by(new_throttled);
+        if report.guard_tripped.is_some() {
+            self.guard_trips.inc();
+        }
+        if succeeded {
+            self.last_success.set(now_unix);
+            if let Ok(mut last) = self.last_success_unix.lock() {
+                *last = Some(now_unix);
+            }
+        }
+    }
+
+    /// The Prometheus text exposition.
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
+            text.clear();
+        }
+        text
+    }
+
+    /// Healthy while the last success is at most three intervals old. `started_unix`: before a
+    /// first success, the service counts as healthy for three intervals from its start.
+    pub fn healthy(&self, now_unix: f64, started_unix: f64, interval: Duration) -> bool {
+        let last = self
+            .last_success_unix
+            .lock()
+            .ok()
+            .and_then(|l| *l)
+            .unwrap_or(started_unix);
+        now_unix - last <= 3.0 * interval.as_secs_f64()
+    }
+}
+
+/// Serves `/metrics` and `/healthz` until `shutdown` resolves.
+pub async fn serve(
+    addr: SocketAddr,
+    metrics: std::sync::Arc<SyncMetrics>,
+    started_unix: f64,
+    interval: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<SocketAddr> {
+    use axum::http::{StatusCode, header};
+    use axum::routing::get;
+    let for_metrics = metrics.clone();
+    let app = axum::Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let m = for_metrics.clone();
+                async move {
+                    (
+                        [(
+                            header::CONTENT_TYPE,
+                            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                        )],
+                        m.encode(),
+                    )
+                }
+            }),
+        )
+        .route(
+            "/healthz",
+            get(move || {
+                let m = metrics.clone();
+                async move {
+                    let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
+                    if m.healthy(now, started_unix, interval) {
+                        (StatusCode::OK, "ok\n")
+                    } else {
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "unhealthy: no successful sync for three intervals\n",
+                        )
+                    }
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+    });
+    Ok(bound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_cycles_and_tells_health() {
+        let metrics = SyncMetrics::new();
+        let mut report = CycleReport::default();
+        report.applied.pbx_to_teams = 2;
+        report.errors_by_system.insert("graph", 1);
+        report.guard_tripped = Some((900, 500));
+        metrics.record(&report, Duration::from_millis(300), true, 1_000.0, 3);
+        let text = metrics.encode();
+        for line in [
+            "mcteams_sync_cycles_total 1",
+            "mcteams_sync_changes_total{direction=\"pbx_to_teams\"} 2",
+            "mcteams_sync_errors_total{system=\"graph\"} 1",
+            "mcteams_http_throttled_total 3",
+            "mcteams_sync_guard_trips_total 1",
+            "mcteams_sync_last_success_timestamp_seconds 1000.0",
+        ] {
+            assert!(text.contains(line), "{line} missing in\n{text}");
+        }
+        let interval = Duration::from_secs(15);
+        assert!(metrics.healthy(1_045.0, 0.0, interval));
+        assert!(!metrics.healthy(1_046.0, 0.0, interval));
+        // Before any success: healthy for three intervals from the start.
+        let fresh = SyncMetrics::new();
+        assert!(fresh.healthy(40.0, 0.0, interval));
+        assert!(!fresh.healthy(46.0, 0.0, interval));
+    }
+}
