@@ -7,6 +7,7 @@
 pub mod adapters;
 pub mod ports;
 mod records;
+pub mod release;
 
 use std::collections::{BTreeMap, HashMap};
 

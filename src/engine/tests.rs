@@ -569,3 +569,30 @@ fn acd_hotdesk_softphone_calls_are_not_pushed() {
     assert!(rig.fake.user(1, |u| u.ours.is_some()));
     let _ = MiCollabStatus::Available;
 }
+
+#[test]
+fn release_clears_every_session_mcteams_holds() {
+    let mut rig = Rig::new(3);
+    rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+    rig.fake.user(2, |u| u.phone.dnd = true);
+    rig.cycle();
+    let held = release::held_sessions(&rig.store).unwrap();
+    let logins: Vec<_> = held.iter().map(|h| h.micollab_login.as_str()).collect();
+    assert_eq!(logins, vec!["user0", "user2"]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let outcomes = runtime
+        .block_on(release::release_sessions(
+            &mut rig.store,
+            &&rig.fake,
+            &held,
+            None,
+        ))
+        .unwrap();
+    assert!(outcomes.iter().all(Result::is_ok));
+    assert!(rig.fake.user(0, |u| u.ours.is_none()));
+    assert!(rig.fake.user(2, |u| u.ours.is_none()));
+    assert!(release::held_sessions(&rig.store).unwrap().is_empty());
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
