@@ -36,12 +36,7 @@ pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
     };
     let config = ctx.config()?;
     if !args.offline {
-        return Err(CliError::new(
-            ExitStatus::Failure,
-            "checking rows against Graph, MiCollab, MiVoice Business and CloudLink needs the \
-             connectors (issue 4); until then run with --offline to store the mappings as unverified",
-        )
-        .into());
+        super::sync::require_systems(&config)?;
     }
     let (name, bytes) = read_source(&args.file)?;
     let file = csv_input::read(&name, &bytes, &options)
@@ -52,7 +47,18 @@ pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
 
     let mut store = ctx.open_store(&config)?;
     let existing = store.list_mappings(true)?;
-    let plan = import::plan(&file, &existing, &HashMap::new(), !args.offline, args.prune);
+    let resolved = if args.offline {
+        HashMap::new()
+    } else {
+        // Wired to the connectors' directory once the Mitel connectors land.
+        return Err(CliError::new(
+            ExitStatus::Failure,
+            "checking rows against the systems needs the MiCollab, MiVoice Business and CloudLink \
+             connectors (issue 4); until then run with --offline to store the mappings as unverified",
+        )
+        .into());
+    };
+    let plan = import::plan(&file, &existing, &resolved, !args.offline, args.prune);
     let errors = plan.count(RowAction::Error);
 
     // Guards before anything is applied.
@@ -187,6 +193,32 @@ fn sample(logins: &[String]) -> String {
     } else {
         shown.join(", ")
     }
+}
+
+/// Checks the rows that pass the field rules against the systems, with a progress bar.
+#[allow(dead_code)] // Wired once the Mitel connectors land.
+pub async fn resolve_rows<D: import::resolve::Directory>(
+    ctx: &Context,
+    directory: &D,
+    file: &import::CsvFile,
+) -> anyhow::Result<HashMap<usize, Result<import::Candidate, import::RowError>>> {
+    let candidates: Vec<(usize, import::Candidate)> = file
+        .rows
+        .iter()
+        .filter_map(|row| import::validate_row(row).ok().map(|c| (row.row, c)))
+        .collect();
+    let progress = ctx.printer.progress(candidates.len() as u64, "resolving");
+    let resolved = import::resolve::resolve(directory, &candidates)
+        .await
+        .map_err(|e| {
+            CliError::new(
+                e.exit_status(),
+                format!("checking rows against the systems: {e}"),
+            )
+        });
+    progress.advance(candidates.len() as u64);
+    progress.finish();
+    Ok(resolved?)
 }
 
 fn read_source(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {

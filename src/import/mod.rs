@@ -5,6 +5,7 @@
 //! run and a real run see the same plan.
 
 pub mod csv_input;
+pub mod resolve;
 pub mod validate;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -140,11 +141,13 @@ pub fn validate_row(row: &InputRow) -> Result<Candidate, RowError> {
 ///   case, same extension), are errors.
 /// - A row whose UPN or extension is held by a stored mapping that stays (not in the file,
 ///   not pruned) is an error naming that login; the stored mapping is untouched.
+/// - `resolved`: the outcome of checking rows against the systems, by row; rows not in it
+///   are validated here.
 /// - `verified`: whether the rows were resolved against the systems (`--offline`: false).
 pub fn plan(
     file: &CsvFile,
     existing: &[Mapping],
-    resolved: &HashMap<usize, Candidate>,
+    resolved: &HashMap<usize, Result<Candidate, RowError>>,
     verified: bool,
     prune: bool,
 ) -> ImportPlan {
@@ -153,7 +156,7 @@ pub fn plan(
         .rows
         .iter()
         .map(|row| match resolved.get(&row.row) {
-            Some(candidate) => Ok(candidate.clone()),
+            Some(outcome) => outcome.clone(),
             None => validate_row(row),
         })
         .collect();
