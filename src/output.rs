@@ -230,6 +230,26 @@ fn csv_cell(value: Option<&Value>) -> String {
     }
 }
 
+/// Writes a file beside its target and renames it into place, so a reader never sees half
+/// a file and a failed write leaves the old one.
+pub fn write_atomically(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    fill(&mut temp)?;
+    temp.flush()?;
+    temp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice).
 pub fn neutralise_formula(text: &str) -> String {
     match text.chars().next() {

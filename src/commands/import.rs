@@ -1,7 +1,7 @@
 //! `mcteams import FILE.csv`: validated, atomic, re-runnable, a result for every row.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::ImportArgs;
 use crate::exit::{CliError, ExitStatus};
 use crate::import::{self, ImportPlan, ReadOptions, RowAction, csv_input};
-use crate::output::{Column, Format, Records, neutralise_formula};
+use crate::output::{Column, Format, Records, neutralise_formula, write_atomically};
 
 use super::Context;
 
@@ -337,14 +337,8 @@ fn write_results(
     results: &[ResultRow],
     only_failed: bool,
 ) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("creating a file in {}", dir.display()))?;
-    {
-        let mut writer = csv::Writer::from_writer(&mut temp);
+    write_atomically(path, |out| {
+        let mut writer = csv::Writer::from_writer(out);
         let input_headers: Vec<&String> = file
             .headers
             .iter()
@@ -378,11 +372,8 @@ fn write_results(
             writer.write_record(&record)?;
         }
         writer.flush()?;
-    }
-    temp.flush()?;
-    temp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -1,14 +1,12 @@
 //! `mcteams mappings list|show|remove|export|discover`.
 
-use std::io::Write;
-
 use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::cli::{MappingsCommand, WriteArgs};
 use crate::exit::{CliError, ExitStatus};
 use crate::mapping::{Mapping, write_mapping_csv};
-use crate::output::{Column, Detail, Records};
+use crate::output::{Column, Detail, Records, write_atomically};
 use crate::store::{RemoveOutcome, SyncRecord};
 
 use super::Context;
@@ -201,17 +199,7 @@ fn export(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<ExitSt
             ctx.printer.stdout(&String::from_utf8_lossy(&buffer))?;
         }
         Some(path) => {
-            // Write beside the target and rename, so a reader never sees half a file.
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let mut temp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("creating a file in {}", dir.display()))?;
-            write_mapping_csv(&mut temp, &mappings)?;
-            temp.flush()?;
-            temp.persist(path)
-                .with_context(|| format!("writing {}", path.display()))?;
+            write_atomically(path, |out| Ok(write_mapping_csv(out, &mappings)?))?;
             ctx.printer.note(format!(
                 "exported {} mapping(s) to {}",
                 mappings.len(),

@@ -17,8 +17,8 @@ impl RowError {
     }
 }
 
-/// A MiCollab login: letters, digits and `. _ - @`, starting with a letter or digit.
-pub fn check_login(value: &str) -> Result<(), String> {
+/// 1-64 ASCII letters, digits or `extra` characters, starting with a letter or digit.
+fn check_identifier(value: &str, extra: &str, described: &str) -> Result<(), String> {
     let ok = (1..=64).contains(&value.len())
         && value
             .chars()
@@ -26,15 +26,19 @@ pub fn check_login(value: &str) -> Result<(), String> {
             .is_some_and(|c| c.is_ascii_alphanumeric())
         && value
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+            .all(|c| c.is_ascii_alphanumeric() || extra.contains(c));
     if ok {
         Ok(())
     } else {
-        Err(
-            "expected 1-64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit"
-                .into(),
-        )
+        Err(format!(
+            "expected 1-64 letters, digits, {described}, starting with a letter or digit"
+        ))
     }
+}
+
+/// A MiCollab login: letters, digits and `. _ - @`, starting with a letter or digit.
+pub fn check_login(value: &str) -> Result<(), String> {
+    check_identifier(value, "._-@", "'.', '_', '-' or '@'")
 }
 
 /// A user principal name as Entra allows it: `local@domain`, the local part of letters,
@@ -102,22 +106,7 @@ pub fn check_extension(value: &str) -> Result<(), String> {
 
 /// A CloudLink user id: letters, digits, `-`, `_`, `.`, starting with a letter or digit.
 pub fn check_cloudlink_id(value: &str) -> Result<(), String> {
-    let ok = (1..=64).contains(&value.len())
-        && value
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(
-            "expected 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit"
-                .into(),
-        )
-    }
+    check_identifier(value, "-_.", "'-', '_' or '.'")
 }
 
 #[cfg(test)]
