@@ -1,0 +1,233 @@
+//! End-to-end harness: the emulator in-process on loopback, the real binary against it with a
+//! config `sim` wrote, and the emulator's control API to script what people do. Tests read
+//! results only through the systems' real APIs and the control API.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use mcteams::sim::{SimHandle, SimOptions, start};
+use serde_json::{Value, json};
+
+pub struct Estate {
+    pub handle: SimHandle,
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub users: Vec<Value>,
+    http: reqwest::Client,
+}
+
+impl Estate {
+    pub async fn start(users: u32) -> Estate {
+        let handle = start(SimOptions {
+            users,
+            seed: 7,
+            ..SimOptions::default()
+        })
+        .await
+        .expect("emulator starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let written = handle
+            .write_config(&dir.path().join("config.toml"))
+            .expect("config written");
+        let http = reqwest::Client::new();
+        let mut estate = Estate {
+            handle,
+            dir,
+            config: written.config,
+            users: Vec::new(),
+            http,
+        };
+        let list = estate.control("GET", "/_sim/users?limit=10000", None).await;
+        estate.users = list["items"].as_array().cloned().unwrap_or_default();
+        estate
+    }
+
+    /// The binary with a clean environment and this estate's config.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("mcteams").expect("binary");
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("MCTEAMS_") {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
+            .env("NO_COLOR", "1")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("http_proxy")
+            .arg("--config")
+            .arg(&self.config)
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Runs the binary off the async runtime (the emulator keeps serving meanwhile).
+    pub async fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = self.cmd();
+        cmd.args(args);
+        tokio::task::spawn_blocking(move || cmd.output().expect("binary runs"))
+            .await
+            .expect("join")
+    }
+
+    /// Runs the binary and parses its stdout as JSON (`-o json` is added).
+    pub async fn run_json(&self, args: &[&str]) -> (i32, Value, String) {
+        let mut all = vec!["-o", "json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all).await;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let value = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+        (out.status.code().unwrap_or(-1), value, stderr)
+    }
+
+    pub async fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.handle.base_url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("control API reachable");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// One user across the four systems, as the emulator sees them.
+    pub async fn user(&self, upn: &str) -> Value {
+        self.control("GET", &format!("/_sim/users/{upn}"), None).await
+    }
+
+    /// The MiCollab dynamic status the user sees (the CloudLink presentity).
+    pub async fn micollab_status(&self, upn: &str) -> String {
+        self.user(upn).await["cloudlink"]["presentity"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// mcteams' own app sessions of the user in Teams (availability/activity).
+    pub async fn mcteams_sessions(&self, upn: &str) -> Vec<String> {
+        let client_id = &self.handle.credentials.graph_client_id;
+        self.user(upn).await["teams"]["sessions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["sessionId"].as_str() == Some(client_id))
+            .map(|s| {
+                format!(
+                    "{}/{}",
+                    s["availability"].as_str().unwrap_or_default(),
+                    s["activity"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    /// Users matching a predicate on the emulator's listing.
+    pub fn pick(&self, n: usize, predicate: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let picked: Vec<Value> = self.users.iter().filter(|u| predicate(u)).take(n).cloned().collect();
+        assert_eq!(picked.len(), n, "not enough users of that kind");
+        picked
+    }
+
+    pub fn upn(user: &Value) -> &str {
+        user["upn"].as_str().unwrap_or_default()
+    }
+
+    /// A mapping CSV of the given users, as an admin would write it.
+    pub fn mapping_csv(&self, users: &[Value]) -> String {
+        let mut csv = String::from("micollab_login,teams_upn,teams_id,extension,cloudlink_user_id\n");
+        for u in users {
+            let s = |k: &str| u[k].as_str().unwrap_or_default().to_string();
+            csv.push_str(&format!(
+                "{},{},{},{},{}\n",
+                s("login"),
+                s("upn"),
+                s("objectId"),
+                s("extension"),
+                s("cloudlinkUserId")
+            ));
+        }
+        csv
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    /// A MiCollab API token, to do what an admin would do in MiCollab itself.
+    pub async fn micollab_token(&self) -> String {
+        let c = &self.handle.credentials;
+        let answer: Value = self
+            .http
+            .post(format!("{}/micollab/2017-09-01/token", self.handle.base_url))
+            .json(&json!({"grant_type": "password", "username": c.micollab_username, "password": c.micollab_password}))
+            .send()
+            .await
+            .expect("token")
+            .json()
+            .await
+            .expect("token JSON");
+        answer["access_token"].as_str().expect("access token").to_string()
+    }
+
+    /// Ticks the per-user "Microsoft Teams status" checkbox in MiCollab.
+    pub async fn micollab_set_flag(&self, login: &str, on: bool) {
+        let token = self.micollab_token().await;
+        let response = self
+            .http
+            .patch(format!("{}/micollab/2017-09-01/users/{login}", self.handle.base_url))
+            .bearer_auth(token)
+            .json(&json!({"teamsPresence": on}))
+            .send()
+            .await
+            .expect("patch");
+        assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
+    }
+
+    /// Writes on Graph presence and CloudLink presentities since the stats were reset.
+    pub async fn write_requests(&self) -> u64 {
+        let stats = self.control("GET", "/_sim/stats", None).await;
+        ["setPresence", "clearPresence", "PATCH ", "PUT "]
+            .iter()
+            .map(|needle| count_in(&stats, needle))
+            .sum()
+    }
+}
+
+/// Sums request counts whose key mentions `needle` anywhere in the stats document.
+fn count_in(value: &Value, needle: &str) -> u64 {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| {
+                if k.contains(needle) {
+                    sum_numbers(v)
+                } else {
+                    count_in(v, needle)
+                }
+            })
+            .sum(),
+        Value::Array(items) => items.iter().map(|v| count_in(v, needle)).sum(),
+        _ => 0,
+    }
+}
+
+fn sum_numbers(value: &Value) -> u64 {
+    match value {
+        Value::Number(n) => n.as_u64().unwrap_or(0),
+        Value::Object(map) => map.values().map(sum_numbers).sum(),
+        Value::Array(items) => items.iter().map(sum_numbers).sum(),
+        _ => 0,
+    }
+}
