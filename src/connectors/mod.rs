@@ -1,7 +1,11 @@
 //! Clients of the systems mcteams syncs, each behind a trait so the sync engine can run
 //! against in-memory fakes as well as the real services (or the emulator).
 
+pub mod cloudlink;
 pub mod graph;
+pub mod micollab;
+pub mod mitel;
+pub mod pbx;
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;

@@ -2,12 +2,23 @@
 
 use std::collections::HashMap;
 
+use crate::config::{Config, ConfigError};
+use crate::connectors::cloudlink::{
+    CloudlinkClient, CloudlinkDirectory, PresentityUpdate, PresentityWriteError,
+};
+use crate::connectors::graph::GraphClient;
+use crate::connectors::micollab::{MicollabAdmin, MicollabClient};
+use crate::connectors::pbx::{PbxClient, PbxDirectory, phone_state};
 use crate::connectors::{PresenceDirectory, SessionWrite};
 use crate::exit::ExitStatus;
 use crate::http::HttpError;
-use crate::reconcile::TeamsPresence;
+use crate::presence::PhoneState;
+use crate::reconcile::{Presentity, TeamsPresence};
 
-use super::ports::{SessionChange, SourceError, TeamsPort};
+use super::ports::{
+    CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
+    TeamsPort, WriteFailure,
+};
 
 /// A connector error as the engine reports it: one line, and whether to try again later.
 pub fn source_error(system: &'static str, error: &HttpError) -> SourceError {
@@ -68,4 +79,162 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
             .map(|o| o.result.map_err(|e| source_error("graph", &e)))
             .collect()
     }
+}
+
+/// MiCollab as the engine's source of Teams flags.
+pub struct MitelMicollab<M>(pub M);
+
+impl<M: MicollabAdmin> MicollabPort for MitelMicollab<M> {
+    async fn teams_flags(&self) -> Result<HashMap<String, bool>, SourceError> {
+        self.0
+            .teams_flags()
+            .await
+            .map_err(|e| source_error("micollab", e.http()))
+    }
+}
+
+/// MiVoice Business as the engine's source of phone states (read only).
+pub struct MitelPbx<P>(pub P);
+
+impl<P: PbxDirectory> PbxPort for MitelPbx<P> {
+    async fn phone_states(
+        &self,
+        extensions: &[String],
+    ) -> Result<HashMap<String, PhoneState>, SourceError> {
+        let batch = self
+            .0
+            .extensions(extensions)
+            .await
+            .map_err(|e| source_error("pbx", &e))?;
+        let mut states = HashMap::with_capacity(batch.found.len());
+        for (number, extension) in &batch.found {
+            match phone_state(extension) {
+                Some(state) => {
+                    states.insert(number.clone(), state);
+                }
+                // Left out: unknown, so the engine changes nothing for this phone.
+                None => tracing::warn!(
+                    extension = number.as_str(),
+                    "pbx: extension state not understood (call state, DND or device type missing or new): left unknown"
+                ),
+            }
+        }
+        Ok(states)
+    }
+}
+
+/// CloudLink as the engine's presentity store.
+pub struct MitelCloudlink<C>(pub C);
+
+impl<C: CloudlinkDirectory> CloudlinkPort for MitelCloudlink<C> {
+    async fn principal_ids(
+        &self,
+        user_ids: &[String],
+    ) -> Result<HashMap<String, String>, SourceError> {
+        self.0
+            .principal_ids(user_ids)
+            .await
+            .map_err(|e| source_error("cloudlink", &e))
+    }
+
+    async fn presentities(
+        &self,
+        principal_ids: &[String],
+    ) -> Result<HashMap<String, Presentity>, SourceError> {
+        let batch = self
+            .0
+            .presentities(principal_ids)
+            .await
+            .map_err(|e| source_error("cloudlink", &e))?;
+        Ok(batch
+            .found
+            .into_iter()
+            .map(|(id, p)| {
+                (
+                    id,
+                    Presentity {
+                        status: p.status,
+                        activity: p.activity,
+                        version: p.version.to_string(),
+                        source: p.source,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    async fn write_presentities(
+        &self,
+        writes: &[PresentityWrite],
+    ) -> Vec<Result<String, WriteFailure>> {
+        // A version mcteams did not read from CloudLink cannot guard a write: such a write
+        // is refused here rather than sent unconditionally.
+        let mut results: Vec<Option<Result<String, WriteFailure>>> = vec![None; writes.len()];
+        let mut updates = Vec::with_capacity(writes.len());
+        let mut positions = Vec::with_capacity(writes.len());
+        for (i, w) in writes.iter().enumerate() {
+            match w.expected_version.trim().parse::<u64>() {
+                Ok(version) => {
+                    updates.push(PresentityUpdate {
+                        principal_id: w.principal_id.clone(),
+                        status: w.status.name().to_string(),
+                        activity: (!w.activity.is_empty()).then(|| w.activity.clone()),
+                        expected_version: version,
+                    });
+                    positions.push(i);
+                }
+                Err(_) => {
+                    results[i] = Some(Err(WriteFailure::Failed(SourceError {
+                        system: "cloudlink",
+                        unavailable: false,
+                        message: format!(
+                            "cloudlink: presentity {}: expected version {:?} is not a CloudLink version; not written",
+                            w.principal_id, w.expected_version
+                        ),
+                    })));
+                }
+            }
+        }
+        let outcomes = self.0.write_presentities(&updates).await;
+        for (position, outcome) in positions.into_iter().zip(outcomes) {
+            results[position] = Some(match outcome {
+                Ok(p) => Ok(p.version.to_string()),
+                Err(PresentityWriteError::Conflict { .. }) => Err(WriteFailure::Conflict),
+                Err(PresentityWriteError::Failed(e)) => {
+                    Err(WriteFailure::Failed(source_error("cloudlink", &e)))
+                }
+            });
+        }
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(WriteFailure::Failed(SourceError {
+                        system: "cloudlink",
+                        unavailable: false,
+                        message: "cloudlink: no answer for this write".to_string(),
+                    }))
+                })
+            })
+            .collect()
+    }
+}
+
+/// The four real systems as the engine sees them.
+pub type ConnectedSystems = Systems<
+    GraphTeams<GraphClient>,
+    MitelMicollab<MicollabClient>,
+    MitelPbx<PbxClient>,
+    MitelCloudlink<CloudlinkClient>,
+>;
+
+/// Builds the four clients from the configuration. Only configuration problems fail here
+/// (a missing key, an unreadable secret or `ca_file`: exit 78); nothing is contacted yet.
+pub fn connect(config: &Config) -> Result<ConnectedSystems, ConfigError> {
+    Ok(Systems {
+        teams: GraphTeams(GraphClient::from_config(config)?),
+        micollab: MitelMicollab(MicollabClient::from_config(config)?),
+        pbx: MitelPbx(PbxClient::from_config(config)?),
+        cloudlink: MitelCloudlink(CloudlinkClient::from_config(config)?),
+    })
 }

@@ -1,0 +1,797 @@
+//! MiCollab (Client Service): system and the Teams gates, profiles and their Teams flag,
+//! Teams-managed statuses, users and their per-user Teams flag, notifications
+//! (`docs/contracts/micollab.md`).
+//!
+//! Refusals the admin commands must explain (a default profile, the version and PBX gates,
+//! the Teams-owned status name and DND, status additions) come back as typed
+//! [`MicollabRefusal`]s carrying what MiCollab said was found and required.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+
+use crate::config::{Config, ConfigError};
+use crate::exit::ExitStatus;
+use crate::http::{Call, HttpError, System};
+use crate::wire::cloudlink::{MAX_PAGE, Operation};
+use crate::wire::micollab::{
+    GateData, Notification, Profile, ProfilePatch, Status, StatusEditAnswer, StatusPatch,
+    SystemInfo, User, UserPatch, UserTeamsFlag,
+};
+
+use super::mitel::{
+    MitelApi, MitelFailure, MitelGrant, MitelSettings, PAGE_LIMIT, query_chunks, read_secret,
+    required, unique,
+};
+
+/// The first MiCollab release with Teams presence: R9.8 SP1.
+pub const MIN_TEAMS_VERSION: [u32; 3] = [9, 8, 1];
+pub const MIN_TEAMS_VERSION_TEXT: &str = "9.8.1 (R9.8 SP1)";
+/// The only PBX Teams presence works with.
+pub const SUPPORTED_PBX: &str = "MiVoice Business";
+
+/// Longest query string of a batch read by login (see [`query_chunks`]).
+const MAX_QUERY_CHARS: usize = 6000;
+
+/// Why Teams presence cannot be enabled on this MiCollab: what was found, what is needed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GateFailure {
+    #[error(
+        "MiCollab {found} does not support Microsoft Teams presence: {required} or later is required"
+    )]
+    Version { found: String, required: String },
+    #[error("Microsoft Teams presence needs a {required} PBX; this MiCollab uses {found}")]
+    Pbx { found: String, required: String },
+}
+
+impl GateFailure {
+    pub fn found(&self) -> &str {
+        match self {
+            GateFailure::Version { found, .. } | GateFailure::Pbx { found, .. } => found,
+        }
+    }
+
+    pub fn required(&self) -> &str {
+        match self {
+            GateFailure::Version { required, .. } | GateFailure::Pbx { required, .. } => required,
+        }
+    }
+}
+
+/// `major.minor.servicepack` of a version text like `9.8.1.201`; `None` when unreadable.
+pub fn parse_version(text: &str) -> Option<[u32; 3]> {
+    let mut parts = text.trim().trim_start_matches(['v', 'V', 'R']).split('.');
+    let mut out = [0u32; 3];
+    out[0] = parts.next()?.trim().parse().ok()?;
+    for slot in out.iter_mut().skip(1) {
+        *slot = match parts.next() {
+            Some(p) => p.trim().parse().ok()?,
+            None => 0,
+        };
+    }
+    Some(out)
+}
+
+/// Checks the gates of DESIGN.md section 3: MiCollab ≥ R9.8 SP1, PBX = MiVoice Business.
+/// An unreadable version fails the gate (never assume support).
+pub fn teams_gates(system: &SystemInfo) -> Vec<GateFailure> {
+    let mut failures = Vec::new();
+    let supported = parse_version(&system.version).is_some_and(|v| v >= MIN_TEAMS_VERSION);
+    if !supported {
+        failures.push(GateFailure::Version {
+            found: system.version.clone(),
+            required: MIN_TEAMS_VERSION_TEXT.to_string(),
+        });
+    }
+    let pbx = system.pbx_type.clone().unwrap_or_default();
+    if !pbx.trim().eq_ignore_ascii_case(SUPPORTED_PBX) {
+        failures.push(GateFailure::Pbx {
+            found: if pbx.is_empty() {
+                "an unknown PBX".to_string()
+            } else {
+                pbx
+            },
+            required: SUPPORTED_PBX.to_string(),
+        });
+    }
+    failures
+}
+
+/// What MiCollab refused, typed, so a command can explain it (and a test can match it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MicollabRefusal {
+    /// Any change to a default (migrated) profile.
+    DefaultProfileNotEditable {
+        profile: String,
+    },
+    /// Enabling Teams presence below R9.8 SP1, or on another PBX.
+    Gate(GateFailure),
+    StatusNameNotEditable,
+    DoNotDisturbNotEditable,
+    StatusAdditionNotAllowed {
+        allowed: Vec<String>,
+    },
+    ProfileNotFound {
+        profile: String,
+    },
+    UserNotFound {
+        login: String,
+    },
+    StatusNotFound {
+        status: String,
+    },
+    /// `InvalidCallRouting`, `InvalidMessage`, `InvalidRequest`: the value sent is refused.
+    InvalidValue {
+        reason: String,
+        message: String,
+    },
+}
+
+impl fmt::Display for MicollabRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MicollabRefusal::DefaultProfileNotEditable { profile } => write!(
+                f,
+                "the user profile {profile:?} is a default (migrated) profile and cannot be \
+                 changed: assign its users to a custom profile instead"
+            ),
+            MicollabRefusal::Gate(gate) => write!(f, "{gate}"),
+            MicollabRefusal::StatusNameNotEditable => f.write_str(
+                "the name of a Microsoft Teams status cannot be edited: it is managed by Microsoft Teams",
+            ),
+            MicollabRefusal::DoNotDisturbNotEditable => f.write_str(
+                "the Do not disturb setting is not editable for Microsoft Teams statuses",
+            ),
+            MicollabRefusal::StatusAdditionNotAllowed { .. } => f.write_str(
+                "a dynamic status cannot be added while Microsoft Teams manages the statuses",
+            ),
+            MicollabRefusal::ProfileNotFound { profile } => {
+                write!(f, "no user profile {profile:?}")
+            }
+            MicollabRefusal::UserNotFound { login } => {
+                write!(f, "no MiCollab user with login {login:?}")
+            }
+            MicollabRefusal::StatusNotFound { status } => {
+                write!(f, "{status:?} is not a Microsoft Teams status")
+            }
+            MicollabRefusal::InvalidValue { reason, message } => write!(f, "{reason}: {message}"),
+        }
+    }
+}
+
+/// A MiCollab call that failed: refused for a reason the caller can explain, or failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum MicollabError {
+    #[error("micollab: {refusal}{}", correlation(.error))]
+    Refused {
+        refusal: MicollabRefusal,
+        /// The answer it came with (status, reason, correlation id).
+        error: HttpError,
+    },
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+fn correlation(error: &HttpError) -> String {
+    error
+        .request_id
+        .as_ref()
+        .map(|id| format!(" [correlation id {id}]"))
+        .unwrap_or_default()
+}
+
+impl MicollabError {
+    pub fn refusal(&self) -> Option<&MicollabRefusal> {
+        match self {
+            MicollabError::Refused { refusal, .. } => Some(refusal),
+            MicollabError::Http(_) => None,
+        }
+    }
+
+    pub fn http(&self) -> &HttpError {
+        match self {
+            MicollabError::Refused { error, .. } | MicollabError::Http(error) => error,
+        }
+    }
+
+    /// A refusal is a failure of what was asked (1); transport and outages keep their own.
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            MicollabError::Refused { .. } => ExitStatus::Failure,
+            MicollabError::Http(e) => e.exit_status(),
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self.refusal(),
+            Some(
+                MicollabRefusal::ProfileNotFound { .. }
+                    | MicollabRefusal::UserNotFound { .. }
+                    | MicollabRefusal::StatusNotFound { .. }
+            )
+        ) || self.http().is_not_found()
+    }
+
+    /// Types a Mitel failure by its `reason`; `subject` names what the call was about.
+    fn from_failure(failure: MitelFailure, subject: &str) -> MicollabError {
+        let gate = |make: fn(String, String) -> GateFailure, default_required: &str| {
+            let data: GateData = failure
+                .data
+                .clone()
+                .and_then(|d| serde_json::from_value(d).ok())
+                .unwrap_or_default();
+            MicollabRefusal::Gate(make(
+                data.found.unwrap_or_else(|| "unknown".to_string()),
+                data.required
+                    .unwrap_or_else(|| default_required.to_string()),
+            ))
+        };
+        let refusal = match failure.reason() {
+            Some("DefaultProfileNotEditable") => MicollabRefusal::DefaultProfileNotEditable {
+                profile: failure
+                    .data_text("name")
+                    .unwrap_or_else(|| subject.to_string()),
+            },
+            Some("VersionNotSupported") => gate(
+                |found, required| GateFailure::Version { found, required },
+                MIN_TEAMS_VERSION_TEXT,
+            ),
+            Some("PbxNotSupported") => gate(
+                |found, required| GateFailure::Pbx { found, required },
+                SUPPORTED_PBX,
+            ),
+            Some("StatusNameNotEditable") => MicollabRefusal::StatusNameNotEditable,
+            Some("DoNotDisturbNotEditable") => MicollabRefusal::DoNotDisturbNotEditable,
+            Some("StatusAdditionNotAllowed") => MicollabRefusal::StatusAdditionNotAllowed {
+                allowed: failure
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.get("allowedStatuses"))
+                    .and_then(|v| serde_json::from_value(v.clone()).ok())
+                    .unwrap_or_default(),
+            },
+            Some("ProfileNotFound") => MicollabRefusal::ProfileNotFound {
+                profile: subject.to_string(),
+            },
+            Some("UserNotFound") => MicollabRefusal::UserNotFound {
+                login: subject.to_string(),
+            },
+            Some("StatusNotFound") => MicollabRefusal::StatusNotFound {
+                status: subject.to_string(),
+            },
+            Some(reason @ ("InvalidCallRouting" | "InvalidMessage" | "InvalidRequest")) => {
+                MicollabRefusal::InvalidValue {
+                    reason: reason.to_string(),
+                    message: failure.error.message.clone().unwrap_or_default(),
+                }
+            }
+            _ => return MicollabError::Http(failure.error),
+        };
+        MicollabError::Refused {
+            refusal,
+            error: failure.error,
+        }
+    }
+}
+
+/// An edit of a Teams-managed status's settings. The name and DND are not editable (Teams
+/// owns them), so they are not here: see [`MicollabAdmin::edit_profile_status_raw`] to
+/// let MiCollab itself refuse a rename.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusEdit {
+    pub call_routing: Option<String>,
+    pub message: Option<String>,
+    /// Also replace the settings users changed for themselves (default: they keep theirs).
+    pub override_users: bool,
+}
+
+/// The Teams-managed statuses of a profile (or of a user) and whether Teams manages them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusList {
+    pub teams_managed: bool,
+    pub statuses: Vec<Status>,
+    /// Own and admin statuses hidden (never deleted) while Teams manages the user's status.
+    pub hidden_statuses: Option<u64>,
+}
+
+/// A page of users, and whether more follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserPage {
+    pub users: Vec<User>,
+    pub more: bool,
+}
+
+/// The outcome of one user's change in a bulk update.
+#[derive(Debug, Clone)]
+pub struct UserChange {
+    pub login: String,
+    pub result: Result<User, MicollabError>,
+}
+
+/// What the admin commands (`profile`, `user`, `status`), `import`, `report`, `doctor` and
+/// the sync need from MiCollab. Reads of many users are batched and paged to the end.
+pub trait MicollabAdmin: Send + Sync {
+    /// Version, PBX type, system id. Check the gates with [`teams_gates`].
+    fn system(&self) -> impl Future<Output = Result<SystemInfo, MicollabError>> + Send;
+
+    fn profiles(&self) -> impl Future<Output = Result<Vec<Profile>, MicollabError>> + Send;
+
+    /// A profile by id or name.
+    fn profile(&self, key: &str) -> impl Future<Output = Result<Profile, MicollabError>> + Send;
+
+    /// Turns the profile's Teams presence on or off. Refusals: default profile, and (only
+    /// when enabling) the version and PBX gates.
+    fn set_profile_teams(
+        &self,
+        key: &str,
+        enabled: bool,
+    ) -> impl Future<Output = Result<Profile, MicollabError>> + Send;
+
+    fn profile_statuses(
+        &self,
+        key: &str,
+    ) -> impl Future<Output = Result<StatusList, MicollabError>> + Send;
+
+    /// Edits the settings of one Teams-managed status of a profile; users' own settings
+    /// are kept unless `override_users`, and the answer says how many kept theirs.
+    fn edit_profile_status(
+        &self,
+        key: &str,
+        status: &str,
+        edit: &StatusEdit,
+    ) -> impl Future<Output = Result<StatusEditAnswer, MicollabError>> + Send;
+
+    /// Sends any status patch as given (a rename or a DND change included), so MiCollab's own
+    /// refusal can be shown; `status set --name …` uses this.
+    fn edit_profile_status_raw(
+        &self,
+        key: &str,
+        status: &str,
+        body: &serde_json::Value,
+    ) -> impl Future<Output = Result<StatusEditAnswer, MicollabError>> + Send;
+
+    /// Asks MiCollab to add a status to the profile: always refused while Teams manages the
+    /// statuses (`StatusAdditionNotAllowed`, with the allowed set).
+    fn add_profile_status(
+        &self,
+        key: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Status, MicollabError>> + Send;
+
+    /// Every user (of one profile, when given), paged to the end.
+    fn users(
+        &self,
+        profile: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<User>, MicollabError>> + Send;
+
+    /// The first `limit` users (of one profile), one request: previews and `doctor`.
+    fn first_users(
+        &self,
+        profile: Option<&str>,
+        limit: usize,
+    ) -> impl Future<Output = Result<UserPage, MicollabError>> + Send;
+
+    /// Users by login, batched (≤ 1000 per call); logins MiCollab does not know are absent.
+    fn users_by_login(
+        &self,
+        logins: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, User>, MicollabError>> + Send;
+
+    fn user(&self, login: &str) -> impl Future<Output = Result<User, MicollabError>> + Send;
+
+    /// The per-user "Microsoft Teams status" checkbox. Gates apply when this enables Teams.
+    fn set_user_teams(
+        &self,
+        login: &str,
+        enabled: bool,
+    ) -> impl Future<Output = Result<User, MicollabError>> + Send;
+
+    /// The checkbox for many users: bulk `PATCH`es of ≤ 1000, one result per user (each
+    /// applied or refused on its own), in order.
+    fn set_users_teams(
+        &self,
+        changes: &[(String, bool)],
+    ) -> impl Future<Output = Vec<UserChange>> + Send;
+
+    /// The statuses a user sees (Teams ones while Teams manages, else admin and own ones).
+    fn user_statuses(
+        &self,
+        login: &str,
+    ) -> impl Future<Output = Result<StatusList, MicollabError>> + Send;
+
+    /// Every notification MiCollab sent, oldest first.
+    fn notifications(
+        &self,
+    ) -> impl Future<Output = Result<Vec<Notification>, MicollabError>> + Send;
+
+    fn user_notifications(
+        &self,
+        login: &str,
+    ) -> impl Future<Output = Result<Vec<Notification>, MicollabError>> + Send;
+
+    /// Login → whether Teams manages the user's status (`teamsPresence.effective`), for
+    /// every user. A user without the field is absent (unknown), never `false`.
+    fn teams_flags(
+        &self,
+    ) -> impl Future<Output = Result<HashMap<String, bool>, MicollabError>> + Send;
+}
+
+/// The MiCollab client. Cheap to clone; one per run.
+#[derive(Debug, Clone)]
+pub struct MicollabClient {
+    api: MitelApi,
+    base_url: url::Url,
+}
+
+impl MicollabClient {
+    /// Reads `[micollab]`: `base_url`, `username`, `password_env|password_file`, `ca_file`.
+    pub fn from_config(config: &Config) -> Result<MicollabClient, ConfigError> {
+        let s = &config.file.micollab;
+        let base_url = required(&s.base_url, "micollab.base_url")?.0;
+        let username = required(&s.username, "micollab.username")?;
+        let password = read_secret(&s.password_env, &s.password_file, "micollab", "password")?;
+        let token_url =
+            super::mitel::endpoint(System::Micollab, &base_url, &["2017-09-01", "token"], &[])
+                .map_err(|e| ConfigError::new(format!("micollab.base_url: {e}")))?;
+        let mut settings = MitelSettings::new(
+            System::Micollab,
+            token_url,
+            MitelGrant::Password { username, password },
+        );
+        settings.ca_file = s.ca_file.clone();
+        MicollabClient::new(settings, base_url)
+    }
+
+    pub fn new(settings: MitelSettings, base_url: url::Url) -> Result<MicollabClient, ConfigError> {
+        crate::http::check_url(&base_url)
+            .map_err(|why| ConfigError::new(format!("micollab.base_url: {why}")))?;
+        Ok(MicollabClient {
+            api: MitelApi::new(settings)?,
+            base_url,
+        })
+    }
+
+    /// The shared Mitel layer (HTTP counters, token fetches, the server's clock).
+    pub fn api(&self) -> &MitelApi {
+        &self.api
+    }
+
+    fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<url::Url, HttpError> {
+        let mut all = vec!["2017-09-01"];
+        all.extend_from_slice(segments);
+        self.api.endpoint(&self.base_url, &all, query)
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        subject: &str,
+    ) -> Result<T, MicollabError> {
+        let url = self.url(segments, &[])?;
+        self.api
+            .get_json(url)
+            .await
+            .map_err(|f| MicollabError::from_failure(f, subject))
+    }
+
+    async fn patch<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        body: &B,
+        subject: &str,
+    ) -> Result<T, MicollabError> {
+        let url = self.url(segments, &[])?;
+        // Setting a flag or a setting to a value twice leaves the same state (MiCollab
+        // notifies users only when the value changes): safe to repeat.
+        let call = Call::new(reqwest::Method::PATCH, url)
+            .json(body)
+            .idempotent();
+        self.api
+            .send_json(call)
+            .await
+            .map_err(|f| MicollabError::from_failure(f, subject))
+    }
+
+    async fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        subject: &str,
+    ) -> Result<Vec<T>, MicollabError> {
+        let url = self.url(segments, query)?;
+        self.api
+            .list_all(url)
+            .await
+            .map_err(|f| MicollabError::from_failure(f, subject))
+    }
+
+    async fn status_list(
+        &self,
+        segments: &[&str],
+        subject: &str,
+    ) -> Result<StatusList, MicollabError> {
+        let list: crate::wire::cloudlink::List<Status> = self.get(segments, subject).await?;
+        Ok(StatusList {
+            teams_managed: list.teams_managed.unwrap_or(false),
+            statuses: list.embedded.items,
+            hidden_statuses: list.hidden_statuses,
+        })
+    }
+}
+
+impl MicollabAdmin for MicollabClient {
+    async fn system(&self) -> Result<SystemInfo, MicollabError> {
+        self.get(&["system"], "system").await
+    }
+
+    async fn profiles(&self) -> Result<Vec<Profile>, MicollabError> {
+        self.list(&["profiles"], &[], "profiles").await
+    }
+
+    async fn profile(&self, key: &str) -> Result<Profile, MicollabError> {
+        self.get(&["profiles", key], key).await
+    }
+
+    async fn set_profile_teams(&self, key: &str, enabled: bool) -> Result<Profile, MicollabError> {
+        let body = ProfilePatch {
+            teams_presence: enabled,
+        };
+        self.patch(&["profiles", key], &body, key).await
+    }
+
+    async fn profile_statuses(&self, key: &str) -> Result<StatusList, MicollabError> {
+        self.status_list(&["profiles", key, "statuses"], key).await
+    }
+
+    async fn edit_profile_status(
+        &self,
+        key: &str,
+        status: &str,
+        edit: &StatusEdit,
+    ) -> Result<StatusEditAnswer, MicollabError> {
+        let body = StatusPatch {
+            call_routing: edit.call_routing.clone(),
+            message: edit.message.clone(),
+            override_users: Some(edit.override_users),
+        };
+        self.patch(&["profiles", key, "statuses", status], &body, status)
+            .await
+    }
+
+    async fn edit_profile_status_raw(
+        &self,
+        key: &str,
+        status: &str,
+        body: &serde_json::Value,
+    ) -> Result<StatusEditAnswer, MicollabError> {
+        self.patch(&["profiles", key, "statuses", status], body, status)
+            .await
+    }
+
+    async fn add_profile_status(&self, key: &str, name: &str) -> Result<Status, MicollabError> {
+        let url = self.url(&["profiles", key, "statuses"], &[])?;
+        let call = Call::post(url).json(&serde_json::json!({ "name": name }));
+        self.api
+            .send_json(call)
+            .await
+            .map_err(|f| MicollabError::from_failure(f, key))
+    }
+
+    async fn users(&self, profile: Option<&str>) -> Result<Vec<User>, MicollabError> {
+        let mut query = vec![("limit", PAGE_LIMIT)];
+        if let Some(profile) = profile {
+            query.push(("profileId", profile));
+        }
+        self.list(&["users"], &query, profile.unwrap_or("users"))
+            .await
+    }
+
+    async fn first_users(
+        &self,
+        profile: Option<&str>,
+        limit: usize,
+    ) -> Result<UserPage, MicollabError> {
+        let limit = limit.clamp(1, MAX_PAGE).to_string();
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(profile) = profile {
+            query.push(("profileId", profile));
+        }
+        let url = self.url(&["users"], &query)?;
+        let (users, more) = self
+            .api
+            .first_page(url)
+            .await
+            .map_err(|f| MicollabError::from_failure(f, profile.unwrap_or("users")))?;
+        Ok(UserPage { users, more })
+    }
+
+    async fn users_by_login(
+        &self,
+        logins: &[String],
+    ) -> Result<HashMap<String, User>, MicollabError> {
+        let logins = unique(logins);
+        let reads = query_chunks(&logins, MAX_PAGE, MAX_QUERY_CHARS)
+            .into_iter()
+            .map(|chunk| async move {
+                let joined = chunk.join(",");
+                self.list::<User>(&["users"], &[("login", &joined)], "users")
+                    .await
+            });
+        let mut found = HashMap::with_capacity(logins.len());
+        for chunk in futures_util::future::join_all(reads).await {
+            for user in chunk? {
+                found.insert(user.login.clone(), user);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn user(&self, login: &str) -> Result<User, MicollabError> {
+        self.get(&["users", login], login).await
+    }
+
+    async fn set_user_teams(&self, login: &str, enabled: bool) -> Result<User, MicollabError> {
+        let body = UserPatch {
+            teams_presence: Some(enabled),
+            profile_id: None,
+        };
+        self.patch(&["users", login], &body, login).await
+    }
+
+    async fn set_users_teams(&self, changes: &[(String, bool)]) -> Vec<UserChange> {
+        let url = match self.url(&["users"], &[]) {
+            Ok(url) => url,
+            Err(e) => {
+                return changes
+                    .iter()
+                    .map(|(login, _)| UserChange {
+                        login: login.clone(),
+                        result: Err(MicollabError::Http(e.clone())),
+                    })
+                    .collect();
+            }
+        };
+        let operations: Vec<Operation<UserPatch>> = changes
+            .iter()
+            .map(|(login, enabled)| {
+                Operation::replace(
+                    login.clone(),
+                    UserPatch {
+                        teams_presence: Some(*enabled),
+                        profile_id: None,
+                    },
+                )
+            })
+            .collect();
+        let outcomes = self.api.bulk_patch(&url, &operations).await;
+        changes
+            .iter()
+            .zip(outcomes)
+            .map(|((login, _), outcome)| UserChange {
+                login: login.clone(),
+                result: match outcome {
+                    Ok(body) => serde_json::from_value(body).map_err(|e| {
+                        MicollabError::Http(HttpError::new(
+                            System::Micollab,
+                            "PATCH",
+                            url.path(),
+                            crate::http::HttpErrorKind::Decode(format!(
+                                "an operation's body is not a user: {e}"
+                            )),
+                        ))
+                    }),
+                    Err(failure) => Err(MicollabError::from_failure(failure, login)),
+                },
+            })
+            .collect()
+    }
+
+    async fn user_statuses(&self, login: &str) -> Result<StatusList, MicollabError> {
+        self.status_list(&["users", login, "statuses"], login).await
+    }
+
+    async fn notifications(&self) -> Result<Vec<Notification>, MicollabError> {
+        self.list(
+            &["notifications"],
+            &[("limit", PAGE_LIMIT)],
+            "notifications",
+        )
+        .await
+    }
+
+    async fn user_notifications(&self, login: &str) -> Result<Vec<Notification>, MicollabError> {
+        self.list(&["users", login, "notifications"], &[], login)
+            .await
+    }
+
+    async fn teams_flags(&self) -> Result<HashMap<String, bool>, MicollabError> {
+        let users: Vec<UserTeamsFlag> = self
+            .list(&["users"], &[("limit", PAGE_LIMIT)], "users")
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter_map(|u| Some((u.login, u.teams_presence?.effective?)))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn system(version: &str, pbx: Option<&str>) -> SystemInfo {
+        SystemInfo {
+            system_id: None,
+            product_name: None,
+            version: version.to_string(),
+            pbx_type: pbx.map(str::to_string),
+            teams_presence: None,
+            time: None,
+        }
+    }
+
+    #[test]
+    fn versions_and_gates() {
+        assert_eq!(parse_version("9.8.1.201"), Some([9, 8, 1]));
+        assert_eq!(parse_version("10"), Some([10, 0, 0]));
+        assert_eq!(parse_version("nine"), None);
+        let cases = [
+            ("9.8.1.201", true),
+            ("9.8.0.99", false),
+            ("9.9.0.1", true),
+            ("10.0.0.1", true),
+            ("9.7.5", false),
+            ("garbage", false),
+        ];
+        for (version, ok) in cases {
+            let gates = teams_gates(&system(version, Some("MiVoice Business")));
+            assert_eq!(gates.is_empty(), ok, "{version}");
+        }
+        let gates = teams_gates(&system("9.8.1.1", Some("MiVoice Office 400")));
+        assert_eq!(
+            gates,
+            [GateFailure::Pbx {
+                found: "MiVoice Office 400".into(),
+                required: SUPPORTED_PBX.into()
+            }]
+        );
+        let both = teams_gates(&system("9.8.0.1", None));
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[0].found(), "9.8.0.1");
+        assert_eq!(both[0].required(), MIN_TEAMS_VERSION_TEXT);
+    }
+
+    #[test]
+    fn refusals_are_typed_with_found_and_required() {
+        let body = br#"{"name":"Conflict","code":409,"reason":"VersionNotSupported","message":"m","correlationId":"c","data":{"found":"9.8.0.5","required":"9.8.1 (R9.8 SP1)"}}"#;
+        let failure = MitelFailure {
+            error: {
+                let mut e = HttpError::new(
+                    System::Micollab,
+                    "PATCH",
+                    "/p",
+                    crate::http::HttpErrorKind::Status,
+                );
+                e.code = Some("VersionNotSupported".into());
+                e.request_id = Some("c".into());
+                e
+            },
+            data: serde_json::from_slice::<serde_json::Value>(body)
+                .unwrap()
+                .get("data")
+                .cloned(),
+        };
+        let error = MicollabError::from_failure(failure, "Sales");
+        let Some(MicollabRefusal::Gate(gate)) = error.refusal() else {
+            panic!("{error:?}")
+        };
+        assert_eq!(gate.found(), "9.8.0.5");
+        assert_eq!(gate.required(), "9.8.1 (R9.8 SP1)");
+        let line = error.to_string();
+        assert!(
+            line.contains("9.8.0.5") && line.contains("[correlation id c]"),
+            "{line}"
+        );
+    }
+}

@@ -1,0 +1,801 @@
+//! What the MiCollab, MiVoice Business and CloudLink clients share (`docs/contracts/
+//! conventions.md`): the JSON token exchange (password or client-credentials grant, then
+//! one-use refresh tokens), the Mitel error shape, `_links.next` paging, and the bulk
+//! `PATCH` with one result per operation. Everything goes through the shared HTTP layer, so
+//! retries, `Retry-After`, the concurrency limit and the one refresh after a 401 are the
+//! same as for Graph.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::config::{ConfigError, Secret, SecretSource};
+use crate::http::{
+    AccessToken, Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, Response, RetryPolicy,
+    System, TokenCache, TokenSource, same_origin,
+};
+use crate::wire::cloudlink::{
+    ErrorBody, List, MAX_OPERATIONS, MAX_PAGE, Operation, OperationResult, OperationResults,
+    Operations, TokenRequest, TokenResponse,
+};
+
+/// The header every Mitel answer carries, to be logged with every error.
+pub const CORRELATION_HEADER: &str = "x-mitel-correlation-id";
+
+/// Longest service message kept in an error.
+const MAX_MESSAGE_CHARS: usize = 200;
+
+/// A refresh token lives one day; it is used only while well inside that.
+const REFRESH_TOKEN_USE_WITHIN: Duration = Duration::from_secs(20 * 3600);
+
+/// How a Mitel system is logged in to.
+pub enum MitelGrant {
+    /// MiCollab and MiVoice Business: an admin account.
+    Password { username: String, password: Secret },
+    /// CloudLink: an API client of an account.
+    ClientCredentials {
+        account_id: String,
+        client_id: String,
+        client_secret: Secret,
+    },
+}
+
+impl std::fmt::Debug for MitelGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MitelGrant::Password { username, .. } => f
+                .debug_struct("Password")
+                .field("username", username)
+                .finish_non_exhaustive(),
+            MitelGrant::ClientCredentials {
+                account_id,
+                client_id,
+                ..
+            } => f
+                .debug_struct("ClientCredentials")
+                .field("account_id", account_id)
+                .field("client_id", client_id)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl MitelGrant {
+    fn secret(&self) -> &Secret {
+        match self {
+            MitelGrant::Password { password, .. } => password,
+            MitelGrant::ClientCredentials { client_secret, .. } => client_secret,
+        }
+    }
+
+    fn request(&self) -> TokenRequest {
+        match self {
+            MitelGrant::Password { username, password } => TokenRequest {
+                grant_type: "password".to_string(),
+                username: Some(username.clone()),
+                password: Some(password.expose().to_string()),
+                ..TokenRequest::default()
+            },
+            MitelGrant::ClientCredentials {
+                account_id,
+                client_id,
+                client_secret,
+            } => TokenRequest {
+                grant_type: "client_credentials".to_string(),
+                client_id: Some(client_id.clone()),
+                client_secret: Some(client_secret.expose().to_string()),
+                account_id: Some(account_id.clone()),
+                ..TokenRequest::default()
+            },
+        }
+    }
+}
+
+/// How to reach one Mitel system.
+#[derive(Debug)]
+pub struct MitelSettings {
+    pub system: System,
+    pub token_url: url::Url,
+    pub grant: MitelGrant,
+    pub ca_file: Option<PathBuf>,
+    pub max_concurrency: usize,
+    pub retry: RetryPolicy,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+}
+
+impl MitelSettings {
+    pub fn new(system: System, token_url: url::Url, grant: MitelGrant) -> MitelSettings {
+        let http = HttpSettings::new(system);
+        MitelSettings {
+            system,
+            token_url,
+            grant,
+            ca_file: None,
+            max_concurrency: http.max_concurrency,
+            retry: http.retry,
+            connect_timeout: http.connect_timeout,
+            request_timeout: http.request_timeout,
+        }
+    }
+
+    fn http(&self, system: System) -> HttpSettings {
+        HttpSettings {
+            system,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            ca_file: self.ca_file.clone(),
+            max_concurrency: self.max_concurrency,
+            rate: None,
+            retry: self.retry,
+        }
+    }
+}
+
+/// A required config value, or the configuration error naming its key.
+pub(crate) fn required<T: Clone>(value: &Option<T>, key: &str) -> Result<T, ConfigError> {
+    value
+        .clone()
+        .ok_or_else(|| ConfigError::new(format!("{key} is not set")))
+}
+
+/// Reads the secret named by `env` or `file` (exactly one is allowed by the validator).
+pub(crate) fn read_secret(
+    env: &Option<String>,
+    file: &Option<PathBuf>,
+    section: &str,
+    name: &str,
+) -> Result<Secret, ConfigError> {
+    match (env, file) {
+        (Some(var), _) => SecretSource::Env(var.clone()).read(&format!("{section}.{name}_env")),
+        (None, Some(path)) => {
+            SecretSource::File(path.clone()).read(&format!("{section}.{name}_file"))
+        }
+        (None, None) => Err(ConfigError::new(format!(
+            "{section}.{name}_env or {section}.{name}_file is not set"
+        ))),
+    }
+}
+
+/// `base` + path segments (each percent-encoded) + query pairs. Mitel base URLs end at a
+/// prefix (`…/micollab`) or at the version (`…/admin/2017-09-01`); segments go after it.
+pub fn endpoint(
+    system: System,
+    base: &url::Url,
+    segments: &[&str],
+    query: &[(&str, &str)],
+) -> Result<url::Url, HttpError> {
+    let mut url = base.clone();
+    let failed = || {
+        HttpError::new(
+            system,
+            "-",
+            base.path(),
+            HttpErrorKind::Local("the base URL cannot take a path".to_string()),
+        )
+    };
+    url.path_segments_mut()
+        .map_err(|_| failed())?
+        .pop_if_empty()
+        .extend(segments);
+    url.set_query(None);
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+/// A Mitel call that failed: the HTTP error (`code` = the answer's `reason`, `request_id` =
+/// its correlation id) and the answer's structured `data` (e.g. `found`/`required`).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{error}")]
+pub struct MitelFailure {
+    pub error: HttpError,
+    pub data: Option<Value>,
+}
+
+impl MitelFailure {
+    /// The machine-readable cause (`VersionNotSupported`, `UserNotFound`, …).
+    pub fn reason(&self) -> Option<&str> {
+        self.error.code.as_deref()
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        self.error.status
+    }
+
+    /// `data.<field>` as text.
+    pub fn data_text(&self, field: &str) -> Option<String> {
+        self.data
+            .as_ref()
+            .and_then(|d| d.get(field))
+            .and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            })
+    }
+}
+
+impl From<HttpError> for MitelFailure {
+    fn from(error: HttpError) -> Self {
+        MitelFailure { error, data: None }
+    }
+}
+
+/// Cuts `text` to `max` characters on a character boundary, marking the cut.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// Builds the error of a Mitel error answer, whatever part of it is there.
+fn failure_from(
+    system: System,
+    method: &str,
+    path: &str,
+    status: u16,
+    body: &[u8],
+    correlation: Option<String>,
+) -> MitelFailure {
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    let mut error = HttpError::new(system, method, path, HttpErrorKind::Status);
+    error.status = Some(status);
+    error.code = parsed.reason.or(parsed.name);
+    error.message = parsed.message.map(|m| shorten(&m, MAX_MESSAGE_CHARS));
+    error.request_id = correlation.or(parsed.correlation_id);
+    MitelFailure {
+        error,
+        data: parsed.data,
+    }
+}
+
+fn correlation_of(response: &Response) -> Option<String> {
+    response
+        .headers
+        .get(CORRELATION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| response.request_id.clone())
+}
+
+/// The password / client-credentials grant, and the refresh-token grant while its one-use
+/// refresh token is fresh.
+struct MitelTokenSource {
+    http: HttpClient,
+    token_url: url::Url,
+    grant: MitelGrant,
+    refresh: Mutex<Option<(Secret, tokio::time::Instant)>>,
+}
+
+impl MitelTokenSource {
+    async fn exchange(&self, request: &TokenRequest) -> Result<TokenResponse, HttpError> {
+        // A token request changes nothing the client relies on: safe to repeat (a refresh
+        // token spent by a lost answer only makes the next attempt use the credential).
+        let call = Call::post(self.token_url.clone())
+            .json(request)
+            .unauthorized()
+            .idempotent()
+            .secret_answer()
+            .accept(400)
+            .accept(401)
+            .accept(403);
+        let response = self.http.send(&call).await?;
+        if !(200..300).contains(&response.status) {
+            let mut failure = failure_from(
+                self.http.system(),
+                "POST",
+                self.token_url.path(),
+                response.status,
+                &response.body,
+                correlation_of(&response),
+            );
+            // Nothing the admin can wait out: the configured credential is refused.
+            failure.error.kind = HttpErrorKind::CredentialRejected;
+            let secret = self.grant.secret().expose();
+            if let Some(message) = failure.error.message.as_mut()
+                && !secret.is_empty()
+            {
+                // Defence in depth: should the endpoint ever echo the secret, it stops here.
+                *message = message.replace(secret, "***");
+            }
+            return Err(failure.error);
+        }
+        let answer: TokenResponse = self.http.decode(&call, &response)?;
+        if !answer.token_type.eq_ignore_ascii_case("bearer") {
+            return Err(self.http.error(
+                &call,
+                HttpErrorKind::Decode(format!(
+                    "token_type {:?}, expected bearer",
+                    answer.token_type
+                )),
+            ));
+        }
+        Ok(answer)
+    }
+
+    async fn request_token(&self) -> Result<AccessToken, HttpError> {
+        let stored = self
+            .refresh
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let mut answer = None;
+        if let Some((refresh_token, obtained)) = stored
+            && obtained.elapsed() < REFRESH_TOKEN_USE_WITHIN
+        {
+            let request = TokenRequest {
+                grant_type: "refresh_token".to_string(),
+                refresh_token: Some(refresh_token.expose().to_string()),
+                ..TokenRequest::default()
+            };
+            match self.exchange(&request).await {
+                Ok(a) => answer = Some(a),
+                // Spent, expired or revoked: log in again with the credential.
+                Err(e) if e.kind == HttpErrorKind::CredentialRejected => {
+                    tracing::debug!(system = %self.http.system(), error = %e, "refresh token refused: using the credential");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let answer = match answer {
+            Some(a) => a,
+            None => self.exchange(&self.grant.request()).await?,
+        };
+        *self.refresh.lock().unwrap_or_else(|p| p.into_inner()) = answer
+            .refresh_token
+            .map(|t| (Secret::new(t), tokio::time::Instant::now()));
+        Ok(AccessToken {
+            value: Secret::new(answer.access_token),
+            lifetime: Duration::from_secs(answer.expires_in),
+        })
+    }
+}
+
+impl TokenSource for MitelTokenSource {
+    fn fetch(&self) -> Pin<Box<dyn Future<Output = Result<AccessToken, HttpError>> + Send + '_>> {
+        Box::pin(self.request_token())
+    }
+}
+
+/// A server's clock as its `Date` header showed it, and ours at that moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockReading {
+    pub server: SystemTime,
+    pub local: SystemTime,
+}
+
+impl ClockReading {
+    /// Server minus local, in seconds (positive: the server is ahead).
+    pub fn skew_seconds(&self) -> f64 {
+        match self.server.duration_since(self.local) {
+            Ok(ahead) => ahead.as_secs_f64(),
+            Err(behind) => -behind.duration().as_secs_f64(),
+        }
+    }
+
+    pub fn from_response(response: &Response) -> Option<ClockReading> {
+        let text = response.headers.get(reqwest::header::DATE)?.to_str().ok()?;
+        let server = httpdate::parse_http_date(text).ok()?;
+        Some(ClockReading {
+            server,
+            local: SystemTime::now(),
+        })
+    }
+}
+
+/// The outcome of one bulk operation: the resource as answered, or why it was refused.
+pub type OperationOutcome = Result<Value, MitelFailure>;
+
+/// One Mitel system's API: its HTTP client (with its token cache) and the conventions.
+#[derive(Debug, Clone)]
+pub struct MitelApi {
+    http: HttpClient,
+    tokens: Arc<TokenCache>,
+    clock: Arc<Mutex<Option<ClockReading>>>,
+}
+
+impl MitelApi {
+    pub fn new(settings: MitelSettings) -> Result<MitelApi, ConfigError> {
+        crate::http::check_url(&settings.token_url).map_err(|why| {
+            ConfigError::new(format!("{}: token URL refused: {why}", settings.system))
+        })?;
+        let login = HttpClient::new(settings.http(settings.system))?;
+        let tokens = Arc::new(TokenCache::new(Box::new(MitelTokenSource {
+            http: login,
+            token_url: settings.token_url.clone(),
+            grant: settings.grant,
+            refresh: Mutex::new(None),
+        })));
+        let http = HttpClient::with_tokens(
+            HttpSettings {
+                system: settings.system,
+                connect_timeout: settings.connect_timeout,
+                request_timeout: settings.request_timeout,
+                ca_file: settings.ca_file,
+                max_concurrency: settings.max_concurrency,
+                rate: None,
+                retry: settings.retry,
+            },
+            tokens.clone(),
+        )?;
+        Ok(MitelApi {
+            http,
+            tokens,
+            clock: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    pub fn system(&self) -> System {
+        self.http.system()
+    }
+
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    /// Access tokens obtained so far (the first one and every refresh).
+    pub fn token_fetches(&self) -> u64 {
+        self.tokens.fetches()
+    }
+
+    /// Gets a token now: proves the credential (for `doctor`).
+    pub async fn authenticate(&self) -> Result<(), HttpError> {
+        self.tokens.get().await.map(drop)
+    }
+
+    /// The server's clock at its latest answer.
+    pub fn clock(&self) -> Option<ClockReading> {
+        *self.clock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn endpoint(
+        &self,
+        base: &url::Url,
+        segments: &[&str],
+        query: &[(&str, &str)],
+    ) -> Result<url::Url, HttpError> {
+        endpoint(self.system(), base, segments, query)
+    }
+
+    /// Sends `call`; an error answer becomes a [`MitelFailure`] with its reason and data.
+    ///
+    /// The client-error statuses are taken as answers (so their body can be read); 401 is
+    /// left to the HTTP layer (one token refresh, then an error), 429/5xx to its retries.
+    pub async fn send(&self, call: Call) -> Result<Response, MitelFailure> {
+        let mut call = call;
+        for status in (400..=500).filter(|s| !matches!(s, 401 | 408 | 429)) {
+            call = call.accept(status);
+        }
+        let response = self.http.send(&call).await?;
+        if let Some(reading) = ClockReading::from_response(&response) {
+            *self.clock.lock().unwrap_or_else(|p| p.into_inner()) = Some(reading);
+        }
+        if (200..300).contains(&response.status) {
+            return Ok(response);
+        }
+        Err(failure_from(
+            self.system(),
+            call.method.as_str(),
+            call.url.path(),
+            response.status,
+            &response.body,
+            correlation_of(&response),
+        ))
+    }
+
+    /// Sends `call` and decodes the JSON answer.
+    pub async fn send_json<T: DeserializeOwned>(&self, call: Call) -> Result<T, MitelFailure> {
+        let response = self.send(call.clone()).await?;
+        Ok(self.http.decode(&call, &response)?)
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(&self, url: url::Url) -> Result<T, MitelFailure> {
+        self.send_json(Call::get(url)).await
+    }
+
+    /// Every item of a paged list, following `_links.next.href` to the end. A next link is
+    /// followed only within the origin of the page that gave it (it would be handed the
+    /// bearer token) and only once (a server that loops must not keep us forever).
+    pub async fn list_all<T: DeserializeOwned>(
+        &self,
+        first: url::Url,
+    ) -> Result<Vec<T>, MitelFailure> {
+        let mut items = Vec::new();
+        self.for_each_page(first, |page: Vec<T>| {
+            items.extend(page);
+            true
+        })
+        .await?;
+        Ok(items)
+    }
+
+    /// Reads a paged list page by page; `visit` returns false to stop early.
+    pub async fn for_each_page<T: DeserializeOwned>(
+        &self,
+        first: url::Url,
+        mut visit: impl FnMut(Vec<T>) -> bool,
+    ) -> Result<(), MitelFailure> {
+        let mut url = first;
+        let mut seen = HashSet::new();
+        seen.insert(url.to_string());
+        loop {
+            let call = Call::get(url.clone());
+            let page: List<T> = self.send_json(call.clone()).await?;
+            let next = page.next_href().map(str::to_string);
+            if !visit(page.embedded.items) {
+                return Ok(());
+            }
+            let Some(next) = next else {
+                return Ok(());
+            };
+            let next = url.join(&next).map_err(|_| {
+                self.http.error(
+                    &call,
+                    HttpErrorKind::Decode("_links.next.href is not a URL".to_string()),
+                )
+            })?;
+            if !same_origin(&url, &next) {
+                return Err(self
+                    .http
+                    .error(
+                        &call,
+                        HttpErrorKind::InsecureUrl(format!(
+                            "_links.next leads to {}, not to {}",
+                            next.origin().ascii_serialization(),
+                            url.origin().ascii_serialization()
+                        )),
+                    )
+                    .into());
+            }
+            if !seen.insert(next.to_string()) {
+                return Err(self
+                    .http
+                    .error(
+                        &call,
+                        HttpErrorKind::Decode("_links.next repeats a page already read".into()),
+                    )
+                    .into());
+            }
+            url = next;
+        }
+    }
+
+    /// One page of a list (the first `limit` items), and whether more follow.
+    pub async fn first_page<T: DeserializeOwned>(
+        &self,
+        url: url::Url,
+    ) -> Result<(Vec<T>, bool), MitelFailure> {
+        let page: List<T> = self.get_json(url).await?;
+        let more = page.next_href().is_some();
+        Ok((page.embedded.items, more))
+    }
+
+    /// A bulk `PATCH` on `collection`: chunks of at most 1000 operations, sent concurrently
+    /// (the HTTP layer bounds how many are in flight). One outcome per operation, in order;
+    /// a chunk that fails as a whole fails each of its operations with that error.
+    ///
+    /// The default replay rule of `PATCH` applies: a chunk is retried only when the service
+    /// certainly did not apply it (a write retried after an unknown outcome could answer
+    /// `412` against our own first attempt).
+    pub async fn bulk_patch<B: Serialize + Clone>(
+        &self,
+        collection: &url::Url,
+        operations: &[Operation<B>],
+    ) -> Vec<OperationOutcome> {
+        let chunks = operations.chunks(MAX_OPERATIONS).map(|chunk| async move {
+            let call = Call::new(Method::PATCH, collection.clone()).json(&Operations {
+                operations: chunk.to_vec(),
+            });
+            let answer = match self.send(call.clone()).await {
+                Ok(response) => response,
+                Err(failure) => return chunk.iter().map(|_| Err(failure.clone())).collect(),
+            };
+            let correlation = correlation_of(&answer);
+            let results: OperationResults = match self.http.decode(&call, &answer) {
+                Ok(r) => r,
+                Err(e) => {
+                    let failure = MitelFailure::from(e);
+                    return chunk.iter().map(|_| Err(failure.clone())).collect();
+                }
+            };
+            self.pair_results(&call, chunk, results.operations, correlation)
+        });
+        join_all(chunks).await.into_iter().flatten().collect()
+    }
+
+    /// Lines the per-operation results up with the operations: in order when the answer
+    /// has one per operation with the same ids, else by id; an operation left unanswered
+    /// is an error (it may or may not have been applied).
+    fn pair_results<B>(
+        &self,
+        call: &Call,
+        chunk: &[Operation<B>],
+        results: Vec<OperationResult>,
+        correlation: Option<String>,
+    ) -> Vec<OperationOutcome> {
+        let in_order = results.len() == chunk.len()
+            && chunk
+                .iter()
+                .zip(&results)
+                .all(|(op, r)| r.id.as_deref().is_none_or(|id| id == op.id));
+        let mut by_id: HashMap<String, Vec<OperationResult>> = HashMap::new();
+        let mut ordered = Vec::new();
+        if in_order {
+            ordered = results.into_iter().map(Some).collect();
+        } else {
+            for r in results.into_iter().rev() {
+                by_id
+                    .entry(r.id.clone().unwrap_or_default())
+                    .or_default()
+                    .push(r);
+            }
+        }
+        chunk
+            .iter()
+            .enumerate()
+            .map(|(i, op)| {
+                let result = if in_order {
+                    ordered[i].take()
+                } else {
+                    by_id.get_mut(&op.id).and_then(Vec::pop)
+                };
+                let Some(result) = result else {
+                    return Err(self
+                        .http
+                        .error(
+                            call,
+                            HttpErrorKind::Decode(format!(
+                                "the bulk answer has no result for operation {:?}",
+                                op.id
+                            )),
+                        )
+                        .into());
+                };
+                if (200..300).contains(&result.status) {
+                    Ok(result.body)
+                } else {
+                    let body = serde_json::to_vec(&result.body).unwrap_or_default();
+                    let operation_correlation = result
+                        .body
+                        .get("correlationId")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .or_else(|| correlation.clone());
+                    Err(failure_from(
+                        self.system(),
+                        "PATCH",
+                        call.url.path(),
+                        result.status,
+                        &body,
+                        operation_correlation,
+                    ))
+                }
+            })
+            .collect()
+    }
+}
+
+/// Splits `items` into chunks of at most `max_items` whose comma-joined length stays under
+/// `max_chars` (a batch read by query string: URLs past ~8 KB are refused by many proxies
+/// and servers, whatever the API allows).
+pub fn query_chunks(items: &[String], max_items: usize, max_chars: usize) -> Vec<&[String]> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut length = 0;
+    for (i, item) in items.iter().enumerate() {
+        // Percent-encoding may triple a character.
+        let cost = item.len() * 3 + 3;
+        if i > start && (i - start >= max_items || length + cost > max_chars) {
+            chunks.push(&items[start..i]);
+            start = i;
+            length = 0;
+        }
+        length += cost;
+    }
+    if start < items.len() {
+        chunks.push(&items[start..]);
+    }
+    chunks
+}
+
+/// `limit` of a page read to the end: the largest the contract allows, fewest round trips.
+pub const PAGE_LIMIT: &str = "1000";
+
+const _: () = assert!(MAX_PAGE == 1000);
+
+/// Order-preserving de-duplication (a repeated id in a batch read costs a slot for nothing).
+pub fn unique(items: &[String]) -> Vec<String> {
+    let mut seen = HashSet::with_capacity(items.len());
+    items
+        .iter()
+        .filter(|i| !i.trim().is_empty() && seen.insert(i.as_str()))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_encode_segments_and_keep_the_prefix() {
+        let base = url::Url::parse("http://127.0.0.1:1/micollab").unwrap();
+        let url = endpoint(
+            System::Micollab,
+            &base,
+            &["2017-09-01", "profiles", "Contact Center/x"],
+            &[("limit", "5")],
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:1/micollab/2017-09-01/profiles/Contact%20Center%2Fx?limit=5"
+        );
+        let versioned = url::Url::parse("https://x.example/admin/2017-09-01/").unwrap();
+        let url = endpoint(System::Cloudlink, &versioned, &["accounts", "a"], &[]).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://x.example/admin/2017-09-01/accounts/a"
+        );
+    }
+
+    #[test]
+    fn query_chunks_respect_count_and_length() {
+        let items: Vec<String> = (0..2500).map(|i| format!("{i:05}")).collect();
+        let chunks = query_chunks(&items, 1000, usize::MAX);
+        assert_eq!(
+            chunks.iter().map(|c| c.len()).collect::<Vec<_>>(),
+            [1000, 1000, 500]
+        );
+        let chunks = query_chunks(&items, 1000, 8000);
+        assert!(
+            chunks
+                .iter()
+                .all(|c| c.iter().map(|s| s.len() * 3 + 3).sum::<usize>() <= 8000)
+        );
+        assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), 2500);
+        assert!(query_chunks(&[], 10, 10).is_empty());
+    }
+
+    #[test]
+    fn the_error_shape_gives_reason_message_correlation_and_data() {
+        let body = br#"{"name":"Conflict","code":409,"reason":"VersionNotSupported","message":"too old","correlationId":"c-body","data":{"found":"9.8.0.1","required":"9.8.1 (R9.8 SP1)"}}"#;
+        let f = failure_from(
+            System::Micollab,
+            "PATCH",
+            "/p",
+            409,
+            body,
+            Some("c-header".into()),
+        );
+        assert_eq!(f.reason(), Some("VersionNotSupported"));
+        assert_eq!(f.error.request_id.as_deref(), Some("c-header"));
+        assert_eq!(f.data_text("found").as_deref(), Some("9.8.0.1"));
+        let f = failure_from(System::Micollab, "GET", "/p", 500, b"<html>", None);
+        assert_eq!(f.reason(), None);
+        assert_eq!(f.status(), Some(500));
+    }
+
+    #[test]
+    fn grants_never_show_their_secret() {
+        let grant = MitelGrant::ClientCredentials {
+            account_id: "a".into(),
+            client_id: "c".into(),
+            client_secret: Secret::new("very-secret-value"),
+        };
+        assert!(!format!("{grant:?}").contains("very-secret"));
+    }
+}

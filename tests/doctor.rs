@@ -1,0 +1,204 @@
+//! `mcteams doctor` through the binary against an in-process emulator: every check green,
+//! a missing Graph permission, a MiCollab below R9.8 SP1, a broken config, `-o json`.
+
+mod mitel_common;
+
+use mitel_common::Rig;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Vec<Value> {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
+
+/// Runs the binary off the async runtime (the emulator keeps serving meanwhile).
+async fn doctor(rig: &Rig, args: &[&str]) -> Run {
+    let config = rig.config_path();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let output = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("mcteams"))
+            .arg("--config")
+            .arg(&config)
+            .args(&args)
+            .env_remove("MCTEAMS_CONFIG")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+fn row<'a>(rows: &'a [Value], system: &str, check: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| r["system"] == system && r["check"] == check)
+        .unwrap_or_else(|| panic!("no {system}/{check} row in {rows:#?}"))
+}
+
+fn secrets(rig: &Rig) -> Vec<String> {
+    let c = &rig.sim.handle.credentials;
+    vec![
+        c.graph_client_secret.clone(),
+        c.micollab_password.clone(),
+        c.pbx_password.clone(),
+        c.cloudlink_client_secret.clone(),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_green_against_the_emulator_exits_0_with_the_json_shape() {
+    let rig = Rig::new(20).await;
+    let run = doctor(&rig, &["-o", "json", "doctor"]).await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let rows = run.json();
+    for row in &rows {
+        let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["system", "check", "result", "detail", "hint"]);
+        assert!(row["result"] == "ok" || row["result"] == "warn", "{row:#}");
+    }
+    for system in ["micollab", "pbx", "cloudlink", "graph"] {
+        for check in ["reachable", "tls", "credentials", "clock"] {
+            assert_eq!(
+                row(&rows, system, check)["result"],
+                "ok",
+                "{system}/{check}"
+            );
+        }
+    }
+    assert_eq!(row(&rows, "micollab", "version")["result"], "ok");
+    assert_eq!(row(&rows, "micollab", "pbx type")["result"], "ok");
+    assert_eq!(row(&rows, "pbx", "pbx type")["result"], "ok");
+    assert_eq!(row(&rows, "graph", "permissions")["result"], "ok");
+    assert_eq!(row(&rows, "graph", "presence read")["result"], "ok");
+    assert_eq!(row(&rows, "cloudlink", "presence read")["result"], "ok");
+    for secret in secrets(&rig) {
+        assert!(!run.stdout.contains(&secret) && !run.stderr.contains(&secret));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_check_sets_and_clears_a_session() {
+    let rig = Rig::new(10).await;
+    let upn = rig.users(1).await[0]["upn"].as_str().unwrap().to_string();
+    let run = doctor(&rig, &["-o", "json", "doctor", "--write-check", &upn]).await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let rows = run.json();
+    assert_eq!(row(&rows, "graph", "write check")["result"], "ok");
+    let view = rig
+        .control(Method::GET, &format!("/users/{upn}"), None)
+        .await
+        .body;
+    assert!(
+        !view["teams"].to_string().contains("InACall"),
+        "the test session is cleared: {:#}",
+        view["teams"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_graph_permission_fails_naming_it() {
+    let rig = Rig::new(10).await;
+    rig.control(
+        Method::POST,
+        "/graph/roles",
+        Some(json!({"roles": ["Presence.ReadWrite.All"]})),
+    )
+    .await;
+    let run = doctor(&rig, &["-o", "json", "doctor"]).await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let permissions = row(&run.json(), "graph", "permissions").clone();
+    assert_eq!(permissions["result"], "fail");
+    assert!(
+        permissions["detail"]
+            .as_str()
+            .unwrap()
+            .contains("User.Read.All"),
+        "{permissions:#}"
+    );
+    assert!(
+        permissions["hint"]
+            .as_str()
+            .unwrap()
+            .contains("admin consent")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_micollab_below_r98_sp1_fails_with_found_and_needed() {
+    let rig = Rig::new(10).await;
+    rig.control(
+        Method::POST,
+        "/micollab/system",
+        Some(json!({"version": "9.8.0.33"})),
+    )
+    .await;
+    let run = doctor(&rig, &["doctor"]).await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("found 9.8.0.33, need 9.8.1"),
+        "{}",
+        run.stdout
+    );
+    let json = doctor(&rig, &["-o", "json", "doctor"]).await;
+    let version = row(&json.json(), "micollab", "version").clone();
+    assert_eq!(version["result"], "fail");
+    assert_eq!(row(&json.json(), "micollab", "pbx type")["result"], "ok");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_config_exits_78() {
+    let rig = Rig::new(5).await;
+    // The PBX password file is gone: the config names a secret that cannot be read.
+    std::fs::remove_file(rig.dir.path().join("pbx-password.txt")).unwrap();
+    let run = doctor(&rig, &["-o", "json", "doctor"]).await;
+    assert_eq!(run.code, 78, "{}\n{}", run.stdout, run.stderr);
+    let config = row(&run.json(), "pbx", "config").clone();
+    assert_eq!(config["result"], "fail");
+    assert!(
+        config["detail"]
+            .as_str()
+            .unwrap()
+            .contains("pbx.password_file")
+    );
+    // The other systems are still checked.
+    assert_eq!(row(&run.json(), "micollab", "credentials")["result"], "ok");
+
+    // A file that is not a config at all: 78 before any check.
+    std::fs::write(rig.config_path(), "[micollab\n").unwrap();
+    let run = doctor(&rig, &["doctor"]).await;
+    assert_eq!(run.code, 78, "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_credentials_fail_the_credentials_check_without_showing_them() {
+    let rig = Rig::new(5).await;
+    let wrong = "wrong-password-never-shown";
+    let file = rig.dir.path().join("micollab-password.txt");
+    std::fs::write(&file, wrong).unwrap();
+    let run = doctor(&rig, &["-o", "json", "doctor"]).await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let credentials = row(&run.json(), "micollab", "credentials").clone();
+    assert_eq!(credentials["result"], "fail");
+    assert!(
+        credentials["detail"]
+            .as_str()
+            .unwrap()
+            .contains("InvalidCredentials"),
+        "{credentials:#}"
+    );
+    assert_eq!(row(&run.json(), "micollab", "reachable")["result"], "ok");
+    assert!(!run.stdout.contains(wrong) && !run.stderr.contains(wrong));
+}
