@@ -50,13 +50,8 @@ pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
     let resolved = if args.offline {
         HashMap::new()
     } else {
-        // Wired to the connectors' directory once the Mitel connectors land.
-        return Err(CliError::new(
-            ExitStatus::Failure,
-            "checking rows against the systems needs the MiCollab, MiVoice Business and CloudLink \
-             connectors (issue 4); until then run with --offline to store the mappings as unverified",
-        )
-        .into());
+        let systems = crate::engine::adapters::connect(&config)?;
+        super::runtime()?.block_on(resolve_rows(ctx, &systems, &file))?
     };
     let plan = import::plan(&file, &existing, &resolved, !args.offline, args.prune);
     let errors = plan.count(RowAction::Error);
@@ -196,7 +191,6 @@ fn sample(logins: &[String]) -> String {
 }
 
 /// Checks the rows that pass the field rules against the systems, with a progress bar.
-#[allow(dead_code)] // Wired once the Mitel connectors land.
 pub async fn resolve_rows<D: import::resolve::Directory>(
     ctx: &Context,
     directory: &D,

@@ -1,11 +1,9 @@
 //! `mcteams release`: clear every app session mcteams holds in Teams, with a preview.
-// The engine wiring lands with the Mitel connectors (see `run`); until then parts are unused.
-#![allow(dead_code)]
 
 use crate::cli::WriteArgs;
 use crate::engine::TeamsPort;
 use crate::engine::release::{held_sessions, release_sessions};
-use crate::exit::{CliError, ExitStatus};
+use crate::exit::ExitStatus;
 use crate::output::{Column, Records};
 
 use super::Context;
@@ -13,8 +11,8 @@ use super::Context;
 pub fn run(ctx: &Context, args: WriteArgs) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     super::sync::require_systems(&config)?;
-    let _ = args;
-    Err(CliError::not_implemented("release", 7).into())
+    let systems = crate::engine::adapters::connect(&config)?;
+    super::runtime()?.block_on(execute(ctx, &args, &config, &systems.teams))
 }
 
 /// Runs `release` against any Teams side (Graph through `connect`, or a fake).

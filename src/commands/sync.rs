@@ -1,6 +1,4 @@
 //! `mcteams sync`: one cycle (cron), or `--watch` (a service).
-// The engine wiring lands with the Mitel connectors (see `run`); until then parts are unused.
-#![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,9 +28,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
 pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     require_systems(&config)?;
-    let _ = (&args, super::runtime);
-    // Wired to `engine::adapters::connect` once the Mitel connectors land.
-    Err(CliError::not_implemented("sync", 7).into())
+    let systems = crate::engine::adapters::connect(&config)?;
+    super::runtime()?.block_on(execute(ctx, &args, &config, &systems))
 }
 
 /// Refuses a config that cannot reach all four systems, naming what is missing.
@@ -92,8 +89,11 @@ where
         let report = run_cycle(&mut store, systems, &settings, None, chrono::Utc::now())
             .await
             .context("running the sync cycle")?;
+        // The plan is the result; scripts (-o json|jsonl|csv) get it alone, people a summary too.
         print_plan(ctx, &report)?;
-        print_summary(ctx, &report, Duration::ZERO)?;
+        if ctx.printer.format() == crate::output::Format::Table {
+            print_summary(ctx, &report, Duration::ZERO)?;
+        }
         return finish_status(&report, &settings);
     }
     let lease_ttl = if args.watch {

@@ -637,6 +637,10 @@ impl PresenceDirectory for GraphClient {
         }
     }
 
+    fn server_clock(&self) -> Option<crate::http::ClockReading> {
+        self.http().clock()
+    }
+
     async fn resolve_users(&self, names: &[String]) -> Result<UserResolution, HttpError> {
         let mut seen = HashSet::new();
         let unique: Vec<String> = names

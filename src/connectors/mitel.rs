@@ -10,7 +10,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use futures_util::future::join_all;
 use reqwest::Method;
@@ -370,31 +370,7 @@ impl TokenSource for MitelTokenSource {
     }
 }
 
-/// A server's clock as its `Date` header showed it, and ours at that moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClockReading {
-    pub server: SystemTime,
-    pub local: SystemTime,
-}
-
-impl ClockReading {
-    /// Server minus local, in seconds (positive: the server is ahead).
-    pub fn skew_seconds(&self) -> f64 {
-        match self.server.duration_since(self.local) {
-            Ok(ahead) => ahead.as_secs_f64(),
-            Err(behind) => -behind.duration().as_secs_f64(),
-        }
-    }
-
-    pub fn from_response(response: &Response) -> Option<ClockReading> {
-        let text = response.headers.get(reqwest::header::DATE)?.to_str().ok()?;
-        let server = httpdate::parse_http_date(text).ok()?;
-        Some(ClockReading {
-            server,
-            local: SystemTime::now(),
-        })
-    }
-}
+pub use crate::http::ClockReading;
 
 /// The outcome of one bulk operation: the resource as answered, or why it was refused.
 pub type OperationOutcome = Result<Value, MitelFailure>;

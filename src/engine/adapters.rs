@@ -57,6 +57,15 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
             .collect())
     }
 
+    fn clock_skew(&self) -> Option<chrono::Duration> {
+        let reading = self.0.server_clock()?;
+        chrono::Duration::from_std(std::time::Duration::from_secs_f64(
+            reading.skew_seconds().abs(),
+        ))
+        .ok()
+        .map(|d| if reading.skew_seconds() < 0.0 { -d } else { d })
+    }
+
     async fn apply_sessions(&self, changes: &[SessionChange]) -> Vec<Result<(), SourceError>> {
         let writes: Vec<SessionWrite> = changes
             .iter()
@@ -237,4 +246,85 @@ pub fn connect(config: &Config) -> Result<ConnectedSystems, ConfigError> {
         pbx: MitelPbx(PbxClient::from_config(config)?),
         cloudlink: MitelCloudlink(CloudlinkClient::from_config(config)?),
     })
+}
+
+/// A MiCollab error as the engine and import report it.
+pub fn micollab_error(error: &crate::connectors::micollab::MicollabError) -> SourceError {
+    SourceError {
+        system: "micollab",
+        unavailable: error.exit_status() == ExitStatus::Unavailable,
+        message: error.to_string(),
+    }
+}
+
+impl crate::import::resolve::Directory for ConnectedSystems {
+    async fn teams_users(
+        &self,
+        names: &[String],
+    ) -> Result<HashMap<String, crate::import::resolve::TeamsUser>, SourceError> {
+        let resolution = self
+            .teams
+            .0
+            .resolve_users(names)
+            .await
+            .map_err(|e| source_error("graph", &e))?;
+        Ok(resolution
+            .found
+            .into_iter()
+            .map(|(name, found)| {
+                (
+                    name.to_ascii_lowercase(),
+                    crate::import::resolve::TeamsUser {
+                        id: found.user.id,
+                        user_principal_name: found.user.user_principal_name,
+                        mail: found.user.mail,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    async fn micollab_logins(
+        &self,
+        logins: &[String],
+    ) -> Result<std::collections::HashSet<String>, SourceError> {
+        let found = self
+            .micollab
+            .0
+            .users_by_login(logins)
+            .await
+            .map_err(|e| micollab_error(&e))?;
+        Ok(found.into_keys().collect())
+    }
+
+    async fn extensions(
+        &self,
+        extensions: &[String],
+    ) -> Result<std::collections::HashSet<String>, SourceError> {
+        let batch = self
+            .pbx
+            .0
+            .extensions(extensions)
+            .await
+            .map_err(|e| source_error("pbx", &e))?;
+        Ok(batch.found.into_keys().collect())
+    }
+
+    async fn cloudlink_users(
+        &self,
+    ) -> Result<Vec<crate::import::resolve::CloudlinkUser>, SourceError> {
+        let users = self
+            .cloudlink
+            .0
+            .users()
+            .await
+            .map_err(|e| source_error("cloudlink", &e))?;
+        Ok(users
+            .into_iter()
+            .map(|u| crate::import::resolve::CloudlinkUser {
+                user_id: u.user_id,
+                email: u.email,
+            })
+            .collect())
+    }
 }

@@ -76,6 +76,8 @@ pub struct CycleReport {
     /// Set when the mass-change guard stopped the cycle: (planned changes, limit).
     pub guard_tripped: Option<(u64, u64)>,
     pub settled_journal_entries: usize,
+    /// Graph's clock minus ours, when it differs by two seconds or more.
+    pub clock_skew_seconds: Option<i64>,
     pub dry_run: bool,
     pub plan: Vec<PlannedAction>,
     pub user_errors: Vec<(String, String)>,
@@ -203,6 +205,15 @@ where
         systems.pbx.phone_states(&extensions),
         systems.cloudlink.presentities(&cloudlink_ids),
     );
+    // Session expiry runs on Graph's clock: judge it there (its `Date` header, to the second;
+    // a skew under two seconds is noise).
+    let now = match systems.teams.clock_skew() {
+        Some(skew) if skew.num_seconds().abs() >= 2 => {
+            report.clock_skew_seconds = Some(skew.num_seconds());
+            now + skew
+        }
+        _ => now,
+    };
     let teams = read(teams, &mut report);
     let flags = read(flags, &mut report);
     let phones = read(phones, &mut report);

@@ -64,6 +64,12 @@ pub trait TeamsPort {
         &self,
         changes: &[SessionChange],
     ) -> impl Future<Output = Vec<Result<(), SourceError>>>;
+
+    /// How far Graph's clock is ahead of ours (negative: behind), from its latest answer.
+    /// Sessions expire on Graph's clock, so the cycle judges expiry on it.
+    fn clock_skew(&self) -> Option<chrono::Duration> {
+        None
+    }
 }
 
 pub trait MicollabPort {

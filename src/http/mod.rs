@@ -223,6 +223,36 @@ impl std::fmt::Debug for Response {
     }
 }
 
+/// A server's clock as its `Date` header told it, and ours at that moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockReading {
+    pub server: std::time::SystemTime,
+    pub local: std::time::SystemTime,
+}
+
+impl ClockReading {
+    /// Server minus local, in seconds (positive: the server is ahead).
+    pub fn skew_seconds(&self) -> f64 {
+        match self.server.duration_since(self.local) {
+            Ok(ahead) => ahead.as_secs_f64(),
+            Err(behind) => -behind.duration().as_secs_f64(),
+        }
+    }
+
+    pub fn from_response(response: &Response) -> Option<ClockReading> {
+        Self::from_headers(&response.headers)
+    }
+
+    pub fn from_headers(headers: &HeaderMap) -> Option<ClockReading> {
+        let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+        let server = httpdate::parse_http_date(text).ok()?;
+        Some(ClockReading {
+            server,
+            local: std::time::SystemTime::now(),
+        })
+    }
+}
+
 /// Counters of one client, for tests, metrics and the benchmark.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HttpStats {
@@ -255,6 +285,8 @@ struct Inner {
     // that got it: the limit is per app, so the others would be throttled too.
     paused_until: std::sync::Mutex<Option<Instant>>,
     counters: Counters,
+    /// The server's clock at its latest answer (its `Date` header).
+    clock: std::sync::Mutex<Option<ClockReading>>,
 }
 
 /// One system's HTTP client; cheap to clone, one per system per run.
@@ -348,6 +380,7 @@ impl HttpClient {
                 tokens,
                 paused_until: std::sync::Mutex::new(None),
                 counters: Counters::default(),
+                clock: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -362,6 +395,11 @@ impl HttpClient {
 
     pub fn tokens(&self) -> Option<&Arc<TokenCache>> {
         self.inner.tokens.as_ref()
+    }
+
+    /// The server's clock at its latest answer, if it sent a `Date` header.
+    pub fn clock(&self) -> Option<ClockReading> {
+        *self.inner.clock.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn stats(&self) -> HttpStats {
@@ -558,6 +596,9 @@ impl HttpClient {
             .map_err(|e| self.transport_failure(call, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        if let Some(reading) = ClockReading::from_headers(&headers) {
+            *self.inner.clock.lock().unwrap_or_else(|p| p.into_inner()) = Some(reading);
+        }
         let body = response
             .bytes()
             .await

@@ -288,7 +288,12 @@ pub async fn handle(
         return to_response(reply, &[]);
     };
     let endpoint = super::endpoint_of(system, &req);
-    let extra = system_headers(system, &req);
+    let mut extra = system_headers(system, &req);
+    // The emulated clock, as servers tell theirs: clients that follow the server's time
+    // (session expiry is Graph's clock) see the time the tests advanced.
+    let server_time = std::time::UNIX_EPOCH
+        + Duration::from_millis(u64::try_from(sim.now_ms()).unwrap_or_default());
+    extra.push(("date", httpdate::fmt_http_date(server_time)));
     // Latency first, outside the lock: the global --latency plus the system's fault.
     let fault = sim.fault(system);
     let delay = sim.latency + Duration::from_millis(fault.latency_ms);

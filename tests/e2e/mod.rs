@@ -102,7 +102,8 @@ impl Estate {
 
     /// One user across the four systems, as the emulator sees them.
     pub async fn user(&self, upn: &str) -> Value {
-        self.control("GET", &format!("/_sim/users/{upn}"), None).await
+        self.control("GET", &format!("/_sim/users/{upn}"), None)
+            .await
     }
 
     /// The MiCollab dynamic status the user sees (the CloudLink presentity).
@@ -133,7 +134,13 @@ impl Estate {
 
     /// Users matching a predicate on the emulator's listing.
     pub fn pick(&self, n: usize, predicate: impl Fn(&Value) -> bool) -> Vec<Value> {
-        let picked: Vec<Value> = self.users.iter().filter(|u| predicate(u)).take(n).cloned().collect();
+        let picked: Vec<Value> = self
+            .users
+            .iter()
+            .filter(|u| predicate(u))
+            .take(n)
+            .cloned()
+            .collect();
         assert_eq!(picked.len(), n, "not enough users of that kind");
         picked
     }
@@ -144,7 +151,8 @@ impl Estate {
 
     /// A mapping CSV of the given users, as an admin would write it.
     pub fn mapping_csv(&self, users: &[Value]) -> String {
-        let mut csv = String::from("micollab_login,teams_upn,teams_id,extension,cloudlink_user_id\n");
+        let mut csv =
+            String::from("micollab_login,teams_upn,teams_id,extension,cloudlink_user_id\n");
         for u in users {
             let s = |k: &str| u[k].as_str().unwrap_or_default().to_string();
             csv.push_str(&format!(
@@ -178,7 +186,10 @@ impl Estate {
             .json()
             .await
             .expect("token JSON");
-        answer["access_token"].as_str().expect("access token").to_string()
+        answer["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_string()
     }
 
     /// Ticks the per-user "Microsoft Teams status" checkbox in MiCollab.
@@ -186,13 +197,20 @@ impl Estate {
         let token = self.micollab_token().await;
         let response = self
             .http
-            .patch(format!("{}/micollab/2017-09-01/users/{login}", self.handle.base_url))
+            .patch(format!(
+                "{}/micollab/2017-09-01/users/{login}",
+                self.handle.base_url
+            ))
             .bearer_auth(token)
             .json(&json!({"teamsPresence": on}))
             .send()
             .await
             .expect("patch");
-        assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
+        assert!(
+            response.status().is_success(),
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
     }
 
     /// Writes on Graph presence and CloudLink presentities since the stats were reset.

@@ -1,0 +1,477 @@
+//! The seed's scenarios end to end: the real binary syncing the emulator's four systems.
+
+mod e2e;
+
+use e2e::Estate;
+use serde_json::json;
+
+/// An estate with `n` users of the given kinds mapped and Teams presence on.
+async fn estate_with(users: &[serde_json::Value], estate: &Estate) {
+    let csv = estate.mapping_csv(users);
+    let file = estate.write("users.csv", &csv);
+    let out = estate
+        .run(&["import", file.to_str().unwrap(), "--yes"])
+        .await;
+    assert!(
+        out.status.success(),
+        "import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for u in users {
+        estate
+            .micollab_set_flag(u["login"].as_str().unwrap(), true)
+            .await;
+    }
+}
+
+fn desk_phone(u: &serde_json::Value) -> bool {
+    u["deviceType"] == "deskPhone" && u["acdHotDeskSoftphone"] == false
+}
+
+async fn sync(estate: &Estate) -> serde_json::Value {
+    let (code, summary, stderr) = estate.run_json(&["sync"]).await;
+    assert_eq!(code, 0, "sync failed: {stderr}");
+    summary
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dnd_chosen_in_teams_reaches_micollab_and_leaves_the_phone_alone() {
+    let estate = Estate::start(30).await;
+    let alice = estate.pick(1, desk_phone).remove(0);
+    estate_with(std::slice::from_ref(&alice), &estate).await;
+    let upn = Estate::upn(&alice);
+    sync(&estate).await;
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/teams/{upn}/preferred"),
+            Some(json!({"availability": "DoNotDisturb", "activity": "DoNotDisturb"})),
+        )
+        .await;
+    sync(&estate).await;
+    assert_eq!(estate.micollab_status(upn).await, "Do not disturb");
+    let phone = &estate.user(upn).await["pbx"];
+    assert_eq!(phone["dnd"], false, "mcteams never writes to the phone");
+    assert!(estate.mcteams_sessions(upn).await.is_empty());
+    // Cleared in Teams: MiCollab follows back.
+    estate
+        .control("DELETE", &format!("/_sim/teams/{upn}/preferred"), None)
+        .await;
+    sync(&estate).await;
+    assert_ne!(estate.micollab_status(upn).await, "Do not disturb");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_call_shows_in_teams_and_micollab_then_clears() {
+    let estate = Estate::start(30).await;
+    let bob = estate.pick(1, desk_phone).remove(0);
+    estate_with(std::slice::from_ref(&bob), &estate).await;
+    let (upn, ext) = (Estate::upn(&bob), bob["extension"].as_str().unwrap());
+    sync(&estate).await;
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/pbx/{ext}/state"),
+            Some(json!({"state": "busy"})),
+        )
+        .await;
+    sync(&estate).await;
+    assert_eq!(estate.mcteams_sessions(upn).await, vec!["Busy/InACall"]);
+    sync(&estate).await;
+    assert_eq!(estate.micollab_status(upn).await, "In a call");
+    // Five idle cycles: zero writes.
+    estate.control("DELETE", "/_sim/stats", None).await;
+    for _ in 0..5 {
+        sync(&estate).await;
+    }
+    assert_eq!(
+        estate.write_requests().await,
+        0,
+        "idle cycles wrote something"
+    );
+    // Hung up.
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/pbx/{ext}/state"),
+            Some(json!({"state": "idle"})),
+        )
+        .await;
+    sync(&estate).await;
+    assert!(estate.mcteams_sessions(upn).await.is_empty());
+    sync(&estate).await;
+    assert_ne!(estate.micollab_status(upn).await, "In a call");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phone_dnd_shows_as_presenting_and_wins_over_a_call() {
+    let estate = Estate::start(30).await;
+    let carol = estate.pick(1, desk_phone).remove(0);
+    estate_with(std::slice::from_ref(&carol), &estate).await;
+    let (upn, ext) = (Estate::upn(&carol), carol["extension"].as_str().unwrap());
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/pbx/{ext}/dnd"),
+            Some(json!({"enabled": true})),
+        )
+        .await;
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/pbx/{ext}/state"),
+            Some(json!({"state": "busy"})),
+        )
+        .await;
+    sync(&estate).await;
+    sync(&estate).await;
+    assert_eq!(
+        estate.mcteams_sessions(upn).await,
+        vec!["DoNotDisturb/Presenting"]
+    );
+    assert_eq!(estate.micollab_status(upn).await, "Presenting");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acd_hotdesk_softphone_calls_are_not_pushed_but_desk_agents_are() {
+    let estate = Estate::start(200).await;
+    let soft = estate
+        .pick(1, |u| u["acdHotDeskSoftphone"] == true)
+        .remove(0);
+    let desk = estate.pick(1, desk_phone).remove(0);
+    estate_with(&[soft.clone(), desk.clone()], &estate).await;
+    for u in [&soft, &desk] {
+        let ext = u["extension"].as_str().unwrap();
+        estate
+            .control(
+                "POST",
+                &format!("/_sim/pbx/{ext}/state"),
+                Some(json!({"state": "busy"})),
+            )
+            .await;
+    }
+    let summary = sync(&estate).await;
+    assert_eq!(summary["notes"]["acd_hotdesk_unsynced"], 1);
+    assert!(estate.mcteams_sessions(Estate::upn(&soft)).await.is_empty());
+    assert_eq!(
+        estate.mcteams_sessions(Estate::upn(&desk)).await,
+        vec!["Busy/InACall"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_chosen_in_teams_beats_the_phone() {
+    let estate = Estate::start(30).await;
+    let dan = estate.pick(1, desk_phone).remove(0);
+    estate_with(std::slice::from_ref(&dan), &estate).await;
+    let (upn, ext) = (Estate::upn(&dan), dan["extension"].as_str().unwrap());
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/pbx/{ext}/state"),
+            Some(json!({"state": "busy"})),
+        )
+        .await;
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/teams/{upn}/preferred"),
+            Some(json!({"availability": "Available", "activity": "Available"})),
+        )
+        .await;
+    sync(&estate).await;
+    sync(&estate).await;
+    assert_eq!(estate.micollab_status(upn).await, "Available");
+    // mcteams' session is there (the phone is busy), the preferred status wins the aggregate.
+    assert_eq!(estate.mcteams_sessions(upn).await, vec!["Busy/InACall"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_call_outlives_several_session_lifetimes() {
+    let estate = Estate::start(30).await;
+    let erin = estate.pick(1, desk_phone).remove(0);
+    estate_with(std::slice::from_ref(&erin), &estate).await;
+    let (upn, ext) = (Estate::upn(&erin), erin["extension"].as_str().unwrap());
+    // Signed in to Teams and otherwise available, so the call is all Teams has to show.
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/teams/{upn}/client"),
+            Some(json!({"availability": "Available", "activity": "Available"})),
+        )
+        .await;
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/pbx/{ext}/state"),
+            Some(json!({"state": "busy"})),
+        )
+        .await;
+    sync(&estate).await;
+    sync(&estate).await;
+    // 45 minutes of Graph time in 150 s steps (shorter than the 3-minute refresh margin, as a
+    // 15 s interval is): the 15-minute session is refreshed before it ever lapses.
+    let mut refreshes = 0;
+    for _ in 0..18 {
+        estate
+            .control("POST", "/_sim/clock", Some(json!({"advance_s": 150})))
+            .await;
+        refreshes += sync(&estate).await["refreshes"].as_u64().unwrap();
+        assert_eq!(estate.mcteams_sessions(upn).await, vec!["Busy/InACall"]);
+        assert_eq!(estate.micollab_status(upn).await, "In a call");
+    }
+    assert!(refreshes >= 3, "{refreshes} refreshes in 45 minutes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flag_off_or_mapping_removed_clears_the_session() {
+    let estate = Estate::start(30).await;
+    let pair = estate.pick(2, desk_phone);
+    estate_with(&pair, &estate).await;
+    for u in &pair {
+        let ext = u["extension"].as_str().unwrap();
+        estate
+            .control(
+                "POST",
+                &format!("/_sim/pbx/{ext}/state"),
+                Some(json!({"state": "busy"})),
+            )
+            .await;
+    }
+    sync(&estate).await;
+    estate
+        .micollab_set_flag(pair[0]["login"].as_str().unwrap(), false)
+        .await;
+    let out = estate
+        .run(&[
+            "mappings",
+            "remove",
+            pair[1]["login"].as_str().unwrap(),
+            "--yes",
+        ])
+        .await;
+    assert!(out.status.success());
+    sync(&estate).await;
+    for u in &pair {
+        assert!(estate.mcteams_sessions(Estate::upn(u)).await.is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_fails_the_cycle_and_the_next_converges() {
+    let estate = Estate::start(30).await;
+    let fay = estate.pick(1, desk_phone).remove(0);
+    estate_with(std::slice::from_ref(&fay), &estate).await;
+    let (upn, ext) = (Estate::upn(&fay), fay["extension"].as_str().unwrap());
+    estate
+        .control(
+            "POST",
+            "/_sim/faults",
+            Some(json!({"system": "graph", "outage": true})),
+        )
+        .await;
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/pbx/{ext}/state"),
+            Some(json!({"state": "busy"})),
+        )
+        .await;
+    let (code, _, stderr) = estate.run_json(&["sync"]).await;
+    assert_eq!(code, 75, "{stderr}");
+    assert!(stderr.contains("graph"), "{stderr}");
+    estate.control("DELETE", "/_sim/faults", None).await;
+    sync(&estate).await;
+    sync(&estate).await;
+    assert_eq!(estate.micollab_status(upn).await, "In a call");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn release_leaves_no_app_session() {
+    let estate = Estate::start(30).await;
+    let users = estate.pick(3, desk_phone);
+    estate_with(&users, &estate).await;
+    for u in &users {
+        let ext = u["extension"].as_str().unwrap();
+        estate
+            .control(
+                "POST",
+                &format!("/_sim/pbx/{ext}/dnd"),
+                Some(json!({"enabled": true})),
+            )
+            .await;
+    }
+    sync(&estate).await;
+    let (code, preview, _) = estate.run_json(&["release", "--dry-run"]).await;
+    assert_eq!(code, 0);
+    assert_eq!(preview.as_array().unwrap().len(), 3);
+    assert_eq!(
+        estate.mcteams_sessions(Estate::upn(&users[0])).await.len(),
+        1
+    );
+    let out = estate.run(&["release"]).await;
+    assert_eq!(out.status.code(), Some(2), "no terminal, no --yes");
+    let (code, _, stderr) = estate.run_json(&["release", "--yes"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    for u in &users {
+        assert!(estate.mcteams_sessions(Estate::upn(u)).await.is_empty());
+    }
+}
+
+async fn busy(estate: &Estate, users: &[serde_json::Value]) {
+    for u in users {
+        let ext = u["extension"].as_str().unwrap();
+        estate
+            .control(
+                "POST",
+                &format!("/_sim/pbx/{ext}/state"),
+                Some(json!({"state": "busy"})),
+            )
+            .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_and_the_mass_change_guard_change_nothing() {
+    let estate = Estate::start(30).await;
+    let users = estate.pick(3, desk_phone);
+    estate_with(&users, &estate).await;
+    sync(&estate).await;
+    busy(&estate, &users).await;
+    estate.control("DELETE", "/_sim/stats", None).await;
+    let (code, plan, _) = estate.run_json(&["sync", "--dry-run"]).await;
+    assert_eq!(code, 0);
+    assert_eq!(plan.as_array().map(Vec::len), Some(3), "{plan}");
+    let (code, _, stderr) = estate.run_json(&["sync", "--max-changes", "2"]).await;
+    assert_eq!(code, 5, "{stderr}");
+    assert!(
+        stderr.contains("more than max_changes (2): nothing applied"),
+        "{stderr}"
+    );
+    assert_eq!(estate.write_requests().await, 0);
+    for u in &users {
+        assert!(estate.mcteams_sessions(Estate::upn(u)).await.is_empty());
+    }
+    let (code, summary, _) = estate
+        .run_json(&["sync", "--max-changes", "2", "--force"])
+        .await;
+    assert_eq!(code, 0);
+    assert_eq!(summary["applied_pbx_to_teams"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_a_crash_left_unrecorded_is_settled_by_the_next_run() {
+    let estate = Estate::start(30).await;
+    let gus = estate.pick(1, desk_phone).remove(0);
+    estate_with(std::slice::from_ref(&gus), &estate).await;
+    let (upn, login) = (Estate::upn(&gus), gus["login"].as_str().unwrap());
+    busy(&estate, std::slice::from_ref(&gus)).await;
+    sync(&estate).await;
+    assert_eq!(estate.mcteams_sessions(upn).await.len(), 1);
+    // As if the run had been killed after sending setPresence and before recording it: the
+    // record does not know the session, the journal holds the unconfirmed intent.
+    {
+        let state = estate.dir.path().join("state.db");
+        let mut store = mcteams::store::Store::open(&state, None).unwrap();
+        let mut record = store.sync_record(login).unwrap().unwrap();
+        record.graph_session = None;
+        record.graph_session_expires_at = None;
+        store.put_sync_records(&[record]).unwrap();
+        store
+            .journal_intend_many(
+                None,
+                &[(
+                    login.to_string(),
+                    "graph",
+                    "set_session",
+                    json!({"session": "Busy/InACall", "ttl_s": 900}),
+                )],
+            )
+            .unwrap();
+    }
+    let ext = gus["extension"].as_str().unwrap();
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/pbx/{ext}/state"),
+            Some(json!({"state": "idle"})),
+        )
+        .await;
+    let summary = sync(&estate).await;
+    assert_eq!(summary["settled_journal_entries"], 1);
+    assert!(
+        estate.mcteams_sessions(upn).await.is_empty(),
+        "the settled session was cleared, not forgotten"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sync_waits_for_the_first_and_watch_stops_cleanly() {
+    let estate = Estate::start(30).await;
+    let hal = estate.pick(1, desk_phone).remove(0);
+    estate_with(std::slice::from_ref(&hal), &estate).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics = format!("127.0.0.1:{port}");
+    let mut watch = std::process::Command::new(assert_cmd::cargo::cargo_bin("mcteams"));
+    watch
+        .env("HOME", estate.dir.path())
+        .env("NO_COLOR", "1")
+        .args(["--config", estate.config.to_str().unwrap()])
+        .args([
+            "sync",
+            "--watch",
+            "--interval",
+            "1h",
+            "--metrics-addr",
+            &metrics,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = watch.spawn().unwrap();
+    // Wait until the service has finished its first cycle (its health turns green).
+    let http = reqwest::Client::new();
+    let mut healthy = false;
+    for _ in 0..200 {
+        if let Ok(r) = http.get(format!("http://{metrics}/healthz")).send().await
+            && r.status().is_success()
+        {
+            let text = http
+                .get(format!("http://{metrics}/metrics"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if text.contains("mcteams_sync_cycles_total 1") {
+                healthy = true;
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(healthy, "the watch service never reported a cycle");
+    let (code, _, stderr) = estate.run_json(&["sync"]).await;
+    assert_eq!(code, 75, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "another run holds the sync lock: pid {}",
+            child.id()
+        )),
+        "{stderr}"
+    );
+    // SIGTERM: the service finishes, releases the lease, exits 0.
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    sync(&estate).await;
+}
