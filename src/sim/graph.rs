@@ -318,9 +318,7 @@ fn token(sim: &Sim, state: &mut State, req: &Req, tenant: &str) -> Reply {
             }
         }
         (None, Some(assertion)) => {
-            if field("client_assertion_type")
-                != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-            {
+            if field("client_assertion_type") != Some(super::certificate::JWT_BEARER) {
                 return oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_request",
@@ -328,15 +326,31 @@ fn token(sim: &Sim, state: &mut State, req: &Req, tenant: &str) -> Reply {
                     "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.",
                 );
             }
-            if let Err(message) = super::certificate::verify_assertion(
-                sim,
+            let registered = match super::certificate::for_seed(sim_seed(state)) {
+                Ok(found) => found,
+                Err(e) => {
+                    return oauth_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "server_error",
+                        50000,
+                        &format!("The emulator could not set up the app's certificate: {e}"),
+                    );
+                }
+            };
+            let token_url = format!("{}/login/{tenant}/oauth2/v2.0/token", req.origin);
+            if let Err(refusal) = super::certificate::verify_assertion(
+                &registered,
                 assertion,
                 client_id,
-                &req.origin,
-                tenant,
+                &token_url,
                 state.world.now_ms(),
             ) {
-                return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", 700027, &message);
+                return oauth_error(
+                    refusal.status,
+                    refusal.error,
+                    refusal.code,
+                    &refusal.description,
+                );
             }
         }
         (None, None) => {
