@@ -303,3 +303,480 @@ async fn assertions_are_checked_for_audience_issuer_time_and_signature() {
         answer.body
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Throttling, 503s, outages (issue 4)
+
+#[tokio::test]
+async fn a_429_storm_is_waited_out_as_retry_after_says() {
+    let rig = Rig::new(1300).await;
+    let graph = rig.client();
+    let ids = rig.object_ids(1300).await;
+    graph.read_presences(&ids[..1]).await.unwrap(); // token in hand, connection warm
+    rig.reset_stats().await;
+    let before = graph.http().stats();
+
+    rig.fault(json!({"system": "graph", "throttle_for_s": 1}))
+        .await;
+    let presences = graph.read_presences(&ids).await.unwrap();
+    assert_eq!(presences.len(), 1300);
+
+    let after = graph.http().stats();
+    let throttled = after.throttled - before.throttled;
+    // Both chunks were sent at once and refused; the client then paused every request for
+    // the Retry-After (1 s), by which time the storm was over: one 429 per chunk, no more.
+    assert_eq!(rig.count(PRESENCE_READ, 429).await, 2);
+    assert_eq!(throttled, 2);
+    assert_eq!(rig.count(PRESENCE_READ, 200).await, 2);
+    assert_eq!(after.attempts - before.attempts, 4);
+    assert_eq!(after.retries - before.retries, 2);
+    assert!(
+        after.waited - before.waited >= Duration::from_secs(2),
+        "each retried chunk waited the full Retry-After: {:?}",
+        after.waited - before.waited
+    );
+}
+
+#[tokio::test]
+async fn batched_writes_inside_a_storm_are_retried_after_the_inner_retry_after() {
+    let rig = Rig::new(40).await;
+    let graph = rig.client();
+    let ids = rig.object_ids(25).await;
+    graph.read_presences(&ids[..1]).await.unwrap();
+    rig.reset_stats().await;
+    rig.fault(json!({"system": "graph", "throttle_for_s": 1}))
+        .await;
+    let writes: Vec<SessionWrite> = ids
+        .iter()
+        .map(|id| SessionWrite::Set {
+            user_id: id.clone(),
+            availability: Availability::Busy,
+            activity: Activity::InACall,
+            ttl: Duration::from_secs(3600),
+        })
+        .collect();
+    let outcomes = graph.write_sessions(&writes).await;
+    assert_eq!(outcomes.len(), 25);
+    for outcome in &outcomes {
+        assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+    }
+    // 25 writes = 2 batches, each answered 200 with every inner request 429 (Retry-After:
+    // 1); one second later the 25 go again in 2 batches and are applied.
+    assert_eq!(rig.count("POST /$batch", 200).await, 4);
+    let set = "POST /users/{id}/presence/setPresence";
+    assert_eq!(rig.count(set, 429).await, 25);
+    assert_eq!(rig.count(set, 200).await, 25);
+}
+
+#[tokio::test]
+async fn random_503s_are_retried_until_every_chunk_is_read() {
+    let rig = Rig::new(6500).await;
+    let graph = rig.quick_client();
+    let ids = rig.object_ids(6500).await;
+    graph.read_presences(&ids[..1]).await.unwrap();
+    rig.reset_stats().await;
+    let before = graph.http().stats();
+    rig.fault(json!({"system": "graph", "error_rate": 0.3, "error_status": 503}))
+        .await;
+    let presences = graph.read_presences(&ids).await.unwrap();
+    assert_eq!(presences.len(), 6500);
+    let after = graph.http().stats();
+    let failed = rig.count(PRESENCE_READ, 503).await;
+    assert!(failed > 0, "the fault injected 503s");
+    assert_eq!(
+        rig.count(PRESENCE_READ, 200).await,
+        10,
+        "one success per chunk"
+    );
+    assert_eq!(after.retries - before.retries, failed, "one retry per 503");
+    assert_eq!(after.attempts - before.attempts, 10 + failed);
+}
+
+#[tokio::test]
+async fn a_short_outage_is_survived_once_it_is_cleared() {
+    let rig = Rig::new(700).await;
+    let graph = rig.client();
+    let ids = rig.object_ids(700).await;
+    graph.read_presences(&ids[..1]).await.unwrap();
+    rig.reset_stats().await;
+    rig.fault(json!({"system": "graph", "outage": true, "retry_after_s": 1}))
+        .await;
+    let reader = {
+        let graph = graph.clone();
+        let ids = ids.clone();
+        tokio::spawn(async move { graph.read_presences(&ids).await })
+    };
+    // The outage ends once the emulator has refused both chunks.
+    while rig.count(PRESENCE_READ, 503).await < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    rig.s.control(Method::DELETE, "/faults", None).await;
+    let presences = reader.await.unwrap().unwrap();
+    assert_eq!(presences.len(), 700);
+    assert_eq!(rig.count(PRESENCE_READ, 503).await, 2);
+    assert_eq!(rig.count(PRESENCE_READ, 200).await, 2);
+}
+
+#[tokio::test]
+async fn an_outage_longer_than_the_retry_budget_fails_clearly() {
+    let rig = Rig::new(10).await;
+    let graph = rig.quick_client();
+    let ids = rig.object_ids(10).await;
+    graph.read_presences(&ids).await.unwrap();
+    rig.fault(json!({"system": "graph", "outage": true, "retry_after_s": 0.01}))
+        .await;
+    let error = graph.read_presences(&ids).await.unwrap_err();
+    assert!(
+        matches!(error.kind, HttpErrorKind::GaveUp { attempts: 8, .. }),
+        "{error}"
+    );
+    assert_eq!(error.status, Some(503));
+    assert_eq!(error.code.as_deref(), Some("ServiceUnavailable"));
+    assert!(
+        error.request_id.is_some(),
+        "the request-id is kept: {error}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Tokens
+
+#[tokio::test]
+async fn a_token_expiring_mid_run_is_refreshed_exactly_once() {
+    let rig = Rig::new(2000).await;
+    let graph = rig.client();
+    let ids = rig.object_ids(2000).await;
+    rig.s
+        .control(
+            Method::POST,
+            "/graph/tokens",
+            Some(json!({"lifetime_s": 600})),
+        )
+        .await;
+    graph.read_presences(&ids).await.unwrap();
+    assert_eq!(graph.token_fetches(), 1);
+
+    // Ten minutes pass on the emulator's clock: the token has expired, the client does not
+    // know yet (its own clock says it has minutes left). Four chunks meet the 401 at once.
+    rig.s.advance(601.0).await;
+    rig.reset_stats().await;
+    let presences = graph.read_presences(&ids).await.unwrap();
+    assert_eq!(presences.len(), 2000);
+    assert_eq!(graph.token_fetches(), 2, "one refresh for all four chunks");
+    assert_eq!(rig.count(TOKEN, 200).await, 1);
+    assert_eq!(rig.count(PRESENCE_READ, 200).await, 4);
+    assert_eq!(rig.count(PRESENCE_READ, 401).await, 4);
+
+    // Revoked tokens: the same, once.
+    rig.s.control(Method::DELETE, "/graph/tokens", None).await;
+    graph.read_presences(&ids).await.unwrap();
+    assert_eq!(graph.token_fetches(), 3);
+}
+
+// ---------------------------------------------------------------------------------------
+// Chunking
+
+#[tokio::test]
+async fn six_hundred_fifty_one_ids_take_two_calls() {
+    let rig = Rig::new(651).await;
+    let graph = rig.client();
+    let ids = rig.object_ids(651).await;
+    let presences = graph.read_presences(&ids).await.unwrap();
+    assert_eq!(presences.len(), 651);
+    assert_eq!(rig.count(PRESENCE_READ, 200).await, 2);
+    assert_eq!(rig.count(PRESENCE_READ, 400).await, 0);
+    assert_eq!(graph.http().stats().attempts, 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Users and writes
+
+#[tokio::test]
+async fn users_resolve_by_upn_then_mail_through_encoded_filters_in_a_batch() {
+    let rig = Rig::new(2000).await;
+    let graph = rig.client();
+    let users = rig
+        .s
+        .control(Method::GET, "/users?limit=2000", None)
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    // 36 people by UPN, 4 whose mail is not their UPN by mail, and one nobody has.
+    let by_mail: Vec<&Value> = users
+        .iter()
+        .filter(|u| u["mail"] != u["upn"])
+        .take(4)
+        .collect();
+    assert_eq!(
+        by_mail.len(),
+        4,
+        "the directory has users whose mail is not their UPN"
+    );
+    let mut names: Vec<String> = users
+        .iter()
+        .filter(|u| u["mail"] == u["upn"])
+        .take(36)
+        .map(|u| u["upn"].as_str().unwrap().to_uppercase())
+        .collect();
+    names.extend(
+        by_mail
+            .iter()
+            .map(|u| u["mail"].as_str().unwrap().to_string()),
+    );
+    names.push("o'brien+test@contoso.com".to_string());
+
+    let resolution = graph.resolve_users(&names).await.unwrap();
+    assert_eq!(resolution.not_found, ["o'brien+test@contoso.com"]);
+    assert_eq!(resolution.found.len(), 40);
+    for user in &by_mail {
+        let found = &resolution.found[user["mail"].as_str().unwrap()];
+        assert_eq!(found.matched_on, MatchedOn::Mail);
+        assert_eq!(found.user.id, user["objectId"].as_str().unwrap());
+    }
+    let upn = users[0]["upn"].as_str().unwrap();
+    if let Some(found) = resolution.found.get(&upn.to_uppercase()) {
+        assert_eq!(found.matched_on, MatchedOn::UserPrincipalName);
+    }
+    // 41 names: the count (2000 users = 3 pages vs 3 filters: a tie keeps the filter), the
+    // UPN pass as 3 filters in one $batch, then the 5 left over by mail in one filter.
+    assert_eq!(rig.count("GET /users/$count", 200).await, 1);
+    assert_eq!(rig.count("POST /$batch", 200).await, 1);
+    assert_eq!(rig.count("GET /users", 200).await, 4);
+    assert_eq!(rig.count("GET /users", 400).await, 0);
+}
+
+#[tokio::test]
+async fn users_resolve_by_paging_when_the_directory_is_small_for_what_is_wanted() {
+    let rig = Rig::new(2500).await;
+    let graph = rig.client();
+    let users = rig
+        .s
+        .control(Method::GET, "/users?limit=200", None)
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let names: Vec<String> = users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let key = if i % 2 == 0 { "mail" } else { "upn" };
+            u[key].as_str().unwrap().to_string()
+        })
+        .collect();
+    let resolution = graph.resolve_users(&names).await.unwrap();
+    assert!(
+        resolution.not_found.is_empty(),
+        "{:?}",
+        resolution.not_found
+    );
+    assert_eq!(resolution.found.len(), 200);
+    let mails = resolution
+        .found
+        .values()
+        .filter(|f| f.matched_on == MatchedOn::Mail)
+        .count();
+    assert!(mails > 0, "some were found by mail only");
+    // 200 names = 14 filters; 2500 users = 3 pages of 999, followed by @odata.nextLink.
+    assert_eq!(rig.count("GET /users/$count", 200).await, 1);
+    assert_eq!(rig.count("GET /users", 200).await, 3);
+    assert_eq!(rig.count("POST /$batch", 200).await, 0);
+}
+
+#[tokio::test]
+async fn batched_session_writes_show_in_the_users_sessions_and_clears_are_idempotent() {
+    let rig = Rig::new(60).await;
+    let graph = rig.client();
+    let users = rig
+        .s
+        .control(Method::GET, "/users?limit=30", None)
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let writes: Vec<SessionWrite> = users
+        .iter()
+        .map(|u| SessionWrite::Set {
+            user_id: u["objectId"].as_str().unwrap().to_string(),
+            availability: Availability::DoNotDisturb,
+            activity: Activity::Presenting,
+            ttl: Duration::from_secs(4 * 3600),
+        })
+        .collect();
+    for outcome in graph.write_sessions(&writes).await {
+        assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+    }
+    assert_eq!(
+        rig.count("POST /$batch", 200).await,
+        2,
+        "30 writes in 2 batches"
+    );
+    let client_id = rig.s.handle.credentials.graph_client_id.to_lowercase();
+    for u in &users {
+        let view = rig
+            .s
+            .control(
+                Method::GET,
+                &format!("/users/{}", u["upn"].as_str().unwrap()),
+                None,
+            )
+            .await
+            .body;
+        let sessions = view["teams"]["sessions"].as_array().unwrap();
+        let ours = sessions
+            .iter()
+            .find(|s| s["sessionId"] == client_id.as_str())
+            .unwrap_or_else(|| panic!("no app session: {view}"));
+        assert_eq!(ours["availability"], "DoNotDisturb");
+        assert_eq!(ours["activity"], "Presenting");
+        assert_eq!(view["teams"]["presence"]["availability"], "DoNotDisturb");
+    }
+    // Clear them all, twice: the second time every clear answers 404, which means done.
+    let clears: Vec<SessionWrite> = users
+        .iter()
+        .map(|u| SessionWrite::Clear {
+            user_id: u["objectId"].as_str().unwrap().to_string(),
+        })
+        .collect();
+    for _ in 0..2 {
+        for outcome in graph.write_sessions(&clears).await {
+            assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+        }
+    }
+    let clear = "POST /users/{id}/presence/clearPresence";
+    assert_eq!(rig.count(clear, 200).await, 30);
+    assert_eq!(rig.count(clear, 404).await, 30);
+    let view = rig
+        .s
+        .control(
+            Method::GET,
+            &format!("/users/{}", users[0]["upn"].as_str().unwrap()),
+            None,
+        )
+        .await
+        .body;
+    assert!(
+        !view["teams"]["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["sessionId"] == client_id.as_str())
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Secrets
+
+/// Collects every log line written while a test runs (current-thread runtime).
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_reach_an_error_or_a_log_line() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let rig = Rig::new(700).await;
+    let secret = rig.s.handle.credentials.graph_client_secret.clone();
+    let key_pem = std::fs::read_to_string(rig.dir.path().join("graph-cert.pem")).unwrap();
+    let key_lines: Vec<&str> = key_pem
+        .lines()
+        .skip_while(|l| !l.contains("PRIVATE KEY"))
+        .skip(1)
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let ids = rig.object_ids(700).await;
+    let mut texts = Vec::new();
+
+    // The certificate credential.
+    let cert = GraphClient::from_config(&rig.config(with_certificate)).unwrap();
+    cert.read_presences(&ids[..3]).await.unwrap();
+    texts.push(format!("{cert:?}"));
+
+    // A run with everything going wrong once: a 429 storm, an expired token, 503s.
+    let graph = rig.quick_client();
+    rig.fault(json!({"system": "graph", "throttle_for_s": 1}))
+        .await;
+    graph.read_presences(&ids).await.unwrap();
+    rig.s.control(Method::DELETE, "/faults", None).await;
+    rig.s.advance(3600.0).await;
+    rig.fault(json!({"system": "graph", "error_rate": 0.5, "error_status": 503}))
+        .await;
+    graph.read_presences(&ids).await.unwrap();
+    rig.s.control(Method::DELETE, "/faults", None).await;
+    texts.push(format!("{graph:?}"));
+
+    // A refused secret, and a refused certificate (the emulator's clock is an hour ahead
+    // now, so a fresh assertion looks expired to it).
+    let wrong_secret = rig.dir.path().join("wrong-secret.txt");
+    std::fs::write(&wrong_secret, format!("{secret}-but-wrong")).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrong_secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let refused = GraphClient::from_config(
+        &rig.config(|t| t.replace("\"graph-secret.txt\"", "\"wrong-secret.txt\"")),
+    )
+    .unwrap();
+    let error = refused.read_presences(&ids[..1]).await.unwrap_err();
+    assert!(
+        matches!(error.kind, HttpErrorKind::CredentialRejected),
+        "{error}"
+    );
+    texts.push(format!("{error} {error:?}"));
+    let cert = GraphClient::from_config(&rig.config(with_certificate)).unwrap();
+    let error = cert.read_presences(&ids[..1]).await.unwrap_err();
+    assert_eq!(error.status, Some(401), "{error}");
+    assert!(format!("{error}").contains("AADSTS700024"), "{error}");
+    texts.push(format!("{error} {error:?}"));
+
+    drop(_guard);
+    let log = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("retrying"), "the logs were captured");
+    assert!(log.contains("refreshing it once"), "the 401 was logged");
+    texts.push(log);
+    for text in &texts {
+        assert!(!text.contains(&secret), "the client secret leaked: {text}");
+        // Every token the emulator issues is a JWT, which starts with "eyJ".
+        assert!(
+            !text.contains("eyJ"),
+            "a token or an assertion leaked: {text}"
+        );
+        for line in &key_lines {
+            assert!(!text.contains(line), "the private key leaked: {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_ids_take_154_calls_and_no_429() {
+    let rig = Rig::new(100_000).await;
+    let graph = rig.client();
+    let ids = rig.object_ids(100_000).await;
+    let presences = graph.read_presences(&ids).await.unwrap();
+    assert_eq!(presences.len(), 100_000);
+    assert_eq!(rig.count(PRESENCE_READ, 200).await, 154);
+    assert_eq!(rig.count(PRESENCE_READ, 429).await, 0);
+    let stats = graph.http().stats();
+    assert_eq!((stats.attempts, stats.throttled), (154, 0));
+    assert_eq!(graph.token_fetches(), 1);
+}
