@@ -42,6 +42,7 @@ fn serve_writes_a_config_that_config_check_accepts_and_stops_on_sigterm() {
             "micollab-password.txt",
             "pbx-password.txt",
             "cloudlink-secret.txt",
+            "graph-cert.pem",
         ] {
             let mode = std::fs::metadata(config.parent().unwrap().join(name))
                 .unwrap()
@@ -52,6 +53,9 @@ fn serve_writes_a_config_that_config_check_accepts_and_stops_on_sigterm() {
     }
     let text = std::fs::read_to_string(&config).unwrap();
     assert!(text.contains(&format!("base_url = \"{base}/graph/v1.0\"")));
+    // The secret is the active credential; the certificate is offered in a comment.
+    assert!(text.contains("\nclient_secret_file = \"graph-secret.txt\""));
+    assert!(text.contains("\n# client_certificate_file = \"graph-cert.pem\""));
     assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("mcteams"))
         .arg("--config")
         .arg(&config)

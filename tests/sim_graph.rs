@@ -777,3 +777,132 @@ async fn documented_examples_replay() {
         .await;
     assert_eq!(cleared.status, 200);
 }
+
+#[tokio::test]
+async fn user_count_needs_consistency_level_eventual_and_is_plain_text() {
+    let s = sim(123).await;
+    let token = s.graph_token().await;
+    let without = s.get("/graph/v1.0/users/$count", Some(&token)).await;
+    assert_eq!(without.status, 400, "{}", without.body);
+    assert_eq!(without.body["error"]["code"], "Request_BadRequest");
+    assert!(without.body["error"]["innerError"]["request-id"].is_string());
+
+    let response = s
+        .http
+        .get(s.url("/graph/v1.0/users/$count"))
+        .bearer_auth(&token)
+        .header("ConsistencyLevel", "eventual")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert_eq!(response.text().await.unwrap(), "123");
+
+    // A deleted user is no longer counted; `$count=true` on a list adds `@odata.count`.
+    let upn = s.users(1).await[0]["upn"].as_str().unwrap().to_string();
+    s.control(Method::DELETE, &format!("/users/{upn}"), None)
+        .await;
+    let page: Value = s
+        .http
+        .get(s.url("/graph/v1.0/users?$count=true&$top=5&$select=id"))
+        .bearer_auth(&token)
+        .header("ConsistencyLevel", "eventual")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["@odata.count"], 122);
+    assert_eq!(page["value"].as_array().unwrap().len(), 5);
+    let refused = s.get("/graph/v1.0/users?$count=true", Some(&token)).await;
+    assert_eq!(refused.status, 400);
+}
+
+#[tokio::test]
+async fn a_throttle_storm_answers_batch_items_429_with_their_own_retry_after() {
+    let s = sim(5).await;
+    let token = s.graph_token().await;
+    let users = s.users(2).await;
+    let ids = ids(&users);
+    s.control(
+        Method::POST,
+        "/faults",
+        Some(json!({"system": "graph", "throttle_for_s": 3})),
+    )
+    .await;
+    let direct = s
+        .post(
+            "/graph/v1.0/communications/getPresencesByUserId",
+            Some(&token),
+            json!({"ids": ids}),
+        )
+        .await;
+    assert_eq!(direct.status, 429);
+    assert_eq!(direct.header("retry-after").as_deref(), Some("3"));
+    let batch = s
+        .post(
+            "/graph/v1.0/$batch",
+            Some(&token),
+            json!({"requests": [
+                {"id": "1", "method": "GET", "url": format!("/users/{}/presence", ids[0])},
+                {"id": "2", "method": "GET", "url": format!("/users/{}/presence", ids[1])},
+            ]}),
+        )
+        .await;
+    assert_eq!(batch.status, 200, "the batch itself is accepted");
+    for response in batch.body["responses"].as_array().unwrap() {
+        assert_eq!(response["status"], 429);
+        assert_eq!(response["headers"]["Retry-After"], "3");
+        assert_eq!(response["body"]["error"]["code"], "TooManyRequests");
+    }
+    s.advance(3.0).await;
+    let batch = s
+        .post(
+            "/graph/v1.0/$batch",
+            Some(&token),
+            json!({"requests": [{"id": "1", "method": "GET", "url": format!("/users/{}/presence", ids[0])}]}),
+        )
+        .await;
+    assert_eq!(batch.body["responses"][0]["status"], 200);
+}
+
+#[tokio::test]
+async fn error_rate_faults_can_be_503s_with_a_decimal_retry_after() {
+    let s = sim(3).await;
+    let token = s.graph_token().await;
+    s.control(
+        Method::POST,
+        "/faults",
+        Some(json!({"system": "graph", "error_rate": 1.0, "error_status": 503, "retry_after_s": 0.5})),
+    )
+    .await;
+    let answer = s.get("/graph/v1.0/users?$top=1", Some(&token)).await;
+    assert_eq!(answer.status, 503);
+    assert_eq!(answer.body["error"]["code"], "ServiceUnavailable");
+    assert_eq!(answer.header("retry-after").as_deref(), Some("0.5"));
+    let refused = s
+        .send(
+            Method::POST,
+            "/_sim/faults",
+            None,
+            Some(json!({"system": "graph", "error_status": 404})),
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    s.control(
+        Method::POST,
+        "/faults",
+        Some(json!({"system": "graph", "error_rate": 0.0, "outage": true, "retry_after_s": 1})),
+    )
+    .await;
+    let answer = s.get("/graph/v1.0/users?$top=1", Some(&token)).await;
+    assert_eq!(answer.status, 503);
+    assert_eq!(answer.header("retry-after").as_deref(), Some("1"));
+}

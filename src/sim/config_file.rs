@@ -14,10 +14,14 @@ use super::{Credentials, SimUrls};
 pub struct Written {
     pub config: PathBuf,
     pub secret_files: Vec<PathBuf>,
+    /// The app's certificate and private key (PEM, mode 0600): the certificate credential
+    /// the config mentions as the alternative to the client secret.
+    pub certificate: PathBuf,
     pub state: PathBuf,
 }
 
 pub const GRAPH_SECRET_FILE: &str = "graph-secret.txt";
+pub const GRAPH_CERTIFICATE_FILE: &str = "graph-cert.pem";
 pub const MICOLLAB_PASSWORD_FILE: &str = "micollab-password.txt";
 pub const PBX_PASSWORD_FILE: &str = "pbx-password.txt";
 pub const CLOUDLINK_SECRET_FILE: &str = "cloudlink-secret.txt";
@@ -34,6 +38,10 @@ pub fn render(urls: &SimUrls, creds: &Credentials) -> String {
 tenant_id = "{tenant}"
 client_id = "{graph_client}"
 client_secret_file = "{GRAPH_SECRET_FILE}"
+# The app also has a certificate registered ({GRAPH_CERTIFICATE_FILE}: certificate and private
+# key, mode 0600), as tenants that forbid client secrets require. To sign in with it, use
+# this line instead of client_secret_file:
+# client_certificate_file = "{GRAPH_CERTIFICATE_FILE}"
 authority_url = "{authority}"
 base_url = "{graph}"
 
@@ -74,7 +82,14 @@ path = "{STATE_FILE}"
     )
 }
 
-pub fn write(path: &Path, urls: &SimUrls, creds: &Credentials) -> anyhow::Result<Written> {
+/// Writes the config, the secret files and `certificate_pem` (the app's certificate and
+/// key) beside it.
+pub fn write(
+    path: &Path,
+    urls: &SimUrls,
+    creds: &Credentials,
+    certificate_pem: &str,
+) -> anyhow::Result<Written> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -91,11 +106,14 @@ pub fn write(path: &Path, urls: &SimUrls, creds: &Credentials) -> anyhow::Result
         write_private(&file, value.as_bytes())?;
         secret_files.push(file);
     }
+    let certificate = dir.join(GRAPH_CERTIFICATE_FILE);
+    write_private(&certificate, certificate_pem.as_bytes())?;
     std::fs::write(path, render(urls, creds))
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(Written {
         config: path.to_path_buf(),
         secret_files,
+        certificate,
         state: dir.join(STATE_FILE),
     })
 }

@@ -338,6 +338,8 @@ fn set_fault(state: &mut State, req: &Req) -> Reply {
         system: String,
         latency_ms: Option<u64>,
         error_rate: Option<f64>,
+        error_status: Option<u16>,
+        retry_after_s: Option<f64>,
         outage: Option<bool>,
         throttle_for_s: Option<f64>,
     }
@@ -354,6 +356,18 @@ fn set_fault(state: &mut State, req: &Req) -> Reply {
     if body.error_rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
         return bad("error_rate is a share from 0.0 to 1.0");
     }
+    if body
+        .error_status
+        .is_some_and(|s| !matches!(s, 500 | 502 | 503 | 504))
+    {
+        return bad("error_status is 500, 502, 503 or 504");
+    }
+    if body
+        .retry_after_s
+        .is_some_and(|s| !(0.0..=3600.0).contains(&s))
+    {
+        return bad("retry_after_s is a number of seconds from 0 to 3600");
+    }
     let now = state.world.now_ms();
     let fault = state.faults.entry(system).or_default();
     if let Some(latency) = body.latency_ms {
@@ -361,6 +375,12 @@ fn set_fault(state: &mut State, req: &Req) -> Reply {
     }
     if let Some(rate) = body.error_rate {
         fault.error_rate = rate;
+    }
+    if let Some(status) = body.error_status {
+        fault.error_status = status;
+    }
+    if let Some(seconds) = body.retry_after_s {
+        fault.retry_after_s = Some(seconds);
     }
     if let Some(outage) = body.outage {
         fault.outage = outage;
@@ -381,6 +401,8 @@ fn faults_json(state: &State) -> Value {
                 json!({
                     "latency_ms": f.latency_ms,
                     "error_rate": f.error_rate,
+                    "error_status": if f.error_status == 0 { 500 } else { f.error_status },
+                    "retry_after_s": f.retry_after_s,
                     "outage": f.outage,
                     "throttle_for_s": f.throttle_until_ms.map(|t| ((t - now).max(0) as f64) / 1000.0),
                 }),

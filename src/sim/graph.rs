@@ -35,6 +35,7 @@ pub const ROUTES: &[&str] = &[
     "POST /communications/presences/{id}/setUserPreferredPresence",
     "POST /communications/presences/{id}/clearUserPreferredPresence",
     "GET /users",
+    "GET /users/$count",
     "GET /users/{id}",
     "POST /$batch",
 ];
@@ -318,9 +319,7 @@ fn token(sim: &Sim, state: &mut State, req: &Req, tenant: &str) -> Reply {
             }
         }
         (None, Some(assertion)) => {
-            if field("client_assertion_type")
-                != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-            {
+            if field("client_assertion_type") != Some(super::certificate::JWT_BEARER) {
                 return oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_request",
@@ -328,15 +327,31 @@ fn token(sim: &Sim, state: &mut State, req: &Req, tenant: &str) -> Reply {
                     "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.",
                 );
             }
-            if let Err(message) = super::certificate::verify_assertion(
-                sim,
+            let registered = match super::certificate::for_seed(sim_seed(state)) {
+                Ok(found) => found,
+                Err(e) => {
+                    return oauth_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "server_error",
+                        50000,
+                        &format!("The emulator could not set up the app's certificate: {e}"),
+                    );
+                }
+            };
+            let token_url = format!("{}/login/{tenant}/oauth2/v2.0/token", req.origin);
+            if let Err(refusal) = super::certificate::verify_assertion(
+                &registered,
                 assertion,
                 client_id,
-                &req.origin,
-                tenant,
+                &token_url,
                 state.world.now_ms(),
             ) {
-                return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", 700027, &message);
+                return oauth_error(
+                    refusal.status,
+                    refusal.error,
+                    refusal.code,
+                    &refusal.description,
+                );
             }
         }
         (None, None) => {
@@ -468,6 +483,7 @@ fn api(
             Err(reply) => reply,
         },
         "GET /users" => list_users(world, req, extra),
+        "GET /users/$count" => count_users(world, req, extra),
         "GET /users/{id}" => match world.find_entra(id) {
             Some(i) => match select_of(req, extra) {
                 Ok(select) => {
@@ -885,6 +901,31 @@ fn quoted(text: &str) -> Result<(String, usize), String> {
     Err("Syntax error: unterminated string literal.".to_string())
 }
 
+/// `$count` on directory objects is an advanced query: Graph answers it only with the
+/// `ConsistencyLevel: eventual` header, else 400.
+fn needs_eventual(req: &Req, extra: &[(&'static str, String)]) -> Result<(), Reply> {
+    if req
+        .header("consistencylevel")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"))
+    {
+        return Ok(());
+    }
+    Err(error(
+        StatusCode::BAD_REQUEST,
+        "Request_BadRequest",
+        "$count is not currently supported without the ConsistencyLevel: eventual header (an advanced query).",
+        extra,
+    ))
+}
+
+/// `GET /users/$count`: the number of users, as `text/plain`.
+fn count_users(world: &World, req: &Req, extra: &[(&'static str, String)]) -> Reply {
+    if let Err(reply) = needs_eventual(req, extra) {
+        return reply;
+    }
+    Reply::text(StatusCode::OK, world.live_users().count().to_string())
+}
+
 fn list_users(world: &World, req: &Req, extra: &[(&'static str, String)]) -> Reply {
     let select = match select_of(req, extra) {
         Ok(select) => select,
@@ -959,6 +1000,24 @@ fn list_users(world: &World, req: &Req, extra: &[(&'static str, String)]) -> Rep
             }
         },
     };
+    let with_count = match req.query("$count") {
+        None => false,
+        Some(v) if v.eq_ignore_ascii_case("false") => false,
+        Some(v) if v.eq_ignore_ascii_case("true") => {
+            if let Err(reply) = needs_eventual(req, extra) {
+                return reply;
+            }
+            true
+        }
+        Some(other) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Request_BadRequest",
+                &format!("Invalid $count value '{other}': expected true or false."),
+                extra,
+            );
+        }
+    };
     let mut value = Vec::with_capacity(top.min(1000));
     let mut next_index = None;
     let candidates: Box<dyn Iterator<Item = u32>> = match &filtered {
@@ -980,7 +1039,15 @@ fn list_users(world: &World, req: &Req, extra: &[(&'static str, String)]) -> Rep
         ),
         None => format!("{}/graph/v1.0/$metadata#users", req.origin),
     };
-    let mut body = json!({"@odata.context": context, "value": value});
+    let mut body = json!({"@odata.context": context});
+    if with_count {
+        let total = match &filtered {
+            Some(list) => list.len(),
+            None => world.live_users().count(),
+        };
+        body["@odata.count"] = json!(total);
+    }
+    body["value"] = json!(value);
     if let Some(next) = next_index {
         let mut query: Vec<(String, String)> = req
             .query
@@ -1193,7 +1260,13 @@ fn batch_item(
         body,
         origin: outer.origin.clone(),
     };
-    let reply = api(sim, state, &req, caller, route, &params, extra);
+    let storm = state.faults.get(&super::System::Graph).and_then(|fault| {
+        super::server::storm_reply(state.world.now_ms(), super::System::Graph, fault, extra)
+    });
+    let reply = match storm {
+        Some(reply) => reply,
+        None => api(sim, state, &req, caller, route, &params, extra),
+    };
     state
         .stats
         .record(super::System::Graph, route, reply.status.as_u16());

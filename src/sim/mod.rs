@@ -179,6 +179,7 @@ pub struct SimHandle {
     pub addr: SocketAddr,
     pub urls: SimUrls,
     pub credentials: Credentials,
+    seed: u64,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -186,7 +187,20 @@ pub struct SimHandle {
 impl SimHandle {
     /// Writes a complete mcteams config pointing at this emulator (see [`config_file`]).
     pub fn write_config(&self, path: &std::path::Path) -> anyhow::Result<config_file::Written> {
-        config_file::write(path, &self.urls, &self.credentials)
+        let certificate = certificate::for_seed(self.seed)?;
+        config_file::write(
+            path,
+            &self.urls,
+            &self.credentials,
+            &certificate.credential_pem(),
+        )
+    }
+
+    /// The certificate registered on the emulated Graph app (PEM, without its key) and its
+    /// `x5t` thumbprint. Generated on first use (RSA key generation takes a moment).
+    pub fn graph_certificate(&self) -> anyhow::Result<(String, String)> {
+        let certificate = certificate::for_seed(self.seed)?;
+        Ok((certificate.certificate_pem.clone(), certificate.x5t.clone()))
     }
 
     /// Stops serving and waits for the server task to end.
@@ -279,6 +293,7 @@ pub async fn start(options: SimOptions) -> anyhow::Result<SimHandle> {
         addr,
         urls: SimUrls::new(&origin),
         credentials,
+        seed: options.seed,
         shutdown: Some(tx),
         task: Some(task),
     })

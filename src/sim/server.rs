@@ -103,8 +103,10 @@ impl Req {
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: StatusCode,
+    /// JSON, or plain text when `text` is set (a `Value::String` sent as is).
     pub body: Option<Value>,
     pub headers: Vec<(&'static str, String)>,
+    pub text: bool,
 }
 
 impl Reply {
@@ -113,6 +115,17 @@ impl Reply {
             status,
             body: Some(body),
             headers: Vec::new(),
+            text: false,
+        }
+    }
+
+    /// A `text/plain` answer (Graph's `$count`).
+    pub fn text(status: StatusCode, body: String) -> Reply {
+        Reply {
+            status,
+            body: Some(Value::String(body)),
+            headers: Vec::new(),
+            text: true,
         }
     }
 
@@ -125,6 +138,7 @@ impl Reply {
             status,
             body: None,
             headers: Vec::new(),
+            text: false,
         }
     }
 
@@ -197,9 +211,28 @@ fn hex_value(byte: u8) -> Option<u8> {
 pub struct Fault {
     pub latency_ms: u64,
     pub error_rate: f64,
+    /// The status of the `error_rate` failures: 500 (default), 502, 503 or 504.
+    pub error_status: u16,
+    /// `Retry-After` of the outage's 503s (default 5 s) and, when set, of the `error_rate`
+    /// failures.
+    pub retry_after_s: Option<f64>,
     pub outage: bool,
-    /// Emulated unix ms until which every request is answered 429.
+    /// Emulated unix ms until which every request is answered 429 (for Graph's `$batch`,
+    /// every request inside it: the batch itself is answered 200, as Graph does).
     pub throttle_until_ms: Option<i64>,
+}
+
+/// A `Retry-After` value: whole seconds as an integer, else decimal seconds (Graph sends
+/// both).
+pub fn retry_after_text(seconds: f64) -> String {
+    if seconds.fract() == 0.0 {
+        format!("{}", seconds as u64)
+    } else {
+        format!("{seconds:.3}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    }
 }
 
 /// Request counts per system, endpoint (route template) and status code.
@@ -300,7 +333,7 @@ pub async fn handle(
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let reply = match injected_fault(&sim, system, &fault, &extra) {
+    let reply = match injected_fault(&sim, system, endpoint, &fault, &extra) {
         Some(reply) => reply,
         None => super::dispatch(&sim, system, &req, &extra),
     };
@@ -332,6 +365,7 @@ fn system_headers(system: System, req: &Req) -> Vec<(&'static str, String)> {
 fn injected_fault(
     sim: &Sim,
     system: System,
+    endpoint: &str,
     fault: &Fault,
     extra: &[(&'static str, String)],
 ) -> Option<Reply> {
@@ -344,35 +378,62 @@ fn injected_fault(
                 "The service is temporarily unavailable (emulated outage).",
                 extra,
             )
-            .with_header("retry-after", "5"),
+            .with_header(
+                "retry-after",
+                retry_after_text(fault.retry_after_s.unwrap_or(5.0)),
+            ),
         );
     }
-    let now = sim.now_ms();
-    if let Some(until) = fault.throttle_until_ms
-        && until > now
-    {
-        let seconds = ((until - now) as f64 / 1000.0).ceil().max(1.0) as u64;
-        return Some(
-            super::error_reply(
-                system,
-                StatusCode::TOO_MANY_REQUESTS,
-                "TooManyRequests",
-                "Too many requests (emulated throttle storm).",
-                extra,
-            )
-            .with_header("retry-after", seconds.to_string()),
-        );
+    // Graph throttles the requests inside a `$batch` one by one (see graph::batch_item).
+    let batch = system == System::Graph && endpoint == "POST /$batch";
+    if !batch && let Some(reply) = storm_reply(sim.now_ms(), system, fault, extra) {
+        return Some(reply);
     }
     if fault.error_rate > 0.0 && sim.roll() < fault.error_rate {
-        return Some(super::error_reply(
-            system,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalServerError",
-            "An internal error occurred (emulated error rate).",
-            extra,
-        ));
+        let status = StatusCode::from_u16(fault.error_status)
+            .ok()
+            .filter(|s| s.is_server_error())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let (code, message) = match status.as_u16() {
+            502 => ("BadGateway", "Bad gateway (emulated error rate)."),
+            503 => (
+                "ServiceUnavailable",
+                "The service is temporarily unavailable (emulated error rate).",
+            ),
+            504 => ("GatewayTimeout", "Gateway timeout (emulated error rate)."),
+            _ => (
+                "InternalServerError",
+                "An internal error occurred (emulated error rate).",
+            ),
+        };
+        let mut reply = super::error_reply(system, status, code, message, extra);
+        if let Some(seconds) = fault.retry_after_s {
+            reply = reply.with_header("retry-after", retry_after_text(seconds));
+        }
+        return Some(reply);
     }
     None
+}
+
+/// The 429 of a throttle storm still running at `now` (emulated ms), if any.
+pub fn storm_reply(
+    now: i64,
+    system: System,
+    fault: &Fault,
+    extra: &[(&'static str, String)],
+) -> Option<Reply> {
+    let until = fault.throttle_until_ms.filter(|&until| until > now)?;
+    let seconds = ((until - now) as f64 / 1000.0).ceil().max(1.0) as u64;
+    Some(
+        super::error_reply(
+            system,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "Too many requests (emulated throttle storm).",
+            extra,
+        )
+        .with_header("retry-after", seconds.to_string()),
+    )
 }
 
 /// `None` system: the control API.
@@ -404,12 +465,18 @@ fn split_prefix(path: &str) -> Option<(Option<System>, String)> {
 
 fn to_response(reply: Reply, extra: &[(&'static str, String)]) -> Response {
     let mut response = Response::new(match &reply.body {
+        Some(Value::String(text)) if reply.text => Body::from(text.clone()),
         Some(value) => Body::from(serde_json::to_vec(value).unwrap_or_default()),
         None => Body::empty(),
     });
     *response.status_mut() = reply.status;
     let headers = response.headers_mut();
-    if reply.body.is_some() {
+    if reply.text {
+        headers.insert(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+    } else if reply.body.is_some() {
         headers.insert(
             axum::http::header::CONTENT_TYPE,
             HeaderValue::from_static("application/json; charset=utf-8"),
