@@ -27,8 +27,13 @@ async fn micollab_users_are_paged_to_the_end_and_flags_read_for_all() {
     assert_eq!(users.len(), 2_345);
     // 1000 per page: 3 pages.
     assert_eq!(rig.calls("micollab", "GET /2017-09-01/users").await, 3);
-    let flags = micollab.teams_flags().await.unwrap();
+    let logins: Vec<String> = users.iter().map(|u| u.login.clone()).collect();
+    rig.reset_stats().await;
+    let flags = micollab.teams_flags(&logins).await.unwrap();
     assert_eq!(flags.len(), 2_345);
+    // Batched by login, concurrently: no paging chain.
+    let batches = rig.calls("micollab", "GET /2017-09-01/users").await;
+    assert!((3..=20).contains(&batches), "{batches} calls");
     let sales = micollab.users(Some("Sales")).await.unwrap();
     assert!(
         !sales.is_empty()

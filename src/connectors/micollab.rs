@@ -411,9 +411,12 @@ pub trait MicollabAdmin: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Notification>, MicollabError>> + Send;
 
     /// Login → whether Teams manages the user's status (`teamsPresence.effective`), for
-    /// every user. A user without the field is absent (unknown), never `false`.
+    /// the given logins, read in concurrent batches (≤ 1000 per call), so a sync over
+    /// 100,000 users costs a few parallel round trips rather than a long paging chain.
+    /// A user unknown to MiCollab, or without the field, is absent (unknown), never `false`.
     fn teams_flags(
         &self,
+        logins: &[String],
     ) -> impl Future<Output = Result<HashMap<String, bool>, MicollabError>> + Send;
 }
 
@@ -705,14 +708,24 @@ impl MicollabAdmin for MicollabClient {
             .await
     }
 
-    async fn teams_flags(&self) -> Result<HashMap<String, bool>, MicollabError> {
-        let users: Vec<UserTeamsFlag> = self
-            .list(&["users"], &[("limit", PAGE_LIMIT)], "users")
-            .await?;
-        Ok(users
+    async fn teams_flags(&self, logins: &[String]) -> Result<HashMap<String, bool>, MicollabError> {
+        let logins = unique(logins);
+        let reads = query_chunks(&logins, MAX_PAGE, MAX_QUERY_CHARS)
             .into_iter()
-            .filter_map(|u| Some((u.login, u.teams_presence?.effective?)))
-            .collect())
+            .map(|chunk| async move {
+                let joined = chunk.join(",");
+                self.list::<UserTeamsFlag>(&["users"], &[("login", &joined)], "users")
+                    .await
+            });
+        let mut flags = HashMap::with_capacity(logins.len());
+        for chunk in futures_util::future::join_all(reads).await {
+            for user in chunk? {
+                if let Some(effective) = user.teams_presence.and_then(|t| t.effective) {
+                    flags.insert(user.login, effective);
+                }
+            }
+        }
+        Ok(flags)
     }
 }
 

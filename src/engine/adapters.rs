@@ -94,9 +94,9 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
 pub struct MitelMicollab<M>(pub M);
 
 impl<M: MicollabAdmin> MicollabPort for MitelMicollab<M> {
-    async fn teams_flags(&self) -> Result<HashMap<String, bool>, SourceError> {
+    async fn teams_flags(&self, logins: &[String]) -> Result<HashMap<String, bool>, SourceError> {
         self.0
-            .teams_flags()
+            .teams_flags(logins)
             .await
             .map_err(|e| source_error("micollab", e.http()))
     }

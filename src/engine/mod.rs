@@ -199,9 +199,10 @@ where
     let teams_ids: Vec<String> = mappings.iter().filter_map(|m| m.teams_id.clone()).collect();
     let extensions: Vec<String> = mappings.iter().map(|m| m.extension.clone()).collect();
     let cloudlink_ids: Vec<String> = mappings.iter().filter_map(principal_of).collect();
+    let logins: Vec<String> = mappings.iter().map(|m| m.micollab_login.clone()).collect();
     let (teams, flags, phones, presentities) = tokio::join!(
         systems.teams.read_presences(&teams_ids),
-        systems.micollab.teams_flags(),
+        systems.micollab.teams_flags(&logins),
         systems.pbx.phone_states(&extensions),
         systems.cloudlink.presentities(&cloudlink_ids),
     );

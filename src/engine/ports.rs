@@ -73,8 +73,11 @@ pub trait TeamsPort {
 }
 
 pub trait MicollabPort {
-    /// Whether Teams presence is on (by profile or per-user flag), by MiCollab login.
-    fn teams_flags(&self) -> impl Future<Output = Result<HashMap<String, bool>, SourceError>>;
+    /// Whether Teams presence is on (by profile or per-user flag) for these MiCollab logins.
+    fn teams_flags(
+        &self,
+        logins: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, bool>, SourceError>>;
 }
 
 pub trait PbxPort {

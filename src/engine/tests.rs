@@ -204,7 +204,7 @@ impl TeamsPort for &Fake {
 }
 
 impl MicollabPort for &Fake {
-    async fn teams_flags(&self) -> Result<HashMap<String, bool>, SourceError> {
+    async fn teams_flags(&self, _logins: &[String]) -> Result<HashMap<String, bool>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "micollab")?;
         Ok(world
