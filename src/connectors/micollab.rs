@@ -20,8 +20,7 @@ use crate::wire::micollab::{
 };
 
 use super::mitel::{
-    MitelApi, MitelFailure, MitelGrant, MitelSettings, PAGE_LIMIT, query_chunks, read_secret,
-    required, unique,
+    MitelApi, MitelFailure, MitelGrant, MitelSettings, PAGE_LIMIT, read_secret, required, unique,
 };
 
 /// The first MiCollab release with Teams presence: R9.8 SP1.
@@ -29,9 +28,6 @@ pub const MIN_TEAMS_VERSION: [u32; 3] = [9, 8, 1];
 pub const MIN_TEAMS_VERSION_TEXT: &str = "9.8.1 (R9.8 SP1)";
 /// The only PBX Teams presence works with.
 pub const SUPPORTED_PBX: &str = "MiVoice Business";
-
-/// Longest query string of a batch read by login (see [`query_chunks`]).
-const MAX_QUERY_CHARS: usize = 6000;
 
 /// Why Teams presence cannot be enabled on this MiCollab: what was found, what is needed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -509,6 +505,34 @@ impl MicollabClient {
             .map_err(|f| MicollabError::from_failure(f, subject))
     }
 
+    /// Users by login, 1000 per `POST users/query`, the chunks concurrent.
+    async fn query_users<T: serde::de::DeserializeOwned>(
+        &self,
+        logins: &[String],
+    ) -> Result<Vec<T>, MicollabError> {
+        let logins = unique(logins);
+        let reads = logins.chunks(MAX_PAGE).map(|chunk| async move {
+            #[derive(serde::Serialize)]
+            struct Query<'a> {
+                logins: &'a [String],
+            }
+            let url = self.url(&["users", "query"], &[])?;
+            // A read sent as POST: safe to repeat.
+            let call = Call::post(url).json(&Query { logins: chunk }).idempotent();
+            let list: crate::wire::cloudlink::List<T> = self
+                .api
+                .send_json(call)
+                .await
+                .map_err(|f| MicollabError::from_failure(f, "users"))?;
+            Ok::<_, MicollabError>(list.embedded.items)
+        });
+        let mut users = Vec::with_capacity(logins.len());
+        for chunk in futures_util::future::join_all(reads).await {
+            users.extend(chunk?);
+        }
+        Ok(users)
+    }
+
     async fn status_list(
         &self,
         segments: &[&str],
@@ -613,21 +637,8 @@ impl MicollabAdmin for MicollabClient {
         &self,
         logins: &[String],
     ) -> Result<HashMap<String, User>, MicollabError> {
-        let logins = unique(logins);
-        let reads = query_chunks(&logins, MAX_PAGE, MAX_QUERY_CHARS)
-            .into_iter()
-            .map(|chunk| async move {
-                let joined = chunk.join(",");
-                self.list::<User>(&["users"], &[("login", &joined)], "users")
-                    .await
-            });
-        let mut found = HashMap::with_capacity(logins.len());
-        for chunk in futures_util::future::join_all(reads).await {
-            for user in chunk? {
-                found.insert(user.login.clone(), user);
-            }
-        }
-        Ok(found)
+        let users: Vec<User> = self.query_users(logins).await?;
+        Ok(users.into_iter().map(|u| (u.login.clone(), u)).collect())
     }
 
     async fn user(&self, login: &str) -> Result<User, MicollabError> {
@@ -709,23 +720,11 @@ impl MicollabAdmin for MicollabClient {
     }
 
     async fn teams_flags(&self, logins: &[String]) -> Result<HashMap<String, bool>, MicollabError> {
-        let logins = unique(logins);
-        let reads = query_chunks(&logins, MAX_PAGE, MAX_QUERY_CHARS)
+        let users: Vec<UserTeamsFlag> = self.query_users(logins).await?;
+        Ok(users
             .into_iter()
-            .map(|chunk| async move {
-                let joined = chunk.join(",");
-                self.list::<UserTeamsFlag>(&["users"], &[("login", &joined)], "users")
-                    .await
-            });
-        let mut flags = HashMap::with_capacity(logins.len());
-        for chunk in futures_util::future::join_all(reads).await {
-            for user in chunk? {
-                if let Some(effective) = user.teams_presence.and_then(|t| t.effective) {
-                    flags.insert(user.login, effective);
-                }
-            }
-        }
-        Ok(flags)
+            .filter_map(|u| Some((u.login, u.teams_presence?.effective?)))
+            .collect())
     }
 }
 

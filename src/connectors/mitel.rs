@@ -664,29 +664,6 @@ impl MitelApi {
     }
 }
 
-/// Splits `items` into chunks of at most `max_items` whose comma-joined length stays under
-/// `max_chars` (a batch read by query string: URLs past ~8 KB are refused by many proxies
-/// and servers, whatever the API allows).
-pub fn query_chunks(items: &[String], max_items: usize, max_chars: usize) -> Vec<&[String]> {
-    let mut chunks = Vec::new();
-    let mut start = 0;
-    let mut length = 0;
-    for (i, item) in items.iter().enumerate() {
-        // Percent-encoding may triple a character.
-        let cost = item.len() * 3 + 3;
-        if i > start && (i - start >= max_items || length + cost > max_chars) {
-            chunks.push(&items[start..i]);
-            start = i;
-            length = 0;
-        }
-        length += cost;
-    }
-    if start < items.len() {
-        chunks.push(&items[start..]);
-    }
-    chunks
-}
-
 /// `limit` of a page read to the end: the largest the contract allows, fewest round trips.
 pub const PAGE_LIMIT: &str = "1000";
 
@@ -726,24 +703,6 @@ mod tests {
             url.as_str(),
             "https://x.example/admin/2017-09-01/accounts/a"
         );
-    }
-
-    #[test]
-    fn query_chunks_respect_count_and_length() {
-        let items: Vec<String> = (0..2500).map(|i| format!("{i:05}")).collect();
-        let chunks = query_chunks(&items, 1000, usize::MAX);
-        assert_eq!(
-            chunks.iter().map(|c| c.len()).collect::<Vec<_>>(),
-            [1000, 1000, 500]
-        );
-        let chunks = query_chunks(&items, 1000, 8000);
-        assert!(
-            chunks
-                .iter()
-                .all(|c| c.iter().map(|s| s.len() * 3 + 3).sum::<usize>() <= 8000)
-        );
-        assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), 2500);
-        assert!(query_chunks(&[], 10, 10).is_empty());
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub const ROUTES: &[&str] = &[
     "POST /2017-09-01/profiles/{profile}/statuses",
     "PATCH /2017-09-01/profiles/{profile}/statuses/{status}",
     "GET /2017-09-01/users",
+    "POST /2017-09-01/users/query",
     "PATCH /2017-09-01/users",
     "GET /2017-09-01/users/{login}",
     "PATCH /2017-09-01/users/{login}",
@@ -114,6 +115,23 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
             })
         }
         "GET /2017-09-01/users" => list_users(world, req, extra),
+        "POST /2017-09-01/users/query" => {
+            #[derive(serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Query {
+                logins: Vec<String>,
+            }
+            match req.json::<Query>() {
+                Ok(q) => users_by_login(world, &q.logins, req, extra),
+                Err(_) => error(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidRequest",
+                    "The body must be {\"logins\":[\"login\",…]}.",
+                    extra,
+                    None,
+                ),
+            }
+        }
         "PATCH /2017-09-01/users" => bulk_users(world, req, extra),
         "GET /2017-09-01/users/{login}" => {
             with_user(world, p0, extra, |world, i| Reply::ok(user_json(world, i)))
@@ -737,6 +755,29 @@ fn bulk_users(world: &mut World, req: &Req, extra: Extra) -> Reply {
     Reply::ok(json!({"operations": results}))
 }
 
+/// The users with these logins, in the order asked; unknown ones are left out.
+fn users_by_login(world: &World, logins: &[String], req: &Req, extra: Extra) -> Reply {
+    if logins.len() > 1000 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "TooManyIds",
+            "At most 1000 logins per request.",
+            extra,
+            None,
+        );
+    }
+    let items = logins
+        .iter()
+        .filter_map(|l| world.find_login(l.trim()))
+        .map(|i| user_json(world, i))
+        .collect();
+    Reply::ok(mitel_list(
+        items,
+        format!("{}/micollab{}", req.origin, req.path),
+        None,
+    ))
+}
+
 fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
     let (limit, start) = match mitel::page_params(req, extra) {
         Ok(p) => p,
@@ -759,30 +800,13 @@ fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
     };
     // Batch read: `login=a,b,c` (1000 at most) answers those users, in the order asked.
     if let Some(list) = req.query("login") {
-        let logins: Vec<&str> = list
+        let logins: Vec<String> = list
             .split(',')
             .map(str::trim)
             .filter(|l| !l.is_empty())
+            .map(str::to_string)
             .collect();
-        if logins.len() > 1000 {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "TooManyIds",
-                "At most 1000 logins per request.",
-                extra,
-                None,
-            );
-        }
-        let items = logins
-            .iter()
-            .filter_map(|l| world.find_login(l))
-            .map(|i| user_json(world, i))
-            .collect();
-        return Reply::ok(mitel_list(
-            items,
-            format!("{}/micollab{}", req.origin, req.path),
-            None,
-        ));
+        return users_by_login(world, &logins, req, extra);
     }
     let mut items = Vec::with_capacity(limit);
     let mut next = None;

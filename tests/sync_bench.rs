@@ -1,0 +1,352 @@
+//! Benchmark of a sync cycle (issue 7, DESIGN.md section 6). Ignored by default; run in
+//! release with the emulator in its own process, so only the client is measured:
+//!
+//! ```sh
+//! cargo build --release
+//! MCTEAMS_BENCH_USERS=100000 cargo test --release --test sync_bench -- --ignored --nocapture
+//! ```
+//!
+//! Per size: the estate is prepared (mappings imported, Teams presence on for everyone, two
+//! converging cycles), then for each timed cycle 1 % of the users change (half a phone call,
+//! half a Teams status) and `mcteams sync` runs under `/usr/bin/time -v`. The emulator's
+//! request counts per system come from `/_sim/stats`.
+//!
+//! Lower bound of a cycle (published with the figures): the reads of the four systems run in
+//! parallel, then the writes of two systems in parallel, each system `concurrency` requests at
+//! a time (Graph 16, the Mitel systems 8), each request at least the emulated latency:
+//! `lower = L × (max_s ceil(reads_s / c_s) + max_s ceil(writes_s / c_s) + 1)`,
+//! the `+ 1` being the token round trip every one-shot run starts with; or the rate limit's
+//! minimum time for the Graph presence requests (`requests ÷ (0.8 × 1500 / 30 s)`), whichever
+//! is larger.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const GRAPH_CONCURRENCY: u64 = 16;
+const MITEL_CONCURRENCY: u64 = 8;
+
+struct Emulator {
+    child: Child,
+    base: String,
+    config: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("mcteams")
+}
+
+fn start(users: u32, latency: &str) -> Emulator {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let mut child = Command::new(bin())
+        .args(["sim", "serve", "--users", &users.to_string(), "--seed", "3"])
+        .args(["--latency", latency, "--write-config"])
+        .arg(&config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut base = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(url) = line.strip_prefix("ready ") {
+            base = url.trim().to_string();
+            break;
+        }
+    }
+    assert!(!base.is_empty(), "the emulator did not start");
+    Emulator {
+        child,
+        base,
+        config,
+        _dir: dir,
+    }
+}
+
+fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+impl Emulator {
+    fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = http().request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().unwrap();
+        assert!(response.status().is_success(), "{path}");
+        response.json().unwrap_or(Value::Null)
+    }
+
+    fn users(&self, n: u32) -> Vec<Value> {
+        let mut all = Vec::new();
+        while all.len() < n as usize {
+            let page = self.control(
+                "GET",
+                &format!("/_sim/users?limit=10000&offset={}", all.len()),
+                None,
+            );
+            let items = page["items"].as_array().cloned().unwrap_or_default();
+            if items.is_empty() {
+                break;
+            }
+            all.extend(items);
+        }
+        all
+    }
+
+    fn mcteams(&self, args: &[&str]) -> std::process::Output {
+        Command::new(bin())
+            .arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs `mcteams` under `/usr/bin/time -v`: (summary JSON, wall, CPU, peak RSS KiB).
+    fn timed_sync(&self) -> (Value, f64, f64, u64) {
+        let started = Instant::now();
+        let out = Command::new("/usr/bin/time")
+            .arg("-v")
+            .arg(bin())
+            .arg("--config")
+            .arg(&self.config)
+            .args(["-o", "json", "sync", "--force"])
+            .output()
+            .unwrap();
+        let wall = started.elapsed().as_secs_f64();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let field = |name: &str| {
+            stderr
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(name))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let cpu = field("User time (seconds):").parse::<f64>().unwrap_or(0.0)
+            + field("System time (seconds):")
+                .parse::<f64>()
+                .unwrap_or(0.0);
+        let rss = field("Maximum resident set size (kbytes):")
+            .parse()
+            .unwrap_or(0);
+        let summary = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        assert!(
+            out.status.success(),
+            "sync failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (summary, wall, cpu, rss)
+    }
+
+    fn micollab_token(&self) -> String {
+        let text =
+            std::fs::read_to_string(self.config.with_file_name("micollab-password.txt")).unwrap();
+        let answer: Value = http()
+            .post(format!("{}/micollab/2017-09-01/token", self.base))
+            .json(
+                &json!({"grant_type": "password", "username": "mcteams", "password": text.trim()}),
+            )
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        answer["access_token"].as_str().unwrap().to_string()
+    }
+}
+
+/// Requests per system since the last reset, split into reads and writes.
+fn counts(stats: &Value) -> Vec<(String, u64, u64, u64)> {
+    let mut out = Vec::new();
+    for (system, v) in stats["systems"].as_object().into_iter().flatten() {
+        let (mut reads, mut writes, mut throttled) = (0, 0, 0);
+        for (endpoint, by_status) in v["endpoints"].as_object().into_iter().flatten() {
+            let n: u64 = by_status
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(_, c)| c.as_u64().unwrap_or(0))
+                .sum();
+            throttled += by_status["429"].as_u64().unwrap_or(0);
+            let write = endpoint.contains("setPresence")
+                || endpoint.contains("clearPresence")
+                || endpoint.starts_with("PATCH")
+                || endpoint.starts_with("PUT")
+                || endpoint.contains("$batch");
+            if endpoint.contains("/token") {
+                continue;
+            }
+            if write {
+                writes += n;
+            } else {
+                reads += n;
+            }
+        }
+        out.push((system.clone(), reads, writes, throttled));
+    }
+    out.sort();
+    out
+}
+
+fn lower_bound(counts: &[(String, u64, u64, u64)], latency: f64) -> f64 {
+    let conc = |s: &str| {
+        if s == "graph" {
+            GRAPH_CONCURRENCY
+        } else {
+            MITEL_CONCURRENCY
+        }
+    };
+    let waves = |pick: fn(&(String, u64, u64, u64)) -> u64| {
+        counts
+            .iter()
+            .map(|c| pick(c).div_ceil(conc(&c.0)))
+            .max()
+            .unwrap_or(0)
+    };
+    let by_latency = latency * (waves(|c| c.1) + waves(|c| c.2) + 1) as f64;
+    let graph: u64 = counts
+        .iter()
+        .filter(|c| c.0 == "graph")
+        .map(|c| c.1 + c.2)
+        .sum();
+    let by_rate = graph as f64 / (0.8 * 1500.0 / 30.0);
+    // The rate limiter's burst lets a cycle use up to a window's budget at once.
+    let by_rate = if graph <= (0.8 * 1500.0 * 0.16) as u64 {
+        0.0
+    } else {
+        by_rate
+    };
+    by_latency.max(by_rate)
+}
+
+#[test]
+#[ignore = "benchmark: run in release with --ignored --nocapture"]
+fn sync_cycle_benchmark() {
+    let users: u32 = std::env::var("MCTEAMS_BENCH_USERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
+    let cycles: usize = std::env::var("MCTEAMS_BENCH_CYCLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let latency_ms: u64 = std::env::var("MCTEAMS_BENCH_LATENCY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let sim = start(users, &format!("{latency_ms}ms"));
+    let directory = sim.users(users);
+    eprintln!("{} users in the emulator", directory.len());
+
+    // Mappings for everyone, offline (the CSV carries every id).
+    let mut csv = String::from("micollab_login,teams_upn,teams_id,extension,cloudlink_user_id\n");
+    for u in &directory {
+        let s = |k: &str| u[k].as_str().unwrap_or_default().to_string();
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            s("login"),
+            s("upn"),
+            s("objectId"),
+            s("extension"),
+            s("cloudlinkUserId")
+        ));
+    }
+    let file = sim.config.with_file_name("users.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = sim.mcteams(&["-q", "import", "--offline", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Teams presence on for everyone: MiCollab's bulk user PATCH, 1000 at a time.
+    let token = sim.micollab_token();
+    for chunk in directory.chunks(1000) {
+        let operations: Vec<Value> = chunk
+            .iter()
+            .map(|u| json!({"op": "replace", "id": u["login"], "body": {"teamsPresence": true}}))
+            .collect();
+        let response = http()
+            .patch(format!("{}/micollab/2017-09-01/users", sim.base))
+            .bearer_auth(&token)
+            .json(&json!({"operations": operations}))
+            .send()
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+    // Converge: the first cycles write every presentity that differs.
+    for _ in 0..2 {
+        sim.timed_sync();
+    }
+
+    let latency = latency_ms as f64 / 1000.0;
+    println!(
+        "| users | cycle | changes | requests per system (reads/writes) | 429s | wall s | lower bound s | ratio | CPU s | peak RSS MB |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let changes = (users as usize / 100).max(1);
+    for cycle in 0..cycles {
+        // 1 % of users change: half start or end a phone call, half change Teams status.
+        for k in 0..changes {
+            let u = &directory[(cycle * changes + k * 97) % directory.len()];
+            if k % 2 == 0 {
+                let state = if cycle % 2 == 0 { "busy" } else { "idle" };
+                sim.control(
+                    "POST",
+                    &format!("/_sim/pbx/{}/state", u["extension"].as_str().unwrap()),
+                    Some(json!({"state": state})),
+                );
+            } else {
+                let (a, b) = if cycle % 2 == 0 {
+                    ("Away", "Away")
+                } else {
+                    ("Available", "Available")
+                };
+                sim.control(
+                    "POST",
+                    &format!("/_sim/teams/{}/client", u["upn"].as_str().unwrap()),
+                    Some(json!({"availability": a, "activity": b})),
+                );
+            }
+        }
+        sim.control("DELETE", "/_sim/stats", None);
+        let (summary, wall, cpu, rss) = sim.timed_sync();
+        let stats = sim.control("GET", "/_sim/stats", None);
+        let c = counts(&stats);
+        let bound = lower_bound(&c, latency);
+        let per_system: Vec<String> = c
+            .iter()
+            .map(|(s, r, w, _)| format!("{s} {r}/{w}"))
+            .collect();
+        let throttled: u64 = c.iter().map(|x| x.3).sum();
+        println!(
+            "| {users} | {} | {} | {} | {throttled} | {wall:.2} | {bound:.2} | {:.2} | {cpu:.2} | {} |",
+            cycle + 1,
+            summary["applied_pbx_to_teams"].as_u64().unwrap_or(0)
+                + summary["applied_teams_to_micollab"].as_u64().unwrap_or(0),
+            per_system.join(", "),
+            wall / bound.max(1e-9),
+            rss / 1024
+        );
+        assert_eq!(throttled, 0, "a normal run never sees a 429");
+    }
+}
