@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::connectors::micollab::{GateFailure, MicollabRefusal};
+use crate::connectors::micollab::{GateFailure, MicollabError, MicollabRefusal};
 use crate::wire::micollab::{Profile, Status, User};
 
 /// Logins a preview names before it says "… (N more)".
@@ -390,6 +390,35 @@ pub fn plan_users(
             }
         })
         .collect()
+}
+
+/// Writes MiCollab's answer for one user into its row: changed (with the state MiCollab
+/// reports back), not found (the user went away since the plan), or failed with MiCollab's
+/// reason.
+pub fn record_outcome(row: &mut UserRow, outcome: Result<&User, &MicollabError>) {
+    match outcome {
+        Ok(user) => {
+            row.result = UserResult::Changed;
+            if let Some(flags) = user.teams_presence {
+                row.checkbox_after = Some(flags.user);
+                row.teams_managed_after = Some(flags.effective);
+            }
+        }
+        Err(e) => {
+            row.result = if e.is_not_found() {
+                UserResult::NotFound
+            } else {
+                UserResult::Failed
+            };
+            row.error_code = Some(
+                e.http()
+                    .code
+                    .clone()
+                    .unwrap_or_else(|| "MicollabError".to_string()),
+            );
+            row.message = Some(e.to_string());
+        }
+    }
 }
 
 /// The Teams status named `name` (any case), with the canonical spelling MiCollab uses.
