@@ -85,10 +85,17 @@ pub fn profile_kind(profile: &Profile) -> &'static str {
 /// telephony-only mode; the Web and Mac clients, or a PC client in full mode left in a
 /// background tab, can fall out of sync. Unknown client facts are not guessed.
 pub fn drift_risk(user: &User) -> Option<&'static str> {
-    match user.client_type.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    match user
+        .client_type
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("web") => Some("Web client"),
         Some("mac") => Some("Mac client"),
-        Some("pc") if user.telephony_only == Some(false) => Some("PC client not in telephony-only mode"),
+        Some("pc") if user.telephony_only == Some(false) => {
+            Some("PC client not in telephony-only mode")
+        }
         _ => None,
     }
 }
@@ -183,9 +190,8 @@ pub fn plan_profile(
              restart message"
                 .to_string(),
         );
-        effects.push(
-            "their Calendar Integration and Schedules controls become read-only".to_string(),
-        );
+        effects
+            .push("their Calendar Integration and Schedules controls become read-only".to_string());
     } else {
         effects.push(
             "their own and the profile's dynamic statuses come back unchanged, with the status \
@@ -336,8 +342,10 @@ pub fn plan_users(
     mapped: &HashSet<String>,
     action: Switch,
 ) -> Vec<UserRow> {
-    let by_lower: HashMap<String, &User> =
-        found.values().map(|u| (u.login.to_lowercase(), u)).collect();
+    let by_lower: HashMap<String, &User> = found
+        .values()
+        .map(|u| (u.login.to_lowercase(), u))
+        .collect();
     asked
         .iter()
         .map(|login| match by_lower.get(&login.to_lowercase()) {
@@ -424,7 +432,9 @@ pub fn record_outcome(row: &mut UserRow, outcome: Result<&User, &MicollabError>)
 /// The Teams status named `name` (any case), with the canonical spelling MiCollab uses.
 pub fn find_status<'a>(statuses: &'a [Status], name: &str) -> Option<&'a Status> {
     let wanted = name.trim();
-    statuses.iter().find(|s| s.name.eq_ignore_ascii_case(wanted))
+    statuses
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(wanted))
 }
 
 /// Refuses what Teams owns before anything is sent: a new name (the same name is no
@@ -444,7 +454,10 @@ pub fn check_status_edit(
 }
 
 /// Checks a value against MiCollab's limits, so a typo is a usage error before any call.
-pub fn check_status_values(call_routing: Option<&str>, message: Option<&str>) -> Result<(), String> {
+pub fn check_status_values(
+    call_routing: Option<&str>,
+    message: Option<&str>,
+) -> Result<(), String> {
     if let Some(route) = call_routing {
         let n = route.trim().chars().count();
         if n == 0 || route.chars().count() > MAX_CALL_ROUTING_CHARS {

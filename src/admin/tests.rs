@@ -68,7 +68,11 @@ fn a_profile_preview_counts_who_switches_and_who_needs_attention() {
 
     let off = plan_profile(&profile(true, false), &members, &mapped, Switch::Disable);
     assert!(off.users_without_mapping.is_empty() && off.users_drift_risk.is_empty());
-    assert!(off.effects.iter().any(|e| e.contains("come back unchanged")));
+    assert!(
+        off.effects
+            .iter()
+            .any(|e| e.contains("come back unchanged"))
+    );
     assert!(plan_profile(&profile(true, false), &members, &mapped, Switch::Enable).already_set);
 }
 
@@ -112,11 +116,21 @@ fn users_are_planned_one_by_one() {
         ]
     );
     assert!(rows[0].mapped && !rows[1].mapped);
-    assert!(rows[3].message.as_deref().unwrap().contains("through their profile"));
+    assert!(
+        rows[3]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("through their profile")
+    );
     let off = plan_users(&asked, &found, &HashSet::new(), Switch::Disable);
     assert_eq!(off[1].result, UserResult::Planned);
     assert_eq!(off[3].result, UserResult::AlreadySet);
-    assert_eq!(off[3].teams_managed_after, Some(true), "the profile keeps Teams on");
+    assert_eq!(
+        off[3].teams_managed_after,
+        Some(true),
+        "the profile keeps Teams on"
+    );
 }
 
 #[test]
@@ -124,12 +138,28 @@ fn teams_owns_names_and_dnd() {
     let cases = [
         (None, None, Ok(())),
         (Some("Away"), None, Ok(())),
-        (Some("Gone"), None, Err(MicollabRefusal::StatusNameNotEditable)),
-        (None, Some(false), Err(MicollabRefusal::DoNotDisturbNotEditable)),
-        (Some("Away"), Some(true), Err(MicollabRefusal::DoNotDisturbNotEditable)),
+        (
+            Some("Gone"),
+            None,
+            Err(MicollabRefusal::StatusNameNotEditable),
+        ),
+        (
+            None,
+            Some(false),
+            Err(MicollabRefusal::DoNotDisturbNotEditable),
+        ),
+        (
+            Some("Away"),
+            Some(true),
+            Err(MicollabRefusal::DoNotDisturbNotEditable),
+        ),
     ];
     for (name, dnd, want) in cases {
-        assert_eq!(check_status_edit("Away", name, dnd), want, "{name:?} {dnd:?}");
+        assert_eq!(
+            check_status_edit("Away", name, dnd),
+            want,
+            "{name:?} {dnd:?}"
+        );
     }
     assert!(check_status_values(Some("voicemail"), Some("Back soon")).is_ok());
     assert!(check_status_values(Some("  "), None).is_err());
@@ -164,13 +194,21 @@ fn gate_messages_say_found_and_needed() {
         found: "9.8.0.12".into(),
         required: "9.8.1 (R9.8 SP1)".into(),
     }]);
-    assert!(message.contains("9.8.0.12") && message.contains("R9.8 SP1"), "{message}");
+    assert!(
+        message.contains("9.8.0.12") && message.contains("R9.8 SP1"),
+        "{message}"
+    );
 }
 
 #[test]
 fn an_already_set_profile_switches_nobody() {
     let members = vec![user("alice", "Web", true, false)];
-    let p = plan_profile(&profile(true, false), &members, &HashSet::new(), Switch::Enable);
+    let p = plan_profile(
+        &profile(true, false),
+        &members,
+        &HashSet::new(),
+        Switch::Enable,
+    );
     assert!(p.already_set);
     assert_eq!(p.users.count, 1);
     assert!(p.users_switching.is_empty() && p.users_without_mapping.is_empty());

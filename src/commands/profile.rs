@@ -95,8 +95,9 @@ fn list(ctx: &Context) -> anyhow::Result<ExitStatus> {
     }
     ctx.printer.results(&records)?;
     if profiles.iter().any(|p| p.is_default) {
-        ctx.printer
-            .note("default (migrated) profiles cannot be changed: assign their users to a custom profile");
+        ctx.printer.note(
+            "default (migrated) profiles cannot be changed: assign their users to a custom profile",
+        );
     }
     Ok(ExitStatus::Success)
 }
@@ -345,10 +346,7 @@ fn switch(
         return Ok(ExitStatus::Success);
     }
 
-    let limit = config
-        .sync()
-        .max_changes
-        .limit_for(mappings.len() as u64);
+    let limit = config.sync().max_changes.limit_for(mappings.len() as u64);
     let over_guard = preview.users_switching.count as u64 > limit;
     if write.dry_run {
         print_report(ctx, &report("planned", 0), true)?;
@@ -362,7 +360,8 @@ fn switch(
         return Ok(ExitStatus::Success);
     }
     // People read the preview before they answer; JSON readers get it in the result.
-    ctx.printer.note(admin::profile_preview_text(&preview).trim_end());
+    ctx.printer
+        .note(admin::profile_preview_text(&preview).trim_end());
     if over_guard && !force {
         print_report(ctx, &report("stopped", 0), false)?;
         return Err(CliError::new(

@@ -202,10 +202,7 @@ fn switch(ctx: &Context, args: UserArgs, action: Switch) -> anyhow::Result<ExitS
             .note(format!("{}: nothing to change", summary(&rows)));
         return Ok(status_of_rows(&rows));
     }
-    let limit = config
-        .sync()
-        .max_changes
-        .limit_for(mappings.len() as u64);
+    let limit = config.sync().max_changes.limit_for(mappings.len() as u64);
     let over_guard = planned.len() as u64 > limit && !args.force;
     if args.write.dry_run {
         print_rows(ctx, &rows)?;
