@@ -214,3 +214,36 @@ fn an_already_set_profile_switches_nobody() {
     assert!(p.users_switching.is_empty() && p.users_without_mapping.is_empty());
     assert!(p.users_drift_risk.is_empty() && p.effects.is_empty());
 }
+
+#[test]
+fn outcomes_land_on_their_row() {
+    use crate::http::{HttpError, HttpErrorKind, System};
+    let found: HashMap<String, User> = [
+        user("alice", "PC", true, false),
+        user("bob", "PC", true, false),
+    ]
+    .into_iter()
+    .map(|u| (u.login.clone(), u))
+    .collect();
+    let asked = unique_logins(["alice", "bob"]);
+    let mut rows = plan_users(&asked, &found, &HashSet::new(), Switch::Enable);
+    let mut answered = user("alice", "PC", true, true);
+    answered.teams_presence = Some(TeamsFlags {
+        user: true,
+        profile: false,
+        effective: true,
+    });
+    record_outcome(&mut rows[0], Ok(&answered));
+    let mut refused = HttpError::new(System::Micollab, "PATCH", "/users", HttpErrorKind::Status);
+    refused.status = Some(500);
+    refused.code = Some("InternalError".into());
+    record_outcome(&mut rows[1], Err(&MicollabError::Http(refused.clone())));
+    assert_eq!(rows[0].result, UserResult::Changed);
+    assert_eq!(rows[0].teams_managed_after, Some(true));
+    assert_eq!(rows[1].result, UserResult::Failed);
+    assert_eq!(rows[1].error_code.as_deref(), Some("InternalError"));
+    // A user gone since the plan is not found, not failed.
+    refused.status = Some(404);
+    record_outcome(&mut rows[1], Err(&MicollabError::Http(refused)));
+    assert_eq!(rows[1].result, UserResult::NotFound);
+}

@@ -312,12 +312,12 @@ fn preview_text(report: &SetReport) -> String {
     )];
     for c in report.changes {
         lines.push(format!(
-            "  {}: {} -> {}",
+            "  {}: {} -> {:?}",
             c.field,
             c.old
                 .as_deref()
                 .map_or("(none)".to_string(), |o| format!("{o:?}")),
-            format!("{:?}", c.new)
+            c.new
         ));
     }
     let own = &report.users_with_own_setting;
