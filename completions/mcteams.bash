@@ -1515,7 +1515,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__profile__subcmd__disable)
-            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --force --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1549,7 +1549,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__profile__subcmd__enable)
-            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --force --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1701,12 +1701,16 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__profile__subcmd__show)
-            opts="-o -v -q -h -V --all --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --all --limit --config --state --output --verbose --quiet --no-color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

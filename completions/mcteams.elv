@@ -85,6 +85,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --version 'Print version'
         }
         &'mcteams;profile;show'= {
+            cand --limit 'How many users to list'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
             cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
@@ -107,6 +108,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --log-format 'Format of log lines on stderr'
+            cand --force 'Go on past the max_changes guard'
             cand --dry-run 'Show what would change, change nothing'
             cand -y 'Do not ask for confirmation (required without a terminal)'
             cand --yes 'Do not ask for confirmation (required without a terminal)'
@@ -126,6 +128,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --log-format 'Format of log lines on stderr'
+            cand --force 'Go on past the max_changes guard'
             cand --dry-run 'Show what would change, change nothing'
             cand -y 'Do not ask for confirmation (required without a terminal)'
             cand --yes 'Do not ask for confirmation (required without a terminal)'

@@ -82,6 +82,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also when NO_COLOR is set)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l limit -d 'How many users to list' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
@@ -104,6 +105,7 @@ jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l force -d 'Go on past the max_changes guard'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l dry-run -d 'Show what would change, change nothing'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -119,6 +121,7 @@ jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l force -d 'Go on past the max_changes guard'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l dry-run -d 'Show what would change, change nothing'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'

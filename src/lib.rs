@@ -3,6 +3,7 @@
 //! The binary is a thin shell over this library: `cli` parses, `commands` runs, and the
 //! layers below (config, store, output) know nothing of the command line.
 
+pub mod admin;
 pub mod cli;
 pub mod commands;
 pub mod config;

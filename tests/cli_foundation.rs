@@ -480,14 +480,13 @@ fn a_store_refuses_another_estate() {
 #[test]
 fn commands_of_later_issues_say_so() {
     let sandbox = Sandbox::new();
-    for args in [vec!["profile", "list"], vec!["report"]] {
-        sandbox
-            .cmd()
-            .args(&args)
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("not implemented yet"));
-    }
+    // `profile list` was here too until issue 5 delivered it.
+    sandbox
+        .cmd()
+        .arg("report")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not implemented yet"));
 }
 
 #[test]

@@ -1,12 +1,280 @@
-//! `mcteams user`: delivered by issue 5.
+//! `mcteams user enable|disable LOGIN… | --from-csv FILE`: the per-user "Microsoft Teams
+//! status" checkbox, with the gates, a preview, the mass-change guard, a confirmation, one
+//! bulk change, a result per user and an audit record per change.
 
-use crate::cli::UserCommand;
+use crate::admin::{self, Sample, Switch, UserResult, UserRow};
+use crate::cli::{UserArgs, UserCommand};
+use crate::connectors::micollab::{MicollabAdmin, MicollabClient};
 use crate::exit::{CliError, ExitStatus};
+use crate::import::csv_input;
+use crate::output::{Column, Records};
 
 use super::Context;
+use super::profile::{check_gates, micollab_error};
 
-pub fn run(ctx: &Context, _args: UserCommand) -> anyhow::Result<ExitStatus> {
-    // A broken config is reported as such (exit 78) even before the command exists.
-    ctx.config()?;
-    Err(CliError::not_implemented("user", 5).into())
+pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<ExitStatus> {
+    match cmd {
+        UserCommand::Enable(args) => switch(ctx, args, Switch::Enable),
+        UserCommand::Disable(args) => switch(ctx, args, Switch::Disable),
+    }
+}
+
+/// The logins asked for: on the command line, or the `micollab_login` column of a CSV
+/// (read like `import` reads it, so a mapping CSV or an import results file works as is).
+fn asked_logins(ctx: &Context, args: &UserArgs) -> anyhow::Result<Vec<String>> {
+    let Some(path) = &args.from_csv else {
+        return Ok(admin::unique_logins(args.logins.iter().map(String::as_str)));
+    };
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::new(ExitStatus::Failure, format!("cannot read {name}: {e}")))?;
+    let file = csv_input::read(&name, &bytes, &csv_input::ReadOptions::default())
+        .map_err(|e| CliError::new(ExitStatus::Failure, e.to_string()))?;
+    for warning in &file.warnings {
+        ctx.printer.warn(format!("{name}: {warning}"));
+    }
+    let mut logins = Vec::with_capacity(file.rows.len());
+    for row in &file.rows {
+        match row.value("micollab_login").map(str::trim) {
+            Some(login) if !login.is_empty() => logins.push(login),
+            _ => ctx.printer.warn(format!(
+                "{name} line {}: no micollab_login, skipped",
+                row.line
+            )),
+        }
+    }
+    Ok(admin::unique_logins(logins))
+}
+
+fn user_columns() -> Vec<Column> {
+    vec![
+        Column::exact("login", "Login"),
+        Column::text("name", "Name"),
+        Column::text("profile", "Profile"),
+        Column::exact("checkbox_before", "Checkbox before"),
+        Column::exact("checkbox_after", "Checkbox after"),
+        Column::exact("teams_managed_after", "Teams managed"),
+        Column::exact("mapped", "Mapped"),
+        Column::exact("result", "Result"),
+        Column::exact("error_code", "Error"),
+        Column::text("message", "Message"),
+    ]
+}
+
+fn print_rows(ctx: &Context, rows: &[UserRow]) -> anyhow::Result<()> {
+    let mut records = Records::new(user_columns());
+    for row in rows {
+        records.push(row);
+    }
+    ctx.printer.results(&records)?;
+    Ok(())
+}
+
+fn count(rows: &[UserRow], result: UserResult) -> usize {
+    rows.iter().filter(|r| r.result == result).count()
+}
+
+/// `changed 3, already_set 1, not_found 1, failed 0`.
+fn summary(rows: &[UserRow]) -> String {
+    [
+        ("planned", UserResult::Planned),
+        ("changed", UserResult::Changed),
+        ("already_set", UserResult::AlreadySet),
+        ("not_found", UserResult::NotFound),
+        ("failed", UserResult::Failed),
+    ]
+    .iter()
+    .map(|(name, result)| (name, count(rows, *result)))
+    .filter(|(_, n)| *n > 0)
+    .map(|(name, n)| format!("{n} {name}"))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+fn status_of_rows(rows: &[UserRow]) -> ExitStatus {
+    if rows.iter().any(|r| r.result.is_problem()) {
+        ExitStatus::Partial
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// What the admin reads before answering: who changes and what that means for them.
+fn preview_text(rows: &[UserRow], action: Switch) -> String {
+    let planned: Vec<&UserRow> = rows
+        .iter()
+        .filter(|r| r.result == UserResult::Planned)
+        .collect();
+    let mut lines = vec![format!(
+        "{} the \"Microsoft Teams status\" checkbox for {} user(s): {}",
+        if action.on() { "Check" } else { "Uncheck" },
+        planned.len(),
+        Sample::of(planned.iter().map(|r| r.login.as_str())).shown()
+    )];
+    let switching: Vec<&&UserRow> = planned
+        .iter()
+        .filter(|r| r.teams_managed_after == Some(action.on()))
+        .collect();
+    if action.on() {
+        lines.push(format!(
+            "  for {} of them Teams takes over: the Teams statuses replace their dynamic \
+             statuses, their own statuses are hidden (not deleted), MiCollab notifies them, and \
+             their Calendar Integration and Schedules controls become read-only",
+            switching.len()
+        ));
+        let unmapped = Sample::of(
+            planned
+                .iter()
+                .filter(|r| !r.mapped)
+                .map(|r| r.login.as_str()),
+        );
+        if !unmapped.is_empty() {
+            lines.push(format!(
+                "  ! {} user(s) have no Teams mapping in mcteams: they show Unknown until mapped \
+                 (`mcteams import FILE.csv`): {}",
+                unmapped.count,
+                unmapped.shown()
+            ));
+        }
+        let drift = Sample::of(
+            planned
+                .iter()
+                .filter(|r| r.drift_risk.is_some())
+                .map(|r| r.login.as_str()),
+        );
+        if !drift.is_empty() {
+            lines.push(format!(
+                "  ! {} user(s) use the Web or Mac client, or the PC client not in telephony-only \
+                 mode: their presence can drift (the PC client in telephony-only mode is \
+                 recommended): {}",
+                drift.count,
+                drift.shown()
+            ));
+        }
+    } else {
+        lines.push(format!(
+            "  for {} of them Teams lets go: their own and the profile's dynamic statuses come \
+             back unchanged and MiCollab notifies them",
+            switching.len()
+        ));
+        let kept = planned.len() - switching.len();
+        if kept > 0 {
+            lines.push(format!(
+                "  {kept} user(s) stay managed by Teams through their profile (`mcteams profile \
+                 disable`)"
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
+fn switch(ctx: &Context, args: UserArgs, action: Switch) -> anyhow::Result<ExitStatus> {
+    let config = ctx.config()?;
+    let client = MicollabClient::from_config(&config)?;
+    let asked = asked_logins(ctx, &args)?;
+    if asked.is_empty() {
+        return Err(CliError::usage("no MiCollab logins given: nothing to do").into());
+    }
+    let mut store = ctx.open_store(&config)?;
+    let mappings = store.list_mappings(false)?;
+    let mapped = admin::mapped_set(mappings.iter().map(|m| m.micollab_login.as_str()));
+    let rt = super::runtime()?;
+    let found = rt.block_on(async {
+        if action.on() {
+            check_gates(&client).await?;
+        }
+        client
+            .users_by_login(&asked)
+            .await
+            .map_err(|e| micollab_error("reading the users", e))
+    })?;
+    let mut rows = admin::plan_users(&asked, &found, &mapped, action);
+    let planned: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.result == UserResult::Planned)
+        .map(|(i, _)| i)
+        .collect();
+
+    if planned.is_empty() {
+        print_rows(ctx, &rows)?;
+        ctx.printer
+            .note(format!("{}: nothing to change", summary(&rows)));
+        return Ok(status_of_rows(&rows));
+    }
+    let limit = config.sync().max_changes.limit_for(mappings.len() as u64);
+    let over_guard = planned.len() as u64 > limit && !args.force;
+    if args.write.dry_run {
+        print_rows(ctx, &rows)?;
+        ctx.printer.note(preview_text(&rows, action));
+        if over_guard {
+            ctx.printer.warn(format!(
+                "{} changes, more than max_changes ({limit}): the real run needs --force",
+                planned.len()
+            ));
+        }
+        ctx.printer
+            .note(format!("dry run: {}; nothing changed", summary(&rows)));
+        return Ok(status_of_rows(&rows));
+    }
+    if over_guard {
+        print_rows(ctx, &rows)?;
+        return Err(CliError::new(
+            ExitStatus::Guard,
+            format!(
+                "{} users would change, more than max_changes ({limit}): nothing changed; check \
+                 the list, then re-run with --force",
+                planned.len()
+            ),
+        )
+        .into());
+    }
+    ctx.printer.note(preview_text(&rows, action));
+    let question = format!(
+        "{} \"Microsoft Teams status\" for {} user(s)?",
+        if action.on() { "Check" } else { "Uncheck" },
+        planned.len()
+    );
+    if !ctx.confirm(&args.write, &question)? {
+        ctx.printer.note("cancelled; nothing changed");
+        return Ok(ExitStatus::Success);
+    }
+
+    let run = store.begin_run(&format!("user {}", action.verb()))?;
+    let changes: Vec<(String, bool)> = planned
+        .iter()
+        .map(|&i| (rows[i].login.clone(), action.on()))
+        .collect();
+    // One bulk change; MiCollab applies or refuses each user on its own.
+    let outcomes = rt.block_on(client.set_users_teams(&changes));
+    for (&i, outcome) in planned.iter().zip(&outcomes) {
+        admin::record_outcome(&mut rows[i], outcome.result.as_ref());
+        if rows[i].result == UserResult::Changed {
+            let row = &rows[i];
+            store.record_change(
+                Some(run),
+                "user",
+                &row.login,
+                "teamsPresence",
+                row.checkbox_before.map(|b| b.to_string()).as_deref(),
+                row.checkbox_after.map(|b| b.to_string()).as_deref(),
+            )?;
+        }
+    }
+    let status = status_of_rows(&rows);
+    store.finish_run(
+        run,
+        status.code(),
+        &serde_json::json!({
+            "action": action.verb(),
+            "asked": rows.len(),
+            "changed": count(&rows, UserResult::Changed),
+            "already_set": count(&rows, UserResult::AlreadySet),
+            "not_found": count(&rows, UserResult::NotFound),
+            "failed": count(&rows, UserResult::Failed),
+        }),
+    )?;
+    print_rows(ctx, &rows)?;
+    ctx.printer.note(summary(&rows));
+    Ok(status)
 }
