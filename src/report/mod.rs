@@ -9,6 +9,8 @@
 //! - A difference counts as out of sync only once it has lasted: it was already there at the
 //!   last sync, and that sync is older than `settle_window`. Until then it is `settling`.
 
+pub mod gather;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
