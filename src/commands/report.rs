@@ -91,7 +91,11 @@ fn refuse_partial_reads(gathering: &Gathering) -> anyhow::Result<()> {
         }
         _ => "",
     };
-    Err(CliError::new(status, format!("could not read every system: {all}{advice}")).into())
+    Err(CliError::new(
+        status,
+        format!("could not read every system: {all}{advice}"),
+    )
+    .into())
 }
 
 /// One user's line: the values seen on every side, the reasons and a hint per reason.
@@ -221,7 +225,10 @@ fn row(subject: &Subject, findings: &[Finding], gathering: &Gathering) -> Report
         teams_availability: observed.teams.as_ref().map(|t| t.availability.to_string()),
         teams_activity: observed.teams.as_ref().map(|t| t.activity.to_string()),
         micollab_status: observed.presentity.as_ref().and_then(|p| p.status.clone()),
-        micollab_activity: observed.presentity.as_ref().and_then(|p| p.activity.clone()),
+        micollab_activity: observed
+            .presentity
+            .as_ref()
+            .and_then(|p| p.activity.clone()),
         micollab_source: observed.presentity.as_ref().and_then(|p| p.source.clone()),
         phone_call: observed.phone.map(|p| match p.call {
             CallState::Idle => "idle",

@@ -200,7 +200,13 @@ pub fn from_state(store: &Store, now: DateTime<Utc>) -> Result<Gathering, StoreE
 }
 
 fn client_of(user: &crate::wire::micollab::User) -> Option<(ClientKind, bool)> {
-    let kind = match user.client_type.as_deref()?.trim().to_ascii_lowercase().as_str() {
+    let kind = match user
+        .client_type
+        .as_deref()?
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "pc" => ClientKind::Pc,
         "web" => ClientKind::Web,
         "mac" => ClientKind::Mac,
@@ -342,9 +348,7 @@ pub async fn from_systems(
         }
     };
     let users = users.map_err(|e| keep(micollab_error(&e))).ok();
-    let presences = presences
-        .map_err(|e| keep(source_error("graph", &e)))
-        .ok();
+    let presences = presences.map_err(|e| keep(source_error("graph", &e))).ok();
     let phones = phones.map_err(|e| keep(source_error("pbx", &e))).ok();
     let presentities = presentities
         .map_err(|e| keep(source_error("cloudlink", &e)))
@@ -395,9 +399,9 @@ pub async fn from_systems(
             .and_then(|t| t.get(login).cloned())
             .unwrap_or_default();
         existence.micollab_login = users.as_ref().map(|_| user.is_some());
-        existence.extension = phones.as_ref().map(|batch| {
-            extension.is_some() || !batch.not_found.contains(&mapping.extension)
-        });
+        existence.extension = phones
+            .as_ref()
+            .map(|batch| extension.is_some() || !batch.not_found.contains(&mapping.extension));
         existence.cloudlink_user = match (&mapping.cloudlink_user_id, &principal) {
             (None, _) => None,
             // Unresolved although CloudLink was asked: the user is gone.

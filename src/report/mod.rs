@@ -332,7 +332,7 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
                     add(
                         Reason::DndConflict,
                         "Do not disturb was chosen in Teams while the phone's DND is off: calls go to voicemail \
-                         while the phone looks available: clear Do not disturb in Teams"
+                         while the phone looks available. Clear Do not disturb in Teams"
                             .into(),
                     );
                 }
@@ -374,7 +374,7 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
         add(
             Reason::ClientDriftRisk,
             "MiCollab Web/Mac client, or PC client not in telephony-only mode: presence can drift in a \
-             background tab: Mitel recommends the PC client in telephony-only mode"
+             background tab. Mitel recommends the PC client in telephony-only mode"
                 .into(),
         );
     }
