@@ -457,3 +457,102 @@ pub async fn from_systems(
 fn read_errors_has(errors: &[SourceError], system: &str) -> bool {
     errors.iter().any(|e| e.system == system)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presence::{CallState, DeviceType, MiCollabStatus};
+    use crate::reconcile::{PresentityRecord, Record};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+    }
+
+    fn observed() -> Observed {
+        Observed {
+            tombstone: false,
+            teams_enabled: Some(true),
+            teams: Some(TeamsPresence {
+                availability: Availability::Busy,
+                activity: Activity::parse("SomethingNew"),
+                sequence_number: Some("42".into()),
+            }),
+            phone: Some(PhoneState {
+                call: CallState::Busy,
+                dnd: false,
+                device: DeviceType::DeskPhone,
+                acd_hotdesk: false,
+            }),
+            presentity: Some(Presentity {
+                status: Some("Available".into()),
+                activity: Some("Available".into()),
+                version: "7".into(),
+                source: Some("micollab".into()),
+            }),
+        }
+    }
+
+    #[test]
+    fn the_engines_observation_reads_back() {
+        let json = serde_json::to_string(&observed()).unwrap();
+        assert_eq!(parse_observation(&json), Some(observed()));
+        assert_eq!(parse_observation("{not json"), None);
+        assert_eq!(parse_observation("{}"), Some(Observed::default()));
+    }
+
+    fn history(written_at: &str, version: Option<&str>) -> SyncHistory {
+        SyncHistory {
+            record: Record {
+                session: None,
+                presentity: Some(PresentityRecord {
+                    status: MiCollabStatus::InACall,
+                    activity: "InACall".into(),
+                    version: version.map(str::to_string),
+                    based_on: "seq:42".into(),
+                    written_at: at(written_at),
+                }),
+            },
+            last_observed: Some(observed()),
+            last_observed_at: Some(at("2026-11-26T09:00:00Z")),
+            ..SyncHistory::default()
+        }
+    }
+
+    #[test]
+    fn a_write_confirmed_by_the_observing_sync_patches_the_presentity() {
+        let patched = patched_observation(&history("2026-11-26T09:00:00Z", Some("8"))).unwrap();
+        let p = patched.presentity.unwrap();
+        assert_eq!(p.status.as_deref(), Some("In a call"));
+        assert_eq!(p.activity.as_deref(), Some("InACall"));
+        assert_eq!(p.version, "8");
+        assert_eq!(p.source.as_deref(), Some(WRITER));
+        assert_eq!(
+            patched.teams,
+            observed().teams,
+            "only the presentity is patched"
+        );
+    }
+
+    #[test]
+    fn older_or_unconfirmed_writes_leave_the_observation() {
+        let older = patched_observation(&history("2026-11-26T08:59:00Z", Some("8"))).unwrap();
+        assert_eq!(older, observed());
+        let unconfirmed = patched_observation(&history("2026-11-26T09:00:00Z", None)).unwrap();
+        assert_eq!(unconfirmed, observed());
+        assert_eq!(patched_observation(&SyncHistory::default()), None);
+    }
+
+    #[test]
+    fn client_kinds() {
+        let user = |client: Option<&str>, telephony_only: Option<bool>| {
+            let json = serde_json::json!({"login": "a", "clientType": client, "telephonyOnly": telephony_only});
+            client_of(&serde_json::from_value(json).unwrap())
+        };
+        assert_eq!(user(Some("PC"), Some(true)), Some((ClientKind::Pc, true)));
+        assert_eq!(user(Some("pc"), None), None, "unknown mode on a PC");
+        assert_eq!(user(Some("Web"), None), Some((ClientKind::Web, false)));
+        assert_eq!(user(Some("Mac"), Some(true)), Some((ClientKind::Mac, true)));
+        assert_eq!(user(Some("Teletype"), Some(true)), None);
+        assert_eq!(user(None, Some(true)), None);
+    }
+}
