@@ -480,14 +480,12 @@ fn a_store_refuses_another_estate() {
 #[test]
 fn commands_of_later_issues_say_so() {
     let sandbox = Sandbox::new();
-    for args in [vec!["profile", "list"]] {
-        sandbox
-            .cmd()
-            .args(&args)
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("not implemented yet"));
-    }
+    sandbox
+        .cmd()
+        .args(["profile", "list"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not implemented yet"));
 }
 
 #[test]
