@@ -227,6 +227,21 @@ impl GraphClient {
         self.tokens.fetches()
     }
 
+    /// Users by Entra object id (15 ids per `$filter`, batched); ids Graph does not know are
+    /// absent. `report` uses it to tell a renamed UPN (same object, new name) from a deleted user.
+    pub async fn users_by_id(&self, ids: &[String]) -> Result<Vec<User>, HttpError> {
+        let mut seen = HashSet::new();
+        let unique: Vec<String> = ids
+            .iter()
+            .filter(|id| !id.trim().is_empty() && seen.insert(id.to_ascii_lowercase()))
+            .cloned()
+            .collect();
+        if unique.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.filter_pass("id", &unique).await
+    }
+
     /// The app session id mcteams writes with: the app's client id (DESIGN.md section 3).
     pub fn session_id(&self) -> &str {
         &self.client_id

@@ -9,6 +9,8 @@
 //! - A difference counts as out of sync only once it has lasted: it was already there at the
 //!   last sync, and that sync is older than `settle_window`. Until then it is `settling`.
 
+pub mod gather;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -165,7 +167,7 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
         add(
             Reason::UnsupportedSystem,
             format!(
-                "{why}; bi-directional presence needs MiCollab R9.8 SP1 or later on MiVoice Business"
+                "{why}: bi-directional presence needs MiCollab R9.8 SP1 or later on MiVoice Business"
             ),
         );
     }
@@ -259,7 +261,7 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
         add(
             Reason::ForeignWriter,
             format!(
-                "the MiCollab status was last changed by {source}, not mcteams; it is left alone until Teams changes"
+                "the MiCollab status was last changed by {source}, not mcteams: it is left alone until Teams changes"
             ),
         );
     }
@@ -330,7 +332,7 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
                     add(
                         Reason::DndConflict,
                         "Do not disturb was chosen in Teams while the phone's DND is off: calls go to voicemail \
-                         while the phone looks available; clear Do not disturb in Teams"
+                         while the phone looks available. Clear Do not disturb in Teams"
                             .into(),
                     );
                 }
@@ -347,7 +349,11 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
             format!("the last sync of this user failed: {error}"),
         );
     }
-    if enabled
+    // Stale also when the flag is unknown (never observed, or MiCollab sent no flag) for a
+    // login MiCollab still has: no sync has judged this user.
+    let flag_unknown =
+        observed.teams_enabled.is_none() && facts.existence.micollab_login != Some(false);
+    if (enabled || flag_unknown)
         && !observed.tombstone
         && history
             .last_success_at
@@ -368,7 +374,7 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
         add(
             Reason::ClientDriftRisk,
             "MiCollab Web/Mac client, or PC client not in telephony-only mode: presence can drift in a \
-             background tab; Mitel recommends the PC client in telephony-only mode"
+             background tab. Mitel recommends the PC client in telephony-only mode"
                 .into(),
         );
     }

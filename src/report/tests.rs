@@ -338,3 +338,23 @@ fn informational_reasons_do_not_count() {
         .collect();
     assert_eq!(counted, vec!['1', '1']);
 }
+
+#[test]
+fn a_mapped_user_never_observed_is_stale_unless_its_login_is_gone() {
+    let m = mapping(true);
+    let unknown = Observed::default();
+    let never = SyncHistory::default();
+    let exists = Existence::default();
+    assert_eq!(
+        codes(&facts(Some(&m), &unknown, &never, &exists)),
+        vec!["stale"]
+    );
+    let gone = Existence {
+        micollab_login: Some(false),
+        ..Existence::default()
+    };
+    assert_eq!(
+        codes(&facts(Some(&m), &unknown, &never, &gone)),
+        vec!["mapping_target_missing"]
+    );
+}
