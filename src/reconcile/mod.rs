@@ -57,7 +57,7 @@ impl Policy {
 }
 
 /// Teams' aggregated presence for the user, as Graph returned it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct TeamsPresence {
     pub availability: Availability,
     pub activity: Activity,
@@ -75,7 +75,7 @@ impl TeamsPresence {
 }
 
 /// The CloudLink presentity: the MiCollab dynamic status and the Teams activity shown on hover.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Presentity {
     pub status: Option<String>,
     pub activity: Option<String>,
@@ -86,7 +86,7 @@ pub struct Presentity {
 
 /// Everything read about one user this cycle. `None`: that side could not be read; the core
 /// then leaves what depends on it alone (an unread side never causes a change).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Observed {
     /// The mapping is removed (a tombstone): only clear what mcteams set.
     pub tombstone: bool,

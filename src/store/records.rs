@@ -19,9 +19,15 @@ pub struct SyncRecord {
     pub cloudlink_written_at: Option<DateTime<Utc>>,
     /// The Teams observation the last presentity write was made from.
     pub cloudlink_based_on: Option<String>,
-    /// The last observation of every side, as JSON (for `report --from-state`).
+    /// The last observation of every side, as JSON (for `report --from-state`); left out
+    /// (`None`) by [`Store::sync_records_brief`].
     pub last_observed: Option<String>,
+    /// A digest of `last_observed`, so a cycle can tell a change without the JSON.
+    pub last_observed_hash: Option<String>,
+    /// Since when the observation has been as it is (it is stored only when it changes).
     pub last_observed_at: Option<DateTime<Utc>>,
+    /// The last cycle that synchronized the user without error. Read back as the last
+    /// complete cycle while the user has no error (so a cycle need not rewrite every user).
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
@@ -29,7 +35,23 @@ pub struct SyncRecord {
 
 const COLUMNS: &str = "micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
     cloudlink_status, cloudlink_activity, cloudlink_version, cloudlink_written_at, \
-    cloudlink_based_on, last_observed, last_observed_at, last_success_at, last_error, last_error_at";
+    cloudlink_based_on, last_observed, last_observed_hash, last_observed_at, last_success_at, \
+    last_error, last_error_at";
+
+/// The columns as read: a user without an error was synchronized by the last complete cycle.
+fn select(observed: &str) -> String {
+    format!(
+        "SELECT micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
+         cloudlink_status, cloudlink_activity, cloudlink_version, cloudlink_written_at, \
+         cloudlink_based_on, {observed}, last_observed_hash, last_observed_at, \
+         CASE WHEN last_error IS NULL \
+              THEN coalesce((SELECT value FROM meta WHERE key = '{LAST_COMPLETE_CYCLE}'), last_success_at) \
+              ELSE last_success_at END, \
+         last_error, last_error_at FROM sync_records"
+    )
+}
+
+const LAST_COMPLETE_CYCLE: &str = "last_complete_cycle_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
     Ok(SyncRecord {
@@ -43,10 +65,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
         cloudlink_written_at: r.get(7)?,
         cloudlink_based_on: r.get(8)?,
         last_observed: r.get(9)?,
-        last_observed_at: r.get(10)?,
-        last_success_at: r.get(11)?,
-        last_error: r.get(12)?,
-        last_error_at: r.get(13)?,
+        last_observed_hash: r.get(10)?,
+        last_observed_at: r.get(11)?,
+        last_success_at: r.get(12)?,
+        last_error: r.get(13)?,
+        last_error_at: r.get(14)?,
     })
 }
 
@@ -54,7 +77,7 @@ impl Store {
     pub fn sync_record(&self, login: &str) -> Result<Option<SyncRecord>, StoreError> {
         self.conn
             .query_row(
-                &format!("SELECT {COLUMNS} FROM sync_records WHERE micollab_login = ?1"),
+                &format!("{} WHERE micollab_login = ?1", select("last_observed")),
                 [login],
                 from_row,
             )
@@ -66,7 +89,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM sync_records ORDER BY micollab_login"
+                "{} ORDER BY micollab_login",
+                select("last_observed")
             ))
             .map_err(|e| self.err(e))?;
         let rows = stmt
@@ -77,9 +101,24 @@ impl Store {
         Ok(rows)
     }
 
-    /// Stores records in one transaction (a whole cycle's worth).
+    /// Every record without its observation JSON: what a sync cycle needs, in a fraction of
+    /// the memory.
+    pub fn sync_records_brief(&self) -> Result<Vec<SyncRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&select("NULL"))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], from_row)
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// Stores records in one transaction.
     pub fn put_sync_records(&mut self, records: &[SyncRecord]) -> Result<(), StoreError> {
-        self.finish_cycle(records, &[], &[])
+        self.finish_cycle(records, &[], &[], None)
     }
 
     /// The end of a sync cycle, in one transaction: the new records, the outcome of every
@@ -90,6 +129,7 @@ impl Store {
         records: &[SyncRecord],
         confirmations: &[(i64, String)],
         forget: &[String],
+        complete_cycle_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
         let now = chrono::Utc::now();
         self.write(|tx| {
@@ -103,7 +143,7 @@ impl Store {
             }
             let mut stmt = tx.prepare_cached(&format!(
                 "INSERT OR REPLACE INTO sync_records ({COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             ))?;
             for r in records {
                 stmt.execute(params![
@@ -117,11 +157,18 @@ impl Store {
                     r.cloudlink_written_at,
                     r.cloudlink_based_on,
                     r.last_observed,
+                    r.last_observed_hash,
                     r.last_observed_at,
                     r.last_success_at,
                     r.last_error,
                     r.last_error_at
                 ])?;
+            }
+            if let Some(at) = complete_cycle_at {
+                tx.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    params![LAST_COMPLETE_CYCLE, at],
+                )?;
             }
             // Last, so a forgotten tombstone's record never comes back.
             for login in forget {

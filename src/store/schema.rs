@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
         cloudlink_written_at      TEXT,
         cloudlink_based_on        TEXT,
         last_observed             TEXT,
+        last_observed_hash        TEXT,
         last_observed_at          TEXT,
         last_success_at           TEXT,
         last_error                TEXT,
@@ -89,6 +90,12 @@ const MIGRATIONS: &[&str] = &[
         new_value    TEXT
     );
     CREATE INDEX audit_object ON audit (object_type, object_id);
+
+    -- Small facts of the whole store, e.g. when the last complete sync cycle ran.
+    CREATE TABLE meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
 
     -- CloudLink keys presentities by principal id; mappings hold the user id. Resolved once.
     CREATE TABLE cloudlink_principals (
