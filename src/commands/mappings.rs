@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::cli::{MappingsCommand, WriteArgs};
 use crate::exit::{CliError, ExitStatus};
 use crate::mapping::{Mapping, write_mapping_csv};
+
 use crate::output::{Column, Detail, Records, write_atomically};
 use crate::store::{RemoveOutcome, SyncRecord};
 
@@ -17,10 +18,7 @@ pub fn run(ctx: &Context, cmd: MappingsCommand) -> anyhow::Result<ExitStatus> {
         MappingsCommand::Show { key } => show(ctx, &key),
         MappingsCommand::Remove { logins, write } => remove(ctx, &logins, &write),
         MappingsCommand::Export { out } => export(ctx, out.as_deref()),
-        MappingsCommand::Discover { .. } => {
-            ctx.config()?;
-            Err(CliError::not_implemented("mappings discover", 6).into())
-        }
+        MappingsCommand::Discover { out } => discover(ctx, out.as_deref()),
     }
 }
 
@@ -205,6 +203,119 @@ fn export(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<ExitSt
                 mappings.len(),
                 path.display()
             ));
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `mappings discover`: proposals for MiCollab users not mapped yet.
+fn discover(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<ExitStatus> {
+    use crate::connectors::PresenceDirectory;
+    use crate::connectors::cloudlink::CloudlinkDirectory;
+    use crate::connectors::micollab::MicollabAdmin;
+    use crate::import::discover::{MicollabUser, discover};
+    use crate::import::resolve::{CloudlinkUser, TeamsUser};
+
+    let config = ctx.config()?;
+    super::sync::require_systems(&config)?;
+    let store = ctx.open_store(&config)?;
+    let mapped: std::collections::HashSet<String> = store
+        .list_mappings(true)?
+        .into_iter()
+        .map(|m| m.micollab_login)
+        .collect();
+    let systems = crate::engine::adapters::connect(&config)?;
+    let found = super::runtime()?.block_on(async {
+        let micollab: Vec<MicollabUser> = systems
+            .micollab
+            .0
+            .users(None)
+            .await
+            .context("reading MiCollab's users")?
+            .into_iter()
+            .map(|u| MicollabUser {
+                login: u.login,
+                email: u.email,
+                extension: u.extension,
+            })
+            .collect();
+        let emails: Vec<String> = micollab
+            .iter()
+            .filter(|u| !mapped.contains(&u.login))
+            .filter_map(|u| u.email.clone())
+            .collect();
+        let (resolution, cloudlink) = tokio::join!(
+            systems.teams.0.resolve_users(&emails),
+            systems.cloudlink.0.users()
+        );
+        let mut teams: Vec<TeamsUser> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for resolved in resolution
+            .context("looking the users up in Entra")?
+            .found
+            .into_values()
+        {
+            if seen.insert(resolved.user.id.clone()) {
+                teams.push(TeamsUser {
+                    id: resolved.user.id,
+                    user_principal_name: resolved.user.user_principal_name,
+                    mail: resolved.user.mail,
+                });
+            }
+        }
+        let cloudlink: Vec<CloudlinkUser> = cloudlink
+            .context("reading CloudLink's users")?
+            .into_iter()
+            .map(|u| CloudlinkUser {
+                user_id: u.user_id,
+                email: u.email,
+            })
+            .collect();
+        anyhow::Ok(discover(&micollab, &teams, &cloudlink, &mapped))
+    })?;
+
+    let columns = || {
+        vec![
+            Column::exact("micollab_login", "MiCollab login"),
+            Column::exact("teams_upn", "Teams UPN"),
+            Column::exact("teams_id", "Entra object id"),
+            Column::exact("extension", "Extension"),
+            Column::exact("cloudlink_user_id", "CloudLink user"),
+            Column::exact("confidence", "Confidence"),
+            Column::text("notes", "Notes"),
+        ]
+    };
+    let mut proposals = Records::new(columns());
+    for p in &found.proposals {
+        proposals.push(p);
+    }
+    match out {
+        Some(path) => {
+            let text = proposals.render(crate::output::Format::Csv, None);
+            write_atomically(path, |w| Ok(w.write_all(text.as_bytes())?))?;
+            ctx.printer.note(format!(
+                "wrote {} proposal(s) to {}: review them, then `mcteams import {}`",
+                found.proposals.len(),
+                path.display(),
+                path.display()
+            ));
+        }
+        None => ctx.printer.results(&proposals)?,
+    }
+    if !found.unmatched.is_empty() {
+        ctx.printer.note(format!(
+            "{} MiCollab user(s) could not be matched:",
+            found.unmatched.len()
+        ));
+        for u in found.unmatched.iter().take(50) {
+            ctx.printer.note(format!(
+                "  {} ({}): {}",
+                u.micollab_login, u.reason, u.notes
+            ));
+        }
+        if found.unmatched.len() > 50 {
+            ctx.printer
+                .note(format!("  … and {} more", found.unmatched.len() - 50));
         }
     }
     Ok(ExitStatus::Success)

@@ -10,6 +10,9 @@ use crate::mapping::MAPPING_COLUMNS;
 /// recognised and ignored without a warning.
 pub const RESULT_COLUMNS: [&str; 5] = ["row", "action", "status", "error_code", "message"];
 
+/// Columns `mappings discover` adds to its proposals, also imported as they are.
+pub const PROPOSAL_COLUMNS: [&str; 2] = ["confidence", "notes"];
+
 const REQUIRED: [&str; 3] = ["micollab_login", "teams_upn", "extension"];
 
 /// The longest value any mapping field may have; longer ones fail their row.
@@ -173,7 +176,10 @@ pub fn read(source_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Cs
                 index + 1
             )));
         }
-        if ours.is_none() && !RESULT_COLUMNS.contains(&name.as_str()) {
+        if ours.is_none()
+            && !RESULT_COLUMNS.contains(&name.as_str())
+            && !PROPOSAL_COLUMNS.contains(&name.as_str())
+        {
             warnings.push(format!(
                 "column {} ({}) is not a mapping column: ignored",
                 index + 1,
