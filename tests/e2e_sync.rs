@@ -465,10 +465,9 @@ async fn a_second_sync_waits_for_the_first_and_watch_stops_cleanly() {
         "{stderr}"
     );
     // SIGTERM: the service finishes, releases the lease, exits 0.
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    // SAFETY: sending a signal to our own child process, whose id we hold.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(sent, 0, "SIGTERM not sent");
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
         .await
         .unwrap();
