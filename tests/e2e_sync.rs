@@ -152,6 +152,10 @@ async fn acd_hotdesk_softphone_calls_are_not_pushed_but_desk_agents_are() {
     }
     let summary = sync(&estate).await;
     assert_eq!(summary["notes"]["acd_hotdesk_unsynced"], 1);
+    // Bulk reads: one presence read, one query per Mitel system; one write batch each way.
+    let requests = &summary["requests_by_system"];
+    assert!(requests["graph"].as_u64().unwrap() >= 2, "{summary}");
+    assert!(requests["pbx"].as_u64().unwrap() <= 3, "{summary}");
     assert!(estate.mcteams_sessions(Estate::upn(&soft)).await.is_empty());
     assert_eq!(
         estate.mcteams_sessions(Estate::upn(&desk)).await,

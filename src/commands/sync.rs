@@ -328,6 +328,7 @@ struct Summary<'a> {
     notes: &'a std::collections::BTreeMap<&'static str, u64>,
     guard_tripped: bool,
     settled_journal_entries: usize,
+    requests_by_system: &'a std::collections::BTreeMap<&'static str, u64>,
     duration_ms: u64,
 }
 
@@ -351,6 +352,7 @@ fn summary(report: &CycleReport, took: Duration) -> Summary<'_> {
         notes: &report.notes,
         guard_tripped: report.guard_tripped.is_some(),
         settled_journal_entries: report.settled_journal_entries,
+        requests_by_system: &report.requests_by_system,
         duration_ms: took.as_millis() as u64,
     }
 }

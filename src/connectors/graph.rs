@@ -652,6 +652,10 @@ impl PresenceDirectory for GraphClient {
         }
     }
 
+    fn requests_sent(&self) -> u64 {
+        self.http().stats().attempts
+    }
+
     fn server_clock(&self) -> Option<crate::http::ClockReading> {
         self.http().clock()
     }

@@ -92,6 +92,11 @@ pub trait PresenceDirectory: Send + Sync {
     /// The application permissions in the app's access token (`roles` claim).
     fn token_roles(&self) -> impl Future<Output = Result<Vec<String>, HttpError>> + Send;
 
+    /// Requests sent so far (every attempt), for summaries.
+    fn requests_sent(&self) -> u64 {
+        0
+    }
+
     /// Graph's clock at its latest answer: session expiry runs on it.
     fn server_clock(&self) -> Option<crate::http::ClockReading> {
         None

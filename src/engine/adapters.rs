@@ -33,6 +33,10 @@ pub fn source_error(system: &'static str, error: &HttpError) -> SourceError {
 pub struct GraphTeams<G>(pub G);
 
 impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
+    fn requests_sent(&self) -> u64 {
+        self.0.requests_sent()
+    }
+
     async fn read_presences(
         &self,
         teams_ids: &[String],
@@ -93,7 +97,11 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
 /// MiCollab as the engine's source of Teams flags.
 pub struct MitelMicollab<M>(pub M);
 
-impl<M: MicollabAdmin> MicollabPort for MitelMicollab<M> {
+impl MicollabPort for MitelMicollab<MicollabClient> {
+    fn requests_sent(&self) -> u64 {
+        self.0.api().http().stats().attempts
+    }
+
     async fn teams_flags(&self, logins: &[String]) -> Result<HashMap<String, bool>, SourceError> {
         self.0
             .teams_flags(logins)
@@ -105,7 +113,11 @@ impl<M: MicollabAdmin> MicollabPort for MitelMicollab<M> {
 /// MiVoice Business as the engine's source of phone states (read only).
 pub struct MitelPbx<P>(pub P);
 
-impl<P: PbxDirectory> PbxPort for MitelPbx<P> {
+impl PbxPort for MitelPbx<PbxClient> {
+    fn requests_sent(&self) -> u64 {
+        self.0.api().http().stats().attempts
+    }
+
     async fn phone_states(
         &self,
         extensions: &[String],
@@ -135,7 +147,11 @@ impl<P: PbxDirectory> PbxPort for MitelPbx<P> {
 /// CloudLink as the engine's presentity store.
 pub struct MitelCloudlink<C>(pub C);
 
-impl<C: CloudlinkDirectory> CloudlinkPort for MitelCloudlink<C> {
+impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
+    fn requests_sent(&self) -> u64 {
+        self.0.api().http().stats().attempts
+    }
+
     async fn principal_ids(
         &self,
         user_ids: &[String],

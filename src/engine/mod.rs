@@ -76,6 +76,8 @@ pub struct CycleReport {
     /// Set when the mass-change guard stopped the cycle: (planned changes, limit).
     pub guard_tripped: Option<(u64, u64)>,
     pub settled_journal_entries: usize,
+    /// Requests sent to each system by this cycle (every attempt, retries included).
+    pub requests_by_system: BTreeMap<&'static str, u64>,
     /// Graph's clock minus ours, when it differs by two seconds or more.
     pub clock_skew_seconds: Option<i64>,
     pub dry_run: bool,
@@ -138,8 +140,39 @@ pub fn settle_journal(store: &mut Store, policy: &Policy) -> Result<usize, Store
     Ok(open.len())
 }
 
-/// Runs one cycle at `now`.
+/// Runs one cycle at `now`; the report counts the requests it sent to each system.
 pub async fn run_cycle<T, M, P, C>(
+    store: &mut Store,
+    systems: &Systems<T, M, P, C>,
+    settings: &CycleSettings,
+    run: Option<RunId>,
+    now: DateTime<Utc>,
+) -> Result<CycleReport, StoreError>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let sent = |s: &Systems<T, M, P, C>| {
+        [
+            ("graph", s.teams.requests_sent()),
+            ("micollab", s.micollab.requests_sent()),
+            ("pbx", s.pbx.requests_sent()),
+            ("cloudlink", s.cloudlink.requests_sent()),
+        ]
+    };
+    let before = sent(systems);
+    let mut report = cycle(store, systems, settings, run, now).await?;
+    for ((system, after), (_, before)) in sent(systems).into_iter().zip(before) {
+        report
+            .requests_by_system
+            .insert(system, after.saturating_sub(before));
+    }
+    Ok(report)
+}
+
+async fn cycle<T, M, P, C>(
     store: &mut Store,
     systems: &Systems<T, M, P, C>,
     settings: &CycleSettings,

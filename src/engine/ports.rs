@@ -70,6 +70,11 @@ pub trait TeamsPort {
     fn clock_skew(&self) -> Option<chrono::Duration> {
         None
     }
+
+    /// Requests sent so far (every attempt), for the cycle's summary.
+    fn requests_sent(&self) -> u64 {
+        0
+    }
 }
 
 pub trait MicollabPort {
@@ -78,6 +83,11 @@ pub trait MicollabPort {
         &self,
         logins: &[String],
     ) -> impl Future<Output = Result<HashMap<String, bool>, SourceError>>;
+
+    /// Requests sent so far (every attempt), for the cycle's summary.
+    fn requests_sent(&self) -> u64 {
+        0
+    }
 }
 
 pub trait PbxPort {
@@ -86,6 +96,11 @@ pub trait PbxPort {
         &self,
         extensions: &[String],
     ) -> impl Future<Output = Result<HashMap<String, PhoneState>, SourceError>>;
+
+    /// Requests sent so far (every attempt), for the cycle's summary.
+    fn requests_sent(&self) -> u64 {
+        0
+    }
 }
 
 pub trait CloudlinkPort {
@@ -107,6 +122,11 @@ pub trait CloudlinkPort {
         &self,
         writes: &[PresentityWrite],
     ) -> impl Future<Output = Vec<Result<String, WriteFailure>>>;
+
+    /// Requests sent so far (every attempt), for the cycle's summary.
+    fn requests_sent(&self) -> u64 {
+        0
+    }
 }
 
 /// The four systems, as the engine sees them.

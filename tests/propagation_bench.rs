@@ -1,0 +1,183 @@
+//! How long a change made in Teams takes to reach MiCollab under `sync --watch` (issue 7,
+//! DESIGN.md section 6: within interval + 2 s at p95). Ignored by default:
+//!
+//! ```sh
+//! cargo build --release
+//! cargo test --release --test propagation_bench -- --ignored --nocapture
+//! ```
+//!
+//! The emulator and `mcteams sync --watch --interval 15s` each run in their own process.
+//! Users pick "Do not disturb" in Teams at spread-out moments; the time until their MiCollab
+//! status (the CloudLink presentity) shows it is measured by polling the emulator every 50 ms.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("mcteams")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run in release with --ignored --nocapture"]
+async fn teams_to_micollab_propagation_in_watch_mode() {
+    let samples: usize = std::env::var("MCTEAMS_BENCH_SAMPLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let mut sim = Command::new(bin())
+        .args([
+            "sim",
+            "serve",
+            "--users",
+            "1000",
+            "--seed",
+            "5",
+            "--write-config",
+        ])
+        .arg(&config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut base = String::new();
+    for line in BufReader::new(sim.stdout.take().unwrap()).lines() {
+        if let Some(url) = line.unwrap().strip_prefix("ready ") {
+            base = url.trim().to_string();
+            break;
+        }
+    }
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let http = http.clone();
+        let base = base.clone();
+        async move {
+            http.get(format!("{base}{path}"))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let users = get("/_sim/users?limit=1000".into()).await["items"]
+        .as_array()
+        .cloned()
+        .unwrap();
+    let mut csv = String::from("micollab_login,teams_upn,teams_id,extension,cloudlink_user_id\n");
+    for u in &users {
+        let s = |k: &str| u[k].as_str().unwrap_or_default().to_string();
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            s("login"),
+            s("upn"),
+            s("objectId"),
+            s("extension"),
+            s("cloudlinkUserId")
+        ));
+    }
+    let file = dir.path().join("users.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mcteams = |args: &[&str]| {
+        Command::new(bin())
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        mcteams(&["-q", "import", "--offline", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let logins: Vec<&str> = users.iter().map(|u| u["login"].as_str().unwrap()).collect();
+    for chunk in logins.chunks(500) {
+        let mut args = vec!["-q", "user", "enable", "--yes", "--force"];
+        args.extend_from_slice(chunk);
+        assert!(mcteams(&args).status.success());
+    }
+    // The sampled users are signed in to Teams (preferred presence needs a session).
+    for k in 0..samples {
+        let upn = users[k * 7 % users.len()]["upn"].as_str().unwrap();
+        http.post(format!("{base}/_sim/teams/{upn}/client"))
+            .json(&json!({"availability": "Available", "activity": "Available"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    assert!(mcteams(&["-q", "sync", "--force"]).status.success());
+
+    let mut watch = Command::new(bin())
+        .arg("--config")
+        .arg(&config)
+        .args(["-q", "sync", "--watch", "--interval", "15s"])
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // Spread the changes over two intervals, a few concurrently.
+    let mut tasks = Vec::new();
+    for k in 0..samples {
+        let upn = users[k * 7 % users.len()]["upn"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let http = http.clone();
+        let base = base.clone();
+        let offset = Duration::from_millis((k as u64 * 30_000 / samples as u64) % 30_000);
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep(offset).await;
+            http.post(format!("{base}/_sim/teams/{upn}/preferred"))
+                .json(&json!({"availability": "DoNotDisturb", "activity": "DoNotDisturb"}))
+                .send()
+                .await
+                .unwrap();
+            let changed = Instant::now();
+            loop {
+                let user: Value = http
+                    .get(format!("{base}/_sim/users/{upn}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                if user["cloudlink"]["presentity"]["status"] == "Do not disturb" {
+                    return changed.elapsed();
+                }
+                if changed.elapsed() > Duration::from_secs(60) {
+                    return Duration::from_secs(60);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }));
+    }
+    let mut delays = Vec::new();
+    for t in tasks {
+        delays.push(t.await.unwrap());
+    }
+    let _ = watch.kill();
+    let _ = watch.wait();
+    let _ = sim.kill();
+    let _ = sim.wait();
+    delays.sort();
+    let pct =
+        |p: f64| delays[((delays.len() as f64 * p).ceil() as usize).clamp(1, delays.len()) - 1];
+    println!(
+        "propagation Teams -> MiCollab, interval 15 s, {} samples: p50 {:.1} s, p95 {:.1} s, max {:.1} s",
+        delays.len(),
+        pct(0.50).as_secs_f64(),
+        pct(0.95).as_secs_f64(),
+        delays.last().unwrap().as_secs_f64()
+    );
+    assert!(
+        pct(0.95) <= Duration::from_secs(17),
+        "p95 above interval + 2 s"
+    );
+}
