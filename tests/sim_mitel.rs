@@ -737,3 +737,47 @@ async fn the_presentity_is_the_micollab_dynamic_status_and_teams_users_get_only_
     assert_eq!(user["dynamicStatus"]["name"], "In a meeting");
     assert_eq!(user["dynamicStatus"]["activity"], "InAMeeting");
 }
+
+#[tokio::test]
+async fn micollab_users_query_reads_in_bulk_with_a_sparse_fieldset() {
+    let s = sim(30).await;
+    let token = s.mitel_token("micollab").await;
+    let listed = s
+        .get("/micollab/2017-09-01/users?limit=3", Some(&token))
+        .await
+        .body;
+    let logins: Vec<Value> = listed["_embedded"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["login"].clone())
+        .collect();
+    let mut asked = logins.clone();
+    asked.push(json!("nobody"));
+    let answer = s
+        .send(
+            reqwest::Method::POST,
+            "/micollab/2017-09-01/users/query",
+            Some(&token),
+            Some(json!({"logins": asked, "fields": ["teamsPresence"]})),
+        )
+        .await;
+    assert_eq!(answer.status, 200);
+    let items = answer.body["_embedded"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "unknown logins are left out");
+    for item in items {
+        let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["login", "teamsPresence"]);
+    }
+    let too_many: Vec<String> = (0..1001).map(|i| format!("u{i}")).collect();
+    let refused = s
+        .send(
+            reqwest::Method::POST,
+            "/micollab/2017-09-01/users/query",
+            Some(&token),
+            Some(json!({"logins": too_many})),
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.body["reason"], "TooManyIds");
+}

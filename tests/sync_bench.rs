@@ -16,8 +16,8 @@
 //! a time (Graph 16, the Mitel systems 8), each request at least the emulated latency:
 //! `lower = L × (max_s ceil(reads_s / c_s) + max_s ceil(writes_s / c_s) + 1)`,
 //! the `+ 1` being the token round trip every one-shot run starts with; or the rate limit's
-//! minimum time for the Graph presence requests (`requests ÷ (0.8 × 1500 / 30 s)`), whichever
-//! is larger.
+//! minimum time for the Graph presence requests beyond the limiter's burst of 240
+//! (`(requests − 240) ÷ (0.8 × 1500 / 30 s)`), whichever is larger.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -27,6 +27,8 @@ use serde_json::{Value, json};
 
 const GRAPH_CONCURRENCY: u64 = 16;
 const MITEL_CONCURRENCY: u64 = 8;
+/// The Graph presence limiter's burst at the default budget share (`src/http/limit.rs`).
+const GRAPH_BURST: u64 = 240;
 
 struct Emulator {
     child: Child,
@@ -227,13 +229,8 @@ fn lower_bound(counts: &[(String, u64, u64, u64)], latency: f64) -> f64 {
         .filter(|c| c.0 == "graph")
         .map(|c| c.1 + c.2)
         .sum();
-    let by_rate = graph as f64 / (0.8 * 1500.0 / 30.0);
-    // The rate limiter's burst lets a cycle use up to a window's budget at once.
-    let by_rate = if graph <= (0.8 * 1500.0 * 0.16) as u64 {
-        0.0
-    } else {
-        by_rate
-    };
+    // The limiter lets a burst through at once, then 0.8 × 1500 / 30 s = 40 per second.
+    let by_rate = graph.saturating_sub(GRAPH_BURST) as f64 / (0.8 * 1500.0 / 30.0);
     by_latency.max(by_rate)
 }
 

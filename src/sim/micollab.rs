@@ -120,9 +120,18 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
             #[serde(deny_unknown_fields)]
             struct Query {
                 logins: Vec<String>,
+                /// A sparse fieldset: only these user fields in the answer.
+                #[serde(default)]
+                fields: Option<Vec<String>>,
             }
             match req.json::<Query>() {
-                Ok(q) => users_by_login(world, &q.logins, req, extra),
+                Ok(q) => {
+                    let mut reply = users_by_login(world, &q.logins, req, extra);
+                    if let (Some(fields), Some(body)) = (&q.fields, reply.body.as_mut()) {
+                        keep_fields(body, fields);
+                    }
+                    reply
+                }
                 Err(_) => error(
                     StatusCode::BAD_REQUEST,
                     "InvalidRequest",
@@ -753,6 +762,20 @@ fn bulk_users(world: &mut World, req: &Req, extra: Extra) -> Reply {
         })
         .collect();
     Reply::ok(json!({"operations": results}))
+}
+
+/// Keeps only `fields` (plus `login`) of every listed item.
+fn keep_fields(list: &mut serde_json::Value, fields: &[String]) {
+    if let Some(items) = list
+        .pointer_mut("/_embedded/items")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for item in items {
+            if let Some(map) = item.as_object_mut() {
+                map.retain(|k, _| k == "login" || fields.iter().any(|f| f == k));
+            }
+        }
+    }
 }
 
 /// The users with these logins, in the order asked; unknown ones are left out.
