@@ -357,7 +357,24 @@ fn table_row(r: &ReportRow) -> TableRow {
             None => "-".into(),
         },
         last_sync: r.last_sync_at.clone().unwrap_or_else(|| "never".into()),
-        hint: r.hints.join("\n"),
+        hint: table_hints(r),
+    }
+}
+
+/// The hints a person reads first: those of the counted reasons (the informational ones are
+/// in `-o json|csv`), else the first one.
+fn table_hints(r: &ReportRow) -> String {
+    let counted: Vec<&str> = r
+        .reasons
+        .iter()
+        .zip(&r.hints)
+        .filter(|(code, _)| crate::report::Reason::parse(code).is_some_and(|x| x.counted()))
+        .map(|(_, hint)| hint.as_str())
+        .collect();
+    if counted.is_empty() {
+        r.hints.first().cloned().unwrap_or_default()
+    } else {
+        counted.join("\n")
     }
 }
 
