@@ -128,6 +128,13 @@ fn bad_files_fail_clearly_and_leave_the_store_as_it_was() {
             "latin1.csv: not valid UTF-8 at byte 38 (line 2)",
         ),
         ("garbage.bin", garbage, 1, "garbage.bin: "),
+        // A header and nothing else is not an error, and changes nothing.
+        (
+            "header-only.csv",
+            HEADER.as_bytes().to_vec(),
+            0,
+            "header-only.csv: 0 row(s): 0 create, 0 update, 0 unchanged, 0 error",
+        ),
     ];
     for (name, bytes, code, message) in cases {
         let out = estate.import(name, &bytes, &[]).code(code);
