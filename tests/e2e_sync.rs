@@ -68,13 +68,7 @@ async fn a_phone_call_shows_in_teams_and_micollab_then_clears() {
     estate_with(std::slice::from_ref(&bob), &estate).await;
     let (upn, ext) = (Estate::upn(&bob), bob["extension"].as_str().unwrap());
     sync(&estate).await;
-    estate
-        .control(
-            "POST",
-            &format!("/_sim/pbx/{ext}/state"),
-            Some(json!({"state": "busy"})),
-        )
-        .await;
+    estate.phone_state(ext, "busy").await;
     sync(&estate).await;
     assert_eq!(estate.mcteams_sessions(upn).await, vec!["Busy/InACall"]);
     sync(&estate).await;
@@ -90,13 +84,7 @@ async fn a_phone_call_shows_in_teams_and_micollab_then_clears() {
         "idle cycles wrote something"
     );
     // Hung up.
-    estate
-        .control(
-            "POST",
-            &format!("/_sim/pbx/{ext}/state"),
-            Some(json!({"state": "idle"})),
-        )
-        .await;
+    estate.phone_state(ext, "idle").await;
     sync(&estate).await;
     assert!(estate.mcteams_sessions(upn).await.is_empty());
     sync(&estate).await;
@@ -109,20 +97,8 @@ async fn phone_dnd_shows_as_presenting_and_wins_over_a_call() {
     let carol = estate.pick(1, desk_phone).remove(0);
     estate_with(std::slice::from_ref(&carol), &estate).await;
     let (upn, ext) = (Estate::upn(&carol), carol["extension"].as_str().unwrap());
-    estate
-        .control(
-            "POST",
-            &format!("/_sim/pbx/{ext}/dnd"),
-            Some(json!({"enabled": true})),
-        )
-        .await;
-    estate
-        .control(
-            "POST",
-            &format!("/_sim/pbx/{ext}/state"),
-            Some(json!({"state": "busy"})),
-        )
-        .await;
+    estate.phone_dnd(ext, true).await;
+    estate.phone_state(ext, "busy").await;
     sync(&estate).await;
     sync(&estate).await;
     assert_eq!(
@@ -142,13 +118,7 @@ async fn acd_hotdesk_softphone_calls_are_not_pushed_but_desk_agents_are() {
     estate_with(&[soft.clone(), desk.clone()], &estate).await;
     for u in [&soft, &desk] {
         let ext = u["extension"].as_str().unwrap();
-        estate
-            .control(
-                "POST",
-                &format!("/_sim/pbx/{ext}/state"),
-                Some(json!({"state": "busy"})),
-            )
-            .await;
+        estate.phone_state(ext, "busy").await;
     }
     let summary = sync(&estate).await;
     assert_eq!(summary["notes"]["acd_hotdesk_unsynced"], 1);
@@ -169,13 +139,7 @@ async fn a_status_chosen_in_teams_beats_the_phone() {
     let dan = estate.pick(1, desk_phone).remove(0);
     estate_with(std::slice::from_ref(&dan), &estate).await;
     let (upn, ext) = (Estate::upn(&dan), dan["extension"].as_str().unwrap());
-    estate
-        .control(
-            "POST",
-            &format!("/_sim/pbx/{ext}/state"),
-            Some(json!({"state": "busy"})),
-        )
-        .await;
+    estate.phone_state(ext, "busy").await;
     estate
         .control(
             "POST",
@@ -204,13 +168,7 @@ async fn a_long_call_outlives_several_session_lifetimes() {
             Some(json!({"availability": "Available", "activity": "Available"})),
         )
         .await;
-    estate
-        .control(
-            "POST",
-            &format!("/_sim/pbx/{ext}/state"),
-            Some(json!({"state": "busy"})),
-        )
-        .await;
+    estate.phone_state(ext, "busy").await;
     sync(&estate).await;
     sync(&estate).await;
     // 45 minutes of Graph time in 150 s steps (shorter than the 3-minute refresh margin, as a
@@ -234,13 +192,7 @@ async fn flag_off_or_mapping_removed_clears_the_session() {
     estate_with(&pair, &estate).await;
     for u in &pair {
         let ext = u["extension"].as_str().unwrap();
-        estate
-            .control(
-                "POST",
-                &format!("/_sim/pbx/{ext}/state"),
-                Some(json!({"state": "busy"})),
-            )
-            .await;
+        estate.phone_state(ext, "busy").await;
     }
     sync(&estate).await;
     estate
@@ -274,13 +226,7 @@ async fn an_outage_fails_the_cycle_and_the_next_converges() {
             Some(json!({"system": "graph", "outage": true})),
         )
         .await;
-    estate
-        .control(
-            "POST",
-            &format!("/_sim/pbx/{ext}/state"),
-            Some(json!({"state": "busy"})),
-        )
-        .await;
+    estate.phone_state(ext, "busy").await;
     let (code, _, stderr) = estate.run_json(&["sync"]).await;
     assert_eq!(code, 75, "{stderr}");
     assert!(stderr.contains("graph"), "{stderr}");
@@ -297,13 +243,7 @@ async fn release_leaves_no_app_session() {
     estate_with(&users, &estate).await;
     for u in &users {
         let ext = u["extension"].as_str().unwrap();
-        estate
-            .control(
-                "POST",
-                &format!("/_sim/pbx/{ext}/dnd"),
-                Some(json!({"enabled": true})),
-            )
-            .await;
+        estate.phone_dnd(ext, true).await;
     }
     sync(&estate).await;
     let (code, preview, _) = estate.run_json(&["release", "--dry-run"]).await;
@@ -325,13 +265,7 @@ async fn release_leaves_no_app_session() {
 async fn busy(estate: &Estate, users: &[serde_json::Value]) {
     for u in users {
         let ext = u["extension"].as_str().unwrap();
-        estate
-            .control(
-                "POST",
-                &format!("/_sim/pbx/{ext}/state"),
-                Some(json!({"state": "busy"})),
-            )
-            .await;
+        estate.phone_state(ext, "busy").await;
     }
 }
 
@@ -394,13 +328,7 @@ async fn a_write_a_crash_left_unrecorded_is_settled_by_the_next_run() {
             .unwrap();
     }
     let ext = gus["extension"].as_str().unwrap();
-    estate
-        .control(
-            "POST",
-            &format!("/_sim/pbx/{ext}/state"),
-            Some(json!({"state": "idle"})),
-        )
-        .await;
+    estate.phone_state(ext, "idle").await;
     let summary = sync(&estate).await;
     assert_eq!(summary["settled_journal_entries"], 1);
     assert!(

@@ -132,6 +132,26 @@ impl Estate {
             .collect()
     }
 
+    /// What happens at a phone: its call state (`idle`, `busy`, `ringing`).
+    pub async fn phone_state(&self, extension: &str, state: &str) {
+        self.control(
+            "POST",
+            &format!("/_sim/pbx/{extension}/state"),
+            Some(json!({ "state": state })),
+        )
+        .await;
+    }
+
+    /// Somebody presses the phone's DND key.
+    pub async fn phone_dnd(&self, extension: &str, enabled: bool) {
+        self.control(
+            "POST",
+            &format!("/_sim/pbx/{extension}/dnd"),
+            Some(json!({ "enabled": enabled })),
+        )
+        .await;
+    }
+
     /// Users matching a predicate on the emulator's listing.
     pub fn pick(&self, n: usize, predicate: impl Fn(&Value) -> bool) -> Vec<Value> {
         let picked: Vec<Value> = self
