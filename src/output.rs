@@ -195,7 +195,16 @@ impl Detail {
                         table.add_row(vec![format!("{key}:"), display_cell(Some(value))]);
                     }
                 }
-                format!("{table}\n")
+                // Flush left like the rest of the output: no padding before the keys.
+                if let Some(keys) = table.column_mut(0) {
+                    keys.set_padding((0, 1));
+                }
+                let text: String = table
+                    .to_string()
+                    .lines()
+                    .map(|l| format!("{}\n", l.trim_end()))
+                    .collect();
+                text
             }
         }
     }
