@@ -93,13 +93,6 @@ impl CliError {
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(ExitStatus::Usage, message)
     }
-
-    pub fn not_implemented(what: &str, issue: u32) -> Self {
-        Self::new(
-            ExitStatus::Failure,
-            format!("`{what}` is not implemented yet (planned in issue {issue})"),
-        )
-    }
 }
 
 /// The exit status an error stands for: the first typed error in its chain decides.
