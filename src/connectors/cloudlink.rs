@@ -260,7 +260,30 @@ impl CloudlinkClient {
         self.api.endpoint(&self.presence_url, &segments, &[])
     }
 
-    async fn query_chunk(&self, chunk: &[String]) -> Result<List<Presentity>, HttpError> {
+    /// Presentities as [`CloudlinkDirectory::presentities`] reads them (same requests, same
+    /// failure rule), decoding only what a sync cycle needs.
+    pub async fn presentity_briefs(
+        &self,
+        principal_ids: &[String],
+    ) -> Result<Vec<crate::wire::cloudlink::PresentityBrief>, HttpError> {
+        let ids = unique(principal_ids);
+        let answers = join_all(
+            ids.chunks(MAX_QUERY_IDS)
+                .map(|c| self.query_chunk::<crate::wire::cloudlink::PresentityBrief>(c)),
+        )
+        .await;
+        let mut found = Vec::with_capacity(ids.len());
+        for answer in answers {
+            let answer: List<crate::wire::cloudlink::PresentityBrief> = answer?;
+            found.extend(answer.embedded.items);
+        }
+        Ok(found)
+    }
+
+    async fn query_chunk<T: serde::de::DeserializeOwned>(
+        &self,
+        chunk: &[String],
+    ) -> Result<List<T>, HttpError> {
         // A read sent as POST: safe to repeat.
         let call = Call::post(self.presentities_url(&["query"])?)
             .json(&PresentityQuery {
@@ -370,7 +393,11 @@ impl CloudlinkDirectory for CloudlinkClient {
 
     async fn presentities(&self, principal_ids: &[String]) -> Result<PresentityBatch, HttpError> {
         let ids = unique(principal_ids);
-        let answers = join_all(ids.chunks(MAX_QUERY_IDS).map(|c| self.query_chunk(c))).await;
+        let answers = join_all(
+            ids.chunks(MAX_QUERY_IDS)
+                .map(|c| self.query_chunk::<Presentity>(c)),
+        )
+        .await;
         let mut batch = PresentityBatch {
             found: HashMap::with_capacity(ids.len()),
             not_found: Vec::new(),

@@ -33,7 +33,7 @@ use crate::http::{
 use crate::wire::graph::{
     BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem, ClearPresenceRequest,
     GetPresencesRequest, MAX_BATCH_REQUESTS, MAX_FILTER_IN_VALUES, MAX_PRESENCE_IDS,
-    MAX_USERS_PAGE, Page, Presence, SetPresenceRequest, User, format_iso_duration,
+    MAX_USERS_PAGE, Page, Presence, PresenceBrief, SetPresenceRequest, User, format_iso_duration,
 };
 
 /// Everything needed to build a [`GraphClient`]; [`GraphSettings::from_config`] fills it
@@ -401,13 +401,18 @@ impl GraphClient {
             .collect())
     }
 
-    async fn read_chunk(&self, ids: &[String]) -> Result<Vec<Presence>, HttpError> {
+    async fn read_chunk<T: serde::de::DeserializeOwned>(
+        &self,
+        ids: &[&str],
+    ) -> Result<Vec<T>, HttpError> {
         // A read: safe to repeat. Each call counts once against the presence limit.
         let call = Call::post(self.endpoint("/communications/getPresencesByUserId")?)
-            .json(&GetPresencesRequest { ids: ids.to_vec() })
+            .json(&GetPresencesRequest {
+                ids: ids.iter().map(|id| id.to_string()).collect(),
+            })
             .idempotent()
             .cost(1);
-        let page: Page<Presence> = self.api.send_json(&call).await?;
+        let page: Page<T> = self.api.send_json(&call).await?;
         Ok(page.value)
     }
 
@@ -591,14 +596,44 @@ fn match_users(
 impl PresenceDirectory for GraphClient {
     async fn read_presences(&self, ids: &[String]) -> Result<HashMap<String, Presence>, HttpError> {
         let mut seen = HashSet::with_capacity(ids.len());
-        let unique: Vec<String> = ids.iter().filter(|id| seen.insert(*id)).cloned().collect();
+        let unique: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| seen.insert(*id))
+            .collect();
         // Every chunk at once: the HTTP layer's semaphore and rate limiter pace them.
-        let chunks = join_all(unique.chunks(MAX_PRESENCE_IDS).map(|c| self.read_chunk(c))).await;
+        let chunks = join_all(
+            unique
+                .chunks(MAX_PRESENCE_IDS)
+                .map(|c| self.read_chunk::<Presence>(c)),
+        )
+        .await;
         let mut presences = HashMap::with_capacity(unique.len());
         for chunk in chunks {
             for presence in chunk? {
                 presences.insert(presence.id.clone(), presence);
             }
+        }
+        Ok(presences)
+    }
+
+    async fn read_presence_briefs(&self, ids: &[String]) -> Result<Vec<PresenceBrief>, HttpError> {
+        let mut seen = HashSet::with_capacity(ids.len());
+        let unique: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| seen.insert(*id))
+            .collect();
+        let chunks = join_all(
+            unique
+                .chunks(MAX_PRESENCE_IDS)
+                .map(|c| self.read_chunk::<PresenceBrief>(c)),
+        )
+        .await;
+        drop(seen);
+        let mut presences = Vec::with_capacity(unique.len());
+        for chunk in chunks {
+            presences.extend(chunk?);
         }
         Ok(presences)
     }

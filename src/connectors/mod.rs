@@ -12,7 +12,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::http::HttpError;
-use crate::wire::graph::{Activity, Availability, Presence, User};
+use crate::wire::graph::{Activity, Availability, Presence, PresenceBrief, User};
 
 /// One change to mcteams' own app session of a user (DESIGN.md section 3, PBX → Teams).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +75,23 @@ pub trait PresenceDirectory: Send + Sync {
         &self,
         ids: &[String],
     ) -> impl Future<Output = Result<HashMap<String, Presence>, HttpError>> + Send;
+
+    /// [`read_presences`](Self::read_presences) with only what a sync cycle reads, as a
+    /// list (same requests, same failure rule): a client can skip the other fields while
+    /// decoding.
+    fn read_presence_briefs(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<Vec<PresenceBrief>, HttpError>> + Send {
+        async move {
+            Ok(self
+                .read_presences(ids)
+                .await?
+                .into_values()
+                .map(PresenceBrief::from)
+                .collect())
+        }
+    }
 
     /// Applies the writes, packed into as few round trips as possible; one outcome per
     /// write, in the same order.

@@ -11,7 +11,9 @@ use crate::config::{Config, ConfigError};
 use crate::http::{Call, HttpError, System};
 use crate::presence::{CallState, DeviceType, PhoneState};
 use crate::wire::cloudlink::{List, MAX_PAGE};
-use crate::wire::pbx::{Extension, ExtensionQuery, MAX_BATCH_EXTENSIONS, SystemInfo};
+use crate::wire::pbx::{
+    Extension, ExtensionQuery, ExtensionState, MAX_BATCH_EXTENSIONS, SystemInfo,
+};
 
 use super::mitel::{
     MitelApi, MitelFailure, MitelGrant, MitelSettings, PAGE_LIMIT, read_secret, required, unique,
@@ -132,7 +134,41 @@ impl PbxClient {
         self.api.endpoint(&self.base_url, &all, query)
     }
 
-    async fn query_chunk(&self, chunk: &[String]) -> Result<List<Extension>, HttpError> {
+    /// Every extension's phone state, as [`PbxDirectory::extensions`] reads them (same
+    /// requests, same failure rule), decoding only the fields a phone state needs. `None`:
+    /// the state is not understood.
+    pub async fn phone_states(
+        &self,
+        extensions: &[String],
+    ) -> Result<Vec<(String, Option<PhoneState>)>, HttpError> {
+        let wanted = unique(extensions);
+        let answers = join_all(wanted.chunks(MAX_BATCH_EXTENSIONS).map(|chunk| async move {
+            let answer: List<ExtensionState> = self.query_chunk(chunk).await?;
+            Ok::<_, HttpError>(
+                answer
+                    .embedded
+                    .items
+                    .into_iter()
+                    .map(|e| {
+                        let extension = e.into_extension();
+                        let state = phone_state(&extension);
+                        (extension.extension, state)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        }))
+        .await;
+        let mut states = Vec::with_capacity(wanted.len());
+        for answer in answers {
+            states.extend(answer?);
+        }
+        Ok(states)
+    }
+
+    async fn query_chunk<T: serde::de::DeserializeOwned>(
+        &self,
+        chunk: &[String],
+    ) -> Result<List<T>, HttpError> {
         // A read sent as POST: safe to repeat.
         let call = Call::post(self.url(&["extensions", "query"], &[])?)
             .json(&ExtensionQuery {
@@ -154,7 +190,7 @@ impl PbxDirectory for PbxClient {
         let answers = join_all(
             wanted
                 .chunks(MAX_BATCH_EXTENSIONS)
-                .map(|chunk| self.query_chunk(chunk)),
+                .map(|chunk| self.query_chunk::<Extension>(chunk)),
         )
         .await;
         let mut batch = ExtensionBatch {

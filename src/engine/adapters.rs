@@ -8,7 +8,7 @@ use crate::connectors::cloudlink::{
 };
 use crate::connectors::graph::GraphClient;
 use crate::connectors::micollab::{MicollabAdmin, MicollabClient};
-use crate::connectors::pbx::{PbxClient, PbxDirectory, phone_state};
+use crate::connectors::pbx::{PbxClient, PbxDirectory};
 use crate::connectors::{PresenceDirectory, SessionWrite};
 use crate::exit::ExitStatus;
 use crate::http::HttpError;
@@ -41,16 +41,17 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
         &self,
         teams_ids: &[String],
     ) -> Result<HashMap<String, TeamsPresence>, SourceError> {
+        // Only the fields the engine reads are decoded, and each is moved, not copied.
         let presences = self
             .0
-            .read_presences(teams_ids)
+            .read_presence_briefs(teams_ids)
             .await
             .map_err(|e| source_error("graph", &e))?;
         Ok(presences
             .into_iter()
-            .map(|(id, p)| {
+            .map(|p| {
                 (
-                    id,
+                    p.id,
                     TeamsPresence {
                         availability: p.availability,
                         activity: p.activity,
@@ -122,22 +123,27 @@ impl PbxPort for MitelPbx<PbxClient> {
         &self,
         extensions: &[String],
     ) -> Result<HashMap<String, PhoneState>, SourceError> {
-        let batch = self
+        // Each answer is turned into phone states as it is decoded (only the fields a
+        // phone state needs): the extensions themselves are never all held at once.
+        let found = self
             .0
-            .extensions(extensions)
+            .phone_states(extensions)
             .await
             .map_err(|e| source_error("pbx", &e))?;
-        let mut states = HashMap::with_capacity(batch.found.len());
-        for (number, extension) in &batch.found {
-            match phone_state(extension) {
+        let mut states = HashMap::with_capacity(found.len());
+        for (number, state) in found {
+            match state {
                 Some(state) => {
-                    states.insert(number.clone(), state);
+                    states.insert(number, state);
                 }
                 // Left out: unknown, so the engine changes nothing for this phone.
-                None => tracing::warn!(
-                    extension = number.as_str(),
-                    "pbx: extension state not understood (call state, DND or device type missing or new): left unknown"
-                ),
+                None => {
+                    states.remove(&number);
+                    tracing::warn!(
+                        extension = number.as_str(),
+                        "pbx: extension state not understood (call state, DND or device type missing or new): left unknown"
+                    )
+                }
             }
         }
         Ok(states)
@@ -166,17 +172,16 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
         &self,
         principal_ids: &[String],
     ) -> Result<HashMap<String, Presentity>, SourceError> {
-        let batch = self
+        let found = self
             .0
-            .presentities(principal_ids)
+            .presentity_briefs(principal_ids)
             .await
             .map_err(|e| source_error("cloudlink", &e))?;
-        Ok(batch
-            .found
+        Ok(found
             .into_iter()
-            .map(|(id, p)| {
+            .map(|p| {
                 (
-                    id,
+                    p.principal_id,
                     Presentity {
                         status: p.status,
                         activity: p.activity,

@@ -223,16 +223,21 @@ where
             }
         }
     }
-    let principal_of = |m: &Mapping| {
+    let principal_of = |m: &Mapping| -> Option<&str> {
         m.cloudlink_user_id
             .as_ref()
-            .and_then(|id| principals.get(id).cloned())
+            .and_then(|id| principals.get(id))
+            .map(String::as_str)
     };
 
     // Read everything in bulk, all systems at once.
     let teams_ids: Vec<String> = mappings.iter().filter_map(|m| m.teams_id.clone()).collect();
     let extensions: Vec<String> = mappings.iter().map(|m| m.extension.clone()).collect();
-    let cloudlink_ids: Vec<String> = mappings.iter().filter_map(principal_of).collect();
+    let cloudlink_ids: Vec<String> = mappings
+        .iter()
+        .filter_map(principal_of)
+        .map(str::to_string)
+        .collect();
     let logins: Vec<String> = mappings.iter().map(|m| m.micollab_login.clone()).collect();
     stage.lap("load store");
     let (teams, flags, phones, presentities) = tokio::join!(
@@ -254,6 +259,8 @@ where
     let flags = read(flags, &mut report);
     let phones = read(phones, &mut report);
     let mut presentities = read(presentities, &mut report);
+    // The id lists were only for the reads.
+    drop((teams_ids, extensions, cloudlink_ids, logins));
 
     // Decide every user.
     struct UserPlan<'a> {
@@ -279,7 +286,7 @@ where
                 .teams_id
                 .as_ref()
                 .and_then(|_| phones.as_ref()?.get(&mapping.extension).copied()),
-            presentity: principal_of(mapping).and_then(|id| presentities.as_mut()?.remove(&id)),
+            presentity: principal_of(mapping).and_then(|id| presentities.as_mut()?.remove(id)),
         };
         let old = stored
             .get(&mapping.micollab_login)
@@ -312,6 +319,7 @@ where
         });
     }
 
+    drop((teams, flags, phones, presentities));
     stage.lap("read systems and reconcile");
     let changes = report.planned.total() - report.refreshes;
     if changes > settings.max_changes && !settings.force {
@@ -350,7 +358,7 @@ where
                 } => writes.push((
                     index,
                     PresentityWrite {
-                        principal_id: principal_of(plan.mapping).unwrap_or_default(),
+                        principal_id: principal_of(plan.mapping).unwrap_or_default().to_string(),
                         status: *status,
                         activity: activity.clone(),
                         expected_version: expected_version.clone(),
@@ -431,7 +439,10 @@ where
     });
 
     // Outcomes per user: a failed write keeps the old record's part for it.
-    let mut records: Vec<Record> = plans.iter().map(|p| p.decision.record.clone()).collect();
+    let mut records: Vec<Record> = plans
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.decision.record))
+        .collect();
     let mut user_errors: HashMap<usize, Vec<String>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(journal_ids.len());
     for ((index, change), result) in sessions.iter().zip(session_results) {

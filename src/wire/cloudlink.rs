@@ -225,6 +225,21 @@ pub struct Presentity {
     pub updated_on: Option<String>,
 }
 
+/// A presentity with only what a sync cycle reads (the other fields are skipped while
+/// decoding).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentityBrief {
+    pub principal_id: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub activity: Option<String>,
+    pub version: u64,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
 /// `POST …/presentities/query`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresentityQuery {

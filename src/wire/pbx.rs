@@ -43,6 +43,37 @@ pub struct Extension {
     pub state_changed_on: Option<String>,
 }
 
+/// An extension with only what a sync cycle reads (name and timestamps are skipped while
+/// decoding).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionState {
+    pub extension: String,
+    #[serde(default)]
+    pub call_state: Option<String>,
+    #[serde(default)]
+    pub dnd: Option<bool>,
+    #[serde(default)]
+    pub device_type: Option<String>,
+    #[serde(default)]
+    pub acd_hot_desk: Option<AcdHotDesk>,
+}
+
+impl ExtensionState {
+    /// As an [`Extension`] without the fields a sync does not read.
+    pub fn into_extension(self) -> Extension {
+        Extension {
+            extension: self.extension,
+            name: None,
+            call_state: self.call_state,
+            dnd: self.dnd,
+            device_type: self.device_type,
+            acd_hot_desk: self.acd_hot_desk,
+            state_changed_on: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AcdHotDesk {
