@@ -194,6 +194,7 @@ where
     }
     let stage = StageTimer::start();
     let mappings = store.list_mappings(true)?;
+    stage.lap("load mappings");
     let stored: HashMap<String, SyncRecord> = store
         .sync_records_brief()?
         .into_iter()
