@@ -195,11 +195,22 @@ where
     let stage = StageTimer::start();
     let mappings = store.list_mappings(true)?;
     stage.lap("load mappings");
-    let stored: HashMap<String, SyncRecord> = store
-        .sync_records_brief()?
-        .into_iter()
-        .map(|r| (r.micollab_login.clone(), r))
-        .collect();
+    // Both come ordered by login: pair them in one pass, no map keyed by copied logins.
+    let stored: Vec<Option<SyncRecord>> = {
+        let mut records = store.sync_records_brief()?.into_iter().peekable();
+        mappings
+            .iter()
+            .map(|m| {
+                while records
+                    .peek()
+                    .is_some_and(|r| r.micollab_login < m.micollab_login)
+                {
+                    records.next();
+                }
+                records.next_if(|r| r.micollab_login == m.micollab_login)
+            })
+            .collect()
+    };
     report.users_checked = mappings.len();
 
     // CloudLink principal ids: resolved once per user, then kept in the store.
@@ -266,12 +277,15 @@ where
     // Decide every user.
     struct UserPlan<'a> {
         mapping: &'a Mapping,
-        observed: Observed,
+        /// The observation's digest, and its JSON when it differs from the stored one (the
+        /// observation itself is dropped once decided: 100,000 of them add up).
+        observed_hash: String,
+        observed_json: Option<String>,
         old: Record,
         decision: crate::reconcile::Decision,
     }
     let mut plans = Vec::with_capacity(mappings.len());
-    for mapping in &mappings {
+    for (index, mapping) in mappings.iter().enumerate() {
         let observed = Observed {
             tombstone: mapping.removed_at.is_some(),
             teams_enabled: flags
@@ -289,11 +303,17 @@ where
                 .and_then(|_| phones.as_ref()?.get(&mapping.extension).copied()),
             presentity: principal_of(mapping).and_then(|id| presentities.as_mut()?.remove(id)),
         };
-        let old = stored
-            .get(&mapping.micollab_login)
-            .map(record_from_store)
-            .unwrap_or_default();
+        let previous = stored[index].as_ref();
+        let old = previous.map(record_from_store).unwrap_or_default();
         let decision = reconcile(&observed, &old, &settings.policy, now);
+        let observed_hash = observation_hash(&observed);
+        let observed_json = if previous
+            .is_some_and(|p| p.last_observed_hash.as_deref() == Some(observed_hash.as_str()))
+        {
+            None
+        } else {
+            serde_json::to_string(&observed).ok()
+        };
         for note in &decision.notes {
             let key = match note {
                 Note::AcdHotdeskUnsynced => "acd_hotdesk_unsynced",
@@ -314,7 +334,8 @@ where
         }
         plans.push(UserPlan {
             mapping,
-            observed,
+            observed_hash,
+            observed_json,
             old,
             decision,
         });
@@ -506,19 +527,16 @@ where
             forget.push(login.clone());
             continue;
         }
-        let previous = stored.get(login);
+        let previous = stored[index].as_ref();
         let mut record = record_to_store(login, &records[index]);
-        let hash = observation_hash(&plan.observed);
-        match previous {
-            Some(p) if p.last_observed_hash.as_deref() == Some(hash.as_str()) => {
-                record.last_observed_at = p.last_observed_at;
-            }
+        match (&plan.observed_json, previous) {
+            (None, Some(p)) => record.last_observed_at = p.last_observed_at,
             _ => {
-                record.last_observed = serde_json::to_string(&plan.observed).ok();
+                record.last_observed = plan.observed_json.clone();
                 record.last_observed_at = Some(now);
             }
         }
-        record.last_observed_hash = Some(hash);
+        record.last_observed_hash = Some(plan.observed_hash.clone());
         match errors {
             Some(messages) => {
                 report.failed_users += 1;
@@ -535,13 +553,10 @@ where
                 record.last_success_at = previous.and_then(|p| p.last_success_at);
             }
         }
+        // An unchanged observation is written as NULL: the store keeps the JSON it has.
         let unchanged =
             previous.is_some_and(|p| record.last_observed.is_none() && same_record(p, &record));
         if !unchanged {
-            if record.last_observed.is_none() {
-                // The observation did not change, but the row is rewritten: keep its JSON.
-                record.last_observed = serde_json::to_string(&plan.observed).ok();
-            }
             stored_records.push(record);
         }
     }

@@ -106,7 +106,7 @@ impl Store {
     pub fn sync_records_brief(&self) -> Result<Vec<SyncRecord>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(&select("NULL"))
+            .prepare_cached(&format!("{} ORDER BY micollab_login", select("NULL")))
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], from_row)
@@ -141,9 +141,26 @@ impl Store {
                     confirm.execute(params![id, now, outcome])?;
                 }
             }
+            // A record without its observation JSON keeps the stored one (a cycle serialises
+            // an observation only when it changed).
             let mut stmt = tx.prepare_cached(&format!(
-                "INSERT OR REPLACE INTO sync_records ({COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                "INSERT INTO sync_records ({COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT (micollab_login) DO UPDATE SET
+                     graph_session = excluded.graph_session,
+                     graph_session_expires_at = excluded.graph_session_expires_at,
+                     graph_written_at = excluded.graph_written_at,
+                     cloudlink_status = excluded.cloudlink_status,
+                     cloudlink_activity = excluded.cloudlink_activity,
+                     cloudlink_version = excluded.cloudlink_version,
+                     cloudlink_written_at = excluded.cloudlink_written_at,
+                     cloudlink_based_on = excluded.cloudlink_based_on,
+                     last_observed = coalesce(excluded.last_observed, sync_records.last_observed),
+                     last_observed_hash = excluded.last_observed_hash,
+                     last_observed_at = excluded.last_observed_at,
+                     last_success_at = excluded.last_success_at,
+                     last_error = excluded.last_error,
+                     last_error_at = excluded.last_error_at"
             ))?;
             for r in records {
                 stmt.execute(params![
