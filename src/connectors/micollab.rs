@@ -19,9 +19,7 @@ use crate::wire::micollab::{
     SystemInfo, User, UserPatch, UserTeamsFlag,
 };
 
-use super::mitel::{
-    MitelApi, MitelFailure, MitelGrant, MitelSettings, PAGE_LIMIT, read_secret, required, unique,
-};
+use super::mitel::{MitelApi, MitelFailure, MitelSettings, PAGE_LIMIT, unique};
 
 /// The first MiCollab release with Teams presence: R9.8 SP1.
 pub const MIN_TEAMS_VERSION: [u32; 3] = [9, 8, 1];
@@ -426,19 +424,8 @@ pub struct MicollabClient {
 impl MicollabClient {
     /// Reads `[micollab]`: `base_url`, `username`, `password_env|password_file`, `ca_file`.
     pub fn from_config(config: &Config) -> Result<MicollabClient, ConfigError> {
-        let s = &config.file.micollab;
-        let base_url = required(&s.base_url, "micollab.base_url")?.0;
-        let username = required(&s.username, "micollab.username")?;
-        let password = read_secret(&s.password_env, &s.password_file, "micollab", "password")?;
-        let token_url =
-            super::mitel::endpoint(System::Micollab, &base_url, &["2017-09-01", "token"], &[])
-                .map_err(|e| ConfigError::new(format!("micollab.base_url: {e}")))?;
-        let mut settings = MitelSettings::new(
-            System::Micollab,
-            token_url,
-            MitelGrant::Password { username, password },
-        );
-        settings.ca_file = s.ca_file.clone();
+        let (settings, base_url) =
+            super::mitel::password_login(System::Micollab, "micollab", &config.file.micollab)?;
         MicollabClient::new(settings, base_url)
     }
 

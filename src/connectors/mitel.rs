@@ -166,6 +166,32 @@ pub(crate) fn read_secret(
     }
 }
 
+/// The settings of a system that logs in with a username and password (`[micollab]`,
+/// `[pbx]`: `base_url`, `username`, `password_env|password_file`, `ca_file`), and its base URL.
+pub(crate) fn password_login(
+    system: System,
+    section: &str,
+    config: &crate::config::ServiceSection,
+) -> Result<(MitelSettings, url::Url), ConfigError> {
+    let base_url = required(&config.base_url, &format!("{section}.base_url"))?.0;
+    let username = required(&config.username, &format!("{section}.username"))?;
+    let password = read_secret(
+        &config.password_env,
+        &config.password_file,
+        section,
+        "password",
+    )?;
+    let token_url = endpoint(system, &base_url, &["2017-09-01", "token"], &[])
+        .map_err(|e| ConfigError::new(format!("{section}.base_url: {e}")))?;
+    let mut settings = MitelSettings::new(
+        system,
+        token_url,
+        MitelGrant::Password { username, password },
+    );
+    settings.ca_file = config.ca_file.clone();
+    Ok((settings, base_url))
+}
+
 /// `base` + path segments (each percent-encoded) + query pairs. Mitel base URLs end at a
 /// prefix (`…/micollab`) or at the version (`…/admin/2017-09-01`); segments go after it.
 pub fn endpoint(

@@ -15,9 +15,7 @@ use crate::wire::pbx::{
     Extension, ExtensionQuery, ExtensionState, MAX_BATCH_EXTENSIONS, SystemInfo,
 };
 
-use super::mitel::{
-    MitelApi, MitelFailure, MitelGrant, MitelSettings, PAGE_LIMIT, read_secret, required, unique,
-};
+use super::mitel::{MitelApi, MitelFailure, MitelSettings, PAGE_LIMIT, unique};
 
 /// The PBX type Teams presence works with.
 pub const MIVOICE_BUSINESS: &str = "MiVoice Business";
@@ -99,19 +97,8 @@ pub struct PbxClient {
 impl PbxClient {
     /// Reads `[pbx]`: `base_url`, `username`, `password_env|password_file`, `ca_file`.
     pub fn from_config(config: &Config) -> Result<PbxClient, ConfigError> {
-        let s = &config.file.pbx;
-        let base_url = required(&s.base_url, "pbx.base_url")?.0;
-        let username = required(&s.username, "pbx.username")?;
-        let password = read_secret(&s.password_env, &s.password_file, "pbx", "password")?;
-        let token_url =
-            super::mitel::endpoint(System::Pbx, &base_url, &["2017-09-01", "token"], &[])
-                .map_err(|e| ConfigError::new(format!("pbx.base_url: {e}")))?;
-        let mut settings = MitelSettings::new(
-            System::Pbx,
-            token_url,
-            MitelGrant::Password { username, password },
-        );
-        settings.ca_file = s.ca_file.clone();
+        let (settings, base_url) =
+            super::mitel::password_login(System::Pbx, "pbx", &config.file.pbx)?;
         PbxClient::new(settings, base_url)
     }
 
