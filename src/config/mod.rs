@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use secret::{Secret, SecretSource};
 pub use template::TEMPLATE;
-pub use values::{ChangeLimit, ConfigDuration, ServiceUrl, Share};
+pub use values::{ChangeLimit, ConfigDuration, ServiceUrl, Share, is_loopback};
 
 /// Every key of the file, by section: drives environment overrides, `config show` and the template test.
 pub const KEYS: &[(&str, &[&str])] = &[

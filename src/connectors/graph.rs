@@ -401,6 +401,33 @@ impl GraphClient {
             .collect())
     }
 
+    /// Presence of every distinct id, 650 per call, every chunk at once (the HTTP layer's
+    /// semaphore and rate limiter pace them). One failed chunk fails the whole read: a
+    /// partial view must never look like users going offline.
+    async fn read_all<T: serde::de::DeserializeOwned>(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<T>, HttpError> {
+        let mut seen = HashSet::with_capacity(ids.len());
+        let unique: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| seen.insert(*id))
+            .collect();
+        let chunks = join_all(
+            unique
+                .chunks(MAX_PRESENCE_IDS)
+                .map(|c| self.read_chunk::<T>(c)),
+        )
+        .await;
+        drop(seen);
+        let mut presences = Vec::with_capacity(unique.len());
+        for chunk in chunks {
+            presences.extend(chunk?);
+        }
+        Ok(presences)
+    }
+
     async fn read_chunk<T: serde::de::DeserializeOwned>(
         &self,
         ids: &[&str],
@@ -595,47 +622,12 @@ fn match_users(
 
 impl PresenceDirectory for GraphClient {
     async fn read_presences(&self, ids: &[String]) -> Result<HashMap<String, Presence>, HttpError> {
-        let mut seen = HashSet::with_capacity(ids.len());
-        let unique: Vec<&str> = ids
-            .iter()
-            .map(String::as_str)
-            .filter(|id| seen.insert(*id))
-            .collect();
-        // Every chunk at once: the HTTP layer's semaphore and rate limiter pace them.
-        let chunks = join_all(
-            unique
-                .chunks(MAX_PRESENCE_IDS)
-                .map(|c| self.read_chunk::<Presence>(c)),
-        )
-        .await;
-        let mut presences = HashMap::with_capacity(unique.len());
-        for chunk in chunks {
-            for presence in chunk? {
-                presences.insert(presence.id.clone(), presence);
-            }
-        }
-        Ok(presences)
+        let presences: Vec<Presence> = self.read_all(ids).await?;
+        Ok(presences.into_iter().map(|p| (p.id.clone(), p)).collect())
     }
 
     async fn read_presence_briefs(&self, ids: &[String]) -> Result<Vec<PresenceBrief>, HttpError> {
-        let mut seen = HashSet::with_capacity(ids.len());
-        let unique: Vec<&str> = ids
-            .iter()
-            .map(String::as_str)
-            .filter(|id| seen.insert(*id))
-            .collect();
-        let chunks = join_all(
-            unique
-                .chunks(MAX_PRESENCE_IDS)
-                .map(|c| self.read_chunk::<PresenceBrief>(c)),
-        )
-        .await;
-        drop(seen);
-        let mut presences = Vec::with_capacity(unique.len());
-        for chunk in chunks {
-            presences.extend(chunk?);
-        }
-        Ok(presences)
+        self.read_all(ids).await
     }
 
     async fn write_sessions(&self, writes: &[SessionWrite]) -> Vec<WriteOutcome> {

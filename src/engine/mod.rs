@@ -214,26 +214,17 @@ where
     report.users_checked = mappings.len();
 
     // CloudLink principal ids: resolved once per user, then kept in the store.
-    let mut principals = store.cloudlink_principals()?;
-    let unresolved: Vec<String> = mappings
-        .iter()
-        .filter_map(|m| m.cloudlink_user_id.clone())
-        .filter(|id| !principals.contains_key(id))
-        .collect();
-    if !unresolved.is_empty() {
-        match systems.cloudlink.principal_ids(&unresolved).await {
-            Ok(found) => {
-                let pairs: Vec<(String, String)> = found.into_iter().collect();
-                if !settings.dry_run {
-                    store.put_cloudlink_principals(&pairs)?;
-                }
-                principals.extend(pairs);
-            }
-            Err(e) => {
-                *report.errors_by_system.entry(e.system).or_default() += 1;
-                report.read_errors.push(e);
-            }
-        }
+    let Principals {
+        by_user: principals,
+        resolved,
+        error,
+    } = principals(store, &systems.cloudlink, &mappings).await?;
+    if !resolved.is_empty() && !settings.dry_run {
+        store.put_cloudlink_principals(&resolved)?;
+    }
+    if let Some(e) = error {
+        *report.errors_by_system.entry(e.system).or_default() += 1;
+        report.read_errors.push(e);
     }
     let principal_of = |m: &Mapping| -> Option<&str> {
         m.cloudlink_user_id
@@ -619,6 +610,43 @@ fn resident_kib() -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// CloudLink principal ids (what presentities are keyed by) of the mappings' users.
+pub struct Principals {
+    /// By CloudLink user id: those the store knew and those resolved now.
+    pub by_user: HashMap<String, String>,
+    /// Resolved now, for the caller to keep in the store (the sync does; `report` does not).
+    pub resolved: Vec<(String, String)>,
+    /// CloudLink could not be asked; the users it concerns stay unknown.
+    pub error: Option<SourceError>,
+}
+
+/// The principal ids the store knows, and the others asked of CloudLink in one go.
+pub async fn principals<C: CloudlinkPort>(
+    store: &Store,
+    cloudlink: &C,
+    mappings: &[Mapping],
+) -> Result<Principals, StoreError> {
+    let mut by_user = store.cloudlink_principals()?;
+    let unresolved: Vec<String> = mappings
+        .iter()
+        .filter_map(|m| m.cloudlink_user_id.clone())
+        .filter(|id| !by_user.contains_key(id))
+        .collect();
+    let (mut resolved, mut error) = (Vec::new(), None);
+    if !unresolved.is_empty() {
+        match cloudlink.principal_ids(&unresolved).await {
+            Ok(found) => resolved = found.into_iter().collect(),
+            Err(e) => error = Some(e),
+        }
+    }
+    by_user.extend(resolved.iter().cloned());
+    Ok(Principals {
+        by_user,
+        resolved,
+        error,
+    })
 }
 
 /// A read that failed is counted and reported; what depends on it is left alone.

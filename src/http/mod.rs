@@ -10,7 +10,6 @@ mod limit;
 mod retry;
 mod token;
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -752,18 +751,8 @@ pub fn check_url(url: &url::Url) -> Result<(), String> {
     }
 }
 
-/// Loopback: 127.0.0.0/8, ::1 and localhost.
-pub fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(url::Host::Domain(d)) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".localhost")
-        }
-        None => false,
-    }
-}
+/// Loopback, as the config judges it (the one rule for where plain http is allowed).
+pub use crate::config::is_loopback;
 
 /// True when `link` points at the same scheme, host and port as `base`: a paging link that
 /// leads elsewhere would receive the bearer token, so it is never followed.

@@ -293,20 +293,12 @@ pub async fn from_systems(
         .collect();
     let mut read_errors = Vec::new();
 
-    // CloudLink principal ids: the ones the sync resolved are in the store.
-    let mut principals = store.cloudlink_principals()?;
-    let unresolved: Vec<String> = mappings
-        .iter()
-        .filter_map(|m| m.cloudlink_user_id.clone())
-        .filter(|id| !principals.contains_key(id))
-        .collect();
+    // CloudLink principal ids: the ones the sync resolved are in the store; a report
+    // resolves the others without keeping them.
+    let found = crate::engine::principals(store, &systems.cloudlink, &mappings).await?;
+    let principals = found.by_user;
+    read_errors.extend(found.error);
     let cloudlink = &systems.cloudlink.0;
-    if !unresolved.is_empty() {
-        match cloudlink.principal_ids(&unresolved).await {
-            Ok(found) => principals.extend(found),
-            Err(e) => read_errors.push(source_error("cloudlink", &e)),
-        }
-    }
     let principal_of = |m: &Mapping| {
         m.cloudlink_user_id
             .as_ref()

@@ -144,32 +144,6 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records a write as intended, before it is sent. Returns the entry to confirm.
-    pub fn journal_intend(
-        &mut self,
-        run: Option<RunId>,
-        micollab_login: &str,
-        system: &str,
-        action: &str,
-        payload: &serde_json::Value,
-    ) -> Result<i64, StoreError> {
-        self.write(|tx| {
-            tx.prepare_cached(
-                "INSERT INTO journal (run_id, micollab_login, system, action, payload, intended_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                run.map(|r| r.0),
-                micollab_login,
-                system,
-                action,
-                payload.to_string(),
-                Utc::now()
-            ])?;
-            Ok(tx.last_insert_rowid())
-        })
-    }
-
     /// Records a batch of writes as intended, in one transaction, before any is sent.
     /// Each entry is (login, system, action, payload); returns their ids in order.
     pub fn journal_intend_many(
@@ -196,15 +170,6 @@ impl Store {
                 ids.push(tx.last_insert_rowid());
             }
             Ok(ids)
-        })
-    }
-
-    /// Records what became of an intended write.
-    pub fn journal_confirm(&mut self, id: i64, outcome: &str) -> Result<(), StoreError> {
-        self.write(|tx| {
-            tx.prepare_cached("UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1")?
-                .execute(params![id, Utc::now(), outcome])?;
-            Ok(())
         })
     }
 

@@ -250,25 +250,29 @@ fn params_for_stale() -> (
 fn journal_entries_stay_open_until_confirmed() {
     let (_dir, mut store) = temp_store();
     let run = store.begin_run("sync").unwrap();
-    let a = store
-        .journal_intend(
+    let ids = store
+        .journal_intend_many(
             Some(run),
-            "alice",
-            "graph",
-            "set_presence",
-            &serde_json::json!({"availability": "Busy"}),
+            &[
+                (
+                    "alice".to_string(),
+                    "graph",
+                    "set_presence",
+                    serde_json::json!({"availability": "Busy"}),
+                ),
+                (
+                    "bob".to_string(),
+                    "graph",
+                    "clear_presence",
+                    serde_json::json!({}),
+                ),
+            ],
         )
         .unwrap();
-    let b = store
-        .journal_intend(
-            Some(run),
-            "bob",
-            "graph",
-            "clear_presence",
-            &serde_json::json!({}),
-        )
+    let (a, b) = (ids[0], ids[1]);
+    store
+        .finish_cycle(&[], &[(a, "applied".to_string())], &[], None)
         .unwrap();
-    store.journal_confirm(a, "applied").unwrap();
     let open = store.journal_unconfirmed().unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].id, b);
