@@ -244,10 +244,10 @@ where
     let logins: Vec<String> = mappings.iter().map(|m| m.micollab_login.clone()).collect();
     stage.lap("load store");
     let (teams, flags, phones, presentities) = tokio::join!(
-        systems.teams.read_presences(&teams_ids),
-        systems.micollab.teams_flags(&logins),
-        systems.pbx.phone_states(&extensions),
-        systems.cloudlink.presentities(&cloudlink_ids),
+        timed("graph", systems.teams.read_presences(&teams_ids)),
+        timed("micollab", systems.micollab.teams_flags(&logins)),
+        timed("pbx", systems.pbx.phone_states(&extensions)),
+        timed("cloudlink", systems.cloudlink.presentities(&cloudlink_ids)),
     );
     // Session expiry runs on Graph's clock: judge it there (its `Date` header, to the second;
     // a skew under two seconds is noise).
@@ -650,6 +650,18 @@ pub async fn principals<C: CloudlinkPort>(
 }
 
 /// A read that failed is counted and reported; what depends on it is left alone.
+/// Awaits one system's bulk read, logging how long it took (`-vv`, beside the stage timings).
+async fn timed<F: std::future::Future>(system: &'static str, read: F) -> F::Output {
+    let started = std::time::Instant::now();
+    let result = read.await;
+    tracing::debug!(
+        system,
+        ms = started.elapsed().as_millis() as u64,
+        "system read"
+    );
+    result
+}
+
 fn read<T>(result: Result<T, SourceError>, report: &mut CycleReport) -> Option<T> {
     match result {
         Ok(value) => Some(value),
