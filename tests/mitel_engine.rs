@@ -42,6 +42,7 @@ fn settings() -> CycleSettings {
         max_changes: 1_000,
         force: false,
         dry_run: false,
+        users_per_slice: mcteams::engine::USERS_PER_SLICE,
     }
 }
 

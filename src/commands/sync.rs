@@ -84,6 +84,7 @@ where
             .unwrap_or_else(|| sync.max_changes.limit_for(mapped)),
         force: args.force,
         dry_run: args.dry_run,
+        users_per_slice: crate::engine::USERS_PER_SLICE,
     };
     if args.dry_run {
         let report = run_cycle(&mut store, systems, &settings, None, chrono::Utc::now())

@@ -8,6 +8,7 @@ pub mod adapters;
 pub mod ports;
 mod records;
 pub mod release;
+mod users;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,11 +18,13 @@ use serde::Serialize;
 use crate::mapping::Mapping;
 use crate::reconcile::{Action, Note, Observed, Policy, Record, SyncDirection, reconcile};
 use crate::store::{RunId, Store, StoreError, SyncRecord};
+use futures_util::StreamExt;
 pub use ports::{
     CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
     TeamsPort, WriteFailure,
 };
 pub use records::{record_from_store, record_to_store};
+use users::{Observation, User, row_to_store};
 
 /// How a cycle runs, decided before it starts.
 #[derive(Debug, Clone)]
@@ -31,6 +34,8 @@ pub struct CycleSettings {
     pub max_changes: u64,
     pub force: bool,
     pub dry_run: bool,
+    /// Users read and reconciled at a time ([`USERS_PER_SLICE`]; tests use fewer).
+    pub users_per_slice: usize,
 }
 
 /// One planned write, for the plan and the summary.
@@ -172,6 +177,66 @@ where
     Ok(report)
 }
 
+/// Users are read and reconciled this many at a time, so a cycle holds one slice's answers
+/// rather than every user's. A multiple of Graph's 650 ids per presence read and of the Mitel
+/// systems' 1,000 per batch, so slicing adds no request.
+pub const USERS_PER_SLICE: usize = 13_000;
+
+/// Slices read at once: while one is reconciled the next ones are in flight, so each
+/// system's concurrency limit stays busy across slice boundaries.
+const SLICES_IN_FLIGHT: usize = 3;
+
+/// Writes sent to a system at once by the engine (the HTTP layer's own concurrency limit
+/// still applies): bounds the memory of a mass change such as a first sync.
+const WRITES_PER_CHUNK: usize = 2_000;
+
+/// The answers of the four systems for one slice of users.
+struct SliceReads {
+    teams: Option<HashMap<String, crate::reconcile::TeamsPresence>>,
+    flags: Option<HashMap<String, bool>>,
+    phones: Option<HashMap<String, crate::presence::PhoneState>>,
+    presentities: Option<HashMap<String, crate::reconcile::Presentity>>,
+    errors: Vec<SourceError>,
+}
+
+/// Reads one slice of users from every system at once.
+async fn read_slice<T, M, P, C>(systems: &Systems<T, M, P, C>, users: &[User]) -> SliceReads
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let teams_ids: Vec<String> = users.iter().filter_map(|u| u.teams_id.clone()).collect();
+    let logins: Vec<String> = users.iter().map(|u| u.login.clone()).collect();
+    let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
+    let principals: Vec<String> = users.iter().filter_map(|u| u.principal.clone()).collect();
+    let (teams, flags, phones, presentities) = tokio::join!(
+        timed("graph", systems.teams.read_presences(&teams_ids)),
+        timed("micollab", systems.micollab.teams_flags(&logins)),
+        timed("pbx", systems.pbx.phone_states(&extensions)),
+        timed("cloudlink", systems.cloudlink.presentities(&principals)),
+    );
+    let mut errors = Vec::new();
+    let mut keep = |e: SourceError| errors.push(e);
+    SliceReads {
+        teams: teams.map_err(&mut keep).ok(),
+        flags: flags.map_err(&mut keep).ok(),
+        phones: phones.map_err(&mut keep).ok(),
+        presentities: presentities.map_err(&mut keep).ok(),
+        errors,
+    }
+}
+
+/// A user with writes to make, held until they are confirmed.
+struct UserPlan {
+    /// Index into the cycle's users.
+    user: usize,
+    observation: Observation,
+    old: Record,
+    decision: crate::reconcile::Decision,
+}
+
 async fn cycle<T, M, P, C>(
     store: &mut Store,
     systems: &Systems<T, M, P, C>,
@@ -193,147 +258,141 @@ where
         report.settled_journal_entries = settle_journal(store, &settings.policy)?;
     }
     let stage = StageTimer::start();
-    let mappings = store.list_mappings(true)?;
-    stage.lap("load mappings");
-    // Both come ordered by login: pair them in one pass, no map keyed by copied logins.
-    let stored: Vec<Option<SyncRecord>> = {
-        let mut records = store.sync_records_brief()?.into_iter().peekable();
-        mappings
-            .iter()
-            .map(|m| {
-                while records
-                    .peek()
-                    .is_some_and(|r| r.micollab_login < m.micollab_login)
-                {
-                    records.next();
-                }
-                records.next_if(|r| r.micollab_login == m.micollab_login)
-            })
-            .collect()
-    };
-    report.users_checked = mappings.len();
+    let mut users = users::load(store)?;
+    report.users_checked = users.len();
+    stage.lap("load store");
 
     // CloudLink principal ids: resolved once per user, then kept in the store.
-    let Principals {
-        by_user: principals,
-        resolved,
-        error,
-    } = principals(store, &systems.cloudlink, &mappings).await?;
-    if !resolved.is_empty() && !settings.dry_run {
-        store.put_cloudlink_principals(&resolved)?;
+    let unresolved: Vec<String> = users
+        .iter()
+        .filter(|u| u.principal.is_none())
+        .filter_map(|u| u.cloudlink_user_id.clone())
+        .collect();
+    let (resolved, error) = resolve_principals(&systems.cloudlink, unresolved).await;
+    if !resolved.is_empty() {
+        for user in users.iter_mut().filter(|u| u.principal.is_none()) {
+            user.principal = user
+                .cloudlink_user_id
+                .as_ref()
+                .and_then(|id| resolved.get(id))
+                .cloned();
+        }
+        if !settings.dry_run {
+            let pairs: Vec<(String, String)> = resolved.into_iter().collect();
+            store.put_cloudlink_principals(&pairs)?;
+        }
     }
     if let Some(e) = error {
         *report.errors_by_system.entry(e.system).or_default() += 1;
         report.read_errors.push(e);
     }
-    let principal_of = |m: &Mapping| -> Option<&str> {
-        m.cloudlink_user_id
-            .as_ref()
-            .and_then(|id| principals.get(id))
-            .map(String::as_str)
-    };
 
-    // Read everything in bulk, all systems at once.
-    let teams_ids: Vec<String> = mappings.iter().filter_map(|m| m.teams_id.clone()).collect();
-    let extensions: Vec<String> = mappings.iter().map(|m| m.extension.clone()).collect();
-    let cloudlink_ids: Vec<String> = mappings
-        .iter()
-        .filter_map(principal_of)
-        .map(str::to_string)
-        .collect();
-    let logins: Vec<String> = mappings.iter().map(|m| m.micollab_login.clone()).collect();
-    stage.lap("load store");
-    let (teams, flags, phones, presentities) = tokio::join!(
-        timed("graph", systems.teams.read_presences(&teams_ids)),
-        timed("micollab", systems.micollab.teams_flags(&logins)),
-        timed("pbx", systems.pbx.phone_states(&extensions)),
-        timed("cloudlink", systems.cloudlink.presentities(&cloudlink_ids)),
-    );
-    // Session expiry runs on Graph's clock: judge it there (its `Date` header, to the second;
-    // a skew under two seconds is noise).
-    let now = match systems.teams.clock_skew() {
-        Some(skew) if skew.num_seconds().abs() >= 2 => {
-            report.clock_skew_seconds = Some(skew.num_seconds());
-            now + skew
-        }
-        _ => now,
-    };
-    let mut teams = read(teams, &mut report);
-    let flags = read(flags, &mut report);
-    let phones = read(phones, &mut report);
-    let mut presentities = read(presentities, &mut report);
-    // The id lists were only for the reads.
-    drop((teams_ids, extensions, cloudlink_ids, logins));
-
-    // Decide every user.
-    struct UserPlan<'a> {
-        mapping: &'a Mapping,
-        /// The observation's digest, and its JSON when it differs from the stored one (the
-        /// observation itself is dropped once decided: 100,000 of them add up).
-        observed_hash: String,
-        observed_json: Option<String>,
-        old: Record,
-        decision: crate::reconcile::Decision,
-    }
-    let mut plans = Vec::with_capacity(mappings.len());
-    for (index, mapping) in mappings.iter().enumerate() {
-        let observed = Observed {
-            tombstone: mapping.removed_at.is_some(),
-            teams_enabled: flags
-                .as_ref()
-                .and_then(|f| f.get(&mapping.micollab_login).copied()),
-            // Moved out of the answers, not copied: 100,000 users are held once.
-            teams: mapping
-                .teams_id
-                .as_ref()
-                .and_then(|id| teams.as_mut()?.remove(id)),
-            // Without an Entra object id nothing can be written to Teams for this user.
-            phone: mapping
-                .teams_id
-                .as_ref()
-                .and_then(|_| phones.as_ref()?.get(&mapping.extension).copied()),
-            presentity: principal_of(mapping).and_then(|id| presentities.as_mut()?.remove(id)),
-        };
-        let previous = stored[index].as_ref();
-        let old = previous.map(record_from_store).unwrap_or_default();
-        let decision = reconcile(&observed, &old, &settings.policy, now);
-        let observed_hash = observation_hash(&observed);
-        let observed_json = if previous
-            .is_some_and(|p| p.last_observed_hash.as_deref() == Some(observed_hash.as_str()))
-        {
-            None
-        } else {
-            serde_json::to_string(&observed).ok()
-        };
-        for note in &decision.notes {
-            let key = match note {
-                Note::AcdHotdeskUnsynced => "acd_hotdesk_unsynced",
-                Note::TeamsUnknown { .. } => "teams_unknown",
-                Note::ForeignWriter { .. } => "foreign_writer",
-            };
-            *report.notes.entry(key).or_default() += 1;
-        }
-        for action in &decision.actions {
-            report.planned.add(action);
-            if matches!(action, Action::SetSession { refresh: true, .. }) {
-                report.refreshes += 1;
+    // Read and decide slice by slice; what is kept is the users with writes to make and the
+    // rows that changed.
+    let slice_size = settings.users_per_slice.max(1);
+    let mut slices = futures_util::stream::iter(users.chunks(slice_size))
+        .map(|slice| read_slice(systems, slice))
+        .buffered(SLICES_IN_FLIGHT);
+    let mut plans: Vec<UserPlan> = Vec::new();
+    let mut stored_rows = Vec::new();
+    let mut forget = Vec::new();
+    let mut judged_now = None;
+    let mut first = 0;
+    while let Some(mut reads) = slices.next().await {
+        // Session expiry runs on Graph's clock: judge it there (its `Date` header, to the
+        // second; a skew under two seconds is noise).
+        let now = *judged_now.get_or_insert_with(|| match systems.teams.clock_skew() {
+            Some(skew) if skew.num_seconds().abs() >= 2 => {
+                report.clock_skew_seconds = Some(skew.num_seconds());
+                now + skew
             }
-            report.plan.push(PlannedAction {
-                micollab_login: mapping.micollab_login.clone(),
-                action: action.clone(),
+            _ => now,
+        });
+        for e in reads.errors.drain(..) {
+            // A system that fails for several slices is one error of the cycle.
+            if !report.read_errors.iter().any(|r| r.system == e.system) {
+                *report.errors_by_system.entry(e.system).or_default() += 1;
+                report.read_errors.push(e);
+            }
+        }
+        let slice_len = (users.len() - first).min(slice_size);
+        for (index, user) in users.iter().enumerate().skip(first).take(slice_len) {
+            let observed = Observed {
+                tombstone: user.tombstone,
+                teams_enabled: reads
+                    .flags
+                    .as_ref()
+                    .and_then(|f| f.get(&user.login).copied()),
+                teams: user
+                    .teams_id
+                    .as_ref()
+                    .and_then(|id| reads.teams.as_mut()?.remove(id)),
+                // Without an Entra object id nothing can be written to Teams for this user.
+                phone: user
+                    .teams_id
+                    .as_ref()
+                    .and_then(|_| reads.phones.as_ref()?.get(&user.extension).copied()),
+                presentity: user
+                    .principal
+                    .as_ref()
+                    .and_then(|id| reads.presentities.as_mut()?.remove(id)),
+            };
+            let old = user
+                .stored
+                .as_ref()
+                .map(|s| s.record.clone())
+                .unwrap_or_default();
+            let decision = reconcile(&observed, &old, &settings.policy, now);
+            let hash = observation_hash(&observed);
+            let observation = Observation {
+                hash,
+                json: if user.stored.as_ref().and_then(|s| s.observed_hash) == Some(hash) {
+                    None
+                } else {
+                    serde_json::to_string(&observed).ok()
+                },
+            };
+            for note in &decision.notes {
+                let key = match note {
+                    Note::AcdHotdeskUnsynced => "acd_hotdesk_unsynced",
+                    Note::TeamsUnknown { .. } => "teams_unknown",
+                    Note::ForeignWriter { .. } => "foreign_writer",
+                };
+                *report.notes.entry(key).or_default() += 1;
+            }
+            if decision.actions.is_empty() {
+                if decision.forget {
+                    forget.push(user.login.clone());
+                } else if let Some(row) =
+                    row_to_store(user, &decision.record, &observation, None, now)
+                {
+                    stored_rows.push(row);
+                }
+                continue;
+            }
+            for action in &decision.actions {
+                report.planned.add(action);
+                if matches!(action, Action::SetSession { refresh: true, .. }) {
+                    report.refreshes += 1;
+                }
+                report.plan.push(PlannedAction {
+                    micollab_login: user.login.clone(),
+                    action: action.clone(),
+                });
+            }
+            plans.push(UserPlan {
+                user: index,
+                observation,
+                old,
+                decision,
             });
         }
-        plans.push(UserPlan {
-            mapping,
-            observed_hash,
-            observed_json,
-            old,
-            decision,
-        });
+        first += slice_len;
     }
-
-    drop((teams, flags, phones, presentities));
+    drop(slices);
+    let now = judged_now.unwrap_or(now);
     stage.lap("read systems and reconcile");
+
     let changes = report.planned.total() - report.refreshes;
     if changes > settings.max_changes && !settings.force {
         report.guard_tripped = Some((changes, settings.max_changes));
@@ -343,24 +402,74 @@ where
         return Ok(report);
     }
 
-    // Journal every write before sending any: sessions first, then presentity writes, so
-    // the outcomes line up with the journal ids.
+    let (confirmations, user_errors) =
+        apply(store, systems, run, &users, &mut plans, &mut report).await?;
+    stage.lap("journal and apply writes");
+
+    // A user without an error counts as synchronized by this cycle when it was complete
+    // (every system read), which the store records once.
+    let complete_cycle_at = report.read_errors.is_empty().then_some(now);
+    let mut user_errors = user_errors;
+    for plan in &plans {
+        let user = &users[plan.user];
+        let error = user_errors.remove(&plan.user).map(|m| m.join("; "));
+        if plan.decision.forget && error.is_none() {
+            forget.push(user.login.clone());
+            continue;
+        }
+        if let Some(message) = &error {
+            report.failed_users += 1;
+            report
+                .user_errors
+                .push((user.login.clone(), message.clone()));
+        }
+        if let Some(row) = row_to_store(user, &plan.decision.record, &plan.observation, error, now)
+        {
+            stored_rows.push(row);
+        }
+    }
+    stage.lap("build records");
+    store.finish_cycle(&stored_rows, &confirmations, &forget, complete_cycle_at)?;
+    stage.lap("store records");
+    Ok(report)
+}
+
+/// Journals every planned write before sending any (sessions first, then presentity
+/// writes, so the outcomes line up with the journal ids), then sends them, a chunk at a
+/// time per system, both systems at once. A failed write puts the old record's part back
+/// into the plan's record. Returns the journal confirmations and each failed user's errors.
+async fn apply<T, M, P, C>(
+    store: &mut Store,
+    systems: &Systems<T, M, P, C>,
+    run: Option<RunId>,
+    users: &[User],
+    plans: &mut [UserPlan],
+    report: &mut CycleReport,
+) -> Result<(Vec<(i64, String)>, HashMap<usize, Vec<String>>), StoreError>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
     let mut sessions: Vec<(usize, SessionChange)> = Vec::new();
     let mut writes: Vec<(usize, PresentityWrite)> = Vec::new();
     for (index, plan) in plans.iter().enumerate() {
+        let user = &users[plan.user];
         for action in &plan.decision.actions {
+            let teams_id = || user.teams_id.clone().unwrap_or_default();
             match action {
                 Action::SetSession { intent, ttl, .. } => sessions.push((
                     index,
                     SessionChange {
-                        teams_id: plan.mapping.teams_id.clone().unwrap_or_default(),
+                        teams_id: teams_id(),
                         set: Some((*intent, *ttl)),
                     },
                 )),
                 Action::ClearSession => sessions.push((
                     index,
                     SessionChange {
-                        teams_id: plan.mapping.teams_id.clone().unwrap_or_default(),
+                        teams_id: teams_id(),
                         set: None,
                     },
                 )),
@@ -371,7 +480,7 @@ where
                 } => writes.push((
                     index,
                     PresentityWrite {
-                        principal_id: principal_of(plan.mapping).unwrap_or_default().to_string(),
+                        principal_id: user.principal.clone().unwrap_or_default(),
                         status: *status,
                         activity: activity.clone(),
                         expected_version: expected_version.clone(),
@@ -380,26 +489,27 @@ where
             }
         }
     }
-    let login = |index: usize| plans[index].mapping.micollab_login.clone();
-    let mut entries = Vec::with_capacity(sessions.len() + writes.len());
-    for (index, change) in &sessions {
-        entries.push(match change.set {
-            Some((intent, ttl)) => (
-                login(*index),
-                "graph",
-                "set_session",
-                serde_json::json!({"teams_id": change.teams_id, "session": intent.label(), "ttl_s": ttl.as_secs()}),
-            ),
-            None => (
-                login(*index),
-                "graph",
-                "clear_session",
-                serde_json::json!({"teams_id": change.teams_id}),
-            ),
-        });
+    if sessions.is_empty() && writes.is_empty() {
+        return Ok((Vec::new(), HashMap::new()));
     }
-    for (index, write) in &writes {
-        entries.push((
+
+    let login = |index: usize| users[plans[index].user].login.clone();
+    let session_entries = sessions.iter().map(|(index, change)| match change.set {
+        Some((intent, ttl)) => (
+            login(*index),
+            "graph",
+            "set_session",
+            serde_json::json!({"teams_id": change.teams_id, "session": intent.label(), "ttl_s": ttl.as_secs()}),
+        ),
+        None => (
+            login(*index),
+            "graph",
+            "clear_session",
+            serde_json::json!({"teams_id": change.teams_id}),
+        ),
+    });
+    let write_entries = writes.iter().map(|(index, write)| {
+        (
             login(*index),
             "cloudlink",
             "write_presentity",
@@ -409,67 +519,61 @@ where
                 "activity": write.activity,
                 "expected_version": write.expected_version,
             }),
-        ));
+        )
+    });
+    let mut journal_ids = Vec::with_capacity(sessions.len() + writes.len());
+    let mut entries = session_entries.chain(write_entries).peekable();
+    while entries.peek().is_some() {
+        let chunk: Vec<_> = entries.by_ref().take(WRITES_PER_CHUNK).collect();
+        journal_ids.extend(store.journal_intend_many(run, &chunk)?);
     }
-    let journal_ids = if entries.is_empty() {
-        Vec::new()
-    } else {
-        store.journal_intend_many(run, &entries)?
-    };
 
     let session_changes: Vec<SessionChange> = sessions.iter().map(|(_, c)| c.clone()).collect();
     let presentity_writes: Vec<PresentityWrite> = writes.iter().map(|(_, w)| w.clone()).collect();
     let (session_results, write_results) = tokio::join!(
         async {
-            if session_changes.is_empty() {
-                Vec::new()
-            } else {
-                systems.teams.apply_sessions(&session_changes).await
+            let mut results = Vec::with_capacity(session_changes.len());
+            for chunk in session_changes.chunks(WRITES_PER_CHUNK) {
+                let answers = systems.teams.apply_sessions(chunk).await;
+                results.extend(complete(answers, chunk.len(), || SourceError {
+                    system: "graph",
+                    unavailable: false,
+                    message: "no answer for this write".into(),
+                }));
             }
+            results
         },
         async {
-            if presentity_writes.is_empty() {
-                Vec::new()
-            } else {
-                systems
-                    .cloudlink
-                    .write_presentities(&presentity_writes)
-                    .await
+            let mut results = Vec::with_capacity(presentity_writes.len());
+            for chunk in presentity_writes.chunks(WRITES_PER_CHUNK) {
+                let answers = systems.cloudlink.write_presentities(chunk).await;
+                results.extend(complete(answers, chunk.len(), || {
+                    WriteFailure::Failed(SourceError {
+                        system: "cloudlink",
+                        unavailable: false,
+                        message: "no answer for this write".into(),
+                    })
+                }));
             }
+            results
         },
     );
-    let session_results = complete(session_results, sessions.len(), || SourceError {
-        system: "graph",
-        unavailable: false,
-        message: "no answer for this write".into(),
-    });
-    let write_results = complete(write_results, writes.len(), || {
-        WriteFailure::Failed(SourceError {
-            system: "cloudlink",
-            unavailable: false,
-            message: "no answer for this write".into(),
-        })
-    });
 
-    // Outcomes per user: a failed write keeps the old record's part for it.
-    let mut records: Vec<Record> = plans
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.decision.record))
-        .collect();
     let mut user_errors: HashMap<usize, Vec<String>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(journal_ids.len());
     for ((index, change), result) in sessions.iter().zip(session_results) {
+        let plan = &mut plans[*index];
         match result {
             Ok(()) => {
                 report.applied.pbx_to_teams += 1;
                 outcomes.push("applied".to_string());
             }
             Err(e) => {
-                records[*index].session = plans[*index].old.session;
+                plan.decision.record.session = plan.old.session;
                 *report.errors_by_system.entry(e.system).or_default() += 1;
                 let what = if change.set.is_some() { "set" } else { "clear" };
                 user_errors
-                    .entry(*index)
+                    .entry(plan.user)
                     .or_default()
                     .push(format!("{what} Teams session: {e}"));
                 outcomes.push(format!("failed: {e}"));
@@ -477,16 +581,17 @@ where
         }
     }
     for ((index, _), result) in writes.iter().zip(write_results) {
+        let plan = &mut plans[*index];
         match result {
             Ok(version) => {
                 report.applied.teams_to_micollab += 1;
-                if let Some(p) = &mut records[*index].presentity {
+                if let Some(p) = &mut plan.decision.record.presentity {
                     p.version = Some(version);
                 }
                 outcomes.push("applied".to_string());
             }
             Err(failure) => {
-                records[*index].presentity = plans[*index].old.presentity.clone();
+                plan.decision.record.presentity = plan.old.presentity.clone();
                 let message = match &failure {
                     WriteFailure::Conflict => "cloudlink: presentity changed by another writer \
                                                since it was read; retried next cycle"
@@ -495,89 +600,22 @@ where
                 };
                 *report.errors_by_system.entry("cloudlink").or_default() += 1;
                 user_errors
-                    .entry(*index)
+                    .entry(plan.user)
                     .or_default()
                     .push(format!("write presentity: {message}"));
                 outcomes.push(format!("failed: {message}"));
             }
         }
     }
-    stage.lap("journal and apply writes");
-    let confirmations: Vec<(i64, String)> = journal_ids.into_iter().zip(outcomes).collect();
-
-    // Only what changed is written back: a quiet cycle over 100,000 users writes a handful
-    // of rows. A user without an error counts as synchronized by this cycle when it was
-    // complete (every system read), which the store records once.
-    let complete_cycle_at = report.read_errors.is_empty().then_some(now);
-    let mut stored_records = Vec::new();
-    let mut forget = Vec::new();
-    for (index, plan) in plans.iter().enumerate() {
-        let login = &plan.mapping.micollab_login;
-        let errors = user_errors.get(&index);
-        if plan.decision.forget && errors.is_none() {
-            forget.push(login.clone());
-            continue;
-        }
-        let previous = stored[index].as_ref();
-        let mut record = record_to_store(login, &records[index]);
-        match (&plan.observed_json, previous) {
-            (None, Some(p)) => record.last_observed_at = p.last_observed_at,
-            _ => {
-                record.last_observed = plan.observed_json.clone();
-                record.last_observed_at = Some(now);
-            }
-        }
-        record.last_observed_hash = Some(plan.observed_hash.clone());
-        match errors {
-            Some(messages) => {
-                report.failed_users += 1;
-                record.last_error = Some(messages.join("; "));
-                record.last_error_at = Some(now);
-                record.last_success_at = previous.and_then(|p| p.last_success_at);
-                report
-                    .user_errors
-                    .push((login.clone(), messages.join("; ")));
-            }
-            None => {
-                record.last_error = None;
-                record.last_error_at = None;
-                record.last_success_at = previous.and_then(|p| p.last_success_at);
-            }
-        }
-        // An unchanged observation is written as NULL: the store keeps the JSON it has.
-        let unchanged =
-            previous.is_some_and(|p| record.last_observed.is_none() && same_record(p, &record));
-        if !unchanged {
-            stored_records.push(record);
-        }
-    }
-    stage.lap("build records");
-    store.finish_cycle(&stored_records, &confirmations, &forget, complete_cycle_at)?;
-    stage.lap("store records");
-    Ok(report)
+    Ok((journal_ids.into_iter().zip(outcomes).collect(), user_errors))
 }
 
 /// A digest of an observation (stable within a build; a new build rewrites each row once).
-fn observation_hash(observed: &Observed) -> String {
+fn observation_hash(observed: &Observed) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     observed.hash(&mut hasher);
-    format!("{:016x}", hasher.finish())
-}
-
-/// Whether a new record says nothing the stored one does not (observation aside).
-fn same_record(stored: &SyncRecord, new: &SyncRecord) -> bool {
-    stored.graph_session == new.graph_session
-        && stored.graph_session_expires_at == new.graph_session_expires_at
-        && stored.graph_written_at == new.graph_written_at
-        && stored.cloudlink_status == new.cloudlink_status
-        && stored.cloudlink_activity == new.cloudlink_activity
-        && stored.cloudlink_version == new.cloudlink_version
-        && stored.cloudlink_written_at == new.cloudlink_written_at
-        && stored.cloudlink_based_on == new.cloudlink_based_on
-        && stored.last_observed_hash == new.last_observed_hash
-        && stored.last_observed_at == new.last_observed_at
-        && stored.last_error == new.last_error
+    hasher.finish()
 }
 
 /// Debug-level timings of a cycle's stages (`-vv`), to see where a cycle's time goes.
@@ -634,13 +672,8 @@ pub async fn principals<C: CloudlinkPort>(
         .filter_map(|m| m.cloudlink_user_id.clone())
         .filter(|id| !by_user.contains_key(id))
         .collect();
-    let (mut resolved, mut error) = (Vec::new(), None);
-    if !unresolved.is_empty() {
-        match cloudlink.principal_ids(&unresolved).await {
-            Ok(found) => resolved = found.into_iter().collect(),
-            Err(e) => error = Some(e),
-        }
-    }
+    let (found, error) = resolve_principals(cloudlink, unresolved).await;
+    let resolved: Vec<(String, String)> = found.into_iter().collect();
     by_user.extend(resolved.iter().cloned());
     Ok(Principals {
         by_user,
@@ -649,7 +682,20 @@ pub async fn principals<C: CloudlinkPort>(
     })
 }
 
-/// A read that failed is counted and reported; what depends on it is left alone.
+/// Asks CloudLink for the principal ids of these users (nothing when there are none).
+async fn resolve_principals<C: CloudlinkPort>(
+    cloudlink: &C,
+    user_ids: Vec<String>,
+) -> (HashMap<String, String>, Option<SourceError>) {
+    if user_ids.is_empty() {
+        return (HashMap::new(), None);
+    }
+    match cloudlink.principal_ids(&user_ids).await {
+        Ok(found) => (found, None),
+        Err(e) => (HashMap::new(), Some(e)),
+    }
+}
+
 /// Awaits one system's bulk read, logging how long it took (`-vv`, beside the stage timings).
 async fn timed<F: std::future::Future>(system: &'static str, read: F) -> F::Output {
     let started = std::time::Instant::now();
@@ -660,17 +706,6 @@ async fn timed<F: std::future::Future>(system: &'static str, read: F) -> F::Outp
         "system read"
     );
     result
-}
-
-fn read<T>(result: Result<T, SourceError>, report: &mut CycleReport) -> Option<T> {
-    match result {
-        Ok(value) => Some(value),
-        Err(e) => {
-            *report.errors_by_system.entry(e.system).or_default() += 1;
-            report.read_errors.push(e);
-            None
-        }
-    }
 }
 
 /// A port that answers fewer results than it was asked for failed the rest.

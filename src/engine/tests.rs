@@ -30,6 +30,8 @@ struct World {
     users: Vec<User>,
     now: Option<DateTime<Utc>>,
     failing_reads: HashSet<&'static str>,
+    /// Graph presence reads that ask for this Entra id fail (one slice of a cycle).
+    failing_graph_id: Option<String>,
     failing_session_writes: HashSet<String>,
     session_writes: u64,
     presentity_writes: u64,
@@ -155,6 +157,17 @@ impl TeamsPort for &Fake {
     ) -> Result<HashMap<String, TeamsPresence>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "graph")?;
+        if world
+            .failing_graph_id
+            .as_ref()
+            .is_some_and(|id| ids.contains(id))
+        {
+            return Err(SourceError {
+                system: "graph",
+                unavailable: true,
+                message: "503 Service Unavailable".into(),
+            });
+        }
         let now = world.now.unwrap();
         Ok(world
             .users
@@ -294,6 +307,7 @@ fn settings() -> CycleSettings {
         max_changes: 500,
         force: false,
         dry_run: false,
+        users_per_slice: 3,
     }
 }
 
@@ -439,6 +453,76 @@ fn an_unreadable_system_changes_nothing_that_depends_on_it() {
     rig.cycle();
     rig.cycle();
     assert_eq!(rig.shown(0), "In a call");
+}
+
+#[test]
+fn slicing_changes_nothing_but_how_much_is_held_at_once() {
+    // The same changes, decided a slice at a time of every size: the same plan, the same
+    // systems and the same records.
+    let outcome = |users_per_slice: usize| {
+        let mut rig = Rig::new(7);
+        rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+        rig.fake.user(3, |u| u.phone.dnd = true);
+        rig.fake
+            .user(4, |u| u.client = Some((Availability::Away, Activity::Away)));
+        rig.fake.user(6, |u| u.enabled = false);
+        let settings = CycleSettings {
+            users_per_slice,
+            ..settings()
+        };
+        let plans: Vec<String> = (0..3)
+            .map(|_| format!("{:?}", rig.cycle_with(&settings).plan))
+            .collect();
+        let shown: Vec<String> = (0..7).map(|i| rig.shown(i)).collect();
+        let sessions: Vec<_> = (0..7).map(|i| rig.fake.user(i, |u| u.ours)).collect();
+        let records: Vec<_> = rig
+            .store
+            .sync_records()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.micollab_login, r.graph_session, r.cloudlink_status))
+            .collect();
+        (plans, shown, sessions, records)
+    };
+    let whole = outcome(100);
+    assert!(whole.0[0].contains("SetSession"), "{:?}", whole.0);
+    for users_per_slice in [1, 2, 3, 7] {
+        assert_eq!(
+            outcome(users_per_slice),
+            whole,
+            "{users_per_slice} per slice"
+        );
+    }
+}
+
+#[test]
+fn a_read_failing_for_one_slice_leaves_only_that_slices_users_alone() {
+    let mut rig = Rig::new(6);
+    for i in [0, 4] {
+        rig.fake
+            .user(i, |u| u.client = Some((Availability::Away, Activity::Away)));
+    }
+    let failing = rig.fake.user(4, |u| u.teams_id.clone());
+    rig.fake.world(|w| w.failing_graph_id = Some(failing));
+    let report = rig.cycle(); // three per slice: users 3..6 are one slice
+    assert_eq!(report.unavailable().unwrap().system, "graph");
+    assert_eq!(report.errors_by_system.get("graph"), Some(&1));
+    assert_eq!(rig.shown(0), "Away", "the other slices go on");
+    assert_eq!(rig.shown(4), "Available", "unknown is left alone");
+    rig.fake.world(|w| w.failing_graph_id = None);
+    rig.cycle();
+    assert_eq!(rig.shown(4), "Away");
+}
+
+#[test]
+fn a_system_down_for_every_slice_is_one_error_of_the_cycle() {
+    let mut rig = Rig::new(7);
+    rig.fake.world(|w| {
+        w.failing_reads.insert("pbx");
+    });
+    let report = rig.cycle(); // three slices
+    assert_eq!(report.errors_by_system.get("pbx"), Some(&1));
+    assert_eq!(report.read_errors.len(), 1);
 }
 
 #[test]

@@ -20,7 +20,7 @@ pub struct SyncRecord {
     /// The Teams observation the last presentity write was made from.
     pub cloudlink_based_on: Option<String>,
     /// The last observation of every side, as JSON (for `report --from-state`); left out
-    /// (`None`) by [`Store::sync_records_brief`].
+    /// (`None`) by [`Store::visit_sync_users`].
     pub last_observed: Option<String>,
     /// A digest of `last_observed`, so a cycle can tell a change without the JSON.
     pub last_observed_hash: Option<String>,
@@ -54,23 +54,57 @@ fn select(observed: &str) -> String {
 const LAST_COMPLETE_CYCLE: &str = "last_complete_cycle_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
+    record_at(r, 0)
+}
+
+/// A record from the row's columns `first..first + 15`, in [`COLUMNS`] order.
+fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<SyncRecord> {
     Ok(SyncRecord {
-        micollab_login: r.get(0)?,
-        graph_session: r.get(1)?,
-        graph_session_expires_at: r.get(2)?,
-        graph_written_at: r.get(3)?,
-        cloudlink_status: r.get(4)?,
-        cloudlink_activity: r.get(5)?,
-        cloudlink_version: r.get(6)?,
-        cloudlink_written_at: r.get(7)?,
-        cloudlink_based_on: r.get(8)?,
-        last_observed: r.get(9)?,
-        last_observed_hash: r.get(10)?,
-        last_observed_at: r.get(11)?,
-        last_success_at: r.get(12)?,
-        last_error: r.get(13)?,
-        last_error_at: r.get(14)?,
+        micollab_login: r.get(first)?,
+        graph_session: r.get(first + 1)?,
+        graph_session_expires_at: time_at(r, first + 2)?,
+        graph_written_at: time_at(r, first + 3)?,
+        cloudlink_status: r.get(first + 4)?,
+        cloudlink_activity: r.get(first + 5)?,
+        cloudlink_version: r.get(first + 6)?,
+        cloudlink_written_at: time_at(r, first + 7)?,
+        cloudlink_based_on: r.get(first + 8)?,
+        last_observed: r.get(first + 9)?,
+        last_observed_hash: r.get(first + 10)?,
+        last_observed_at: time_at(r, first + 11)?,
+        last_success_at: time_at(r, first + 12)?,
+        last_error: r.get(first + 13)?,
+        last_error_at: time_at(r, first + 14)?,
     })
+}
+
+/// A stored time. rusqlite writes `2026-11-27 01:51:02.291321+00:00`, which RFC 3339 parsing
+/// accepts (space separator) several times faster than rusqlite's own `strftime`-style
+/// parse; anything else falls back to rusqlite. A cycle reads five per user.
+fn time_at(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    if let rusqlite::types::ValueRef::Text(text) = r.get_ref(index)?
+        && let Ok(at) = std::str::from_utf8(text)
+            .map_err(|_| ())
+            .and_then(|t| DateTime::parse_from_rfc3339(t).map_err(|_| ()))
+    {
+        return Ok(Some(at.with_timezone(&Utc)));
+    }
+    r.get(index)
+}
+
+/// A mapped user with what a sync cycle reads of it from the store: the mapping's targets,
+/// its CloudLink principal id once resolved, and its sync record if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncUserRow {
+    pub micollab_login: String,
+    pub teams_id: Option<String>,
+    pub extension: String,
+    pub cloudlink_user_id: Option<String>,
+    pub principal_id: Option<String>,
+    /// A tombstone: removed, waiting for the sync to clear what mcteams set.
+    pub removed: bool,
+    /// Without its observation JSON (`last_observed` is `None`).
+    pub record: Option<SyncRecord>,
 }
 
 impl Store {
@@ -101,19 +135,50 @@ impl Store {
         Ok(rows)
     }
 
-    /// Every record without its observation JSON: what a sync cycle needs, in a fraction of
-    /// the memory.
-    pub fn sync_records_brief(&self) -> Result<Vec<SyncRecord>, StoreError> {
+    /// Every mapping (tombstones included) with its principal id and record, by login, in one
+    /// pass: `visit` sees each row as it is read, so the caller keeps only what it needs.
+    pub fn visit_sync_users(&self, mut visit: impl FnMut(SyncUserRow)) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("{} ORDER BY micollab_login", select("NULL")))
+            .prepare_cached(&format!(
+                "SELECT m.micollab_login, m.teams_id, m.extension, m.cloudlink_user_id,
+                        p.principal_id, m.removed_at IS NOT NULL, r.micollab_login,
+                        r.graph_session, r.graph_session_expires_at, r.graph_written_at,
+                        r.cloudlink_status, r.cloudlink_activity, r.cloudlink_version,
+                        r.cloudlink_written_at, r.cloudlink_based_on, NULL,
+                        r.last_observed_hash, r.last_observed_at,
+                        CASE WHEN r.last_error IS NULL
+                             THEN coalesce((SELECT value FROM meta WHERE key = '{LAST_COMPLETE_CYCLE}'),
+                                           r.last_success_at)
+                             ELSE r.last_success_at END,
+                        r.last_error, r.last_error_at
+                 FROM mappings m
+                 LEFT JOIN cloudlink_principals p ON p.user_id = m.cloudlink_user_id
+                 LEFT JOIN sync_records r ON r.micollab_login = m.micollab_login
+                 ORDER BY m.micollab_login"
+            ))
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], from_row)
-            .map_err(|e| self.err(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
-        Ok(rows)
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let read = |r: &Row<'_>| -> rusqlite::Result<SyncUserRow> {
+            // The record's columns start at 6, with its login (NULL: no record).
+            let record = match r.get_ref(6)? {
+                rusqlite::types::ValueRef::Null => None,
+                _ => Some(record_at(r, 6)?),
+            };
+            Ok(SyncUserRow {
+                micollab_login: r.get(0)?,
+                teams_id: r.get(1)?,
+                extension: r.get(2)?,
+                cloudlink_user_id: r.get(3)?,
+                principal_id: r.get(4)?,
+                removed: r.get(5)?,
+                record,
+            })
+        };
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            visit(read(row).map_err(|e| self.err(e))?);
+        }
+        Ok(())
     }
 
     /// Stores records in one transaction.

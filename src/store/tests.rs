@@ -281,3 +281,67 @@ fn journal_entries_stay_open_until_confirmed() {
         .finish_run(run, 0, &serde_json::json!({"changes": 1}))
         .unwrap();
 }
+
+#[test]
+fn a_cycle_reads_each_mapping_with_its_principal_and_record_in_one_pass() {
+    let (_dir, mut store) = temp_store();
+    let mut carol = mapping("carol", "carol@contoso.com", "1003");
+    carol.cloudlink_user_id = Some("cl-carol".into());
+    store
+        .upsert_mappings(
+            &[
+                mapping("alice", "alice@contoso.com", "1001"),
+                mapping("bob", "bob@contoso.com", "1002"),
+                carol,
+            ],
+            None,
+        )
+        .unwrap();
+    store
+        .put_cloudlink_principals(&[("cl-carol".into(), "p-1".into())])
+        .unwrap();
+    let written = chrono::DateTime::parse_from_rfc3339("2026-11-27T01:02:03.456789Z")
+        .unwrap()
+        .to_utc();
+    let record = SyncRecord {
+        micollab_login: "alice".into(),
+        graph_session: Some("Busy/InACall".into()),
+        graph_written_at: Some(written),
+        last_observed: Some("{}".into()),
+        last_observed_hash: Some("00ff".into()),
+        ..Default::default()
+    };
+    store
+        .put_sync_records(std::slice::from_ref(&record))
+        .unwrap();
+    store.remove_mappings(&["alice".into()], None).unwrap();
+    // A time written by hand in another accepted form still reads.
+    store
+        .conn
+        .execute(
+            "UPDATE sync_records SET graph_session_expires_at = '2026-11-27T01:17:03Z'",
+            [],
+        )
+        .unwrap();
+
+    let mut rows = Vec::new();
+    store.visit_sync_users(|row| rows.push(row)).unwrap();
+    let logins: Vec<&str> = rows.iter().map(|r| r.micollab_login.as_str()).collect();
+    assert_eq!(logins, ["alice", "bob", "carol"]);
+    assert!(rows[0].removed, "tombstones are read: the sync clears them");
+    let alice = rows[0].record.as_ref().unwrap();
+    assert_eq!(alice.graph_session, record.graph_session);
+    assert_eq!(alice.graph_written_at, Some(written), "microseconds kept");
+    assert_eq!(
+        alice.graph_session_expires_at,
+        Some(written + chrono::Duration::seconds(900) - chrono::Duration::microseconds(456789))
+    );
+    assert_eq!(
+        alice.last_observed, None,
+        "the observation JSON stays in the store"
+    );
+    assert_eq!(alice.last_observed_hash.as_deref(), Some("00ff"));
+    assert!(rows[1].record.is_none());
+    assert_eq!(rows[2].principal_id.as_deref(), Some("p-1"));
+    assert_eq!(rows[1].principal_id, None);
+}

@@ -1,0 +1,103 @@
+//! The mapped users as a cycle holds them: only what reconcile and the write-back need, in
+//! a compact form, because a cycle over a large estate holds 100,000 of them at once.
+
+use chrono::{DateTime, Utc};
+
+use super::records::{record_from_store, record_to_store};
+use crate::reconcile::Record;
+use crate::store::{Store, StoreError, SyncRecord, SyncUserRow};
+
+/// One mapped user (a tombstone included) and what the store remembers of it.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub login: String,
+    pub teams_id: Option<String>,
+    pub extension: String,
+    pub cloudlink_user_id: Option<String>,
+    /// The CloudLink principal id (what presentities are keyed by), once resolved.
+    pub principal: Option<String>,
+    pub tombstone: bool,
+    pub stored: Option<Stored>,
+}
+
+/// A user's stored sync record, reduced to what a cycle compares and carries over.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub record: Record,
+    /// The digest of the last observation ([`super::observation_hash`]).
+    pub observed_hash: Option<u64>,
+    pub observed_at: Option<DateTime<Utc>>,
+    pub success_at: Option<DateTime<Utc>>,
+    pub has_error: bool,
+}
+
+impl User {
+    fn from_row(row: SyncUserRow) -> User {
+        User {
+            stored: row.record.as_ref().map(|r| Stored {
+                record: record_from_store(r),
+                observed_hash: r
+                    .last_observed_hash
+                    .as_deref()
+                    .and_then(|h| u64::from_str_radix(h, 16).ok()),
+                observed_at: r.last_observed_at,
+                success_at: r.last_success_at,
+                has_error: r.last_error.is_some(),
+            }),
+            login: row.micollab_login,
+            teams_id: row.teams_id,
+            extension: row.extension,
+            cloudlink_user_id: row.cloudlink_user_id,
+            principal: row.principal_id,
+            tombstone: row.removed,
+        }
+    }
+}
+
+/// Every mapped user, by login.
+pub fn load(store: &Store) -> Result<Vec<User>, StoreError> {
+    let mut users = Vec::new();
+    store.visit_sync_users(|row| users.push(User::from_row(row)))?;
+    Ok(users)
+}
+
+/// What one cycle saw of a user: the digest of the observation, and its JSON when it differs
+/// from the stored one (the store keeps the JSON it has otherwise).
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub hash: u64,
+    pub json: Option<String>,
+}
+
+/// The row to store for a user after a cycle, or `None` when it would say nothing the
+/// stored one does not: a quiet cycle over 100,000 users writes a handful of rows.
+pub fn row_to_store(
+    user: &User,
+    record: &Record,
+    observation: &Observation,
+    error: Option<String>,
+    now: DateTime<Utc>,
+) -> Option<SyncRecord> {
+    let stored = user.stored.as_ref();
+    let unchanged = stored.is_some_and(|s| {
+        observation.json.is_none() && error.is_none() && !s.has_error && s.record == *record
+    });
+    if unchanged {
+        return None;
+    }
+    let mut row = record_to_store(&user.login, record);
+    match (&observation.json, stored) {
+        (None, Some(s)) => row.last_observed_at = s.observed_at,
+        _ => {
+            row.last_observed = observation.json.clone();
+            row.last_observed_at = Some(now);
+        }
+    }
+    row.last_observed_hash = Some(format!("{:016x}", observation.hash));
+    row.last_success_at = stored.and_then(|s| s.success_at);
+    if error.is_some() {
+        row.last_error_at = Some(now);
+    }
+    row.last_error = error;
+    Some(row)
+}
