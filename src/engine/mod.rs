@@ -190,23 +190,43 @@ const SLICES_IN_FLIGHT: usize = 3;
 /// still applies): bounds the memory of a mass change such as a first sync.
 const WRITES_PER_CHUNK: usize = 2_000;
 
-/// The answers of the four systems for one slice of users.
+/// One slice of users and what the four systems answered for it.
 struct SliceReads {
+    users: Vec<User>,
     teams: Option<HashMap<String, crate::reconcile::TeamsPresence>>,
     flags: Option<HashMap<String, bool>>,
     phones: Option<HashMap<String, crate::presence::PhoneState>>,
     presentities: Option<HashMap<String, crate::reconcile::Presentity>>,
+    /// Principal ids resolved for this slice, for the store to keep.
+    resolved: Vec<(String, String)>,
     errors: Vec<SourceError>,
 }
 
-/// Reads one slice of users from every system at once.
-async fn read_slice<T, M, P, C>(systems: &Systems<T, M, P, C>, users: &[User]) -> SliceReads
+/// Resolves the slice's missing CloudLink principal ids (once per user: the store keeps
+/// them), then reads the slice from every system at once.
+async fn read_slice<T, M, P, C>(systems: &Systems<T, M, P, C>, mut users: Vec<User>) -> SliceReads
 where
     T: TeamsPort,
     M: MicollabPort,
     P: PbxPort,
     C: CloudlinkPort,
 {
+    let mut errors = Vec::new();
+    let unresolved: Vec<String> = users
+        .iter()
+        .filter(|u| u.principal.is_none())
+        .filter_map(|u| u.cloudlink_user_id.clone())
+        .collect();
+    let (found, error) = resolve_principals(&systems.cloudlink, unresolved).await;
+    errors.extend(error);
+    for user in users.iter_mut().filter(|u| u.principal.is_none()) {
+        user.principal = user
+            .cloudlink_user_id
+            .as_ref()
+            .and_then(|id| found.get(id))
+            .cloned();
+    }
+
     let teams_ids: Vec<String> = users.iter().filter_map(|u| u.teams_id.clone()).collect();
     let logins: Vec<String> = users.iter().map(|u| u.login.clone()).collect();
     let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
@@ -217,21 +237,21 @@ where
         timed("pbx", systems.pbx.phone_states(&extensions)),
         timed("cloudlink", systems.cloudlink.presentities(&principals)),
     );
-    let mut errors = Vec::new();
     let mut keep = |e: SourceError| errors.push(e);
     SliceReads {
         teams: teams.map_err(&mut keep).ok(),
         flags: flags.map_err(&mut keep).ok(),
         phones: phones.map_err(&mut keep).ok(),
         presentities: presentities.map_err(&mut keep).ok(),
+        resolved: found.into_iter().collect(),
+        users,
         errors,
     }
 }
 
 /// A user with writes to make, held until they are confirmed.
 struct UserPlan {
-    /// Index into the cycle's users.
-    user: usize,
+    user: User,
     observation: Observation,
     old: Record,
     decision: crate::reconcile::Decision,
@@ -258,47 +278,28 @@ where
         report.settled_journal_entries = settle_journal(store, &settings.policy)?;
     }
     let stage = StageTimer::start();
-    let mut users = users::load(store)?;
-    report.users_checked = users.len();
-    stage.lap("load store");
 
-    // CloudLink principal ids: resolved once per user, then kept in the store.
-    let unresolved: Vec<String> = users
-        .iter()
-        .filter(|u| u.principal.is_none())
-        .filter_map(|u| u.cloudlink_user_id.clone())
-        .collect();
-    let (resolved, error) = resolve_principals(&systems.cloudlink, unresolved).await;
-    if !resolved.is_empty() {
-        for user in users.iter_mut().filter(|u| u.principal.is_none()) {
-            user.principal = user
-                .cloudlink_user_id
-                .as_ref()
-                .and_then(|id| resolved.get(id))
-                .cloned();
+    // Read and decide slice by slice, the store read on another thread meanwhile. What is
+    // kept is the users with writes to make and the rows that changed.
+    let loaded = users::stream(store, settings.users_per_slice, SLICES_IN_FLIGHT)?;
+    let slices = futures_util::stream::unfold(loaded, |mut loaded| async {
+        loaded.recv().await.map(|slice| (slice, loaded))
+    })
+    .map(|slice| async {
+        match slice {
+            Ok(users) => Ok(read_slice(systems, users).await),
+            Err(e) => Err(e),
         }
-        if !settings.dry_run {
-            let pairs: Vec<(String, String)> = resolved.into_iter().collect();
-            store.put_cloudlink_principals(&pairs)?;
-        }
-    }
-    if let Some(e) = error {
-        *report.errors_by_system.entry(e.system).or_default() += 1;
-        report.read_errors.push(e);
-    }
-
-    // Read and decide slice by slice; what is kept is the users with writes to make and the
-    // rows that changed.
-    let slice_size = settings.users_per_slice.max(1);
-    let mut slices = futures_util::stream::iter(users.chunks(slice_size))
-        .map(|slice| read_slice(systems, slice))
-        .buffered(SLICES_IN_FLIGHT);
+    })
+    .buffered(SLICES_IN_FLIGHT);
+    let mut slices = std::pin::pin!(slices);
     let mut plans: Vec<UserPlan> = Vec::new();
     let mut stored_rows = Vec::new();
     let mut forget = Vec::new();
+    let mut resolved = Vec::new();
     let mut judged_now = None;
-    let mut first = 0;
-    while let Some(mut reads) = slices.next().await {
+    while let Some(reads) = slices.next().await {
+        let mut reads = reads?;
         // Session expiry runs on Graph's clock: judge it there (its `Date` header, to the
         // second; a skew under two seconds is noise).
         let now = *judged_now.get_or_insert_with(|| match systems.teams.clock_skew() {
@@ -315,8 +316,9 @@ where
                 report.read_errors.push(e);
             }
         }
-        let slice_len = (users.len() - first).min(slice_size);
-        for (index, user) in users.iter().enumerate().skip(first).take(slice_len) {
+        resolved.append(&mut reads.resolved);
+        report.users_checked += reads.users.len();
+        for user in std::mem::take(&mut reads.users) {
             let observed = Observed {
                 tombstone: user.tombstone,
                 teams_enabled: reads
@@ -362,9 +364,9 @@ where
             }
             if decision.actions.is_empty() {
                 if decision.forget {
-                    forget.push(user.login.clone());
+                    forget.push(user.login);
                 } else if let Some(row) =
-                    row_to_store(user, &decision.record, &observation, None, now)
+                    row_to_store(&user, &decision.record, &observation, None, now)
                 {
                     stored_rows.push(row);
                 }
@@ -381,17 +383,18 @@ where
                 });
             }
             plans.push(UserPlan {
-                user: index,
+                user,
                 observation,
                 old,
                 decision,
             });
         }
-        first += slice_len;
     }
-    drop(slices);
     let now = judged_now.unwrap_or(now);
-    stage.lap("read systems and reconcile");
+    stage.lap("read store and systems, reconcile");
+    if !resolved.is_empty() && !settings.dry_run {
+        store.put_cloudlink_principals(&resolved)?;
+    }
 
     let changes = report.planned.total() - report.refreshes;
     if changes > settings.max_changes && !settings.force {
@@ -402,17 +405,16 @@ where
         return Ok(report);
     }
 
-    let (confirmations, user_errors) =
-        apply(store, systems, run, &users, &mut plans, &mut report).await?;
+    let (confirmations, user_errors) = apply(store, systems, run, &mut plans, &mut report).await?;
     stage.lap("journal and apply writes");
 
     // A user without an error counts as synchronized by this cycle when it was complete
     // (every system read), which the store records once.
     let complete_cycle_at = report.read_errors.is_empty().then_some(now);
     let mut user_errors = user_errors;
-    for plan in &plans {
-        let user = &users[plan.user];
-        let error = user_errors.remove(&plan.user).map(|m| m.join("; "));
+    for (index, plan) in plans.iter().enumerate() {
+        let user = &plan.user;
+        let error = user_errors.remove(&index).map(|m| m.join("; "));
         if plan.decision.forget && error.is_none() {
             forget.push(user.login.clone());
             continue;
@@ -442,7 +444,6 @@ async fn apply<T, M, P, C>(
     store: &mut Store,
     systems: &Systems<T, M, P, C>,
     run: Option<RunId>,
-    users: &[User],
     plans: &mut [UserPlan],
     report: &mut CycleReport,
 ) -> Result<(Vec<(i64, String)>, HashMap<usize, Vec<String>>), StoreError>
@@ -455,7 +456,7 @@ where
     let mut sessions: Vec<(usize, SessionChange)> = Vec::new();
     let mut writes: Vec<(usize, PresentityWrite)> = Vec::new();
     for (index, plan) in plans.iter().enumerate() {
-        let user = &users[plan.user];
+        let user = &plan.user;
         for action in &plan.decision.actions {
             let teams_id = || user.teams_id.clone().unwrap_or_default();
             match action {
@@ -493,7 +494,7 @@ where
         return Ok((Vec::new(), HashMap::new()));
     }
 
-    let login = |index: usize| users[plans[index].user].login.clone();
+    let login = |index: usize| plans[index].user.login.clone();
     let session_entries = sessions.iter().map(|(index, change)| match change.set {
         Some((intent, ttl)) => (
             login(*index),
@@ -573,7 +574,7 @@ where
                 *report.errors_by_system.entry(e.system).or_default() += 1;
                 let what = if change.set.is_some() { "set" } else { "clear" };
                 user_errors
-                    .entry(plan.user)
+                    .entry(*index)
                     .or_default()
                     .push(format!("{what} Teams session: {e}"));
                 outcomes.push(format!("failed: {e}"));
@@ -600,7 +601,7 @@ where
                 };
                 *report.errors_by_system.entry("cloudlink").or_default() += 1;
                 user_errors
-                    .entry(plan.user)
+                    .entry(*index)
                     .or_default()
                     .push(format!("write presentity: {message}"));
                 outcomes.push(format!("failed: {message}"));

@@ -2,6 +2,7 @@
 //! a compact form, because a cycle over a large estate holds 100,000 of them at once.
 
 use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
 
 use super::records::{record_from_store, record_to_store};
 use crate::reconcile::Record;
@@ -54,11 +55,39 @@ impl User {
     }
 }
 
-/// Every mapped user, by login.
-pub fn load(store: &Store) -> Result<Vec<User>, StoreError> {
-    let mut users = Vec::new();
-    store.visit_sync_users(|row| users.push(User::from_row(row)))?;
-    Ok(users)
+/// Every mapped user, by login, in slices of `per_slice`, read on a blocking thread through
+/// a second connection: the cycle reads the systems for the first slices while the store is
+/// still being read. At most `ahead` slices wait unread. A store error ends the stream.
+pub fn stream(
+    store: &Store,
+    per_slice: usize,
+    ahead: usize,
+) -> Result<mpsc::Receiver<Result<Vec<User>, StoreError>>, StoreError> {
+    let reader = store.reader()?;
+    let (slices, receiver) = mpsc::channel(ahead.max(1));
+    let per_slice = per_slice.max(1);
+    tokio::task::spawn_blocking(move || {
+        let mut slice = Vec::with_capacity(per_slice);
+        let mut open = true;
+        let read = reader.visit_sync_users(|row| {
+            slice.push(User::from_row(row));
+            if slice.len() == per_slice {
+                let full = std::mem::replace(&mut slice, Vec::with_capacity(per_slice));
+                // The cycle stopped listening (it failed or was dropped): stop reading.
+                open = slices.blocking_send(Ok(full)).is_ok();
+            }
+            open
+        });
+        let last = match read {
+            Ok(()) if slice.is_empty() => return,
+            Ok(()) => Ok(slice),
+            Err(e) => Err(e),
+        };
+        if open {
+            let _ = slices.blocking_send(last);
+        }
+    });
+    Ok(receiver)
 }
 
 /// What one cycle saw of a user: the digest of the observation, and its JSON when it differs

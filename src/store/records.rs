@@ -137,7 +137,10 @@ impl Store {
 
     /// Every mapping (tombstones included) with its principal id and record, by login, in one
     /// pass: `visit` sees each row as it is read, so the caller keeps only what it needs.
-    pub fn visit_sync_users(&self, mut visit: impl FnMut(SyncUserRow)) -> Result<(), StoreError> {
+    pub fn visit_sync_users(
+        &self,
+        mut visit: impl FnMut(SyncUserRow) -> bool,
+    ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -176,7 +179,9 @@ impl Store {
             })
         };
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            visit(read(row).map_err(|e| self.err(e))?);
+            if !visit(read(row).map_err(|e| self.err(e))?) {
+                break;
+            }
         }
         Ok(())
     }

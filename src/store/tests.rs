@@ -325,7 +325,12 @@ fn a_cycle_reads_each_mapping_with_its_principal_and_record_in_one_pass() {
         .unwrap();
 
     let mut rows = Vec::new();
-    store.visit_sync_users(|row| rows.push(row)).unwrap();
+    store
+        .visit_sync_users(|row| {
+            rows.push(row);
+            true
+        })
+        .unwrap();
     let logins: Vec<&str> = rows.iter().map(|r| r.micollab_login.as_str()).collect();
     assert_eq!(logins, ["alice", "bob", "carol"]);
     assert!(rows[0].removed, "tombstones are read: the sync clears them");
