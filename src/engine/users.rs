@@ -67,6 +67,7 @@ pub fn stream(
     let (slices, receiver) = mpsc::channel(ahead.max(1));
     let per_slice = per_slice.max(1);
     tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
         let mut slice = Vec::with_capacity(per_slice);
         let mut open = true;
         let read = reader.visit_sync_users(|row| {
@@ -78,6 +79,7 @@ pub fn stream(
             }
             open
         });
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "store read");
         let last = match read {
             Ok(()) if slice.is_empty() => return,
             Ok(()) => Ok(slice),
