@@ -542,7 +542,7 @@ fn presence_json(world: &mut World, i: u32) -> Value {
         "activity": activity,
         "statusMessage": null,
         "outOfOfficeSettings": {"message": null, "isOutOfOffice": false},
-        "sequenceNumber": sequence,
+        "sequenceNumber": sequence.to_string(),
     })
 }
 
