@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::directory::PrincipalId;
 use super::mitel::{self, Accepts, error};
-use super::server::{AsText, Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Reply, Req, System, match_route};
 use super::world::{World, iso, teams_status};
 use super::{MitelList, Sim, State, mitel_list};
 
@@ -121,8 +121,9 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
         }
         "POST /presence/2017-09-01/presentities/query" => {
             #[derive(Deserialize)]
-            struct Query {
-                ids: Option<Vec<String>>,
+            struct Query<'a> {
+                #[serde(borrow)]
+                ids: Option<Vec<BodyText<'a>>>,
             }
             let ids = match req.json::<Query>() {
                 Ok(Query { ids: Some(ids) }) => ids,

@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::wire::graph::{
-    Activity, Availability, BatchRequest, ClearPresenceRequest, GetPresencesRequest,
-    MAX_BATCH_REQUESTS, MAX_FILTER_IN_VALUES, MAX_PRESENCE_IDS, MAX_USERS_PAGE, SetPresenceRequest,
+    Activity, Availability, BatchRequest, ClearPresenceRequest, MAX_BATCH_REQUESTS,
+    MAX_FILTER_IN_VALUES, MAX_PRESENCE_IDS, MAX_USERS_PAGE, SetPresenceRequest,
     SetUserPreferredPresenceRequest, parse_iso_duration,
 };
 
-use super::server::{AsText, Reply, Req, match_route};
+use super::server::{AsText, BodyText, Reply, Req, match_route};
 use super::tokens;
 use super::world::{Sequence, World, iso};
 use super::{Sim, State};
@@ -601,7 +601,13 @@ fn get_presences(world: &mut World, req: &Req, extra: &[(&'static str, String)])
         context: String,
         value: Vec<PresenceJson<'a>>,
     }
-    let body: GetPresencesRequest = match req.json() {
+    /// `GetPresencesRequest`, its ids borrowed from the body.
+    #[derive(Deserialize)]
+    struct PresenceIds<'a> {
+        #[serde(borrow)]
+        ids: Vec<BodyText<'a>>,
+    }
+    let body: PresenceIds = match req.json() {
         Ok(body) => body,
         Err(message) => return error(StatusCode::BAD_REQUEST, "BadRequest", &message, extra),
     };
@@ -618,6 +624,7 @@ fn get_presences(world: &mut World, req: &Req, extra: &[(&'static str, String)])
     }
     let mut value = Vec::with_capacity(body.ids.len());
     for id in &body.ids {
+        let id = id.as_ref();
         let Some(object_id) = super::directory::parse_guid(id) else {
             return error(
                 StatusCode::BAD_REQUEST,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::mitel::{self, Accepts, error};
-use super::server::{AsText, Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Reply, Req, System, match_route};
 use super::world::{
     ADMIN_STATUSES, GateError, MIN_TEAMS_VERSION_TEXT, NotificationKind, SUPPORTED_PBX,
     StatusOverride, TEAMS_STATUSES, World, iso, teams_status,
@@ -119,8 +119,9 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
         "POST /2017-09-01/users/query" => {
             #[derive(serde::Deserialize)]
             #[serde(deny_unknown_fields)]
-            struct Query {
-                logins: Vec<String>,
+            struct Query<'a> {
+                #[serde(borrow)]
+                logins: Vec<BodyText<'a>>,
                 /// A sparse fieldset: only these user fields in the answer.
                 #[serde(default)]
                 fields: Option<Vec<String>>,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::directory::Name;
 use super::mitel::{self, Accepts, error};
-use super::server::{AsText, Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Reply, Req, System, match_route};
 use super::world::{World, iso};
 use super::{MitelList, Sim, State};
 
@@ -100,8 +100,9 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
         }
         "POST /2017-09-01/extensions/query" => {
             #[derive(Deserialize)]
-            struct Query {
-                extensions: Option<Vec<String>>,
+            struct Query<'a> {
+                #[serde(borrow)]
+                extensions: Option<Vec<BodyText<'a>>>,
             }
             match req.json::<Query>() {
                 Ok(Query {
