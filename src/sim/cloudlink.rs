@@ -4,13 +4,14 @@
 //! bulk `PATCH`.
 
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::directory::PrincipalId;
 use super::mitel::{self, Accepts, error};
-use super::server::{Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Reply, Req, System, match_route};
 use super::world::{World, iso, teams_status};
-use super::{Sim, State, mitel_list};
+use super::{MitelList, Sim, State, mitel_list};
 
 pub const ROUTES: &[&str] = &[
     "POST /authentication/2017-09-01/token",
@@ -116,12 +117,13 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
                 items.push(presentity_json(world, i, account));
             }
             let (self_link, next_link) = mitel::page_links(req, "/cloudlink", limit, next);
-            Reply::ok(mitel_list(items, self_link, next_link))
+            Reply::ok_serialized(&MitelList::new(items, &self_link, next_link.as_deref()))
         }
         "POST /presence/2017-09-01/presentities/query" => {
             #[derive(Deserialize)]
-            struct Query {
-                ids: Option<Vec<String>>,
+            struct Query<'a> {
+                #[serde(borrow)]
+                ids: Option<Vec<BodyText<'a>>>,
             }
             let ids = match req.json::<Query>() {
                 Ok(Query { ids: Some(ids) }) => ids,
@@ -155,20 +157,19 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
             }
             let mut items = Vec::with_capacity(ids.len());
             let mut not_found = Vec::new();
-            for id in &ids {
+            for id in ids.iter().map(AsRef::as_ref) {
                 match world.find_principal(id) {
                     Some(i) => items.push(presentity_json(world, i, account)),
-                    None => not_found.push(id.clone()),
+                    None => not_found.push(id),
                 }
             }
-            let mut body = mitel_list(items, format!("{}/cloudlink{}", req.origin, req.path), None);
-            body["notFound"] = json!(not_found);
-            Reply::ok(body)
+            let self_link = format!("{}/cloudlink{}", req.origin, req.path);
+            Reply::ok_serialized(&MitelList::new(items, &self_link, None).with_not_found(not_found))
         }
         "GET /presence/2017-09-01/presentities/{principal}" => match world.find_principal(p0) {
             Some(i) => {
                 let version = world.user(i).presentity.version;
-                Reply::ok(presentity_json(world, i, account))
+                Reply::ok_serialized(&presentity_json(world, i, account))
                     .with_header("etag", format!("\"{version}\""))
             }
             None => presentity_not_found(p0, extra),
@@ -288,19 +289,34 @@ pub fn user_json(world: &World, i: u32, account: &str) -> Value {
     })
 }
 
-pub fn presentity_json(world: &World, i: u32, account: &str) -> Value {
+/// One presentity as the API answers it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentityJson<'a> {
+    principal_id: AsText<PrincipalId>,
+    user_id: uuid::Uuid,
+    account_id: &'a str,
+    status: &'a str,
+    activity: Option<&'a str>,
+    teams_managed: bool,
+    version: u64,
+    source: &'a str,
+    updated_on: String,
+}
+
+pub fn presentity_json<'a>(world: &'a World, i: u32, account: &'a str) -> PresentityJson<'a> {
     let p = &world.user(i).presentity;
-    json!({
-        "principalId": world.dir.principal_id(i),
-        "userId": super::directory::format_guid(world.dir.cloudlink_user_id(i)),
-        "accountId": account,
-        "status": &*p.status,
-        "activity": p.activity.as_deref(),
-        "teamsManaged": world.teams_effective(i),
-        "version": p.version,
-        "source": &*p.source,
-        "updatedOn": iso(p.updated_ms),
-    })
+    PresentityJson {
+        principal_id: AsText(world.dir.principal(i)),
+        user_id: uuid::Uuid::from_u128(world.dir.cloudlink_user_id(i)),
+        account_id: account,
+        status: &p.status,
+        activity: p.activity.as_deref(),
+        teams_managed: world.teams_effective(i),
+        version: p.version,
+        source: &p.source,
+        updated_on: iso(p.updated_ms),
+    }
 }
 
 /// Writes `{"status","activity"?,"source"?,"version"?}` with optimistic concurrency: a
@@ -440,7 +456,7 @@ fn write_presentity(
     p.source = source.into();
     p.version += 1;
     p.updated_ms = now;
-    Reply::ok(presentity_json(world, i, account))
+    Reply::ok_serialized(&presentity_json(world, i, account))
 }
 
 /// Writes a presentity as another writer (MiCollab itself, a person): for the control API.

@@ -91,7 +91,7 @@ pub fn dispatch(sim: &Sim, req: &Req) -> Reply {
                 ));
             };
             set_phone(world, i, Some(call_state), None);
-            Reply::ok(super::pbx::extension_json(world, i))
+            Reply::ok_serialized(&super::pbx::extension_json(world, i))
         }),
         "POST /pbx/{extension}/dnd" => with_extension(&mut state, p0, |world, i| {
             #[derive(Deserialize)]
@@ -101,7 +101,7 @@ pub fn dispatch(sim: &Sim, req: &Req) -> Reply {
             match req.json::<Body>() {
                 Ok(b) => {
                     set_phone(world, i, None, Some(b.enabled));
-                    Reply::ok(super::pbx::extension_json(world, i))
+                    Reply::ok_serialized(&super::pbx::extension_json(world, i))
                 }
                 Err(e) => bad(e),
             }
@@ -203,7 +203,7 @@ pub fn dispatch(sim: &Sim, req: &Req) -> Reply {
                         b.activity.as_deref(),
                         b.source.as_deref().unwrap_or("micollab"),
                     );
-                    Reply::ok(super::cloudlink::presentity_json(
+                    Reply::ok_serialized(&super::cloudlink::presentity_json(
                         world,
                         i,
                         &sim.credentials.cloudlink_account_id,

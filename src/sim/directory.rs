@@ -6,6 +6,7 @@
 //! index on demand, which keeps 100,000 users well under the emulator's memory budget.
 
 use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 
 const FIRST_NAMES: &[&str] = &[
     "Alice", "Bruno", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
@@ -197,17 +198,11 @@ impl Directory {
 
     /// (UPN, mail, login) of user `i`, all lowercase.
     fn names(&self, i: u32) -> (String, String, String) {
-        let (first, last) = self.name_parts(i);
-        let (first_l, last_l) = (first.to_ascii_lowercase(), last.to_ascii_lowercase());
-        let upn = format!("{first_l}.{last_l}{i}@{UPN_DOMAIN}");
-        // Every 25th user's mail lives in another domain: CloudLink matches them by mail.
-        let mail = if i % 25 == 7 {
-            format!("{first_l}.{last_l}{i}@{OTHER_MAIL_DOMAIN}")
-        } else {
-            upn.clone()
-        };
-        let login = format!("{}{last_l}{i}", &first_l[..1]);
-        (upn, mail, login)
+        (
+            self.generated_upn(i).to_string(),
+            self.mail(i).to_string(),
+            self.login(i).to_string(),
+        )
     }
 
     fn name_parts(&self, i: u32) -> (&'static str, &'static str) {
@@ -218,25 +213,79 @@ impl Directory {
         )
     }
 
+    fn name(&self, i: u32, form: NameForm) -> Name {
+        let (first, last) = self.name_parts(i);
+        Name {
+            first,
+            last,
+            i,
+            form,
+        }
+    }
+
+    /// "Given Surname".
+    pub fn display_name(&self, i: u32) -> Name {
+        self.name(i, NameForm::Display)
+    }
+
+    /// The MiCollab login: initial and surname, lowercase, and the index.
+    pub fn login(&self, i: u32) -> Name {
+        self.name(i, NameForm::Login)
+    }
+
+    /// The UPN the directory generated (renames are kept by the world, not here).
+    pub fn generated_upn(&self, i: u32) -> Name {
+        self.name(i, NameForm::Address(UPN_DOMAIN))
+    }
+
+    /// Every 25th user's mail lives in another domain: CloudLink matches them by mail.
+    pub fn mail(&self, i: u32) -> Name {
+        let domain = if i % 25 == 7 {
+            OTHER_MAIL_DOMAIN
+        } else {
+            UPN_DOMAIN
+        };
+        self.name(i, NameForm::Address(domain))
+    }
+
+    pub fn extension_number(&self, i: u32) -> u32 {
+        FIRST_EXTENSION + i
+    }
+
     pub fn facts(&self, i: u32) -> UserFacts {
         let (given_name, surname) = self.name_parts(i);
         let (upn, mail, login) = self.names(i);
-        let client_hash = mix(self.seed, i as u64, SALT_CLIENT);
         UserFacts {
             index: i,
-            display_name: format!("{given_name} {surname}"),
+            display_name: self.display_name(i).to_string(),
             given_name,
             surname,
             upn,
             mail,
             login,
-            extension: (FIRST_EXTENSION + i).to_string(),
+            extension: self.extension_number(i).to_string(),
             profile: self.initial_profile(i),
-            client_type: CLIENT_TYPES[(client_hash % 3) as usize],
-            telephony_only: (client_hash >> 8).is_multiple_of(4),
+            client_type: self.client_type(i),
+            telephony_only: self.telephony_only(i),
             device: self.device(i),
             acd_agent_id: self.acd_agent_id(i),
         }
+    }
+
+    pub fn given_name(&self, i: u32) -> &'static str {
+        self.name_parts(i).0
+    }
+
+    pub fn surname(&self, i: u32) -> &'static str {
+        self.name_parts(i).1
+    }
+
+    pub fn client_type(&self, i: u32) -> &'static str {
+        CLIENT_TYPES[(mix(self.seed, i as u64, SALT_CLIENT) % 3) as usize]
+    }
+
+    pub fn telephony_only(&self, i: u32) -> bool {
+        (mix(self.seed, i as u64, SALT_CLIENT) >> 8).is_multiple_of(4)
     }
 
     pub fn initial_profile(&self, i: u32) -> usize {
@@ -272,8 +321,12 @@ impl Directory {
     }
 
     pub fn acd_agent_id(&self, i: u32) -> Option<String> {
-        (self.is_acd_hot_desk_softphone(i) || self.is_acd_desk_phone_agent(i))
-            .then(|| format!("{}", 5000 + i))
+        self.acd_agent(i).map(|agent| agent.to_string())
+    }
+
+    /// The ACD agent number logged in on user `i`'s extension, if any.
+    pub fn acd_agent(&self, i: u32) -> Option<u32> {
+        (self.is_acd_hot_desk_softphone(i) || self.is_acd_desk_phone_agent(i)).then_some(5000 + i)
     }
 
     /// Users with their own custom dynamic statuses in MiCollab.
@@ -295,7 +348,11 @@ impl Directory {
 
     /// CloudLink's principal id (what presentities are keyed by), distinct from its user id.
     pub fn principal_id(&self, i: u32) -> String {
-        format!("p-{:016x}", mix(self.seed, i as u64, SALT_PRINCIPAL))
+        self.principal(i).to_string()
+    }
+
+    pub fn principal(&self, i: u32) -> PrincipalId {
+        PrincipalId(mix(self.seed, i as u64, SALT_PRINCIPAL))
     }
 
     pub fn by_object_id(&self, id: u128) -> Option<u32> {
@@ -321,7 +378,11 @@ impl Directory {
     pub fn by_extension(&self, extension: &str) -> Option<u32> {
         let n: u32 = extension.parse().ok()?;
         let i = n.checked_sub(FIRST_EXTENSION)?;
-        (i < self.count && extension == n.to_string()).then_some(i)
+        // Only the number as written ("+20001" or "020001" name no extension); checked on
+        // the text because an allocated `n.to_string()` per lookup is a batch read's cost.
+        let canonical = extension.starts_with(|c: char| c.is_ascii_digit())
+            && !(extension.len() > 1 && extension.starts_with('0'));
+        (i < self.count && canonical).then_some(i)
     }
 
     pub fn by_cloudlink_user(&self, id: u128) -> Option<u32> {
@@ -332,6 +393,61 @@ impl Directory {
         let hex = principal.strip_prefix("p-")?;
         let value = u64::from_str_radix(hex, 16).ok()?;
         self.by_principal.get(&value).copied()
+    }
+}
+
+/// How a user's name is written: see [`Name`].
+#[derive(Debug, Clone, Copy)]
+pub enum NameForm {
+    /// "Given Surname".
+    Display,
+    /// "gsurname12".
+    Login,
+    /// "given.surname12@domain".
+    Address(&'static str),
+}
+
+/// A user's name, login or address, written where it is wanted (an answer, a lookup key)
+/// rather than allocated per user.
+#[derive(Debug, Clone, Copy)]
+pub struct Name {
+    first: &'static str,
+    last: &'static str,
+    i: u32,
+    form: NameForm,
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (first, last, i) = (self.first, self.last, self.i);
+        match self.form {
+            NameForm::Display => write!(f, "{first} {last}"),
+            NameForm::Login => write!(f, "{}{}{i}", Lower(&first[..1]), Lower(last)),
+            NameForm::Address(domain) => {
+                write!(f, "{}.{}{i}@{domain}", Lower(first), Lower(last))
+            }
+        }
+    }
+}
+
+/// ASCII-lowercase text, written without a lowercase copy.
+struct Lower<'a>(&'a str);
+
+impl fmt::Display for Lower<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0
+            .chars()
+            .try_for_each(|c| f.write_char(c.to_ascii_lowercase()))
+    }
+}
+
+/// CloudLink's principal id, `p-` and 16 hex digits.
+#[derive(Debug, Clone, Copy)]
+pub struct PrincipalId(u64);
+
+impl fmt::Display for PrincipalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "p-{:016x}", self.0)
     }
 }
 
@@ -387,5 +503,34 @@ mod tests {
         }
         assert_ne!(Directory::generate(8, 1).object_id(0), a.object_id(0));
         assert_ne!(a.facts(7).mail, a.facts(7).upn);
+    }
+
+    #[test]
+    fn names_are_written_as_they_always_were() {
+        let dir = Directory::generate(3, 60);
+        for i in 0..60 {
+            let (first, last) = dir.name_parts(i);
+            let (first_l, last_l) = (first.to_ascii_lowercase(), last.to_ascii_lowercase());
+            let upn = format!("{first_l}.{last_l}{i}@{UPN_DOMAIN}");
+            let facts = dir.facts(i);
+            assert_eq!(facts.display_name, format!("{first} {last}"));
+            assert_eq!(facts.login, format!("{}{last_l}{i}", &first_l[..1]));
+            assert_eq!(facts.upn, upn);
+            let other = format!("{first_l}.{last_l}{i}@{OTHER_MAIL_DOMAIN}");
+            assert_eq!(facts.mail, if i % 25 == 7 { other } else { upn });
+            assert_eq!(
+                dir.principal_id(i),
+                format!("p-{:016x}", mix(3, i as u64, SALT_PRINCIPAL))
+            );
+        }
+    }
+
+    #[test]
+    fn an_extension_is_found_only_as_written() {
+        let dir = Directory::generate(3, 60);
+        assert_eq!(dir.by_extension("20001"), Some(1));
+        for other in ["+20001", "020001", "20060", "19999", "2e4", "", "0"] {
+            assert_eq!(dir.by_extension(other), None, "{other:?}");
+        }
     }
 }

@@ -7,18 +7,18 @@
 use std::collections::{HashSet, VecDeque};
 
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::wire::graph::{
-    Activity, Availability, BatchRequest, ClearPresenceRequest, GetPresencesRequest,
-    MAX_BATCH_REQUESTS, MAX_FILTER_IN_VALUES, MAX_PRESENCE_IDS, MAX_USERS_PAGE, SetPresenceRequest,
+    Activity, Availability, BatchRequest, ClearPresenceRequest, MAX_BATCH_REQUESTS,
+    MAX_FILTER_IN_VALUES, MAX_PRESENCE_IDS, MAX_USERS_PAGE, SetPresenceRequest,
     SetUserPreferredPresenceRequest, parse_iso_duration,
 };
 
-use super::server::{Reply, Req, match_route};
+use super::server::{AsText, BodyText, Reply, Req, match_route};
 use super::tokens;
-use super::world::{World, iso};
+use super::world::{Sequence, World, iso};
 use super::{Sim, State};
 
 pub const ROUTES: &[&str] = &[
@@ -453,7 +453,7 @@ fn api(
         "GET /users/{id}/presence" | "GET /communications/presences/{id}" => {
             match presence_user(world, id, extra) {
                 Ok(i) => {
-                    let mut body = presence_json(world, i);
+                    let mut body = json!(presence_json(world, i));
                     body["@odata.context"] = json!(format!(
                         "{}/graph/v1.0/$metadata#users('{id}')/presence/$entity",
                         req.origin
@@ -534,20 +534,80 @@ fn presence_user(world: &World, id: &str, extra: &[(&'static str, String)]) -> R
     })
 }
 
-fn presence_json(world: &mut World, i: u32) -> Value {
+/// One presence as Graph answers it, encoded as is (no `Value` per user in a bulk read).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PresenceJson<'a> {
+    id: PresenceId<'a>,
+    availability: Availability,
+    activity: Activity,
+    /// Graph sends `null` here rather than leaving it out; `()` writes `null`.
+    status_message: (),
+    out_of_office_settings: NoOutOfOffice,
+    /// `null` for an id that names no user.
+    sequence_number: Option<AsText<Sequence>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PresenceId<'a> {
+    User(uuid::Uuid),
+    /// An id that names no user is answered as it was asked.
+    Asked(&'a str),
+}
+
+/// `{"message":null,"isOutOfOffice":false}`: the emulator has no out-of-office.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NoOutOfOffice {
+    message: (),
+    is_out_of_office: bool,
+}
+
+fn presence_json(world: &mut World, i: u32) -> PresenceJson<'static> {
     let (availability, activity, sequence) = world.presence(i);
-    json!({
-        "id": super::directory::format_guid(world.dir.object_id(i)),
-        "availability": availability,
-        "activity": activity,
-        "statusMessage": null,
-        "outOfOfficeSettings": {"message": null, "isOutOfOffice": false},
-        "sequenceNumber": sequence,
-    })
+    PresenceJson {
+        id: PresenceId::User(uuid::Uuid::from_u128(world.dir.object_id(i))),
+        availability,
+        activity,
+        status_message: (),
+        out_of_office_settings: NoOutOfOffice {
+            message: (),
+            is_out_of_office: false,
+        },
+        sequence_number: Some(AsText(sequence)),
+    }
+}
+
+/// What Graph answers for an id that names no user, rather than failing the batch.
+fn unknown_presence(id: &str) -> PresenceJson<'_> {
+    PresenceJson {
+        id: PresenceId::Asked(id),
+        availability: Availability::PresenceUnknown,
+        activity: Activity::PresenceUnknown,
+        status_message: (),
+        out_of_office_settings: NoOutOfOffice {
+            message: (),
+            is_out_of_office: false,
+        },
+        sequence_number: None,
+    }
 }
 
 fn get_presences(world: &mut World, req: &Req, extra: &[(&'static str, String)]) -> Reply {
-    let body: GetPresencesRequest = match req.json() {
+    #[derive(Serialize)]
+    struct Presences<'a> {
+        #[serde(rename = "@odata.context")]
+        context: String,
+        value: Vec<PresenceJson<'a>>,
+    }
+    /// `GetPresencesRequest`, its ids borrowed from the body.
+    #[derive(Deserialize)]
+    struct PresenceIds<'a> {
+        #[serde(borrow)]
+        ids: Vec<BodyText<'a>>,
+    }
+    let body: PresenceIds = match req.json() {
         Ok(body) => body,
         Err(message) => return error(StatusCode::BAD_REQUEST, "BadRequest", &message, extra),
     };
@@ -564,31 +624,27 @@ fn get_presences(world: &mut World, req: &Req, extra: &[(&'static str, String)])
     }
     let mut value = Vec::with_capacity(body.ids.len());
     for id in &body.ids {
-        if super::directory::parse_guid(id).is_none() {
+        let id = id.as_ref();
+        let Some(object_id) = super::directory::parse_guid(id) else {
             return error(
                 StatusCode::BAD_REQUEST,
                 "BadRequest",
                 &format!("The user id '{id}' is not valid: ids must be user object ids (GUIDs)."),
                 extra,
             );
-        }
-        match world.find_entra(id) {
+        };
+        match world.find_object_id(object_id) {
             Some(i) => value.push(presence_json(world, i)),
-            // An id that names no user answers PresenceUnknown rather than failing the batch.
-            None => value.push(json!({
-                "id": id,
-                "availability": "PresenceUnknown",
-                "activity": "PresenceUnknown",
-                "statusMessage": null,
-                "outOfOfficeSettings": {"message": null, "isOutOfOffice": false},
-                "sequenceNumber": null,
-            })),
+            None => value.push(unknown_presence(id)),
         }
     }
-    Reply::ok(json!({
-        "@odata.context": format!("{}/graph/v1.0/$metadata#Collection(microsoft.graph.presence)", req.origin),
-        "value": value,
-    }))
+    Reply::ok_serialized(&Presences {
+        context: format!(
+            "{}/graph/v1.0/$metadata#Collection(microsoft.graph.presence)",
+            req.origin
+        ),
+        value,
+    })
 }
 
 /// Pairs `setPresence` accepts (Microsoft's table).
@@ -1160,7 +1216,7 @@ fn batch(
         };
         statuses.insert(item.id.clone(), reply.status.as_u16());
         let mut headers = serde_json::Map::new();
-        if reply.body.is_some() {
+        if !reply.body.is_empty() {
             headers.insert(
                 "Content-Type".into(),
                 json!("application/json; charset=utf-8"),
@@ -1176,7 +1232,7 @@ fn batch(
         }
         let mut response =
             json!({"id": item.id, "status": reply.status.as_u16(), "headers": headers});
-        if let Some(body) = reply.body {
+        if let Some(body) = reply.body.into_value() {
             response["body"] = body;
         }
         responses.push(response);

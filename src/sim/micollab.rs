@@ -5,16 +5,17 @@
 //! MiCollab sends when a user's Teams flag changes.
 
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::ser::SerializeMap as _;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::mitel::{self, Accepts, error};
-use super::server::{Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Reply, Req, System, match_route};
 use super::world::{
     ADMIN_STATUSES, GateError, MIN_TEAMS_VERSION_TEXT, NotificationKind, SUPPORTED_PBX,
     StatusOverride, TEAMS_STATUSES, World, iso, teams_status,
 };
-use super::{Sim, State, mitel_list};
+use super::{MitelList, Sim, State, mitel_list};
 
 pub const ROUTES: &[&str] = &[
     "POST /2017-09-01/token",
@@ -118,20 +119,15 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
         "POST /2017-09-01/users/query" => {
             #[derive(serde::Deserialize)]
             #[serde(deny_unknown_fields)]
-            struct Query {
-                logins: Vec<String>,
+            struct Query<'a> {
+                #[serde(borrow)]
+                logins: Vec<BodyText<'a>>,
                 /// A sparse fieldset: only these user fields in the answer.
                 #[serde(default)]
                 fields: Option<Vec<String>>,
             }
             match req.json::<Query>() {
-                Ok(q) => {
-                    let mut reply = users_by_login(world, &q.logins, req, extra);
-                    if let (Some(fields), Some(body)) = (&q.fields, reply.body.as_mut()) {
-                        keep_fields(body, fields);
-                    }
-                    reply
-                }
+                Ok(q) => users_by_login(world, &q.logins, q.fields.as_deref(), req, extra),
                 Err(_) => error(
                     StatusCode::BAD_REQUEST,
                     "InvalidRequest",
@@ -142,9 +138,9 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
             }
         }
         "PATCH /2017-09-01/users" => bulk_users(world, req, extra),
-        "GET /2017-09-01/users/{login}" => {
-            with_user(world, p0, extra, |world, i| Reply::ok(user_json(world, i)))
-        }
+        "GET /2017-09-01/users/{login}" => with_user(world, p0, extra, |world, i| {
+            Reply::ok_serialized(&user_json(world, i))
+        }),
         "PATCH /2017-09-01/users/{login}" => with_user(world, p0, extra, |world, i| {
             let body: Value = match req.json() {
                 Ok(body) => body,
@@ -577,36 +573,90 @@ fn patch_user_status(world: &mut World, i: u32, status: &str, req: &Req, extra: 
     }
 }
 
-pub fn user_json(world: &World, i: u32) -> Value {
-    let facts = world.dir.facts(i);
-    let user = world.user(i);
-    let profile = &world.profiles[user.profile as usize];
-    let effective = world.teams_effective(i);
-    json!({
-        "login": facts.login,
-        "name": facts.display_name,
-        "firstName": facts.given_name,
-        "lastName": facts.surname,
-        "email": facts.mail,
-        "extension": facts.extension,
-        "profileId": profile.id,
-        "profileName": profile.name,
-        "teamsPresence": {
-            "user": user.teams_user_flag,
-            "profile": profile.teams_enabled,
-            "effective": effective,
-        },
-        "clientType": facts.client_type,
-        "telephonyOnly": facts.telephony_only,
-        "dynamicStatus": {
-            "name": &*user.presentity.status,
-            "activity": user.presentity.activity.as_deref(),
-            "source": &*user.presentity.source,
-            "updatedOn": iso(user.presentity.updated_ms),
-        },
-        "calendarIntegrationEditable": !effective,
-        "schedulesEditable": !effective,
-    })
+/// One MiCollab user as the API answers it. Written field by field so that a sparse
+/// fieldset leaves fields out as they are encoded, and costs nothing for the fields it
+/// leaves out.
+pub struct UserJson<'a> {
+    world: &'a World,
+    i: u32,
+    /// `None`: every field; else only these (`login` always).
+    fields: Option<&'a [String]>,
+}
+
+pub fn user_json(world: &World, i: u32) -> UserJson<'_> {
+    UserJson {
+        world,
+        i,
+        fields: None,
+    }
+}
+
+#[derive(Serialize)]
+struct TeamsFlags {
+    user: bool,
+    profile: bool,
+    effective: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DynamicStatus<'a> {
+    name: &'a str,
+    activity: Option<&'a str>,
+    source: &'a str,
+    updated_on: String,
+}
+
+impl Serialize for UserJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (world, i) = (self.world, self.i);
+        let dir = &world.dir;
+        let user = world.user(i);
+        let profile = &world.profiles[user.profile as usize];
+        let effective = world.teams_effective(i);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("login", &AsText(dir.login(i)))?;
+        // The value is only computed for a field the fieldset keeps.
+        macro_rules! field {
+            ($key:literal, $value:expr) => {
+                if self
+                    .fields
+                    .is_none_or(|fields| fields.iter().any(|f| f == $key))
+                {
+                    map.serialize_entry($key, &$value)?;
+                }
+            };
+        }
+        field!("name", AsText(dir.display_name(i)));
+        field!("firstName", dir.given_name(i));
+        field!("lastName", dir.surname(i));
+        field!("email", AsText(dir.mail(i)));
+        field!("extension", AsText(dir.extension_number(i)));
+        field!("profileId", profile.id);
+        field!("profileName", profile.name);
+        field!(
+            "teamsPresence",
+            TeamsFlags {
+                user: user.teams_user_flag,
+                profile: profile.teams_enabled,
+                effective,
+            }
+        );
+        field!("clientType", dir.client_type(i));
+        field!("telephonyOnly", dir.telephony_only(i));
+        field!(
+            "dynamicStatus",
+            DynamicStatus {
+                name: &user.presentity.status,
+                activity: user.presentity.activity.as_deref(),
+                source: &user.presentity.source,
+                updated_on: iso(user.presentity.updated_ms),
+            }
+        );
+        field!("calendarIntegrationEditable", !effective);
+        field!("schedulesEditable", !effective);
+        map.end()
+    }
 }
 
 /// The statuses the user sees: the Teams set while Teams manages them (own and admin
@@ -721,7 +771,7 @@ fn patch_user(world: &mut World, i: u32, body: &Value, extra: Extra) -> Reply {
     if let Some(flag) = flag {
         world.set_user_teams_flag(i, flag);
     }
-    Reply::ok(user_json(world, i))
+    Reply::ok_serialized(&user_json(world, i))
 }
 
 fn bulk_users(world: &mut World, req: &Req, extra: Extra) -> Reply {
@@ -764,22 +814,15 @@ fn bulk_users(world: &mut World, req: &Req, extra: Extra) -> Reply {
     Reply::ok(json!({"operations": results}))
 }
 
-/// Keeps only `fields` (plus `login`) of every listed item.
-fn keep_fields(list: &mut serde_json::Value, fields: &[String]) {
-    if let Some(items) = list
-        .pointer_mut("/_embedded/items")
-        .and_then(serde_json::Value::as_array_mut)
-    {
-        for item in items {
-            if let Some(map) = item.as_object_mut() {
-                map.retain(|k, _| k == "login" || fields.iter().any(|f| f == k));
-            }
-        }
-    }
-}
-
-/// The users with these logins, in the order asked; unknown ones are left out.
-fn users_by_login(world: &World, logins: &[String], req: &Req, extra: Extra) -> Reply {
+/// The users with these logins, in the order asked; unknown ones are left out. `fields`, a
+/// sparse fieldset, keeps only those user fields (and `login`).
+fn users_by_login(
+    world: &World,
+    logins: &[impl AsRef<str>],
+    fields: Option<&[String]>,
+    req: &Req,
+    extra: Extra,
+) -> Reply {
     if logins.len() > 1000 {
         return error(
             StatusCode::BAD_REQUEST,
@@ -791,14 +834,14 @@ fn users_by_login(world: &World, logins: &[String], req: &Req, extra: Extra) -> 
     }
     let items = logins
         .iter()
-        .filter_map(|l| world.find_login(l.trim()))
-        .map(|i| user_json(world, i))
+        .filter_map(|l| world.find_login(l.as_ref().trim()))
+        .map(|i| UserJson {
+            fields,
+            ..user_json(world, i)
+        })
         .collect();
-    Reply::ok(mitel_list(
-        items,
-        format!("{}/micollab{}", req.origin, req.path),
-        None,
-    ))
+    let self_link = format!("{}/micollab{}", req.origin, req.path);
+    Reply::ok_serialized(&MitelList::new(items, &self_link, None))
 }
 
 fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
@@ -829,7 +872,7 @@ fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
             .filter(|l| !l.is_empty())
             .map(str::to_string)
             .collect();
-        return users_by_login(world, &logins, req, extra);
+        return users_by_login(world, &logins, None, req, extra);
     }
     let mut items = Vec::with_capacity(limit);
     let mut next = None;
@@ -844,13 +887,13 @@ fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
         items.push(user_json(world, i));
     }
     let (self_link, next_link) = mitel::page_links(req, "/micollab", limit, next);
-    Reply::ok(mitel_list(items, self_link, next_link))
+    Reply::ok_serialized(&MitelList::new(items, &self_link, next_link.as_deref()))
 }
 
 fn notification_json(world: &World, n: &super::world::Notification) -> Value {
     json!({
         "id": n.id,
-        "login": world.dir.facts(n.user).login,
+        "login": AsText(world.dir.login(n.user)),
         "kind": n.kind_str(),
         "teamsPresence": n.enabled,
         "profileId": n.profile.map(|p| world.profiles[p as usize].id.clone()),

@@ -343,6 +343,6 @@ pub fn operation_result(op: &Operation, reply: Reply) -> Value {
         "id": op.id,
         "op": op.op,
         "status": reply.status.as_u16(),
-        "body": reply.body,
+        "body": reply.body.into_value(),
     })
 }

@@ -337,7 +337,57 @@ fn error_reply(
 }
 
 /// `{"count","_links","_embedded":{"items"}}`, CloudLink's list shape (used by every Mitel
-/// system of the emulator).
+/// system of the emulator), encoded from typed items: the lists of users, extensions and
+/// presentities. [`mitel_list`] is the same shape for the small lists built as `Value`s.
+#[derive(serde::Serialize)]
+pub(crate) struct MitelList<'a, T> {
+    count: usize,
+    #[serde(rename = "_links")]
+    links: MitelLinks<'a>,
+    #[serde(rename = "_embedded")]
+    embedded: MitelItems<T>,
+    /// Batch reads: the ids asked for that name nothing.
+    #[serde(rename = "notFound", skip_serializing_if = "Option::is_none")]
+    not_found: Option<Vec<&'a str>>,
+}
+
+#[derive(serde::Serialize)]
+struct MitelLinks<'a> {
+    #[serde(rename = "self")]
+    self_link: Href<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<Href<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct Href<'a> {
+    href: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct MitelItems<T> {
+    items: Vec<T>,
+}
+
+impl<'a, T> MitelList<'a, T> {
+    pub fn new(items: Vec<T>, self_link: &'a str, next: Option<&'a str>) -> Self {
+        MitelList {
+            count: items.len(),
+            links: MitelLinks {
+                self_link: Href { href: self_link },
+                next: next.map(|href| Href { href }),
+            },
+            embedded: MitelItems { items },
+            not_found: None,
+        }
+    }
+
+    pub fn with_not_found(mut self, not_found: Vec<&'a str>) -> Self {
+        self.not_found = Some(not_found);
+        self
+    }
+}
+
 pub(crate) fn mitel_list(
     items: Vec<serde_json::Value>,
     self_link: String,

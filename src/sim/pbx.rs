@@ -2,13 +2,14 @@
 //! call state, DND, device type and ACD hot-desk login; single, batch and paged reads.
 
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
+use super::directory::Name;
 use super::mitel::{self, Accepts, error};
-use super::server::{Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Reply, Req, System, match_route};
 use super::world::{World, iso};
-use super::{Sim, State, mitel_list};
+use super::{MitelList, Sim, State};
 
 pub const ROUTES: &[&str] = &[
     "POST /2017-09-01/token",
@@ -95,12 +96,13 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
                 items.push(extension_json(world, i));
             }
             let (self_link, next_link) = mitel::page_links(req, "/pbx", limit, next);
-            Reply::ok(mitel_list(items, self_link, next_link))
+            Reply::ok_serialized(&MitelList::new(items, &self_link, next_link.as_deref()))
         }
         "POST /2017-09-01/extensions/query" => {
             #[derive(Deserialize)]
-            struct Query {
-                extensions: Option<Vec<String>>,
+            struct Query<'a> {
+                #[serde(borrow)]
+                extensions: Option<Vec<BodyText<'a>>>,
             }
             match req.json::<Query>() {
                 Ok(Query {
@@ -125,7 +127,7 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
         "GET /2017-09-01/extensions/{extension}" => {
             let extension = params.first().map_or("", String::as_str);
             match world.find_extension(extension) {
-                Some(i) => Reply::ok(extension_json(world, i)),
+                Some(i) => Reply::ok_serialized(&extension_json(world, i)),
                 None => error(
                     StatusCode::NOT_FOUND,
                     "ExtensionNotFound",
@@ -145,7 +147,7 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
     }
 }
 
-fn batch(world: &World, wanted: &[String], req: &Req, extra: Extra) -> Reply {
+fn batch(world: &World, wanted: &[impl AsRef<str>], req: &Req, extra: Extra) -> Reply {
     if wanted.len() > MAX_BATCH {
         return error(
             StatusCode::BAD_REQUEST,
@@ -160,27 +162,50 @@ fn batch(world: &World, wanted: &[String], req: &Req, extra: Extra) -> Reply {
     }
     let mut items = Vec::with_capacity(wanted.len());
     let mut not_found = Vec::new();
-    for extension in wanted {
+    for extension in wanted.iter().map(AsRef::as_ref) {
         match world.find_extension(extension) {
             Some(i) => items.push(extension_json(world, i)),
-            None => not_found.push(extension.clone()),
+            None => not_found.push(extension),
         }
     }
-    let mut body = mitel_list(items, format!("{}/pbx{}", req.origin, req.path), None);
-    body["notFound"] = json!(not_found);
-    Reply::ok(body)
+    let self_link = format!("{}/pbx{}", req.origin, req.path);
+    Reply::ok_serialized(&MitelList::new(items, &self_link, None).with_not_found(not_found))
 }
 
-pub fn extension_json(world: &World, i: u32) -> Value {
-    let facts = world.dir.facts(i);
+/// One extension as the API answers it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionJson {
+    extension: AsText<u32>,
+    name: AsText<Name>,
+    call_state: &'static str,
+    dnd: bool,
+    device_type: &'static str,
+    /// `null` when no ACD agent is logged in on the extension.
+    acd_hot_desk: Option<AcdHotDesk>,
+    state_changed_on: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AcdHotDesk {
+    logged_in: bool,
+    agent_id: AsText<u32>,
+}
+
+pub fn extension_json(world: &World, i: u32) -> ExtensionJson {
+    let dir = &world.dir;
     let user = world.user(i);
-    json!({
-        "extension": facts.extension,
-        "name": facts.display_name,
-        "callState": user.call_state.as_str(),
-        "dnd": user.dnd,
-        "deviceType": facts.device.as_str(),
-        "acdHotDesk": facts.acd_agent_id.as_ref().map(|agent| json!({"loggedIn": true, "agentId": agent})),
-        "stateChangedOn": iso(user.phone_changed_ms),
-    })
+    ExtensionJson {
+        extension: AsText(dir.extension_number(i)),
+        name: AsText(dir.display_name(i)),
+        call_state: user.call_state.as_str(),
+        dnd: user.dnd,
+        device_type: dir.device(i).as_str(),
+        acd_hot_desk: dir.acd_agent(i).map(|agent| AcdHotDesk {
+            logged_in: true,
+            agent_id: AsText(agent),
+        }),
+        state_changed_on: iso(user.phone_changed_ms),
+    }
 }

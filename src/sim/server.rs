@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use rand::RngExt;
@@ -90,8 +90,9 @@ impl Req {
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
     }
 
-    /// The body as JSON; `Err` with a message for an empty or malformed body.
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+    /// The body as JSON; `Err` with a message for an empty or malformed body. `T` may borrow
+    /// from the body (see [`BodyText`]).
+    pub fn json<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, String> {
         if self.body.is_empty() {
             return Err("the request body is empty: a JSON body is required".to_string());
         }
@@ -99,52 +100,108 @@ impl Req {
     }
 }
 
+/// A string of a request's JSON body, borrowed from the body unless it holds escapes: the
+/// thousand ids of a bulk read then cost no allocation each.
+#[derive(Debug, serde::Deserialize)]
+pub struct BodyText<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
+
+impl AsRef<str> for BodyText<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What an answer carries.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Empty,
+    Json(Value),
+    /// JSON encoded already: bulk reads serialize their items straight to bytes, without
+    /// building a `Value` per item.
+    Encoded(Bytes),
+    /// `text/plain` (Graph's `$count`).
+    Text(String),
+}
+
+impl Body {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Body::Empty)
+    }
+
+    /// The body as JSON, for the answers that embed another one (`$batch` responses, bulk
+    /// `PATCH` results); a text body becomes a JSON string, as Graph's `$batch` shows it.
+    pub fn into_value(self) -> Option<Value> {
+        match self {
+            Body::Empty => None,
+            Body::Json(value) => Some(value),
+            // Only this emulator's own encoder writes these bytes, so they always parse.
+            Body::Encoded(bytes) => Some(serde_json::from_slice(&bytes).unwrap_or(Value::Null)),
+            Body::Text(text) => Some(Value::String(text)),
+        }
+    }
+}
+
 /// A system's answer.
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: StatusCode,
-    /// JSON, or plain text when `text` is set (a `Value::String` sent as is).
-    pub body: Option<Value>,
+    pub body: Body,
     pub headers: Vec<(&'static str, String)>,
-    pub text: bool,
 }
 
 impl Reply {
-    pub fn json(status: StatusCode, body: Value) -> Reply {
+    fn with_body(status: StatusCode, body: Body) -> Reply {
         Reply {
             status,
-            body: Some(body),
+            body,
             headers: Vec::new(),
-            text: false,
         }
+    }
+
+    pub fn json(status: StatusCode, body: Value) -> Reply {
+        Reply::with_body(status, Body::Json(body))
     }
 
     /// A `text/plain` answer (Graph's `$count`).
     pub fn text(status: StatusCode, body: String) -> Reply {
-        Reply {
-            status,
-            body: Some(Value::String(body)),
-            headers: Vec::new(),
-            text: true,
-        }
+        Reply::with_body(status, Body::Text(body))
     }
 
     pub fn ok(body: Value) -> Reply {
         Reply::json(StatusCode::OK, body)
     }
 
-    pub fn empty(status: StatusCode) -> Reply {
-        Reply {
-            status,
-            body: None,
-            headers: Vec::new(),
-            text: false,
+    /// A 200 whose JSON is written straight from `body`: the same text `ok` would send for
+    /// `serde_json::to_value(body)`, without the `Value` in between.
+    pub fn ok_serialized(body: &impl serde::Serialize) -> Reply {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => Reply::with_body(StatusCode::OK, Body::Encoded(bytes.into())),
+            // Unreachable with the emulator's types (string keys only), but never a panic.
+            Err(e) => Reply::json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"error": format!("the emulator could not encode its answer: {e}")}),
+            ),
         }
+    }
+
+    pub fn empty(status: StatusCode) -> Reply {
+        Reply::with_body(status, Body::Empty)
     }
 
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
         self.headers.push((name, value.into()));
         self
+    }
+}
+
+/// A JSON string written from `Display` as the answer is encoded, so that ids and names
+/// derived per user need no `String` of their own.
+#[derive(Debug, Clone, Copy)]
+pub struct AsText<T>(pub T);
+
+impl<T: std::fmt::Display> serde::Serialize for AsText<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
     }
 }
 
@@ -464,22 +521,23 @@ fn split_prefix(path: &str) -> Option<(Option<System>, String)> {
 }
 
 fn to_response(reply: Reply, extra: &[(&'static str, String)]) -> Response {
-    let mut response = Response::new(match &reply.body {
-        Some(Value::String(text)) if reply.text => Body::from(text.clone()),
-        Some(value) => Body::from(serde_json::to_vec(value).unwrap_or_default()),
-        None => Body::empty(),
+    let content_type = match &reply.body {
+        Body::Empty => None,
+        Body::Json(_) | Body::Encoded(_) => Some("application/json; charset=utf-8"),
+        Body::Text(_) => Some("text/plain; charset=utf-8"),
+    };
+    let mut response = Response::new(match reply.body {
+        Body::Empty => axum::body::Body::empty(),
+        Body::Json(value) => axum::body::Body::from(serde_json::to_vec(&value).unwrap_or_default()),
+        Body::Encoded(bytes) => axum::body::Body::from(bytes),
+        Body::Text(text) => axum::body::Body::from(text),
     });
     *response.status_mut() = reply.status;
     let headers = response.headers_mut();
-    if reply.text {
+    if let Some(content_type) = content_type {
         headers.insert(
             axum::http::header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-    } else if reply.body.is_some() {
-        headers.insert(
-            axum::http::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
+            HeaderValue::from_static(content_type),
         );
     }
     for (name, value) in extra.iter().chain(reply.headers.iter()) {
@@ -496,4 +554,37 @@ fn to_response(reply: Reply, extra: &[(&'static str, String)]) -> Response {
 /// A uniform draw in [0, 1) from the emulator's seeded generator.
 pub fn draw(rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
     rng.random::<f64>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_text_borrows_plain_strings_and_decodes_escaped_ones() {
+        let body = br#"["p-1", "p-\u0032", "a\"b"]"#;
+        let ids: Vec<BodyText> = serde_json::from_slice(body).unwrap();
+        let texts: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+        assert_eq!(texts, ["p-1", "p-2", "a\"b"]);
+        assert!(matches!(ids[0].0, std::borrow::Cow::Borrowed(_)));
+        // Clients see the same message as when the ids were `String`s.
+        for bad in [&b"[1]"[..], b"[null]", b"[\"a\", {}]", b"[\"a"] {
+            let owned = serde_json::from_slice::<Vec<String>>(bad).map_err(|e| e.to_string());
+            let borrowed = serde_json::from_slice::<Vec<BodyText>>(bad).map_err(|e| e.to_string());
+            assert_eq!(owned.unwrap_err(), borrowed.unwrap_err());
+        }
+    }
+
+    #[test]
+    fn an_encoded_body_reads_back_as_the_value_it_encodes() {
+        let value = json!({"b": 1, "a": [null, "x"], "text": AsText(42)});
+        let reply = Reply::ok_serialized(&value);
+        assert!(matches!(reply.body, Body::Encoded(_)));
+        assert_eq!(reply.body.into_value(), Some(value));
+        assert_eq!(
+            Reply::text(StatusCode::OK, "7".into()).body.into_value(),
+            Some(json!("7"))
+        );
+        assert_eq!(Reply::empty(StatusCode::OK).body.into_value(), None);
+    }
 }

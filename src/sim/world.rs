@@ -290,21 +290,25 @@ impl World {
     pub fn upn(&self, i: u32) -> String {
         match &self.users[i as usize].renamed_upn {
             Some(upn) => upn.to_string(),
-            None => self.dir.facts(i).upn,
+            None => self.dir.generated_upn(i).to_string(),
         }
     }
 
     /// A user by Entra object id or UPN (case-insensitive), ignoring deleted ones.
     pub fn find_entra(&self, key: &str) -> Option<u32> {
         if let Some(id) = super::directory::parse_guid(key) {
-            return self.dir.by_object_id(id).and_then(|i| self.live(i));
+            return self.find_object_id(id);
         }
         self.find_upn(key)
     }
 
+    pub fn find_object_id(&self, id: u128) -> Option<u32> {
+        self.dir.by_object_id(id).and_then(|i| self.live(i))
+    }
+
     pub fn find_upn(&self, upn: &str) -> Option<u32> {
-        let lower = upn.trim().to_ascii_lowercase();
-        if let Some(&i) = self.renamed.get(&lower) {
+        let lower = lowercase(upn.trim());
+        if let Some(&i) = self.renamed.get(&*lower) {
             return self.live(i);
         }
         let i = self.dir.by_generated_upn(&lower)?;
@@ -315,12 +319,12 @@ impl World {
     }
 
     pub fn find_mail(&self, mail: &str) -> Option<u32> {
-        let i = self.dir.by_mail(&mail.trim().to_ascii_lowercase())?;
+        let i = self.dir.by_mail(&lowercase(mail.trim()))?;
         self.live(i)
     }
 
     pub fn find_login(&self, login: &str) -> Option<u32> {
-        let i = self.dir.by_login(&login.trim().to_ascii_lowercase())?;
+        let i = self.dir.by_login(&lowercase(login.trim()))?;
         self.live(i)
     }
 
@@ -381,7 +385,7 @@ impl World {
     /// User-preferred presence wins over every session, but only while at least one session
     /// exists; among sessions DoNotDisturb > Busy > Available > BeRightBack > Away; with no
     /// session the user is Offline. The sequence number changes whenever the aggregate does.
-    pub fn presence(&mut self, i: u32) -> (Availability, Activity, String) {
+    pub fn presence(&mut self, i: u32) -> (Availability, Activity, Sequence) {
         let now = self.now_ms();
         self.expire(i, now);
         let aggregate = aggregate(&self.users[i as usize]);
@@ -391,8 +395,7 @@ impl World {
             user.sequence = self.next_sequence;
             self.next_sequence += 1;
         }
-        let sequence = format!("C{:015X}", user.sequence);
-        (aggregate.0, aggregate.1, sequence)
+        (aggregate.0, aggregate.1, Sequence(user.sequence))
     }
 
     pub fn sessions(&mut self, i: u32) -> Vec<Session> {
@@ -643,6 +646,26 @@ fn session_rank(availability: &Availability) -> u8 {
         Availability::BeRightBack => 3,
         Availability::Away => 2,
         _ => 1,
+    }
+}
+
+/// Graph's presence `sequenceNumber`: `C` and 15 hex digits, ordered as the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sequence(u64);
+
+impl std::fmt::Display for Sequence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "C{:015X}", self.0)
+    }
+}
+
+/// Lookup keys are stored lowercase; what clients send mostly is already, and a batch read
+/// looks up a thousand of them, so only mixed-case text is copied.
+fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
