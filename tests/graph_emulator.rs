@@ -607,6 +607,7 @@ async fn batched_session_writes_show_in_the_users_sessions_and_clears_are_idempo
             ttl: Duration::from_secs(4 * 3600),
         })
         .collect();
+    let before = graph.http().stats();
     for outcome in graph.write_sessions(&writes).await {
         assert!(outcome.result.is_ok(), "{:?}", outcome.result);
     }
@@ -614,6 +615,18 @@ async fn batched_session_writes_show_in_the_users_sessions_and_clears_are_idempo
         rig.count("POST /$batch", 200).await,
         2,
         "30 writes in 2 batches"
+    );
+    let after = graph.http().stats();
+    assert_eq!(after.attempts - before.attempts, 2);
+    assert_eq!(
+        graph.requests_sent(),
+        after.counted,
+        "the summary counts requests as Graph's limit does"
+    );
+    assert_eq!(
+        after.counted - before.counted,
+        30,
+        "a batch is its requests"
     );
     let client_id = rig.s.handle.credentials.graph_client_id.to_lowercase();
     for u in &users {

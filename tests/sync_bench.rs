@@ -17,7 +17,8 @@
 //! `lower = L × (max_s ceil(reads_s / c_s) + max_s ceil(writes_s / c_s) + 1)`,
 //! the `+ 1` being the token round trip every one-shot run starts with; or the rate limit's
 //! minimum time for the Graph presence requests beyond the limiter's burst of 240
-//! (`(requests − 240) ÷ (0.8 × 1500 / 30 s)`), whichever is larger.
+//! (`(requests − 240) ÷ (0.8 × 1500 / 30 s)`, a `$batch` counted as its inner requests, as
+//! Graph counts it), whichever is larger.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -153,7 +154,7 @@ impl Emulator {
         // With MCTEAMS_LOG=debug, show where the cycle's time and memory went.
         for line in stderr
             .lines()
-            .filter(|l| l.contains("cycle stage") || l.contains("system read"))
+            .filter(|l| l.contains("cycle stage") || l.contains("store read"))
         {
             eprintln!("{line}");
         }
@@ -199,11 +200,12 @@ impl Emulator {
     }
 }
 
-/// Requests per system since the last reset, split into reads and writes.
-fn counts(stats: &Value) -> Vec<(String, u64, u64, u64)> {
+/// Requests per system since the last reset: (system, reads, writes, 429s, `$batch`
+/// envelopes). Writes count a `$batch`'s inner requests and its envelope.
+fn counts(stats: &Value) -> Vec<(String, u64, u64, u64, u64)> {
     let mut out = Vec::new();
     for (system, v) in stats["systems"].as_object().into_iter().flatten() {
-        let (mut reads, mut writes, mut throttled) = (0, 0, 0);
+        let (mut reads, mut writes, mut throttled, mut envelopes) = (0, 0, 0, 0);
         for (endpoint, by_status) in v["endpoints"].as_object().into_iter().flatten() {
             let n: u64 = by_status
                 .as_object()
@@ -220,19 +222,22 @@ fn counts(stats: &Value) -> Vec<(String, u64, u64, u64)> {
             if endpoint.contains("/token") {
                 continue;
             }
+            if endpoint.contains("$batch") {
+                envelopes += n;
+            }
             if write {
                 writes += n;
             } else {
                 reads += n;
             }
         }
-        out.push((system.clone(), reads, writes, throttled));
+        out.push((system.clone(), reads, writes, throttled, envelopes));
     }
     out.sort();
     out
 }
 
-fn lower_bound(counts: &[(String, u64, u64, u64)], latency: f64) -> f64 {
+fn lower_bound(counts: &[(String, u64, u64, u64, u64)], latency: f64) -> f64 {
     let conc = |s: &str| {
         if s == "graph" {
             GRAPH_CONCURRENCY
@@ -240,7 +245,7 @@ fn lower_bound(counts: &[(String, u64, u64, u64)], latency: f64) -> f64 {
             MITEL_CONCURRENCY
         }
     };
-    let waves = |pick: fn(&(String, u64, u64, u64)) -> u64| {
+    let waves = |pick: fn(&(String, u64, u64, u64, u64)) -> u64| {
         counts
             .iter()
             .map(|c| pick(c).div_ceil(conc(&c.0)))
@@ -248,10 +253,11 @@ fn lower_bound(counts: &[(String, u64, u64, u64)], latency: f64) -> f64 {
             .unwrap_or(0)
     };
     let by_latency = latency * (waves(|c| c.1) + waves(|c| c.2) + 1) as f64;
+    // Graph's limit counts a `$batch` as the requests inside it, not its envelope.
     let graph: u64 = counts
         .iter()
         .filter(|c| c.0 == "graph")
-        .map(|c| c.1 + c.2)
+        .map(|c| c.1 + c.2 - c.4)
         .sum();
     // The limiter lets a burst through at once, then 0.8 × 1500 / 30 s = 40 per second.
     let by_rate = graph.saturating_sub(GRAPH_BURST) as f64 / (0.8 * 1500.0 / 30.0);
@@ -358,7 +364,7 @@ fn sync_cycle_benchmark() {
         let bound = lower_bound(&c, latency);
         let per_system: Vec<String> = c
             .iter()
-            .map(|(s, r, w, _)| format!("{s} {r}/{w}"))
+            .map(|(s, r, w, _, _)| format!("{s} {r}/{w}"))
             .collect();
         let throttled: u64 = c.iter().map(|x| x.3).sum();
         println!(

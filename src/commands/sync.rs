@@ -71,6 +71,20 @@ where
     C: CloudlinkPort,
 {
     let mut store = ctx.open_store(config)?;
+    // Graph's presence limit is per app over a sliding window: what the last runs sent in it
+    // still counts, so this run starts with that much less room.
+    let window = crate::http::RateBudget::graph_presence(1.0).window;
+    if let Some((sent, first_started)) = store.recent_graph_requests(window)? {
+        let ago = (chrono::Utc::now() - first_started)
+            .to_std()
+            .unwrap_or_default();
+        tracing::debug!(
+            sent,
+            ago_s = ago.as_secs(),
+            "Graph requests of recent runs carried over"
+        );
+        systems.teams.carry_over_requests(sent, ago);
+    }
     let sync = config.sync();
     let interval = args.interval.unwrap_or(sync.interval);
     let mapped = store.count_mappings()?.max(0) as u64;

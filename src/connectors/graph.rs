@@ -680,7 +680,12 @@ impl PresenceDirectory for GraphClient {
     }
 
     fn requests_sent(&self) -> u64 {
-        self.http().stats().attempts
+        // As Graph counts them: a `$batch` is the requests inside it.
+        self.http().stats().counted
+    }
+
+    fn carry_over_requests(&self, sent: u64, first_sent_ago: std::time::Duration) {
+        self.http().carry_over_rate(sent, first_sent_ago);
     }
 
     fn server_clock(&self) -> Option<crate::http::ClockReading> {

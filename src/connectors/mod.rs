@@ -109,10 +109,15 @@ pub trait PresenceDirectory: Send + Sync {
     /// The application permissions in the app's access token (`roles` claim).
     fn token_roles(&self) -> impl Future<Output = Result<Vec<String>, HttpError>> + Send;
 
-    /// Requests sent so far (every attempt), for summaries.
+    /// Requests sent so far (every attempt; a `$batch` as the requests inside it, as Graph
+    /// counts them), for summaries.
     fn requests_sent(&self) -> u64 {
         0
     }
+
+    /// Counts requests earlier runs sent within the rate limit's window against this one
+    /// (see [`crate::http::RateLimit::carry_over`]). Call before the first request.
+    fn carry_over_requests(&self, _sent: u64, _first_sent_ago: std::time::Duration) {}
 
     /// Graph's clock at its latest answer: session expiry runs on it.
     fn server_clock(&self) -> Option<crate::http::ClockReading> {

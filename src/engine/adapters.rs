@@ -37,6 +37,10 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
         self.0.requests_sent()
     }
 
+    fn carry_over_requests(&self, sent: u64, first_sent_ago: std::time::Duration) {
+        self.0.carry_over_requests(sent, first_sent_ago);
+    }
+
     async fn read_presences(
         &self,
         teams_ids: &[String],

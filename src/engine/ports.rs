@@ -71,10 +71,15 @@ pub trait TeamsPort {
         None
     }
 
-    /// Requests sent so far (every attempt), for the cycle's summary.
+    /// Requests sent so far (every attempt; a `$batch` as the requests inside it, as Graph
+    /// counts them), for the cycle's summary.
     fn requests_sent(&self) -> u64 {
         0
     }
+
+    /// Counts the Graph requests earlier runs sent within the rate limit's window, the first
+    /// of them `first_sent_ago`, against this run. Call before the first request.
+    fn carry_over_requests(&self, _sent: u64, _first_sent_ago: Duration) {}
 }
 
 pub trait MicollabPort {

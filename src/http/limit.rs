@@ -76,6 +76,11 @@ impl Clock for TokioClock {
 pub struct RateLimit {
     limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<std::time::Instant>>,
     burst: u32,
+    period: Duration,
+    /// Requests earlier runs sent that the service still counts: paid off before the first
+    /// request of this one ([`RateLimit::carry_over`]).
+    debt: std::sync::Mutex<Option<Duration>>,
+    paid: tokio::sync::OnceCell<()>,
 }
 
 impl RateLimit {
@@ -83,13 +88,53 @@ impl RateLimit {
         let quota = budget.quota();
         RateLimit {
             burst: quota.burst_size().get(),
+            period: quota.replenish_interval(),
             limiter: RateLimiter::direct_with_clock(quota, TokioClock),
+            debt: std::sync::Mutex::new(None),
+            paid: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// Counts `sent` requests that earlier runs sent, the first of them `since` ago, against
+    /// this run: the service's window still holds them, and a new process would otherwise
+    /// start with a full burst on top (two cron runs back to back would meet a 429).
+    /// Conservative: as if they had been sent through this limiter, back to back from the
+    /// first, so the state it leaves is never more lenient than the true one. Call before
+    /// the first request.
+    pub fn carry_over(&self, sent: u32, since: Duration) {
+        // How far ahead of now the limiter's next free slot would be (GCRA's arrival time).
+        let ahead = (self.period * sent).saturating_sub(since);
+        if !ahead.is_zero()
+            && let Ok(mut debt) = self.debt.lock()
+        {
+            *debt = Some(ahead);
+        }
+    }
+
+    /// Pays the carried-over debt once: requests within the burst's reach are taken from
+    /// it now; beyond that, the first request waits until the debt is down to a burst and
+    /// then takes the whole burst, which leaves the limiter exactly that far ahead.
+    async fn pay_debt(&self) {
+        let Some(ahead) = self.debt.lock().ok().and_then(|mut d| d.take()) else {
+            return;
+        };
+        let reach = self.period * self.burst;
+        let take = if ahead > reach {
+            tokio::time::sleep(ahead - reach).await;
+            self.burst
+        } else {
+            let periods = ahead.as_nanos().div_ceil(self.period.as_nanos().max(1));
+            u32::try_from(periods).unwrap_or(self.burst).min(self.burst)
+        };
+        if let Some(n) = NonZeroU32::new(take) {
+            let _ = self.limiter.check_n(n);
         }
     }
 
     /// Waits until `cost` requests may be sent. A cost larger than the burst is taken in
     /// burst-sized parts, so it waits longer but never fails.
     pub async fn acquire(&self, cost: u32) {
+        self.paid.get_or_init(|| self.pay_debt()).await;
         let mut left = cost;
         while left > 0 {
             let part = left.min(self.burst);
@@ -130,6 +175,55 @@ mod tests {
             let budget = RateBudget::graph_presence(share);
             assert_eq!(budget.allowed(), allowed, "share {share}");
             assert_eq!(budget.quota().burst_size().get(), burst, "share {share}");
+        }
+    }
+
+    /// Requests granted at once, without waiting (paused clock).
+    async fn granted_at_once(limit: &RateLimit) -> u32 {
+        let start = tokio::time::Instant::now();
+        let mut granted = 0;
+        loop {
+            limit.acquire(1).await;
+            if start.elapsed() > Duration::ZERO {
+                return granted;
+            }
+            granted += 1;
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn earlier_runs_requests_still_in_the_window_are_carried_over() {
+        let budget = RateBudget::graph_presence(0.8); // 40 per s, burst 240
+        // (sent, first sent this long ago) -> granted at once, wait before the first request
+        let cases = [
+            (0, 0, 240, 0),
+            // Long enough ago to be forgotten.
+            (600, 15, 240, 0),
+            // 100 requests a second ago: 2.5 s of limiter time, 1 s of it gone, 60 left.
+            (100, 1, 180, 0),
+            // 833 requests from 13 s ago: 20.8 s of limiter time, 7.8 s ahead: more than the
+            // 6 s a burst spans, so the first request waits 1.8 s (and a slot or two: the
+            // burst is gone).
+            (833, 13, 0, 1_800),
+        ];
+        for (sent, ago_s, at_once, wait_ms) in cases {
+            let limit = RateLimit::new(budget);
+            limit.carry_over(sent, Duration::from_secs(ago_s));
+            let start = tokio::time::Instant::now();
+            if wait_ms > 0 {
+                limit.acquire(1).await;
+                let waited = start.elapsed().as_millis() as u64;
+                assert!(
+                    (wait_ms..wait_ms + 60).contains(&waited),
+                    "{sent} sent {ago_s} s ago: waited {waited} ms"
+                );
+            } else {
+                assert_eq!(
+                    granted_at_once(&limit).await,
+                    at_once,
+                    "{sent} sent {ago_s} s ago"
+                );
+            }
         }
     }
 

@@ -257,6 +257,9 @@ impl ClockReading {
 pub struct HttpStats {
     /// Attempts sent (every retry included).
     pub attempts: u64,
+    /// Requests as the service's limit counts them: attempts, with a batch counted as the
+    /// requests inside it (its rate-limit cost).
+    pub counted: u64,
     pub retries: u64,
     /// 429 answers received.
     pub throttled: u64,
@@ -267,6 +270,7 @@ pub struct HttpStats {
 #[derive(Debug, Default)]
 struct Counters {
     attempts: AtomicU64,
+    counted: AtomicU64,
     retries: AtomicU64,
     throttled: AtomicU64,
     waited_ms: AtomicU64,
@@ -401,10 +405,18 @@ impl HttpClient {
         *self.inner.clock.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Counts requests earlier runs sent against this client's rate limit, if it has one.
+    pub fn carry_over_rate(&self, sent: u64, first_sent_ago: Duration) {
+        if let Some(limiter) = &self.inner.limiter {
+            limiter.carry_over(u32::try_from(sent).unwrap_or(u32::MAX), first_sent_ago);
+        }
+    }
+
     pub fn stats(&self) -> HttpStats {
         let c = &self.inner.counters;
         HttpStats {
             attempts: c.attempts.load(Ordering::Relaxed),
+            counted: c.counted.load(Ordering::Relaxed),
             retries: c.retries.load(Ordering::Relaxed),
             throttled: c.throttled.load(Ordering::Relaxed),
             waited: Duration::from_millis(c.waited_ms.load(Ordering::Relaxed)),
@@ -477,6 +489,10 @@ impl HttpClient {
                 // Held for the attempt only, never across a backoff sleep.
                 let _permit = inner.permits.acquire().await;
                 inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
+                inner
+                    .counters
+                    .counted
+                    .fetch_add(u64::from(call.cost.max(1)), Ordering::Relaxed);
                 self.attempt(call, lease.as_ref()).await
             };
             let failed = match outcome {

@@ -77,6 +77,30 @@ impl Store {
         })
     }
 
+    /// The Graph requests of the sync runs that finished within `window`, and when the
+    /// first of those runs started: the part of Graph's rate-limit window earlier runs used.
+    pub fn recent_graph_requests(
+        &self,
+        window: std::time::Duration,
+    ) -> Result<Option<(u64, DateTime<Utc>)>, StoreError> {
+        let since = Utc::now() - chrono::Duration::from_std(window).unwrap_or_default();
+        self.conn
+            .query_row(
+                "SELECT sum(json_extract(summary, '$.requests_by_system.graph')), min(started_at)
+                 FROM runs
+                 WHERE command LIKE 'sync%' AND finished_at >= ?1
+                   AND json_valid(summary)",
+                params![since],
+                |r| {
+                    let sent: Option<i64> = r.get(0)?;
+                    let first: Option<DateTime<Utc>> = r.get(1)?;
+                    Ok(sent.zip(first))
+                },
+            )
+            .map(|found| found.map(|(sent, first)| (sent.max(0) as u64, first)))
+            .map_err(|e| self.err(e))
+    }
+
     pub fn finish_run(
         &mut self,
         run: RunId,
