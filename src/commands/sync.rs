@@ -15,7 +15,7 @@ use crate::exit::{CliError, ExitStatus};
 use crate::metrics::SyncMetrics;
 use crate::output::{Column, Detail, Records};
 use crate::reconcile::{Action, Policy, SyncDirection};
-use crate::store::{Lease, Store};
+use crate::store::{Lease, Store, StoreError};
 
 use super::Context;
 
@@ -71,19 +71,15 @@ where
     C: CloudlinkPort,
 {
     let mut store = ctx.open_store(config)?;
-    // Graph's presence limit is per app over a sliding window: what the last runs sent in it
-    // still counts, so this run starts with that much less room.
-    let window = crate::http::RateBudget::graph_presence(1.0).window;
-    if let Some((sent, first_started)) = store.recent_graph_requests(window)? {
-        let ago = (chrono::Utc::now() - first_started)
-            .to_std()
-            .unwrap_or_default();
+    // Graph's presence limit is per app over a sliding window: start where the last run left
+    // it, so runs back to back never meet a 429 together.
+    if let Some(until) = store.graph_limit_until()? {
+        let ahead = (until - chrono::Utc::now()).to_std().unwrap_or_default();
         tracing::debug!(
-            sent,
-            ago_s = ago.as_secs(),
-            "Graph requests of recent runs carried over"
+            ahead_ms = ahead.as_millis() as u64,
+            "Graph rate limit carried over"
         );
-        systems.teams.carry_over_requests(sent, ago);
+        systems.teams.carry_over_rate_limit(ahead);
     }
     let sync = config.sync();
     let interval = args.interval.unwrap_or(sync.interval);
@@ -155,6 +151,7 @@ where
         Ok(s) => s.code(),
         Err(e) => crate::exit::status_of(e).code(),
     };
+    keep_graph_limit(store, &systems.teams)?;
     store.finish_run(run, code, &summary(&report, took).to_json())?;
     for (login, error) in &report.user_errors {
         ctx.printer.warn(format!("{login}: {error}"));
@@ -219,6 +216,7 @@ where
             && report.guard_tripped.is_none();
         metrics.record(&report, took, succeeded, unix_now(), 0);
         let line = summary(&report, took);
+        keep_graph_limit(store, &systems.teams)?;
         store.finish_run(run, if succeeded { 0 } else { 3 }, &line.to_json())?;
         if let Some((planned, limit)) = report.guard_tripped {
             tracing::error!(
@@ -325,6 +323,16 @@ pub fn finish_status(report: &CycleReport) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Partial);
     }
     Ok(ExitStatus::Success)
+}
+
+/// Records how far this run has taken Graph's rate limit, for the next run to start there.
+fn keep_graph_limit<T: TeamsPort>(store: &mut Store, teams: &T) -> Result<(), StoreError> {
+    let ahead = teams.rate_limit_ahead();
+    if ahead.is_zero() {
+        return Ok(());
+    }
+    let ahead = chrono::Duration::from_std(ahead).unwrap_or_default();
+    store.set_graph_limit_until(chrono::Utc::now() + ahead)
 }
 
 /// The summary of a cycle, as printed and as kept in the run history.

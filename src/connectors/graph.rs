@@ -684,8 +684,12 @@ impl PresenceDirectory for GraphClient {
         self.http().stats().counted
     }
 
-    fn carry_over_requests(&self, sent: u64, first_sent_ago: std::time::Duration) {
-        self.http().carry_over_rate(sent, first_sent_ago);
+    fn rate_limit_ahead(&self) -> std::time::Duration {
+        self.http().rate_limit_ahead()
+    }
+
+    fn carry_over_rate_limit(&self, ahead: std::time::Duration) {
+        self.http().carry_over_rate_limit(ahead);
     }
 
     fn server_clock(&self) -> Option<crate::http::ClockReading> {

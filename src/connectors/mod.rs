@@ -115,9 +115,13 @@ pub trait PresenceDirectory: Send + Sync {
         0
     }
 
-    /// Counts requests earlier runs sent within the rate limit's window against this one
-    /// (see [`crate::http::RateLimit::carry_over`]). Call before the first request.
-    fn carry_over_requests(&self, _sent: u64, _first_sent_ago: std::time::Duration) {}
+    /// How far ahead of now this run has taken Graph's rate limit, for the next run.
+    fn rate_limit_ahead(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+
+    /// Starts the rate limit where an earlier run left it. Call before the first request.
+    fn carry_over_rate_limit(&self, _ahead: std::time::Duration) {}
 
     /// Graph's clock at its latest answer: session expiry runs on it.
     fn server_clock(&self) -> Option<crate::http::ClockReading> {

@@ -37,8 +37,12 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
         self.0.requests_sent()
     }
 
-    fn carry_over_requests(&self, sent: u64, first_sent_ago: std::time::Duration) {
-        self.0.carry_over_requests(sent, first_sent_ago);
+    fn rate_limit_ahead(&self) -> std::time::Duration {
+        self.0.rate_limit_ahead()
+    }
+
+    fn carry_over_rate_limit(&self, ahead: std::time::Duration) {
+        self.0.carry_over_rate_limit(ahead);
     }
 
     async fn read_presences(

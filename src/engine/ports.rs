@@ -77,9 +77,14 @@ pub trait TeamsPort {
         0
     }
 
-    /// Counts the Graph requests earlier runs sent within the rate limit's window, the first
-    /// of them `first_sent_ago`, against this run. Call before the first request.
-    fn carry_over_requests(&self, _sent: u64, _first_sent_ago: Duration) {}
+    /// How far ahead of now this run has taken Graph's rate limit: Graph counts its limit
+    /// over a sliding window, so the next run must start there ([`Self::carry_over_rate_limit`]).
+    fn rate_limit_ahead(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    /// Starts the rate limit where an earlier run left it. Call before the first request.
+    fn carry_over_rate_limit(&self, _ahead: Duration) {}
 }
 
 pub trait MicollabPort {

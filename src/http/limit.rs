@@ -77,10 +77,13 @@ pub struct RateLimit {
     limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<std::time::Instant>>,
     burst: u32,
     period: Duration,
-    /// Requests earlier runs sent that the service still counts: paid off before the first
-    /// request of this one ([`RateLimit::carry_over`]).
+    /// How far ahead an earlier run left the limit: paid off before the first request of
+    /// this one ([`RateLimit::carry_over`]).
     debt: std::sync::Mutex<Option<Duration>>,
     paid: tokio::sync::OnceCell<()>,
+    /// The limiter's theoretical arrival time (GCRA: each grant of n moves it to
+    /// `max(it, now) + n × period`), kept beside governor's so the next run can carry it on.
+    arrival: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl RateLimit {
@@ -92,28 +95,40 @@ impl RateLimit {
             limiter: RateLimiter::direct_with_clock(quota, TokioClock),
             debt: std::sync::Mutex::new(None),
             paid: tokio::sync::OnceCell::new(),
+            arrival: std::sync::Mutex::new(None),
         }
     }
 
-    /// Counts `sent` requests that earlier runs sent, the first of them `since` ago, against
-    /// this run: the service's window still holds them, and a new process would otherwise
-    /// start with a full burst on top (two cron runs back to back would meet a 429).
-    /// Conservative: as if they had been sent through this limiter, back to back from the
-    /// first, so the state it leaves is never more lenient than the true one. Call before
-    /// the first request.
-    pub fn carry_over(&self, sent: u32, since: Duration) {
-        // How far ahead of now the limiter's next free slot would be (GCRA's arrival time).
-        let ahead = (self.period * sent).saturating_sub(since);
-        if !ahead.is_zero()
-            && let Ok(mut debt) = self.debt.lock()
-        {
+    /// How far ahead of now this run has taken the limit (zero: a full burst is free again).
+    /// A one-shot run that stops here leaves the service's window that full: the next run
+    /// carries it over, so two cron runs back to back never meet a 429 together.
+    pub fn ahead(&self) -> Duration {
+        let now = tokio::time::Instant::now();
+        self.arrival
+            .lock()
+            .ok()
+            .and_then(|a| *a)
+            .map(|at| at.saturating_duration_since(now))
+            .unwrap_or_default()
+    }
+
+    /// Starts this limiter where an earlier run left it, `ahead` of now ([`Self::ahead`]).
+    /// Call before the first request.
+    pub fn carry_over(&self, ahead: Duration) {
+        if ahead.is_zero() {
+            return;
+        }
+        if let Ok(mut debt) = self.debt.lock() {
             *debt = Some(ahead);
         }
+        if let Ok(mut arrival) = self.arrival.lock() {
+            *arrival = Some(tokio::time::Instant::now() + ahead);
+        }
     }
 
-    /// Pays the carried-over debt once: requests within the burst's reach are taken from
-    /// it now; beyond that, the first request waits until the debt is down to a burst and
-    /// then takes the whole burst, which leaves the limiter exactly that far ahead.
+    /// Pays the carried-over debt once: what is within the burst's reach is taken from it
+    /// now; beyond that, the first request waits until the debt is down to a burst and then
+    /// takes the whole burst, which leaves the limiter exactly that far ahead.
     async fn pay_debt(&self) {
         let Some(ahead) = self.debt.lock().ok().and_then(|mut d| d.take()) else {
             return;
@@ -131,6 +146,15 @@ impl RateLimit {
         }
     }
 
+    /// Moves the mirrored arrival time on by a grant of `n`.
+    fn granted(&self, n: u32) {
+        let now = tokio::time::Instant::now();
+        if let Ok(mut arrival) = self.arrival.lock() {
+            let from = arrival.map_or(now, |at| at.max(now));
+            *arrival = Some(from + self.period * n);
+        }
+    }
+
     /// Waits until `cost` requests may be sent. A cost larger than the burst is taken in
     /// burst-sized parts, so it waits longer but never fails.
     pub async fn acquire(&self, cost: u32) {
@@ -143,7 +167,10 @@ impl RateLimit {
             };
             loop {
                 match self.limiter.check_n(n) {
-                    Ok(Ok(())) => break,
+                    Ok(Ok(())) => {
+                        self.granted(part);
+                        break;
+                    }
                     Ok(Err(not_until)) => {
                         let wait = not_until.wait_time_from(TokioClock.now());
                         tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
@@ -192,39 +219,78 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn earlier_runs_requests_still_in_the_window_are_carried_over() {
-        let budget = RateBudget::graph_presence(0.8); // 40 per s, burst 240
-        // (sent, first sent this long ago) -> granted at once, wait before the first request
+    async fn a_run_starts_where_the_last_one_left_the_limit() {
+        let budget = RateBudget::graph_presence(0.8); // 40 per s (25 ms each), burst 240
+        // ahead (ms) -> granted at once, wait (ms) before the first request
         let cases = [
-            (0, 0, 240, 0),
-            // Long enough ago to be forgotten.
-            (600, 15, 240, 0),
-            // 100 requests a second ago: 2.5 s of limiter time, 1 s of it gone, 60 left.
-            (100, 1, 180, 0),
-            // 833 requests from 13 s ago: 20.8 s of limiter time, 7.8 s ahead: more than the
-            // 6 s a burst spans, so the first request waits 1.8 s (and a slot or two: the
-            // burst is gone).
-            (833, 13, 0, 1_800),
+            (0, 240, 0),
+            (1_500, 180, 0),
+            (6_000, 0, 0),
+            (7_800, 0, 1_800),
         ];
-        for (sent, ago_s, at_once, wait_ms) in cases {
+        for (ahead_ms, at_once, wait_ms) in cases {
             let limit = RateLimit::new(budget);
-            limit.carry_over(sent, Duration::from_secs(ago_s));
+            limit.carry_over(Duration::from_millis(ahead_ms));
+            assert_eq!(limit.ahead(), Duration::from_millis(ahead_ms));
             let start = tokio::time::Instant::now();
             if wait_ms > 0 {
                 limit.acquire(1).await;
                 let waited = start.elapsed().as_millis() as u64;
                 assert!(
                     (wait_ms..wait_ms + 60).contains(&waited),
-                    "{sent} sent {ago_s} s ago: waited {waited} ms"
+                    "{ahead_ms} ms ahead: waited {waited} ms"
                 );
             } else {
                 assert_eq!(
                     granted_at_once(&limit).await,
                     at_once,
-                    "{sent} sent {ago_s} s ago"
+                    "{ahead_ms} ms ahead"
                 );
             }
         }
+        // What a run takes is what it leaves: 100 requests are 2.5 s of the limit; 300 wait
+        // 1.5 s for the 60 beyond the burst and leave a whole burst's 6 s.
+        for (requests, left_ms) in [(100, 2_500), (300, 6_000)] {
+            let limit = RateLimit::new(budget);
+            limit.acquire(requests).await;
+            assert_eq!(limit.ahead(), Duration::from_millis(left_ms), "{requests}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn runs_one_after_another_stay_within_the_service_limit_together() {
+        // Runs of different lengths back to back, each a new limiter started where the last
+        // left off, each asking for far more than allowed: no 30 s window may hold more than
+        // Graph's 1,500 requests.
+        let budget = RateBudget::graph_presence(0.8);
+        let origin = tokio::time::Instant::now();
+        let mut grants: Vec<Duration> = Vec::new();
+        let mut ahead = Duration::ZERO;
+        for run_s in [3u64, 10, 1, 7, 20, 2, 2, 15] {
+            let limit = RateLimit::new(budget);
+            limit.carry_over(ahead);
+            let start = tokio::time::Instant::now();
+            while start.elapsed() < Duration::from_secs(run_s) {
+                limit.acquire(20).await;
+                grants.extend(std::iter::repeat_n(origin.elapsed(), 20));
+            }
+            ahead = limit.ahead();
+            // A second between runs (a process starting).
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let window = Duration::from_secs(30);
+        let busiest = grants
+            .iter()
+            .map(|&from| {
+                grants
+                    .iter()
+                    .filter(|&&t| t >= from && t < from + window)
+                    .count()
+            })
+            .max()
+            .unwrap();
+        assert!(busiest <= 1_500, "{busiest} requests in one 30 s window");
+        assert!(busiest >= 1_200, "the budget is used: {busiest}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -405,10 +405,19 @@ impl HttpClient {
         *self.inner.clock.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Counts requests earlier runs sent against this client's rate limit, if it has one.
-    pub fn carry_over_rate(&self, sent: u64, first_sent_ago: Duration) {
+    /// How far ahead of now this client has taken its rate limit ([`RateLimit::ahead`]).
+    pub fn rate_limit_ahead(&self) -> Duration {
+        self.inner
+            .limiter
+            .as_ref()
+            .map(RateLimit::ahead)
+            .unwrap_or_default()
+    }
+
+    /// Starts the rate limit where an earlier run left it ([`RateLimit::carry_over`]).
+    pub fn carry_over_rate_limit(&self, ahead: Duration) {
         if let Some(limiter) = &self.inner.limiter {
-            limiter.carry_over(u32::try_from(sent).unwrap_or(u32::MAX), first_sent_ago);
+            limiter.carry_over(ahead);
         }
     }
 

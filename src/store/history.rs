@@ -1,7 +1,9 @@
 //! Run history, the audit trail of every change, and the write journal.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+const GRAPH_LIMIT_UNTIL: &str = "graph_rate_limit_until";
 use serde::Serialize;
 
 use super::{Store, StoreError};
@@ -77,28 +79,31 @@ impl Store {
         })
     }
 
-    /// The Graph requests of the sync runs that finished within `window`, and when the
-    /// first of those runs started: the part of Graph's rate-limit window earlier runs used.
-    pub fn recent_graph_requests(
-        &self,
-        window: std::time::Duration,
-    ) -> Result<Option<(u64, DateTime<Utc>)>, StoreError> {
-        let since = Utc::now() - chrono::Duration::from_std(window).unwrap_or_default();
+    /// Until when the last run took Graph's rate limit (see [`Store::set_graph_limit_until`]).
+    pub fn graph_limit_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.conn
             .query_row(
-                "SELECT sum(json_extract(summary, '$.requests_by_system.graph')), min(started_at)
-                 FROM runs
-                 WHERE command LIKE 'sync%' AND finished_at >= ?1
-                   AND json_valid(summary)",
-                params![since],
-                |r| {
-                    let sent: Option<i64> = r.get(0)?;
-                    let first: Option<DateTime<Utc>> = r.get(1)?;
-                    Ok(sent.zip(first))
-                },
+                "SELECT value FROM meta WHERE key = ?1",
+                [GRAPH_LIMIT_UNTIL],
+                |r| r.get::<_, String>(0),
             )
-            .map(|found| found.map(|(sent, first)| (sent.max(0) as u64, first)))
+            .optional()
+            .map(|value| {
+                value.and_then(|v| DateTime::parse_from_rfc3339(&v).ok().map(|t| t.to_utc()))
+            })
             .map_err(|e| self.err(e))
+    }
+
+    /// Records until when this run has taken Graph's rate limit, so the next run (another
+    /// process) starts there: Graph counts its limit per app over a sliding window.
+    pub fn set_graph_limit_until(&mut self, until: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![GRAPH_LIMIT_UNTIL, until.to_rfc3339()],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn finish_run(

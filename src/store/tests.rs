@@ -352,33 +352,18 @@ fn a_cycle_reads_each_mapping_with_its_principal_and_record_in_one_pass() {
 }
 
 #[test]
-fn graph_requests_of_recent_sync_runs_are_summed_for_the_rate_limit() {
+fn where_the_last_run_left_graphs_rate_limit_is_kept_to_the_microsecond() {
     let (_dir, mut store) = temp_store();
-    let window = std::time::Duration::from_secs(30);
-    assert_eq!(store.recent_graph_requests(window).unwrap(), None);
-    let graph = |n: u64| serde_json::json!({"requests_by_system": {"graph": n, "pbx": 100}});
-    let old = store.begin_run("sync").unwrap();
-    store.finish_run(old, 0, &graph(600)).unwrap();
+    assert_eq!(store.graph_limit_until().unwrap(), None);
+    let until = chrono::DateTime::parse_from_rfc3339("2026-11-27T03:00:07.123456Z")
+        .unwrap()
+        .to_utc();
+    store.set_graph_limit_until(until).unwrap();
     store
-        .conn
-        .execute(
-            "UPDATE runs SET started_at = '2026-01-01 00:00:00+00:00', \
-             finished_at = '2026-01-01 00:00:10+00:00' WHERE id = ?1",
-            [old.0],
-        )
+        .set_graph_limit_until(until + chrono::Duration::seconds(2))
         .unwrap();
-    let first = store.begin_run("sync").unwrap();
-    store.finish_run(first, 0, &graph(679)).unwrap();
-    let watch = store.begin_run("sync --watch").unwrap();
-    store.finish_run(watch, 3, &graph(154)).unwrap();
-    let other = store.begin_run("import").unwrap();
-    store
-        .finish_run(other, 0, &serde_json::json!({"rows": 5}))
-        .unwrap();
-    let unfinished = store.begin_run("sync").unwrap();
-    let _ = unfinished;
-
-    let (sent, first_started) = store.recent_graph_requests(window).unwrap().unwrap();
-    assert_eq!(sent, 679 + 154, "only sync runs finished within the window");
-    assert!(chrono::Utc::now() - first_started < chrono::Duration::seconds(5));
+    assert_eq!(
+        store.graph_limit_until().unwrap(),
+        Some(until + chrono::Duration::seconds(2))
+    );
 }
