@@ -366,7 +366,7 @@ where
                 if decision.forget {
                     forget.push(user.login);
                 } else if let Some(row) =
-                    row_to_store(&user, &decision.record, &observation, None, now)
+                    row_to_store(&user, &decision.record, observation, None, now)
                 {
                     stored_rows.push(row);
                 }
@@ -412,7 +412,8 @@ where
     // (every system read), which the store records once.
     let complete_cycle_at = report.read_errors.is_empty().then_some(now);
     let mut user_errors = user_errors;
-    for (index, plan) in plans.iter().enumerate() {
+    // Consumed as the rows are built: a mass change holds one or the other, not both.
+    for (index, plan) in plans.into_iter().enumerate() {
         let user = &plan.user;
         let error = user_errors.remove(&index).map(|m| m.join("; "));
         if plan.decision.forget && error.is_none() {
@@ -425,8 +426,7 @@ where
                 .user_errors
                 .push((user.login.clone(), message.clone()));
         }
-        if let Some(row) = row_to_store(user, &plan.decision.record, &plan.observation, error, now)
-        {
+        if let Some(row) = row_to_store(user, &plan.decision.record, plan.observation, error, now) {
             stored_rows.push(row);
         }
     }
@@ -529,8 +529,10 @@ where
         journal_ids.extend(store.journal_intend_many(run, &chunk)?);
     }
 
-    let session_changes: Vec<SessionChange> = sessions.iter().map(|(_, c)| c.clone()).collect();
-    let presentity_writes: Vec<PresentityWrite> = writes.iter().map(|(_, w)| w.clone()).collect();
+    let (session_plans, session_changes): (Vec<usize>, Vec<SessionChange>) =
+        sessions.into_iter().unzip();
+    let (write_plans, presentity_writes): (Vec<usize>, Vec<PresentityWrite>) =
+        writes.into_iter().unzip();
     let (session_results, write_results) = tokio::join!(
         async {
             let mut results = Vec::with_capacity(session_changes.len());
@@ -562,7 +564,11 @@ where
 
     let mut user_errors: HashMap<usize, Vec<String>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(journal_ids.len());
-    for ((index, change), result) in sessions.iter().zip(session_results) {
+    for ((index, change), result) in session_plans
+        .iter()
+        .zip(&session_changes)
+        .zip(session_results)
+    {
         let plan = &mut plans[*index];
         match result {
             Ok(()) => {
@@ -581,7 +587,7 @@ where
             }
         }
     }
-    for ((index, _), result) in writes.iter().zip(write_results) {
+    for (index, result) in write_plans.iter().zip(write_results) {
         let plan = &mut plans[*index];
         match result {
             Ok(version) => {

@@ -105,7 +105,7 @@ pub struct Observation {
 pub fn row_to_store(
     user: &User,
     record: &Record,
-    observation: &Observation,
+    observation: Observation,
     error: Option<String>,
     now: DateTime<Utc>,
 ) -> Option<SyncRecord> {
@@ -117,10 +117,10 @@ pub fn row_to_store(
         return None;
     }
     let mut row = record_to_store(&user.login, record);
-    match (&observation.json, stored) {
+    match (observation.json, stored) {
         (None, Some(s)) => row.last_observed_at = s.observed_at,
-        _ => {
-            row.last_observed = observation.json.clone();
+        (json, _) => {
+            row.last_observed = json;
             row.last_observed_at = Some(now);
         }
     }
