@@ -389,6 +389,13 @@ where
                 decision,
             });
         }
+        // Rows of users without writes are stored a slice's worth at a time, so a cycle in
+        // which every observation changed (the one after a mass change) never holds them all.
+        // They record only what was seen, so storing them early is safe; a dry run stores none.
+        if !settings.dry_run && stored_rows.len() >= settings.users_per_slice {
+            store.put_sync_records(&stored_rows)?;
+            stored_rows.clear();
+        }
     }
     let now = judged_now.unwrap_or(now);
     stage.lap("read store and systems, reconcile");

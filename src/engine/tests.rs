@@ -388,7 +388,9 @@ fn a_phone_call_reaches_micollab_through_teams_then_all_is_quiet() {
 
 #[test]
 fn dry_run_plans_and_writes_nothing() {
-    let mut rig = Rig::new(2);
+    // Seven users, three per slice: the five without writes would be stored slice by slice
+    // in a real run.
+    let mut rig = Rig::new(7);
     rig.fake.user(0, |u| u.phone.dnd = true);
     rig.fake.user(1, |u| {
         u.preferred = Some((Availability::DoNotDisturb, Activity::DoNotDisturb))
