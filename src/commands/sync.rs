@@ -71,16 +71,7 @@ where
     C: CloudlinkPort,
 {
     let mut store = ctx.open_store(config)?;
-    // Graph's presence limit is per app over a sliding window: start where the last run left
-    // it, so runs back to back never meet a 429 together.
-    if let Some(until) = store.graph_limit_until()? {
-        let ahead = (until - chrono::Utc::now()).to_std().unwrap_or_default();
-        tracing::debug!(
-            ahead_ms = ahead.as_millis() as u64,
-            "Graph rate limit carried over"
-        );
-        systems.teams.carry_over_rate_limit(ahead);
-    }
+    resume_graph_limit(&store, &systems.teams)?;
     let sync = config.sync();
     let interval = args.interval.unwrap_or(sync.interval);
     let mapped = store.count_mappings()?.max(0) as u64;
@@ -325,8 +316,25 @@ pub fn finish_status(report: &CycleReport) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// Starts Graph's rate limit where the last run left it: Graph counts its presence limit per
+/// app over a sliding window, so runs back to back must share it to never meet a 429.
+pub(crate) fn resume_graph_limit<T: TeamsPort>(store: &Store, teams: &T) -> Result<(), StoreError> {
+    if let Some(until) = store.graph_limit_until()? {
+        let ahead = (until - chrono::Utc::now()).to_std().unwrap_or_default();
+        tracing::debug!(
+            ahead_ms = ahead.as_millis() as u64,
+            "Graph rate limit carried over"
+        );
+        teams.carry_over_rate_limit(ahead);
+    }
+    Ok(())
+}
+
 /// Records how far this run has taken Graph's rate limit, for the next run to start there.
-fn keep_graph_limit<T: TeamsPort>(store: &mut Store, teams: &T) -> Result<(), StoreError> {
+pub(crate) fn keep_graph_limit<T: TeamsPort>(
+    store: &mut Store,
+    teams: &T,
+) -> Result<(), StoreError> {
     let ahead = teams.rate_limit_ahead();
     if ahead.is_zero() {
         return Ok(());
