@@ -158,7 +158,12 @@ fn upsert_in(
                 .execute([&m.micollab_login])?;
         }
     }
-    for ((m, change), old) in mappings.iter().zip(&changes).zip(&olds) {
+    // Inserted by login: rows then lie in the file in the order a sync reads them (by login),
+    // so a 100,000-user pass reads pages in sequence instead of at random.
+    let mut by_login: Vec<usize> = (0..mappings.len()).collect();
+    by_login.sort_by(|&a, &b| mappings[a].micollab_login.cmp(&mappings[b].micollab_login));
+    for index in by_login {
+        let (m, change, old) = (&mappings[index], &changes[index], &olds[index]);
         if *change == MappingChange::Unchanged {
             continue;
         }

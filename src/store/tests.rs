@@ -367,3 +367,30 @@ fn where_the_last_run_left_graphs_rate_limit_is_kept_to_the_microsecond() {
         Some(until + chrono::Duration::seconds(2))
     );
 }
+
+#[test]
+fn mappings_land_in_the_file_in_login_order_whatever_the_input_order() {
+    let (_dir, mut store) = temp_store();
+    let batch: Vec<Mapping> = ["carol", "alice", "dave", "bob"]
+        .iter()
+        .enumerate()
+        .map(|(i, login)| {
+            mapping(
+                login,
+                &format!("{login}@contoso.com"),
+                &format!("{}", 1001 + i),
+            )
+        })
+        .collect();
+    let changes = store.upsert_mappings(&batch, None).unwrap();
+    assert_eq!(changes, vec![MappingChange::Created; 4], "in input order");
+    let stored: Vec<String> = store
+        .conn
+        .prepare("SELECT micollab_login FROM mappings ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(stored, ["alice", "bob", "carol", "dave"]);
+}
