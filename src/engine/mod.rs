@@ -282,6 +282,11 @@ where
     // Read and decide slice by slice, the store read on another thread meanwhile. What is
     // kept is the users with writes to make and the rows that changed.
     let loaded = users::stream(store, settings.users_per_slice, SLICES_IN_FLIGHT)?;
+    // Rows of users without writes are stored a slice's worth at a time, so a cycle in which
+    // every observation changed (the one after a mass change) never holds them all. They
+    // record only what was seen, so storing them early is safe; a dry run stores none, and
+    // without WAL they wait for the end (the store's reader is still reading).
+    let store_rows_early = !settings.dry_run && store.reads_beside_writes()?;
     let slices = futures_util::stream::unfold(loaded, |mut loaded| async {
         loaded.recv().await.map(|slice| (slice, loaded))
     })
@@ -389,10 +394,7 @@ where
                 decision,
             });
         }
-        // Rows of users without writes are stored a slice's worth at a time, so a cycle in
-        // which every observation changed (the one after a mass change) never holds them all.
-        // They record only what was seen, so storing them early is safe; a dry run stores none.
-        if !settings.dry_run && stored_rows.len() >= settings.users_per_slice {
+        if store_rows_early && stored_rows.len() >= settings.users_per_slice {
             store.put_sync_records(&stored_rows)?;
             stored_rows.clear();
         }

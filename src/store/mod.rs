@@ -143,6 +143,17 @@ impl Store {
         })
     }
 
+    /// Whether a [`Store::reader`] can go on reading while this connection writes (WAL).
+    /// Without WAL a writer waits for every reader to finish, so writing while one's pass is
+    /// still open would wait on it.
+    pub fn reads_beside_writes(&self) -> Result<bool, StoreError> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(mode.eq_ignore_ascii_case("wal"))
+    }
+
     fn configure(&self) -> Result<(), StoreError> {
         self.conn
             .busy_timeout(BUSY_TIMEOUT)

@@ -394,3 +394,11 @@ fn mappings_land_in_the_file_in_login_order_whatever_the_input_order() {
         .unwrap();
     assert_eq!(stored, ["alice", "bob", "carol", "dave"]);
 }
+
+#[test]
+fn a_store_in_wal_mode_lets_its_reader_read_beside_a_writer() {
+    let (_dir, store) = temp_store();
+    assert!(store.reads_beside_writes().unwrap());
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.count_mappings().unwrap(), 0);
+}
