@@ -190,6 +190,36 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
     }
 }
 
+/// Starts Graph's rate limit where the last run left it: Graph counts its presence limit per
+/// app over a sliding window, so runs back to back must share it to never meet a 429.
+pub(crate) fn resume_graph_limit<T: crate::engine::TeamsPort>(
+    store: &crate::store::Store,
+    teams: &T,
+) -> Result<(), crate::store::StoreError> {
+    if let Some(until) = store.graph_limit_until()? {
+        let ahead = (until - chrono::Utc::now()).to_std().unwrap_or_default();
+        tracing::debug!(
+            ahead_ms = ahead.as_millis() as u64,
+            "Graph rate limit carried over"
+        );
+        teams.carry_over_rate_limit(ahead);
+    }
+    Ok(())
+}
+
+/// Records how far this run has taken Graph's rate limit, for the next run to start there.
+pub(crate) fn keep_graph_limit<T: crate::engine::TeamsPort>(
+    store: &mut crate::store::Store,
+    teams: &T,
+) -> Result<(), crate::store::StoreError> {
+    let ahead = teams.rate_limit_ahead();
+    if ahead.is_zero() {
+        return Ok(());
+    }
+    let ahead = chrono::Duration::from_std(ahead).unwrap_or_default();
+    store.set_graph_limit_until(chrono::Utc::now() + ahead)
+}
+
 /// A multi-threaded runtime for the commands that talk to systems.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()

@@ -68,7 +68,7 @@ pub async fn execute<T: TeamsPort>(
         ctx.printer.note("cancelled; nothing changed");
         return Ok(ExitStatus::Success);
     }
-    super::sync::resume_graph_limit(&store, teams)?;
+    super::resume_graph_limit(&store, teams)?;
     // A running sync would set them again: hold its lease while releasing.
     let lease = store.acquire_lease("sync", std::time::Duration::from_secs(600))?;
     let run = store.begin_run("release")?;
@@ -76,7 +76,7 @@ pub async fn execute<T: TeamsPort>(
     let release_result = store.release_lease(lease);
     let outcomes = outcomes?;
     release_result?;
-    super::sync::keep_graph_limit(&mut store, teams)?;
+    super::keep_graph_limit(&mut store, teams)?;
     let mut records = Records::new(columns());
     let mut failed = 0;
     for (s, outcome) in held.iter().zip(&outcomes) {

@@ -34,7 +34,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<ExitStatus> {
         let systems = crate::engine::adapters::connect(&config)?;
         let store = ctx.open_store(&config)?;
         // Read only: it starts where the last sync left Graph's rate limit, and records nothing.
-        super::sync::resume_graph_limit(&store, &systems.teams)?;
+        super::resume_graph_limit(&store, &systems.teams)?;
         super::runtime()?
             .block_on(gather::from_systems(&store, &systems, chrono::Utc::now()))
             .context("reading the store")?

@@ -15,7 +15,7 @@ use crate::exit::{CliError, ExitStatus};
 use crate::metrics::SyncMetrics;
 use crate::output::{Column, Detail, Records};
 use crate::reconcile::{Action, Policy, SyncDirection};
-use crate::store::{Lease, Store, StoreError};
+use crate::store::{Lease, Store};
 
 use super::Context;
 
@@ -71,7 +71,7 @@ where
     C: CloudlinkPort,
 {
     let mut store = ctx.open_store(config)?;
-    resume_graph_limit(&store, &systems.teams)?;
+    super::resume_graph_limit(&store, &systems.teams)?;
     let sync = config.sync();
     let interval = args.interval.unwrap_or(sync.interval);
     let mapped = store.count_mappings()?.max(0) as u64;
@@ -142,7 +142,7 @@ where
         Ok(s) => s.code(),
         Err(e) => crate::exit::status_of(e).code(),
     };
-    keep_graph_limit(store, &systems.teams)?;
+    super::keep_graph_limit(store, &systems.teams)?;
     store.finish_run(run, code, &summary(&report, took).to_json())?;
     for (login, error) in &report.user_errors {
         ctx.printer.warn(format!("{login}: {error}"));
@@ -207,7 +207,7 @@ where
             && report.guard_tripped.is_none();
         metrics.record(&report, took, succeeded, unix_now(), 0);
         let line = summary(&report, took);
-        keep_graph_limit(store, &systems.teams)?;
+        super::keep_graph_limit(store, &systems.teams)?;
         store.finish_run(run, if succeeded { 0 } else { 3 }, &line.to_json())?;
         if let Some((planned, limit)) = report.guard_tripped {
             tracing::error!(
@@ -314,33 +314,6 @@ pub fn finish_status(report: &CycleReport) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Partial);
     }
     Ok(ExitStatus::Success)
-}
-
-/// Starts Graph's rate limit where the last run left it: Graph counts its presence limit per
-/// app over a sliding window, so runs back to back must share it to never meet a 429.
-pub(crate) fn resume_graph_limit<T: TeamsPort>(store: &Store, teams: &T) -> Result<(), StoreError> {
-    if let Some(until) = store.graph_limit_until()? {
-        let ahead = (until - chrono::Utc::now()).to_std().unwrap_or_default();
-        tracing::debug!(
-            ahead_ms = ahead.as_millis() as u64,
-            "Graph rate limit carried over"
-        );
-        teams.carry_over_rate_limit(ahead);
-    }
-    Ok(())
-}
-
-/// Records how far this run has taken Graph's rate limit, for the next run to start there.
-pub(crate) fn keep_graph_limit<T: TeamsPort>(
-    store: &mut Store,
-    teams: &T,
-) -> Result<(), StoreError> {
-    let ahead = teams.rate_limit_ahead();
-    if ahead.is_zero() {
-        return Ok(());
-    }
-    let ahead = chrono::Duration::from_std(ahead).unwrap_or_default();
-    store.set_graph_limit_until(chrono::Utc::now() + ahead)
 }
 
 /// The summary of a cycle, as printed and as kept in the run history.

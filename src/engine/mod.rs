@@ -668,10 +668,9 @@ fn resident_kib() -> u64 {
 
 /// CloudLink principal ids (what presentities are keyed by) of the mappings' users.
 pub struct Principals {
-    /// By CloudLink user id: those the store knew and those resolved now.
+    /// By CloudLink user id: those the store knew and those resolved now (not kept: the
+    /// sync resolves and keeps them a slice at a time).
     pub by_user: HashMap<String, String>,
-    /// Resolved now, for the caller to keep in the store (the sync does; `report` does not).
-    pub resolved: Vec<(String, String)>,
     /// CloudLink could not be asked; the users it concerns stay unknown.
     pub error: Option<SourceError>,
 }
@@ -689,13 +688,8 @@ pub async fn principals<C: CloudlinkPort>(
         .filter(|id| !by_user.contains_key(id))
         .collect();
     let (found, error) = resolve_principals(cloudlink, unresolved).await;
-    let resolved: Vec<(String, String)> = found.into_iter().collect();
-    by_user.extend(resolved.iter().cloned());
-    Ok(Principals {
-        by_user,
-        resolved,
-        error,
-    })
+    by_user.extend(found);
+    Ok(Principals { by_user, error })
 }
 
 /// Asks CloudLink for the principal ids of these users (nothing when there are none).

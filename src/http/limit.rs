@@ -77,9 +77,8 @@ pub struct RateLimit {
     limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<std::time::Instant>>,
     burst: u32,
     period: Duration,
-    /// How far ahead an earlier run left the limit: paid off before the first request of
-    /// this one ([`RateLimit::carry_over`]).
-    debt: std::sync::Mutex<Option<Duration>>,
+    /// Set once what an earlier run left ([`RateLimit::carry_over`]) is paid off, before
+    /// the first request of this one.
     paid: tokio::sync::OnceCell<()>,
     /// The limiter's theoretical arrival time (GCRA: each grant of n moves it to
     /// `max(it, now) + n × period`), kept beside governor's so the next run can carry it on.
@@ -93,7 +92,6 @@ impl RateLimit {
             burst: quota.burst_size().get(),
             period: quota.replenish_interval(),
             limiter: RateLimiter::direct_with_clock(quota, TokioClock),
-            debt: std::sync::Mutex::new(None),
             paid: tokio::sync::OnceCell::new(),
             arrival: std::sync::Mutex::new(None),
         }
@@ -118,9 +116,6 @@ impl RateLimit {
         if ahead.is_zero() {
             return;
         }
-        if let Ok(mut debt) = self.debt.lock() {
-            *debt = Some(ahead);
-        }
         if let Ok(mut arrival) = self.arrival.lock() {
             *arrival = Some(tokio::time::Instant::now() + ahead);
         }
@@ -130,9 +125,11 @@ impl RateLimit {
     /// now; beyond that, the first request waits until the debt is down to a burst and then
     /// takes the whole burst, which leaves the limiter exactly that far ahead.
     async fn pay_debt(&self) {
-        let Some(ahead) = self.debt.lock().ok().and_then(|mut d| d.take()) else {
+        // Before any grant the mirrored arrival time is only what was carried over.
+        let ahead = self.ahead();
+        if ahead.is_zero() {
             return;
-        };
+        }
         let reach = self.period * self.burst;
         let take = if ahead > reach {
             tokio::time::sleep(ahead - reach).await;
