@@ -430,12 +430,8 @@ impl MicollabClient {
     }
 
     pub fn new(settings: MitelSettings, base_url: url::Url) -> Result<MicollabClient, ConfigError> {
-        crate::http::check_url(&base_url)
-            .map_err(|why| ConfigError::new(format!("micollab.base_url: {why}")))?;
-        Ok(MicollabClient {
-            api: MitelApi::new(settings)?,
-            base_url,
-        })
+        let (api, base_url) = super::mitel::versioned_api("micollab", settings, base_url)?;
+        Ok(MicollabClient { api, base_url })
     }
 
     /// The shared Mitel layer (HTTP counters, token fetches, the server's clock).
@@ -444,9 +440,7 @@ impl MicollabClient {
     }
 
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<url::Url, HttpError> {
-        let mut all = vec!["2017-09-01"];
-        all.extend_from_slice(segments);
-        self.api.endpoint(&self.base_url, &all, query)
+        self.api.versioned_endpoint(&self.base_url, segments, query)
     }
 
     async fn get<T: serde::de::DeserializeOwned>(

@@ -166,6 +166,21 @@ pub(crate) fn read_secret(
     }
 }
 
+/// The API version every MiCollab and MiVoice Business route starts with.
+const REST_VERSION: &str = "2017-09-01";
+
+/// A MiCollab or MiVoice Business client's parts: its API and its base URL, checked (plain
+/// `http://` only to loopback). `section` names the config section in the error.
+pub(crate) fn versioned_api(
+    section: &str,
+    settings: MitelSettings,
+    base_url: url::Url,
+) -> Result<(MitelApi, url::Url), ConfigError> {
+    crate::http::check_url(&base_url)
+        .map_err(|why| ConfigError::new(format!("{section}.base_url: {why}")))?;
+    Ok((MitelApi::new(settings)?, base_url))
+}
+
 /// The settings of a system that logs in with a username and password (`[micollab]`,
 /// `[pbx]`: `base_url`, `username`, `password_env|password_file`, `ca_file`), and its base URL.
 pub(crate) fn password_login(
@@ -181,7 +196,7 @@ pub(crate) fn password_login(
         section,
         "password",
     )?;
-    let token_url = endpoint(system, &base_url, &["2017-09-01", "token"], &[])
+    let token_url = endpoint(system, &base_url, &[REST_VERSION, "token"], &[])
         .map_err(|e| ConfigError::new(format!("{section}.base_url: {e}")))?;
     let mut settings = MitelSettings::new(
         system,
@@ -470,6 +485,18 @@ impl MitelApi {
         query: &[(&str, &str)],
     ) -> Result<url::Url, HttpError> {
         endpoint(self.system(), base, segments, query)
+    }
+
+    /// A MiCollab or MiVoice Business route: `{base}/2017-09-01/{segments}?{query}`.
+    pub fn versioned_endpoint(
+        &self,
+        base: &url::Url,
+        segments: &[&str],
+        query: &[(&str, &str)],
+    ) -> Result<url::Url, HttpError> {
+        let mut all = vec![REST_VERSION];
+        all.extend_from_slice(segments);
+        self.endpoint(base, &all, query)
     }
 
     /// Sends `call`; an error answer becomes a [`MitelFailure`] with its reason and data.

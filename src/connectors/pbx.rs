@@ -103,12 +103,8 @@ impl PbxClient {
     }
 
     pub fn new(settings: MitelSettings, base_url: url::Url) -> Result<PbxClient, ConfigError> {
-        crate::http::check_url(&base_url)
-            .map_err(|why| ConfigError::new(format!("pbx.base_url: {why}")))?;
-        Ok(PbxClient {
-            api: MitelApi::new(settings)?,
-            base_url,
-        })
+        let (api, base_url) = super::mitel::versioned_api("pbx", settings, base_url)?;
+        Ok(PbxClient { api, base_url })
     }
 
     pub fn api(&self) -> &MitelApi {
@@ -116,9 +112,7 @@ impl PbxClient {
     }
 
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<url::Url, HttpError> {
-        let mut all = vec!["2017-09-01"];
-        all.extend_from_slice(segments);
-        self.api.endpoint(&self.base_url, &all, query)
+        self.api.versioned_endpoint(&self.base_url, segments, query)
     }
 
     /// Every extension's phone state, as [`PbxDirectory::extensions`] reads them (same
