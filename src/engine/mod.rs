@@ -344,12 +344,10 @@ where
                     .as_ref()
                     .and_then(|id| reads.presentities.as_mut()?.remove(id)),
             };
-            let old = user
-                .stored
-                .as_ref()
-                .map(|s| s.record.clone())
-                .unwrap_or_default();
-            let decision = reconcile(&observed, &old, &settings.policy, now);
+            // Borrowed: only a user with writes to make keeps a copy (to fall back on).
+            let never_written = Record::default();
+            let old = user.stored.as_ref().map_or(&never_written, |s| &s.record);
+            let decision = reconcile(&observed, old, &settings.policy, now);
             let hash = observation_hash(&observed);
             let observation = Observation {
                 hash,
@@ -387,6 +385,7 @@ where
                     action: action.clone(),
                 });
             }
+            let old = old.clone();
             plans.push(UserPlan {
                 user,
                 observation,
