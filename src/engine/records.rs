@@ -2,14 +2,15 @@
 
 use crate::presence::{MiCollabStatus, SessionIntent};
 use crate::reconcile::{PresentityRecord, Record, SessionRecord};
-use crate::store::SyncRecord;
+use crate::store::{SyncRecord, SyncRecordView};
 
 pub fn record_from_store(stored: &SyncRecord) -> Record {
+    record_from_view(&stored.view())
+}
+
+pub fn record_from_view(stored: &SyncRecordView<'_>) -> Record {
     let session = match (
-        stored
-            .graph_session
-            .as_deref()
-            .and_then(SessionIntent::from_label),
+        stored.graph_session.and_then(SessionIntent::from_label),
         stored.graph_session_expires_at,
     ) {
         (Some(intent), Some(expires_at)) => Some(SessionRecord {
@@ -20,17 +21,14 @@ pub fn record_from_store(stored: &SyncRecord) -> Record {
         _ => None,
     };
     let presentity = match (
-        stored
-            .cloudlink_status
-            .as_deref()
-            .and_then(MiCollabStatus::parse),
+        stored.cloudlink_status.and_then(MiCollabStatus::parse),
         stored.cloudlink_written_at,
     ) {
         (Some(status), Some(written_at)) => Some(PresentityRecord {
             status,
-            activity: stored.cloudlink_activity.clone().unwrap_or_default(),
-            version: stored.cloudlink_version.clone(),
-            based_on: stored.cloudlink_based_on.clone().unwrap_or_default(),
+            activity: stored.cloudlink_activity.unwrap_or_default().to_owned(),
+            version: stored.cloudlink_version.map(str::to_owned),
+            based_on: stored.cloudlink_based_on.unwrap_or_default().to_owned(),
             written_at,
         }),
         _ => None,

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use super::records::{record_from_store, record_to_store};
+use super::records::{record_from_view, record_to_store};
 use crate::reconcile::Record;
-use crate::store::{Store, StoreError, SyncRecord, SyncUserRow};
+use crate::store::{Store, StoreError, SyncRecord, SyncUserView};
 
 /// One mapped user (a tombstone included) and what the store remembers of it.
 #[derive(Debug, Clone)]
@@ -33,23 +33,22 @@ pub struct Stored {
 }
 
 impl User {
-    fn from_row(row: SyncUserRow) -> User {
+    fn from_view(row: SyncUserView<'_>) -> User {
         User {
-            stored: row.record.as_ref().map(|r| Stored {
-                record: record_from_store(r),
+            stored: row.record.map(|r| Stored {
+                record: record_from_view(&r),
                 observed_hash: r
                     .last_observed_hash
-                    .as_deref()
                     .and_then(|h| u64::from_str_radix(h, 16).ok()),
                 observed_at: r.last_observed_at,
                 success_at: r.last_success_at,
-                has_error: r.last_error.is_some(),
+                has_error: r.has_error,
             }),
-            login: row.micollab_login,
-            teams_id: row.teams_id,
-            extension: row.extension,
-            cloudlink_user_id: row.cloudlink_user_id,
-            principal: row.principal_id,
+            login: row.micollab_login.to_owned(),
+            teams_id: row.teams_id.map(str::to_owned),
+            extension: row.extension.to_owned(),
+            cloudlink_user_id: row.cloudlink_user_id.map(str::to_owned),
+            principal: row.principal_id.map(str::to_owned),
             tombstone: row.removed,
         }
     }
@@ -71,7 +70,7 @@ pub fn stream(
         let mut slice = Vec::with_capacity(per_slice);
         let mut open = true;
         let read = reader.visit_sync_users(|row| {
-            slice.push(User::from_row(row));
+            slice.push(User::from_view(row));
             if slice.len() == per_slice {
                 let full = std::mem::replace(&mut slice, Vec::with_capacity(per_slice));
                 // The cycle stopped listening (it failed or was dropped): stop reading.

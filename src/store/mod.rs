@@ -22,7 +22,7 @@ use crate::exit::ExitStatus;
 pub use history::{AuditEntry, JournalEntry, RunId};
 pub use lease::{Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
-pub use records::{SyncRecord, SyncUserRow};
+pub use records::{SyncRecord, SyncRecordView, SyncUserView};
 pub use schema::SCHEMA_VERSION;
 
 /// How long a writer waits for another one before the store reports it busy.

@@ -33,6 +33,26 @@ pub struct SyncRecord {
     pub last_error_at: Option<DateTime<Utc>>,
 }
 
+impl SyncRecord {
+    /// The record as a sync pass reads it (see [`Store::visit_sync_users`]).
+    pub fn view(&self) -> SyncRecordView<'_> {
+        SyncRecordView {
+            graph_session: self.graph_session.as_deref(),
+            graph_session_expires_at: self.graph_session_expires_at,
+            graph_written_at: self.graph_written_at,
+            cloudlink_status: self.cloudlink_status.as_deref(),
+            cloudlink_activity: self.cloudlink_activity.as_deref(),
+            cloudlink_version: self.cloudlink_version.as_deref(),
+            cloudlink_written_at: self.cloudlink_written_at,
+            cloudlink_based_on: self.cloudlink_based_on.as_deref(),
+            last_observed_hash: self.last_observed_hash.as_deref(),
+            last_observed_at: self.last_observed_at,
+            last_success_at: self.last_success_at,
+            has_error: self.last_error.is_some(),
+        }
+    }
+}
+
 const COLUMNS: &str = "micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
     cloudlink_status, cloudlink_activity, cloudlink_version, cloudlink_written_at, \
     cloudlink_based_on, last_observed, last_observed_hash, last_observed_at, last_success_at, \
@@ -92,19 +112,44 @@ fn time_at(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>>
     r.get(index)
 }
 
-/// A mapped user with what a sync cycle reads of it from the store: the mapping's targets,
-/// its CloudLink principal id once resolved, and its sync record if it has one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncUserRow {
-    pub micollab_login: String,
-    pub teams_id: Option<String>,
-    pub extension: String,
-    pub cloudlink_user_id: Option<String>,
-    pub principal_id: Option<String>,
+/// A mapped user as a sync pass reads it from the store: the mapping's targets, its
+/// CloudLink principal id once resolved, and its sync record if it has one. Borrowed from the
+/// row being read, so the visitor copies only what it keeps (a cycle over 100,000 users
+/// would otherwise copy every field twice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncUserView<'a> {
+    pub micollab_login: &'a str,
+    pub teams_id: Option<&'a str>,
+    pub extension: &'a str,
+    pub cloudlink_user_id: Option<&'a str>,
+    pub principal_id: Option<&'a str>,
     /// A tombstone: removed, waiting for the sync to clear what mcteams set.
     pub removed: bool,
-    /// Without its observation JSON (`last_observed` is `None`).
-    pub record: Option<SyncRecord>,
+    pub record: Option<SyncRecordView<'a>>,
+}
+
+/// What a sync pass reads of a [`SyncRecord`]: all but the observation JSON and the error's
+/// text and time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncRecordView<'a> {
+    pub graph_session: Option<&'a str>,
+    pub graph_session_expires_at: Option<DateTime<Utc>>,
+    pub graph_written_at: Option<DateTime<Utc>>,
+    pub cloudlink_status: Option<&'a str>,
+    pub cloudlink_activity: Option<&'a str>,
+    pub cloudlink_version: Option<&'a str>,
+    pub cloudlink_written_at: Option<DateTime<Utc>>,
+    pub cloudlink_based_on: Option<&'a str>,
+    pub last_observed_hash: Option<&'a str>,
+    pub last_observed_at: Option<DateTime<Utc>>,
+    /// As [`SyncRecord::last_success_at`] reads back.
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub has_error: bool,
+}
+
+/// A text column as `&str` (NULL: `None`), borrowed from the row.
+fn text_at<'r>(r: &'r Row<'_>, index: usize) -> rusqlite::Result<Option<&'r str>> {
+    Ok(r.get_ref(index)?.as_str_or_null()?)
 }
 
 impl Store {
@@ -140,58 +185,85 @@ impl Store {
     /// stops the pass by returning `false`.
     pub fn visit_sync_users(
         &self,
-        mut visit: impl FnMut(SyncUserRow) -> bool,
+        mut visit: impl FnMut(SyncUserView<'_>) -> bool,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!(
+            .prepare_cached(
                 "SELECT m.micollab_login, m.teams_id, m.extension, m.cloudlink_user_id,
-                        m.removed_at IS NOT NULL, r.micollab_login,
+                        m.removed_at IS NOT NULL, r.micollab_login IS NOT NULL,
                         r.graph_session, r.graph_session_expires_at, r.graph_written_at,
                         r.cloudlink_status, r.cloudlink_activity, r.cloudlink_version,
-                        r.cloudlink_written_at, r.cloudlink_based_on, NULL,
+                        r.cloudlink_written_at, r.cloudlink_based_on,
                         r.last_observed_hash, r.last_observed_at,
-                        CASE WHEN r.last_error IS NULL
-                             THEN coalesce((SELECT value FROM meta WHERE key = '{LAST_COMPLETE_CYCLE}'),
-                                           r.last_success_at)
-                             ELSE r.last_success_at END,
-                        r.last_error, r.last_error_at
+                        r.last_success_at, r.last_error IS NOT NULL
                  FROM mappings m
                  LEFT JOIN sync_records r ON r.micollab_login = m.micollab_login
-                 ORDER BY m.micollab_login"
-            ))
+                 ORDER BY m.micollab_login",
+            )
             .map_err(|e| self.err(e))?;
         // Principal ids were resolved in no particular order: joining them would look each up
         // at random in the file (most of the pass's time at 100,000 users); one sequential
         // read into a map is a fraction of that.
         let principals = self.cloudlink_principals()?;
+        // A user without an error was synchronized by the last complete cycle: one time for
+        // all of them, parsed once.
+        let last_complete_cycle = self.last_complete_cycle()?;
         let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        let read = |r: &Row<'_>| -> rusqlite::Result<SyncUserRow> {
-            // The record's columns start at 5, with its login (NULL: no record).
-            let record = match r.get_ref(5)? {
-                rusqlite::types::ValueRef::Null => None,
-                _ => Some(record_at(r, 5)?),
+        let read = |r: &Row<'_>, visit: &mut dyn FnMut(SyncUserView<'_>) -> bool| {
+            let record = if r.get(5)? {
+                let has_error: bool = r.get(17)?;
+                Some(SyncRecordView {
+                    graph_session: text_at(r, 6)?,
+                    graph_session_expires_at: time_at(r, 7)?,
+                    graph_written_at: time_at(r, 8)?,
+                    cloudlink_status: text_at(r, 9)?,
+                    cloudlink_activity: text_at(r, 10)?,
+                    cloudlink_version: text_at(r, 11)?,
+                    cloudlink_written_at: time_at(r, 12)?,
+                    cloudlink_based_on: text_at(r, 13)?,
+                    last_observed_hash: text_at(r, 14)?,
+                    last_observed_at: time_at(r, 15)?,
+                    last_success_at: match last_complete_cycle {
+                        Some(at) if !has_error => Some(at),
+                        _ => time_at(r, 16)?,
+                    },
+                    has_error,
+                })
+            } else {
+                None
             };
-            let cloudlink_user_id: Option<String> = r.get(3)?;
-            Ok(SyncUserRow {
-                micollab_login: r.get(0)?,
-                teams_id: r.get(1)?,
-                extension: r.get(2)?,
-                principal_id: cloudlink_user_id
-                    .as_ref()
-                    .and_then(|id| principals.get(id))
-                    .cloned(),
+            let cloudlink_user_id = text_at(r, 3)?;
+            Ok::<_, rusqlite::Error>(visit(SyncUserView {
+                micollab_login: r.get_ref(0)?.as_str()?,
+                teams_id: text_at(r, 1)?,
+                extension: r.get_ref(2)?.as_str()?,
                 cloudlink_user_id,
+                principal_id: cloudlink_user_id
+                    .and_then(|id| principals.get(id))
+                    .map(String::as_str),
                 removed: r.get(4)?,
                 record,
-            })
+            }))
         };
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            if !visit(read(row).map_err(|e| self.err(e))?) {
+            if !read(row, &mut visit).map_err(|e| self.err(e))? {
                 break;
             }
         }
         Ok(())
+    }
+
+    fn last_complete_cycle(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [LAST_COMPLETE_CYCLE],
+                |r| time_at(r, 0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
     }
 
     /// Stores records in one transaction.
@@ -281,9 +353,7 @@ impl Store {
     }
 
     /// CloudLink principal ids by user id, as resolved so far.
-    pub fn cloudlink_principals(
-        &self,
-    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    pub fn cloudlink_principals(&self) -> Result<foldhash::HashMap<String, String>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT user_id, principal_id FROM cloudlink_principals")
