@@ -473,6 +473,29 @@ async fn a_token_expiring_mid_run_is_refreshed_exactly_once() {
     assert_eq!(graph.token_fetches(), 3);
 }
 
+#[tokio::test]
+async fn a_warm_up_racing_the_first_reads_fetches_one_token_they_share() {
+    let rig = Rig::new(2000).await;
+    let ids = rig.object_ids(2000).await;
+    // Alone, a warm-up gets the token; the reads after it ask for none.
+    let graph = rig.client();
+    graph.warm_up().await;
+    assert_eq!(graph.token_fetches(), 1);
+    assert_eq!(rig.count(TOKEN, 200).await, 1);
+    graph.read_presences(&ids).await.unwrap();
+    graph.warm_up().await;
+    assert_eq!(graph.token_fetches(), 1);
+
+    // As a sync cycle does: the warm-up starts first, the reads follow before it is done,
+    // and all of them wait for the one fetch.
+    rig.reset_stats().await;
+    let graph = rig.client();
+    let (_, presences) = tokio::join!(graph.warm_up(), graph.read_presences(&ids));
+    assert_eq!(presences.unwrap().len(), 2000);
+    assert_eq!(graph.token_fetches(), 1);
+    assert_eq!(rig.count(TOKEN, 200).await, 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // Chunking
 

@@ -684,6 +684,10 @@ impl PresenceDirectory for GraphClient {
         self.http().stats().counted
     }
 
+    async fn warm_up(&self) {
+        self.http().warm_up().await;
+    }
+
     fn rate_limit_ahead(&self) -> std::time::Duration {
         self.http().rate_limit_ahead()
     }

@@ -115,6 +115,11 @@ pub trait PresenceDirectory: Send + Sync {
         0
     }
 
+    /// Gets what the first request needs (an access token) ahead of it.
+    fn warm_up(&self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
     /// How far ahead of now this run has taken Graph's rate limit, for the next run.
     fn rate_limit_ahead(&self) -> std::time::Duration {
         std::time::Duration::ZERO

@@ -33,6 +33,10 @@ pub fn source_error(system: &'static str, error: &HttpError) -> SourceError {
 pub struct GraphTeams<G>(pub G);
 
 impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
+    async fn warm_up(&self) {
+        self.0.warm_up().await;
+    }
+
     fn requests_sent(&self) -> u64 {
         self.0.requests_sent()
     }
@@ -107,6 +111,10 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
 pub struct MitelMicollab<M>(pub M);
 
 impl MicollabPort for MitelMicollab<MicollabClient> {
+    async fn warm_up(&self) {
+        self.0.api().http().warm_up().await;
+    }
+
     fn requests_sent(&self) -> u64 {
         self.0.api().http().stats().attempts
     }
@@ -123,6 +131,10 @@ impl MicollabPort for MitelMicollab<MicollabClient> {
 pub struct MitelPbx<P>(pub P);
 
 impl PbxPort for MitelPbx<PbxClient> {
+    async fn warm_up(&self) {
+        self.0.api().http().warm_up().await;
+    }
+
     fn requests_sent(&self) -> u64 {
         self.0.api().http().stats().attempts
     }
@@ -162,6 +174,10 @@ impl PbxPort for MitelPbx<PbxClient> {
 pub struct MitelCloudlink<C>(pub C);
 
 impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
+    async fn warm_up(&self) {
+        self.0.api().http().warm_up().await;
+    }
+
     fn requests_sent(&self) -> u64 {
         self.0.api().http().stats().attempts
     }

@@ -298,12 +298,21 @@ where
     })
     .buffered(SLICES_IN_FLIGHT);
     let mut slices = std::pin::pin!(slices);
+    // Access tokens are fetched while the first slice is read from the store; that slice's
+    // requests then find them ready (or wait for the same fetch).
+    let warm_up = futures_util::future::join4(
+        systems.teams.warm_up(),
+        systems.micollab.warm_up(),
+        systems.pbx.warm_up(),
+        systems.cloudlink.warm_up(),
+    );
+    let (_, mut next) = tokio::join!(warm_up, slices.next());
     let mut plans: Vec<UserPlan> = Vec::new();
     let mut stored_rows = Vec::new();
     let mut forget = Vec::new();
     let mut resolved = Vec::new();
     let mut judged_now = None;
-    while let Some(reads) = slices.next().await {
+    while let Some(reads) = next.take() {
         let mut reads = reads?;
         // Session expiry runs on Graph's clock: judge it there (its `Date` header, to the
         // second; a skew under two seconds is noise).
@@ -397,6 +406,7 @@ where
             store.put_sync_records(&stored_rows)?;
             stored_rows.clear();
         }
+        next = slices.next().await;
     }
     let now = judged_now.unwrap_or(now);
     stage.lap("read store and systems, reconcile");
@@ -669,7 +679,7 @@ fn resident_kib() -> u64 {
 pub struct Principals {
     /// By CloudLink user id: those the store knew and those resolved now (not kept: the
     /// sync resolves and keeps them a slice at a time).
-    pub by_user: HashMap<String, String>,
+    pub by_user: foldhash::HashMap<String, String>,
     /// CloudLink could not be asked; the users it concerns stay unknown.
     pub error: Option<SourceError>,
 }

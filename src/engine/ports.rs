@@ -53,6 +53,12 @@ pub enum WriteFailure {
 }
 
 pub trait TeamsPort {
+    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
+    /// still reading the store. A failure is left for the reads to report.
+    fn warm_up(&self) -> impl Future<Output = ()> {
+        async {}
+    }
+
     /// Aggregated presence by Entra object id.
     fn read_presences(
         &self,
@@ -88,6 +94,12 @@ pub trait TeamsPort {
 }
 
 pub trait MicollabPort {
+    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
+    /// still reading the store. A failure is left for the reads to report.
+    fn warm_up(&self) -> impl Future<Output = ()> {
+        async {}
+    }
+
     /// Whether Teams presence is on (by profile or per-user flag) for these MiCollab logins.
     fn teams_flags(
         &self,
@@ -101,6 +113,12 @@ pub trait MicollabPort {
 }
 
 pub trait PbxPort {
+    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
+    /// still reading the store. A failure is left for the reads to report.
+    fn warm_up(&self) -> impl Future<Output = ()> {
+        async {}
+    }
+
     /// Phone state by extension. Read only: mcteams never writes to the phone.
     fn phone_states(
         &self,
@@ -114,6 +132,12 @@ pub trait PbxPort {
 }
 
 pub trait CloudlinkPort {
+    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
+    /// still reading the store. A failure is left for the reads to report.
+    fn warm_up(&self) -> impl Future<Output = ()> {
+        async {}
+    }
+
     /// Principal ids (what presentities are keyed by) of CloudLink user ids; unknown users
     /// are absent. The engine keeps them in the store, so each is resolved once.
     fn principal_ids(

@@ -396,6 +396,14 @@ impl HttpClient {
         self.inner.retry
     }
 
+    /// Gets an access token now, if this client uses them, so the first requests need not
+    /// wait for one. A failure is left for those requests to meet and report.
+    pub async fn warm_up(&self) {
+        if let Some(tokens) = &self.inner.tokens {
+            let _ = tokens.get().await;
+        }
+    }
+
     pub fn tokens(&self) -> Option<&Arc<TokenCache>> {
         self.inner.tokens.as_ref()
     }
