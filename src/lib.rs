@@ -11,6 +11,7 @@ pub mod connectors;
 pub mod engine;
 pub mod exit;
 pub mod http;
+pub mod ids;
 pub mod import;
 pub mod mapping;
 pub mod metrics;

@@ -4,6 +4,8 @@
 //! conflict, never overwritten).
 
 use std::collections::{HashMap, HashSet};
+
+use crate::ids::IdMap;
 use std::future::Future;
 
 use futures_util::future::join_all;
@@ -158,7 +160,7 @@ pub trait CloudlinkDirectory: Send + Sync {
     fn principal_ids(
         &self,
         user_ids: &[String],
-    ) -> impl Future<Output = Result<HashMap<String, String>, HttpError>> + Send;
+    ) -> impl Future<Output = Result<IdMap<String>, HttpError>> + Send;
 
     /// Presentities by principal id, ≤ 1000 per query, queries concurrent.
     fn presentities(
@@ -282,23 +284,20 @@ impl CloudlinkClient {
 
     async fn query_chunk<T: serde::de::DeserializeOwned>(
         &self,
-        chunk: &[String],
+        chunk: &[&str],
     ) -> Result<List<T>, HttpError> {
         // A read sent as POST: safe to repeat.
         let call = Call::post(self.presentities_url(&["query"])?)
-            .json(&PresentityQuery {
+            .json(&PresentityQuery::<&str> {
                 ids: chunk.to_vec(),
             })
             .idempotent();
         self.api.send_json(call).await.map_err(|f| f.error)
     }
 
-    async fn principal_ids_by_user(
-        &self,
-        user_ids: &[String],
-    ) -> Result<HashMap<String, String>, HttpError> {
+    async fn principal_ids_by_user(&self, user_ids: &[&str]) -> Result<IdMap<String>, HttpError> {
         let users = join_all(user_ids.iter().map(|id| self.user(id))).await;
-        let mut found = HashMap::new();
+        let mut found = IdMap::default();
         for user in users {
             if let Some(user) = user?
                 && let Some(principal) = user.principal_id
@@ -309,12 +308,9 @@ impl CloudlinkClient {
         Ok(found)
     }
 
-    async fn principal_ids_by_paging(
-        &self,
-        user_ids: &[String],
-    ) -> Result<HashMap<String, String>, HttpError> {
-        let mut wanted: HashSet<&str> = user_ids.iter().map(String::as_str).collect();
-        let mut found = HashMap::new();
+    async fn principal_ids_by_paging(&self, user_ids: &[&str]) -> Result<IdMap<String>, HttpError> {
+        let mut wanted: HashSet<&str> = user_ids.iter().copied().collect();
+        let mut found = IdMap::default();
         let url = self.users_url(&[], &[("limit", PAGE_LIMIT)])?;
         self.api
             .for_each_page(url, |page: Vec<User>| {
@@ -376,13 +372,10 @@ impl CloudlinkDirectory for CloudlinkClient {
         Ok(CloudlinkUserIndex::new(self.users().await?))
     }
 
-    async fn principal_ids(
-        &self,
-        user_ids: &[String],
-    ) -> Result<HashMap<String, String>, HttpError> {
+    async fn principal_ids(&self, user_ids: &[String]) -> Result<IdMap<String>, HttpError> {
         let ids = unique(user_ids);
         if ids.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(IdMap::default());
         }
         if ids.len() <= PER_USER_LOOKUP_MAX {
             self.principal_ids_by_user(&ids).await

@@ -408,7 +408,7 @@ impl GraphClient {
         &self,
         ids: &[String],
     ) -> Result<Vec<T>, HttpError> {
-        let mut seen = HashSet::with_capacity(ids.len());
+        let mut seen = crate::ids::id_set(ids.len());
         let unique: Vec<&str> = ids
             .iter()
             .map(String::as_str)
@@ -434,9 +434,7 @@ impl GraphClient {
     ) -> Result<Vec<T>, HttpError> {
         // A read: safe to repeat. Each call counts once against the presence limit.
         let call = Call::post(self.endpoint("/communications/getPresencesByUserId")?)
-            .json(&GetPresencesRequest {
-                ids: ids.iter().map(|id| id.to_string()).collect(),
-            })
+            .json(&GetPresencesRequest::<&str> { ids: ids.to_vec() })
             .idempotent()
             .cost(1);
         let page: Page<T> = self.api.send_json(&call).await?;

@@ -7,6 +7,8 @@
 //! [`MicollabRefusal`]s carrying what MiCollab said was found and required.
 
 use std::collections::HashMap;
+
+use crate::ids::IdMap;
 use std::fmt;
 use std::future::Future;
 
@@ -411,7 +413,7 @@ pub trait MicollabAdmin: Send + Sync {
     fn teams_flags(
         &self,
         logins: &[String],
-    ) -> impl Future<Output = Result<HashMap<String, bool>, MicollabError>> + Send;
+    ) -> impl Future<Output = Result<IdMap<bool>, MicollabError>> + Send;
 }
 
 /// The MiCollab client. Cheap to clone; one per run.
@@ -496,7 +498,7 @@ impl MicollabClient {
         let reads = logins.chunks(MAX_PAGE).map(|chunk| async move {
             #[derive(serde::Serialize)]
             struct Query<'a> {
-                logins: &'a [String],
+                logins: &'a [&'a str],
                 #[serde(skip_serializing_if = "Option::is_none")]
                 fields: Option<&'a [&'a str]>,
             }
@@ -708,7 +710,7 @@ impl MicollabAdmin for MicollabClient {
             .await
     }
 
-    async fn teams_flags(&self, logins: &[String]) -> Result<HashMap<String, bool>, MicollabError> {
+    async fn teams_flags(&self, logins: &[String]) -> Result<IdMap<bool>, MicollabError> {
         // Only the flag: a tenth of the answer a whole user is, at 100,000 users a cycle.
         let users: Vec<UserTeamsFlag> = self.query_users(logins, Some(&["teamsPresence"])).await?;
         Ok(users

@@ -723,12 +723,12 @@ pub const PAGE_LIMIT: &str = "1000";
 const _: () = assert!(MAX_PAGE == 1000);
 
 /// Order-preserving de-duplication (a repeated id in a batch read costs a slot for nothing).
-pub fn unique(items: &[String]) -> Vec<String> {
-    let mut seen = HashSet::with_capacity(items.len());
+pub fn unique(items: &[String]) -> Vec<&str> {
+    let mut seen = crate::ids::id_set(items.len());
     items
         .iter()
-        .filter(|i| !i.trim().is_empty() && seen.insert(i.as_str()))
-        .cloned()
+        .map(String::as_str)
+        .filter(|i| !i.trim().is_empty() && seen.insert(*i))
         .collect()
 }
 

@@ -148,11 +148,11 @@ impl PbxClient {
 
     async fn query_chunk<T: serde::de::DeserializeOwned>(
         &self,
-        chunk: &[String],
+        chunk: &[&str],
     ) -> Result<List<T>, HttpError> {
         // A read sent as POST: safe to repeat.
         let call = Call::post(self.url(&["extensions", "query"], &[])?)
-            .json(&ExtensionQuery {
+            .json(&ExtensionQuery::<&str> {
                 extensions: chunk.to_vec(),
             })
             .idempotent();

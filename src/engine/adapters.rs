@@ -12,6 +12,7 @@ use crate::connectors::pbx::{PbxClient, PbxDirectory};
 use crate::connectors::{PresenceDirectory, SessionWrite};
 use crate::exit::ExitStatus;
 use crate::http::HttpError;
+use crate::ids::{IdMap, id_map};
 use crate::presence::PhoneState;
 use crate::reconcile::{Presentity, TeamsPresence};
 
@@ -52,7 +53,7 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
     async fn read_presences(
         &self,
         teams_ids: &[String],
-    ) -> Result<HashMap<String, TeamsPresence>, SourceError> {
+    ) -> Result<IdMap<TeamsPresence>, SourceError> {
         // Only the fields the engine reads are decoded, and each is moved, not copied.
         let presences = self
             .0
@@ -119,7 +120,7 @@ impl MicollabPort for MitelMicollab<MicollabClient> {
         self.0.api().http().stats().attempts
     }
 
-    async fn teams_flags(&self, logins: &[String]) -> Result<HashMap<String, bool>, SourceError> {
+    async fn teams_flags(&self, logins: &[String]) -> Result<IdMap<bool>, SourceError> {
         self.0
             .teams_flags(logins)
             .await
@@ -139,10 +140,7 @@ impl PbxPort for MitelPbx<PbxClient> {
         self.0.api().http().stats().attempts
     }
 
-    async fn phone_states(
-        &self,
-        extensions: &[String],
-    ) -> Result<HashMap<String, PhoneState>, SourceError> {
+    async fn phone_states(&self, extensions: &[String]) -> Result<IdMap<PhoneState>, SourceError> {
         // Each answer is turned into phone states as it is decoded (only the fields a
         // phone state needs): the extensions themselves are never all held at once.
         let found = self
@@ -150,7 +148,7 @@ impl PbxPort for MitelPbx<PbxClient> {
             .phone_states(extensions)
             .await
             .map_err(|e| source_error("pbx", &e))?;
-        let mut states = HashMap::with_capacity(found.len());
+        let mut states = id_map(found.len());
         for (number, state) in found {
             match state {
                 Some(state) => {
@@ -182,10 +180,7 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
         self.0.api().http().stats().attempts
     }
 
-    async fn principal_ids(
-        &self,
-        user_ids: &[String],
-    ) -> Result<HashMap<String, String>, SourceError> {
+    async fn principal_ids(&self, user_ids: &[String]) -> Result<IdMap<String>, SourceError> {
         self.0
             .principal_ids(user_ids)
             .await
@@ -195,7 +190,7 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
     async fn presentities(
         &self,
         principal_ids: &[String],
-    ) -> Result<HashMap<String, Presentity>, SourceError> {
+    ) -> Result<IdMap<Presentity>, SourceError> {
         let found = self
             .0
             .presentity_briefs(principal_ids)

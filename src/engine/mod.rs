@@ -12,6 +12,8 @@ mod users;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::ids::IdMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -193,10 +195,10 @@ const WRITES_PER_CHUNK: usize = 2_000;
 /// One slice of users and what the four systems answered for it.
 struct SliceReads {
     users: Vec<User>,
-    teams: Option<HashMap<String, crate::reconcile::TeamsPresence>>,
-    flags: Option<HashMap<String, bool>>,
-    phones: Option<HashMap<String, crate::presence::PhoneState>>,
-    presentities: Option<HashMap<String, crate::reconcile::Presentity>>,
+    teams: Option<IdMap<crate::reconcile::TeamsPresence>>,
+    flags: Option<IdMap<bool>>,
+    phones: Option<IdMap<crate::presence::PhoneState>>,
+    presentities: Option<IdMap<crate::reconcile::Presentity>>,
     /// Principal ids resolved for this slice, for the store to keep.
     resolved: Vec<(String, String)>,
     errors: Vec<SourceError>,
@@ -679,7 +681,7 @@ fn resident_kib() -> u64 {
 pub struct Principals {
     /// By CloudLink user id: those the store knew and those resolved now (not kept: the
     /// sync resolves and keeps them a slice at a time).
-    pub by_user: foldhash::HashMap<String, String>,
+    pub by_user: IdMap<String>,
     /// CloudLink could not be asked; the users it concerns stay unknown.
     pub error: Option<SourceError>,
 }
@@ -705,13 +707,13 @@ pub async fn principals<C: CloudlinkPort>(
 async fn resolve_principals<C: CloudlinkPort>(
     cloudlink: &C,
     user_ids: Vec<String>,
-) -> (HashMap<String, String>, Option<SourceError>) {
+) -> (IdMap<String>, Option<SourceError>) {
     if user_ids.is_empty() {
-        return (HashMap::new(), None);
+        return (IdMap::default(), None);
     }
     match cloudlink.principal_ids(&user_ids).await {
         Ok(found) => (found, None),
-        Err(e) => (HashMap::new(), Some(e)),
+        Err(e) => (IdMap::default(), Some(e)),
     }
 }
 

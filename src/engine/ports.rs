@@ -2,7 +2,7 @@
 //! in-memory fakes. Every read is in bulk; a user missing from an answer is "unknown", never
 //! "off", so a system that answers empty or partial causes no removals.
 
-use std::collections::HashMap;
+use crate::ids::IdMap;
 use std::future::Future;
 use std::time::Duration;
 
@@ -63,7 +63,7 @@ pub trait TeamsPort {
     fn read_presences(
         &self,
         teams_ids: &[String],
-    ) -> impl Future<Output = Result<HashMap<String, TeamsPresence>, SourceError>>;
+    ) -> impl Future<Output = Result<IdMap<TeamsPresence>, SourceError>>;
 
     /// One result per change, in order. Clearing a session that is not there is a success.
     fn apply_sessions(
@@ -104,7 +104,7 @@ pub trait MicollabPort {
     fn teams_flags(
         &self,
         logins: &[String],
-    ) -> impl Future<Output = Result<HashMap<String, bool>, SourceError>>;
+    ) -> impl Future<Output = Result<IdMap<bool>, SourceError>>;
 
     /// Requests sent so far (every attempt), for the cycle's summary.
     fn requests_sent(&self) -> u64 {
@@ -123,7 +123,7 @@ pub trait PbxPort {
     fn phone_states(
         &self,
         extensions: &[String],
-    ) -> impl Future<Output = Result<HashMap<String, PhoneState>, SourceError>>;
+    ) -> impl Future<Output = Result<IdMap<PhoneState>, SourceError>>;
 
     /// Requests sent so far (every attempt), for the cycle's summary.
     fn requests_sent(&self) -> u64 {
@@ -143,13 +143,13 @@ pub trait CloudlinkPort {
     fn principal_ids(
         &self,
         user_ids: &[String],
-    ) -> impl Future<Output = Result<HashMap<String, String>, SourceError>>;
+    ) -> impl Future<Output = Result<IdMap<String>, SourceError>>;
 
     /// Presentities by principal id.
     fn presentities(
         &self,
         principal_ids: &[String],
-    ) -> impl Future<Output = Result<HashMap<String, Presentity>, SourceError>>;
+    ) -> impl Future<Output = Result<IdMap<Presentity>, SourceError>>;
 
     /// One result per write, in order: the new version, or why not.
     fn write_presentities(

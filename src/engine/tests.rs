@@ -1,7 +1,9 @@
 //! The engine against in-memory systems that behave as documented (Graph aggregates
 //! sessions, CloudLink checks versions), with failures on demand.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use crate::ids::IdMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -154,7 +156,7 @@ impl TeamsPort for &Fake {
     async fn read_presences(
         &self,
         ids: &[String],
-    ) -> Result<HashMap<String, TeamsPresence>, SourceError> {
+    ) -> Result<IdMap<TeamsPresence>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "graph")?;
         if world
@@ -217,7 +219,7 @@ impl TeamsPort for &Fake {
 }
 
 impl MicollabPort for &Fake {
-    async fn teams_flags(&self, _logins: &[String]) -> Result<HashMap<String, bool>, SourceError> {
+    async fn teams_flags(&self, _logins: &[String]) -> Result<IdMap<bool>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "micollab")?;
         Ok(world
@@ -232,7 +234,7 @@ impl PbxPort for &Fake {
     async fn phone_states(
         &self,
         extensions: &[String],
-    ) -> Result<HashMap<String, PhoneState>, SourceError> {
+    ) -> Result<IdMap<PhoneState>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "pbx")?;
         Ok(world
@@ -245,7 +247,7 @@ impl PbxPort for &Fake {
 }
 
 impl CloudlinkPort for &Fake {
-    async fn principal_ids(&self, ids: &[String]) -> Result<HashMap<String, String>, SourceError> {
+    async fn principal_ids(&self, ids: &[String]) -> Result<IdMap<String>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "cloudlink")?;
         Ok(ids
@@ -257,7 +259,7 @@ impl CloudlinkPort for &Fake {
     async fn presentities(
         &self,
         ids: &[String],
-    ) -> Result<HashMap<String, Presentity>, SourceError> {
+    ) -> Result<IdMap<Presentity>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "cloudlink")?;
         Ok(world

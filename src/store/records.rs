@@ -353,7 +353,7 @@ impl Store {
     }
 
     /// CloudLink principal ids by user id, as resolved so far.
-    pub fn cloudlink_principals(&self) -> Result<foldhash::HashMap<String, String>, StoreError> {
+    pub fn cloudlink_principals(&self) -> Result<crate::ids::IdMap<String>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT user_id, principal_id FROM cloudlink_principals")

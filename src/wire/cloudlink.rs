@@ -240,10 +240,10 @@ pub struct PresentityBrief {
     pub source: Option<String>,
 }
 
-/// `POST …/presentities/query`.
+/// `POST …/presentities/query`. The client sends ids it borrows (`&str`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PresentityQuery {
-    pub ids: Vec<String>,
+pub struct PresentityQuery<S = String> {
+    pub ids: Vec<S>,
 }
 
 /// The body of a presentity write (`PUT` or one bulk operation).

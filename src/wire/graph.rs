@@ -122,10 +122,10 @@ impl From<Presence> for PresenceBrief {
     }
 }
 
-/// `POST /communications/getPresencesByUserId`.
+/// `POST /communications/getPresencesByUserId`. The client sends ids it borrows (`&str`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GetPresencesRequest {
-    pub ids: Vec<String>,
+pub struct GetPresencesRequest<S = String> {
+    pub ids: Vec<S>,
 }
 
 /// A user's aggregated presence.

@@ -83,8 +83,8 @@ pub struct AcdHotDesk {
     pub agent_id: Option<String>,
 }
 
-/// `POST /2017-09-01/extensions/query`.
+/// `POST /2017-09-01/extensions/query`. The client sends extensions it borrows (`&str`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExtensionQuery {
-    pub extensions: Vec<String>,
+pub struct ExtensionQuery<S = String> {
+    pub extensions: Vec<S>,
 }
