@@ -423,6 +423,22 @@ async fn cloudlink_users_resolve_by_email_and_principal_ids_either_way() {
         1
     );
     assert_eq!(many[&ids(1)[0]], users[0]["principalId"].as_str().unwrap());
+    // The whole directory, for a sync with many to resolve: the same one page.
+    rig.reset_stats().await;
+    let all = cloudlink.principal_directory().await.unwrap();
+    assert_eq!(all.len(), 120);
+    assert_eq!(
+        all[&ids(120)[119]],
+        users[119]["principalId"].as_str().unwrap()
+    );
+    assert_eq!(
+        rig.calls(
+            "cloudlink",
+            "GET /admin/2017-09-01/accounts/{account}/users"
+        )
+        .await,
+        1
+    );
     assert!(
         cloudlink
             .user("00000000-0000-0000-0000-000000000000")

@@ -308,6 +308,24 @@ impl CloudlinkClient {
         Ok(found)
     }
 
+    /// Every user's principal id, by user id (users without one are left out): one pass
+    /// over the account's directory.
+    pub async fn principal_directory(&self) -> Result<IdMap<String>, HttpError> {
+        let mut found = IdMap::default();
+        let url = self.users_url(&[], &[("limit", PAGE_LIMIT)])?;
+        self.api
+            .for_each_page(url, |page: Vec<User>| {
+                found.extend(
+                    page.into_iter()
+                        .filter_map(|u| Some((u.user_id, u.principal_id?))),
+                );
+                true
+            })
+            .await
+            .map_err(|f| f.error)?;
+        Ok(found)
+    }
+
     async fn principal_ids_by_paging(&self, user_ids: &[&str]) -> Result<IdMap<String>, HttpError> {
         let mut wanted: HashSet<&str> = user_ids.iter().copied().collect();
         let mut found = IdMap::default();

@@ -187,6 +187,13 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
             .map_err(|e| source_error("cloudlink", &e))
     }
 
+    async fn principal_directory(&self) -> Result<IdMap<String>, SourceError> {
+        self.0
+            .principal_directory()
+            .await
+            .map_err(|e| source_error("cloudlink", &e))
+    }
+
     async fn presentities(
         &self,
         principal_ids: &[String],

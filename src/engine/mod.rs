@@ -12,6 +12,7 @@ mod users;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::connectors::cloudlink::PER_USER_LOOKUP_MAX;
 use crate::ids::IdMap;
 
 use chrono::{DateTime, Utc};
@@ -205,22 +206,43 @@ struct SliceReads {
 }
 
 /// Resolves the slice's missing CloudLink principal ids (once per user: the store keeps
-/// them), then reads the slice from every system at once.
-async fn read_slice<T, M, P, C>(systems: &Systems<T, M, P, C>, mut users: Vec<User>) -> SliceReads
+/// them), then reads the slice from every system at once. A slice with more to resolve than
+/// are worth looking up one at a time uses the cycle's one pass over CloudLink's directory
+/// (`directory`): the first sync of a large estate would otherwise page through the whole
+/// directory once per slice.
+async fn read_slice<T, M, P, C>(
+    systems: &Systems<T, M, P, C>,
+    directory: &tokio::sync::OnceCell<Result<IdMap<String>, SourceError>>,
+    mut users: Vec<User>,
+) -> SliceReads
 where
     T: TeamsPort,
     M: MicollabPort,
     P: PbxPort,
     C: CloudlinkPort,
 {
-    let mut errors = Vec::new();
-    let unresolved: Vec<String> = users
-        .iter()
-        .filter(|u| u.principal.is_none())
-        .filter_map(|u| u.cloudlink_user_id.clone())
-        .collect();
-    let (found, error) = resolve_principals(&systems.cloudlink, unresolved).await;
-    errors.extend(error);
+    let teams_ids: Vec<String> = users.iter().filter_map(|u| u.teams_id.clone()).collect();
+    let logins: Vec<String> = users.iter().map(|u| u.login.clone()).collect();
+    let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
+    // CloudLink's side waits for principal ids still to be resolved; the others need not.
+    let cloudlink = async {
+        let (found, error) = resolve_slice_principals(systems, directory, &users).await;
+        let principals: Vec<String> = users
+            .iter()
+            .filter_map(|u| match &u.principal {
+                Some(known) => Some(known.clone()),
+                None => found.get(u.cloudlink_user_id.as_ref()?).cloned(),
+            })
+            .collect();
+        let presentities = timed("cloudlink", systems.cloudlink.presentities(&principals)).await;
+        (found, error, presentities)
+    };
+    let (teams, flags, phones, (found, error, presentities)) = tokio::join!(
+        timed("graph", systems.teams.read_presences(&teams_ids)),
+        timed("micollab", systems.micollab.teams_flags(&logins)),
+        timed("pbx", systems.pbx.phone_states(&extensions)),
+        cloudlink,
+    );
     for user in users.iter_mut().filter(|u| u.principal.is_none()) {
         user.principal = user
             .cloudlink_user_id
@@ -228,17 +250,7 @@ where
             .and_then(|id| found.get(id))
             .cloned();
     }
-
-    let teams_ids: Vec<String> = users.iter().filter_map(|u| u.teams_id.clone()).collect();
-    let logins: Vec<String> = users.iter().map(|u| u.login.clone()).collect();
-    let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
-    let principals: Vec<String> = users.iter().filter_map(|u| u.principal.clone()).collect();
-    let (teams, flags, phones, presentities) = tokio::join!(
-        timed("graph", systems.teams.read_presences(&teams_ids)),
-        timed("micollab", systems.micollab.teams_flags(&logins)),
-        timed("pbx", systems.pbx.phone_states(&extensions)),
-        timed("cloudlink", systems.cloudlink.presentities(&principals)),
-    );
+    let mut errors: Vec<SourceError> = error.into_iter().collect();
     let mut keep = |e: SourceError| errors.push(e);
     SliceReads {
         teams: teams.map_err(&mut keep).ok(),
@@ -248,6 +260,42 @@ where
         resolved: found.into_iter().collect(),
         users,
         errors,
+    }
+}
+
+/// Principal ids for the slice's users that have none yet: looked up one at a time when
+/// there are few, else taken from the cycle's one pass over CloudLink's directory.
+async fn resolve_slice_principals<T, M, P, C>(
+    systems: &Systems<T, M, P, C>,
+    directory: &tokio::sync::OnceCell<Result<IdMap<String>, SourceError>>,
+    users: &[User],
+) -> (IdMap<String>, Option<SourceError>)
+where
+    C: CloudlinkPort,
+{
+    let unresolved: Vec<String> = users
+        .iter()
+        .filter(|u| u.principal.is_none())
+        .filter_map(|u| u.cloudlink_user_id.clone())
+        .collect();
+    if unresolved.len() <= PER_USER_LOOKUP_MAX {
+        return resolve_principals(&systems.cloudlink, unresolved).await;
+    }
+    let all = directory
+        .get_or_init(|| systems.cloudlink.principal_directory())
+        .await;
+    match all {
+        Ok(all) => {
+            let found = unresolved
+                .into_iter()
+                .filter_map(|id| {
+                    let principal = all.get(&id)?.clone();
+                    Some((id, principal))
+                })
+                .collect();
+            (found, None)
+        }
+        Err(e) => (IdMap::default(), Some(e.clone())),
     }
 }
 
@@ -289,12 +337,13 @@ where
     // record only what was seen, so storing them early is safe; a dry run stores none, and
     // without WAL they wait for the end (the store's reader is still reading).
     let store_rows_early = !settings.dry_run && store.reads_beside_writes()?;
+    let directory = tokio::sync::OnceCell::new();
     let slices = futures_util::stream::unfold(loaded, |mut loaded| async {
         loaded.recv().await.map(|slice| (slice, loaded))
     })
     .map(|slice| async {
         match slice {
-            Ok(users) => Ok(read_slice(systems, users).await),
+            Ok(users) => Ok(read_slice(systems, &directory, users).await),
             Err(e) => Err(e),
         }
     })

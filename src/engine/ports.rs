@@ -145,6 +145,10 @@ pub trait CloudlinkPort {
         user_ids: &[String],
     ) -> impl Future<Output = Result<IdMap<String>, SourceError>>;
 
+    /// Every principal id of the account by user id, in one pass over its directory: for a
+    /// cycle with more users to resolve than are worth looking up one at a time.
+    fn principal_directory(&self) -> impl Future<Output = Result<IdMap<String>, SourceError>>;
+
     /// Presentities by principal id.
     fn presentities(
         &self,

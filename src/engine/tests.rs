@@ -37,6 +37,8 @@ struct World {
     failing_session_writes: HashSet<String>,
     session_writes: u64,
     presentity_writes: u64,
+    /// Passes over CloudLink's whole directory.
+    directory_reads: u64,
 }
 
 #[derive(Default)]
@@ -153,10 +155,7 @@ impl Fake {
 }
 
 impl TeamsPort for &Fake {
-    async fn read_presences(
-        &self,
-        ids: &[String],
-    ) -> Result<IdMap<TeamsPresence>, SourceError> {
+    async fn read_presences(&self, ids: &[String]) -> Result<IdMap<TeamsPresence>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "graph")?;
         if world
@@ -231,10 +230,7 @@ impl MicollabPort for &Fake {
 }
 
 impl PbxPort for &Fake {
-    async fn phone_states(
-        &self,
-        extensions: &[String],
-    ) -> Result<IdMap<PhoneState>, SourceError> {
+    async fn phone_states(&self, extensions: &[String]) -> Result<IdMap<PhoneState>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "pbx")?;
         Ok(world
@@ -256,10 +252,18 @@ impl CloudlinkPort for &Fake {
             .collect())
     }
 
-    async fn presentities(
-        &self,
-        ids: &[String],
-    ) -> Result<IdMap<Presentity>, SourceError> {
+    async fn principal_directory(&self) -> Result<IdMap<String>, SourceError> {
+        let mut world = self.0.lock().unwrap();
+        Fake::fail_read(&world, "cloudlink")?;
+        world.directory_reads += 1;
+        Ok(world
+            .users
+            .iter()
+            .map(|u| (u.cloudlink_id.clone(), format!("p-{}", u.cloudlink_id)))
+            .collect())
+    }
+
+    async fn presentities(&self, ids: &[String]) -> Result<IdMap<Presentity>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "cloudlink")?;
         Ok(world
@@ -497,6 +501,60 @@ fn slicing_changes_nothing_but_how_much_is_held_at_once() {
             "{users_per_slice} per slice"
         );
     }
+}
+
+#[test]
+fn many_principal_ids_to_resolve_take_one_pass_over_cloudlinks_directory_per_cycle() {
+    // A first sync: 80 users without principal ids, 40 per slice, so each slice has more
+    // to resolve than are worth looking up one at a time.
+    let mut rig = Rig::new(80);
+    rig.fake.user(5, |u| u.phone.dnd = true);
+    let by_forty = CycleSettings {
+        users_per_slice: 40,
+        ..settings()
+    };
+    let first = rig.cycle_with(&by_forty);
+    assert!(first.read_errors.is_empty(), "{:?}", first.read_errors);
+    assert_eq!(
+        rig.fake.world(|w| w.directory_reads),
+        1,
+        "one pass, not one a slice"
+    );
+    assert_eq!(rig.store.cloudlink_principals().unwrap().len(), 80);
+    assert_eq!(first.applied.pbx_to_teams, 1);
+    // Resolved ids are kept: the next cycles resolve nothing, and the DND reaches MiCollab.
+    rig.cycle_with(&by_forty);
+    rig.cycle_with(&by_forty);
+    assert_eq!(rig.fake.world(|w| w.directory_reads), 1);
+    assert_eq!(rig.shown(5), "Presenting");
+
+    // A few to resolve are looked up one at a time.
+    let mut rig = Rig::new(7);
+    rig.cycle_with(&CycleSettings {
+        users_per_slice: 3,
+        ..settings()
+    });
+    assert_eq!(rig.fake.world(|w| w.directory_reads), 0);
+    assert_eq!(rig.store.cloudlink_principals().unwrap().len(), 7);
+}
+
+#[test]
+fn a_cloudlink_directory_that_cannot_be_read_is_one_error_and_the_other_sides_still_sync() {
+    let mut rig = Rig::new(80);
+    rig.fake.user(5, |u| u.phone.dnd = true);
+    rig.fake.world(|w| {
+        w.failing_reads.insert("cloudlink");
+    });
+    let report = rig.cycle_with(&CycleSettings {
+        users_per_slice: 40,
+        ..settings()
+    });
+    assert_eq!(report.errors_by_system.get("cloudlink"), Some(&1));
+    assert_eq!(
+        report.applied.pbx_to_teams, 1,
+        "the phone still reaches Teams"
+    );
+    assert!(rig.store.cloudlink_principals().unwrap().is_empty());
 }
 
 #[test]
