@@ -43,6 +43,7 @@ fn settings() -> CycleSettings {
         force: false,
         dry_run: false,
         users_per_slice: mcteams::engine::USERS_PER_SLICE,
+        writes_per_chunk: mcteams::engine::WRITES_PER_CHUNK,
     }
 }
 

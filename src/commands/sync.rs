@@ -86,6 +86,7 @@ where
         force: args.force,
         dry_run: args.dry_run,
         users_per_slice: crate::engine::USERS_PER_SLICE,
+        writes_per_chunk: crate::engine::WRITES_PER_CHUNK,
     };
     if args.dry_run {
         let report = run_cycle(&mut store, systems, &settings, None, chrono::Utc::now())

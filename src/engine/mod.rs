@@ -39,6 +39,9 @@ pub struct CycleSettings {
     pub dry_run: bool,
     /// Users read and reconciled at a time ([`USERS_PER_SLICE`]; tests use fewer).
     pub users_per_slice: usize,
+    /// Writes sent to a system at once, and planned writes a forced cycle holds before it
+    /// applies them ([`WRITES_PER_CHUNK`]; tests use fewer).
+    pub writes_per_chunk: usize,
 }
 
 /// One planned write, for the plan and the summary.
@@ -89,6 +92,7 @@ pub struct CycleReport {
     /// Graph's clock minus ours, when it differs by two seconds or more.
     pub clock_skew_seconds: Option<i64>,
     pub dry_run: bool,
+    /// Every planned write, in a dry run (the plan is its result); empty otherwise.
     pub plan: Vec<PlannedAction>,
     pub user_errors: Vec<(String, String)>,
 }
@@ -191,7 +195,7 @@ const SLICES_IN_FLIGHT: usize = 3;
 
 /// Writes sent to a system at once by the engine (the HTTP layer's own concurrency limit
 /// still applies): bounds the memory of a mass change such as a first sync.
-const WRITES_PER_CHUNK: usize = 2_000;
+pub const WRITES_PER_CHUNK: usize = 2_000;
 
 /// One slice of users and what the four systems answered for it.
 struct SliceReads {
@@ -440,10 +444,19 @@ where
                 if matches!(action, Action::SetSession { refresh: true, .. }) {
                     report.refreshes += 1;
                 }
-                report.plan.push(PlannedAction {
-                    micollab_login: user.login.clone(),
-                    action: action.clone(),
-                });
+                if settings.dry_run {
+                    report.plan.push(PlannedAction {
+                        micollab_login: user.login.clone(),
+                        action: action.clone(),
+                    });
+                }
+            }
+            // A dry run, or a cycle its guard will stop, applies nothing: it keeps no plan.
+            let changes = report.planned.total() - report.refreshes;
+            let guard_trips = changes > settings.max_changes && !settings.force;
+            if settings.dry_run || guard_trips {
+                plans.clear();
+                continue;
             }
             let old = old.clone();
             plans.push(UserPlan {
@@ -452,6 +465,23 @@ where
                 old,
                 decision,
             });
+        }
+        // Forced past the guard, a mass change (a first sync) is applied as it is decided, a
+        // chunk at a time: the cycle never holds every planned write.
+        if settings.force && store_rows_early && plans.len() >= settings.writes_per_chunk {
+            let chunk = std::mem::take(&mut plans);
+            let per_chunk = settings.writes_per_chunk;
+            apply_and_store(
+                store,
+                systems,
+                run,
+                chunk,
+                &mut report,
+                now,
+                &mut forget,
+                per_chunk,
+            )
+            .await?;
         }
         if store_rows_early && stored_rows.len() >= settings.users_per_slice {
             store.put_sync_records(&stored_rows)?;
@@ -474,13 +504,54 @@ where
         return Ok(report);
     }
 
-    let (confirmations, user_errors) = apply(store, systems, run, &mut plans, &mut report).await?;
-    stage.lap("journal and apply writes");
+    let per_chunk = settings.writes_per_chunk;
+    apply_and_store(
+        store,
+        systems,
+        run,
+        plans,
+        &mut report,
+        now,
+        &mut forget,
+        per_chunk,
+    )
+    .await?;
+    stage.lap("journal, apply and store writes");
 
     // A user without an error counts as synchronized by this cycle when it was complete
     // (every system read), which the store records once.
     let complete_cycle_at = report.read_errors.is_empty().then_some(now);
-    let mut user_errors = user_errors;
+    store.finish_cycle(&stored_rows, &[], &forget, complete_cycle_at)?;
+    stage.lap("store records");
+    Ok(report)
+}
+
+/// Applies the plans' writes (see [`apply`]), then stores in one transaction what came of
+/// them: each user's new record and the journal's confirmations. Tombstones whose session
+/// is cleared join `forget`.
+#[allow(clippy::too_many_arguments)]
+async fn apply_and_store<T, M, P, C>(
+    store: &mut Store,
+    systems: &Systems<T, M, P, C>,
+    run: Option<RunId>,
+    mut plans: Vec<UserPlan>,
+    report: &mut CycleReport,
+    now: DateTime<Utc>,
+    forget: &mut Vec<String>,
+    per_chunk: usize,
+) -> Result<(), StoreError>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    if plans.is_empty() {
+        return Ok(());
+    }
+    let (confirmations, mut user_errors) =
+        apply(store, systems, run, &mut plans, report, per_chunk).await?;
+    let mut rows = Vec::new();
     // Consumed as the rows are built: a mass change holds one or the other, not both.
     for (index, plan) in plans.into_iter().enumerate() {
         let user = &plan.user;
@@ -496,13 +567,10 @@ where
                 .push((user.login.clone(), message.clone()));
         }
         if let Some(row) = row_to_store(user, &plan.decision.record, plan.observation, error, now) {
-            stored_rows.push(row);
+            rows.push(row);
         }
     }
-    stage.lap("build records");
-    store.finish_cycle(&stored_rows, &confirmations, &forget, complete_cycle_at)?;
-    stage.lap("store records");
-    Ok(report)
+    store.finish_cycle(&rows, &confirmations, &[], None)
 }
 
 /// Journals every planned write before sending any (sessions first, then presentity
@@ -515,6 +583,7 @@ async fn apply<T, M, P, C>(
     run: Option<RunId>,
     plans: &mut [UserPlan],
     report: &mut CycleReport,
+    per_chunk: usize,
 ) -> Result<(Vec<(i64, String)>, HashMap<usize, Vec<String>>), StoreError>
 where
     T: TeamsPort,
@@ -594,7 +663,7 @@ where
     let mut journal_ids = Vec::with_capacity(sessions.len() + writes.len());
     let mut entries = session_entries.chain(write_entries).peekable();
     while entries.peek().is_some() {
-        let chunk: Vec<_> = entries.by_ref().take(WRITES_PER_CHUNK).collect();
+        let chunk: Vec<_> = entries.by_ref().take(per_chunk).collect();
         journal_ids.extend(store.journal_intend_many(run, &chunk)?);
     }
 
@@ -605,7 +674,7 @@ where
     let (session_results, write_results) = tokio::join!(
         async {
             let mut results = Vec::with_capacity(session_changes.len());
-            for chunk in session_changes.chunks(WRITES_PER_CHUNK) {
+            for chunk in session_changes.chunks(per_chunk) {
                 let answers = systems.teams.apply_sessions(chunk).await;
                 results.extend(complete(answers, chunk.len(), || SourceError {
                     system: "graph",
@@ -617,7 +686,7 @@ where
         },
         async {
             let mut results = Vec::with_capacity(presentity_writes.len());
-            for chunk in presentity_writes.chunks(WRITES_PER_CHUNK) {
+            for chunk in presentity_writes.chunks(per_chunk) {
                 let answers = systems.cloudlink.write_presentities(chunk).await;
                 results.extend(complete(answers, chunk.len(), || {
                     WriteFailure::Failed(SourceError {

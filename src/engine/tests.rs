@@ -39,6 +39,10 @@ struct World {
     presentity_writes: u64,
     /// Passes over CloudLink's whole directory.
     directory_reads: u64,
+    /// Graph presence reads so far, and how many had been made when a session was first
+    /// written.
+    graph_reads: u64,
+    graph_reads_at_first_write: Option<u64>,
 }
 
 #[derive(Default)]
@@ -156,8 +160,9 @@ impl Fake {
 
 impl TeamsPort for &Fake {
     async fn read_presences(&self, ids: &[String]) -> Result<IdMap<TeamsPresence>, SourceError> {
-        let world = self.0.lock().unwrap();
+        let mut world = self.0.lock().unwrap();
         Fake::fail_read(&world, "graph")?;
+        world.graph_reads += 1;
         if world
             .failing_graph_id
             .as_ref()
@@ -190,6 +195,8 @@ impl TeamsPort for &Fake {
 
     async fn apply_sessions(&self, changes: &[SessionChange]) -> Vec<Result<(), SourceError>> {
         let mut world = self.0.lock().unwrap();
+        world.graph_reads_at_first_write =
+            world.graph_reads_at_first_write.or(Some(world.graph_reads));
         let now = world.now.unwrap();
         let failing = world.failing_session_writes.clone();
         let mut results = Vec::new();
@@ -314,6 +321,7 @@ fn settings() -> CycleSettings {
         force: false,
         dry_run: false,
         users_per_slice: 3,
+        writes_per_chunk: 4,
     }
 }
 
@@ -478,8 +486,17 @@ fn slicing_changes_nothing_but_how_much_is_held_at_once() {
             users_per_slice,
             ..settings()
         };
+        let dry_run = CycleSettings {
+            dry_run: true,
+            ..settings.clone()
+        };
+        // Each cycle's plan as a dry run shows it, then the cycle itself.
         let plans: Vec<String> = (0..3)
-            .map(|_| format!("{:?}", rig.cycle_with(&settings).plan))
+            .map(|_| {
+                let plan = format!("{:?}", rig.cycle_with(&dry_run).plan);
+                rig.cycle_with(&settings);
+                plan
+            })
             .collect();
         let shown: Vec<String> = (0..7).map(|i| rig.shown(i)).collect();
         let sessions: Vec<_> = (0..7).map(|i| rig.fake.user(i, |u| u.ours)).collect();
@@ -555,6 +572,66 @@ fn a_cloudlink_directory_that_cannot_be_read_is_one_error_and_the_other_sides_st
         "the phone still reaches Teams"
     );
     assert!(rig.store.cloudlink_principals().unwrap().is_empty());
+}
+
+#[test]
+fn a_forced_mass_change_is_applied_as_it_is_decided_with_the_same_outcome() {
+    // Every phone on DND: 21 session writes, far past the guard. Forced, the writes go out
+    // four at a time while later slices are still being read; the outcome is the same as
+    // holding them all to the end.
+    let outcome = |writes_per_chunk: usize| {
+        let mut rig = Rig::new(21);
+        for i in 0..21 {
+            rig.fake.user(i, |u| u.phone.dnd = true);
+        }
+        let forced = CycleSettings {
+            force: true,
+            writes_per_chunk,
+            ..settings()
+        };
+        let report = rig.cycle_with(&forced);
+        assert_eq!(report.guard_tripped, None);
+        assert_eq!(report.applied.pbx_to_teams, 21);
+        assert_eq!(report.failed_users, 0);
+        assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+        let records: Vec<_> = rig
+            .store
+            .sync_records()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.micollab_login, r.graph_session))
+            .collect();
+        let first_write = rig.fake.world(|w| w.graph_reads_at_first_write);
+        (records, first_write)
+    };
+    let (held, first_write) = outcome(1_000);
+    assert_eq!(held.len(), 21);
+    assert_eq!(
+        first_write,
+        Some(7),
+        "held: written after all 7 slices were read"
+    );
+    let (streamed, first_write) = outcome(4);
+    assert_eq!(streamed, held);
+    assert!(
+        first_write < Some(7),
+        "streamed: written after {first_write:?} reads"
+    );
+}
+
+#[test]
+fn a_cycle_its_guard_stops_still_counts_every_change_and_writes_nothing() {
+    let mut rig = Rig::new(21);
+    for i in 0..21 {
+        rig.fake.user(i, |u| u.phone.dnd = true);
+    }
+    let report = rig.cycle_with(&CycleSettings {
+        max_changes: 5,
+        ..settings()
+    });
+    assert_eq!(report.guard_tripped, Some((21, 5)));
+    assert_eq!(rig.fake.writes(), (0, 0));
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
 }
 
 #[test]
