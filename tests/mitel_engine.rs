@@ -6,9 +6,9 @@ mod mitel_common;
 use std::time::Duration;
 
 use chrono::Utc;
-use mcteams::connectors::micollab::MicollabAdmin;
+use mcteams::connectors::micollab::{MicollabAdmin, MicollabClient};
 use mcteams::connectors::pbx::PbxClient;
-use mcteams::engine::adapters::{MitelPbx, connect};
+use mcteams::engine::adapters::{MitelCloudlink, MitelPbx, connect};
 use mcteams::engine::{CycleSettings, Systems, run_cycle};
 use mcteams::mapping::Mapping;
 use mcteams::reconcile::{Policy, SyncDirection};
@@ -30,6 +30,18 @@ fn mapping(user: &Value) -> Mapping {
         created_at: now,
         updated_at: now,
         removed_at: None,
+    }
+}
+
+/// Teams presence on for these users (MiCollab's per-user checkbox, one bulk PATCH).
+async fn teams_presence_on(micollab: &MicollabClient, mappings: &[Mapping]) {
+    let changes: Vec<(String, bool)> = mappings
+        .iter()
+        .map(|m| (m.micollab_login.clone(), true))
+        .collect();
+    for change in micollab.set_users_teams(&changes).await {
+        let user = change.result.expect("flag set");
+        assert!(user.teams_presence.unwrap().effective);
     }
 }
 
@@ -63,15 +75,7 @@ async fn a_phone_call_reaches_the_presentity_through_teams_in_two_cycles() {
     assert_eq!(users.len(), 4);
     let mappings: Vec<Mapping> = users.iter().map(mapping).collect();
 
-    // Teams presence on for them (per-user checkbox, one bulk PATCH).
-    let changes: Vec<(String, bool)> = mappings
-        .iter()
-        .map(|m| (m.micollab_login.clone(), true))
-        .collect();
-    for change in systems.micollab.0.set_users_teams(&changes).await {
-        let user = change.result.expect("flag set");
-        assert!(user.teams_presence.unwrap().effective);
-    }
+    teams_presence_on(&systems.micollab.0, &mappings).await;
 
     let state = rig.dir.path().join("state.db");
     let mut store = Store::open(&state, rig.config.estate().as_ref()).expect("store");
@@ -156,4 +160,49 @@ async fn an_unreachable_mitel_system_is_a_read_error_that_changes_nothing() {
     // The secrets of the config are in no error.
     let secret = std::fs::read_to_string(rig.dir.path().join("pbx-password.txt")).unwrap();
     assert!(!format!("{report:?}").contains(secret.trim()));
+}
+
+#[tokio::test]
+async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight() {
+    // A first sync over 60 users, 10 a slice, writes sent every 5 planned: while a slice's
+    // writes go out, later slices are being read. With CloudLink taking one request at a
+    // time, a write waiting behind a read that nobody polls would hang the cycle.
+    let rig = Rig::new(60).await;
+    let connected = connect(&rig.config).expect("clients");
+    let systems = Systems {
+        teams: connected.teams,
+        micollab: connected.micollab,
+        pbx: connected.pbx,
+        cloudlink: MitelCloudlink(rig.cloudlink_limited_to(1)),
+    };
+    let users = rig.users(60).await;
+    let mappings: Vec<Mapping> = users.iter().map(mapping).collect();
+    teams_presence_on(&systems.micollab.0, &mappings).await;
+    let mut store = Store::open(
+        &rig.dir.path().join("state.db"),
+        rig.config.estate().as_ref(),
+    )
+    .unwrap();
+    store.upsert_mappings(&mappings, None).unwrap();
+    let forced = CycleSettings {
+        force: true,
+        users_per_slice: 10,
+        writes_per_chunk: 5,
+        ..settings()
+    };
+    let report = tokio::time::timeout(
+        Duration::from_secs(30),
+        run_cycle(&mut store, &systems, &forced, None, Utc::now()),
+    )
+    .await
+    .expect("the cycle finishes")
+    .expect("cycle");
+    assert!(report.read_errors.is_empty(), "{:?}", report.read_errors);
+    assert_eq!(report.failed_users, 0, "{:?}", report.user_errors);
+    assert!(
+        report.applied.teams_to_micollab >= 30,
+        "a first sync writes most presentities: {report:?}"
+    );
+    assert!(store.journal_unconfirmed().unwrap().is_empty());
+    assert_eq!(store.sync_records().unwrap().len(), 60);
 }

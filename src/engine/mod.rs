@@ -342,17 +342,30 @@ where
     // without WAL they wait for the end (the store's reader is still reading).
     let store_rows_early = !settings.dry_run && store.reads_beside_writes()?;
     let directory = tokio::sync::OnceCell::new();
-    let slices = futures_util::stream::unfold(loaded, |mut loaded| async {
-        loaded.recv().await.map(|slice| (slice, loaded))
+    // Writes sent mid-cycle (a forced mass change) must not wait on a read nobody polls: a
+    // slice in flight holds connections and permits. So before them the gate closes, the
+    // slices in flight are read to the end and kept, and no new one starts.
+    let (gate, open) = tokio::sync::watch::channel(true);
+    let started = std::cell::Cell::new(0usize);
+    let slices = futures_util::stream::unfold((loaded, open), |(mut loaded, mut open)| async {
+        let _ = open.wait_for(|open| *open).await;
+        let slice = loaded.recv().await?;
+        Some((slice, (loaded, open)))
     })
-    .map(|slice| async {
-        match slice {
-            Ok(users) => Ok(read_slice(systems, &directory, users).await),
-            Err(e) => Err(e),
+    .map(|slice| {
+        started.set(started.get() + 1);
+        let directory = &directory;
+        async move {
+            match slice {
+                Ok(users) => Ok(read_slice(systems, directory, users).await),
+                Err(e) => Err(e),
+            }
         }
     })
     .buffered(SLICES_IN_FLIGHT);
     let mut slices = std::pin::pin!(slices);
+    let mut received = 0usize;
+    let mut kept = std::collections::VecDeque::new();
     // Access tokens are fetched while the first slice is read from the store; that slice's
     // requests then find them ready (or wait for the same fetch).
     let warm_up = futures_util::future::join4(
@@ -361,7 +374,9 @@ where
         systems.pbx.warm_up(),
         systems.cloudlink.warm_up(),
     );
-    let (_, mut next) = tokio::join!(warm_up, slices.next());
+    let (_, first) = tokio::join!(warm_up, slices.next());
+    received += usize::from(first.is_some());
+    let mut next = first;
     let mut plans: Vec<UserPlan> = Vec::new();
     let mut stored_rows = Vec::new();
     let mut forget = Vec::new();
@@ -469,6 +484,14 @@ where
         // Forced past the guard, a mass change (a first sync) is applied as it is decided, a
         // chunk at a time: the cycle never holds every planned write.
         if settings.force && store_rows_early && plans.len() >= settings.writes_per_chunk {
+            gate.send_replace(false);
+            while started.get() > received {
+                let Some(reads) = slices.next().await else {
+                    break;
+                };
+                received += 1;
+                kept.push_back(reads);
+            }
             let chunk = std::mem::take(&mut plans);
             let per_chunk = settings.writes_per_chunk;
             apply_and_store(
@@ -487,7 +510,15 @@ where
             store.put_sync_records(&stored_rows)?;
             stored_rows.clear();
         }
-        next = slices.next().await;
+        next = match kept.pop_front() {
+            Some(reads) => Some(reads),
+            None => {
+                gate.send_replace(true);
+                let reads = slices.next().await;
+                received += usize::from(reads.is_some());
+                reads
+            }
+        };
     }
     let now = judged_now.unwrap_or(now);
     stage.lap("read store and systems, reconcile");

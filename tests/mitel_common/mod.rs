@@ -87,6 +87,34 @@ impl Rig {
         (settings, base)
     }
 
+    /// A CloudLink client as the config makes it, but sending `max_concurrency` requests at
+    /// most at once.
+    pub fn cloudlink_limited_to(&self, max_concurrency: usize) -> CloudlinkClient {
+        let c = &self.config.file.cloudlink;
+        let creds = &self.sim.handle.credentials;
+        let auth = url::Url::parse(&self.sim.handle.urls.cloudlink_auth).unwrap();
+        let token = mcteams::connectors::mitel::endpoint(System::Cloudlink, &auth, &["token"], &[])
+            .unwrap();
+        let account_id = c.account_id.clone().expect("account id");
+        let mut settings = MitelSettings::new(
+            System::Cloudlink,
+            token,
+            MitelGrant::ClientCredentials {
+                account_id: account_id.clone(),
+                client_id: creds.cloudlink_client_id.clone(),
+                client_secret: mcteams::config::Secret::new(creds.cloudlink_client_secret.clone()),
+            },
+        );
+        settings.max_concurrency = max_concurrency;
+        CloudlinkClient::new(
+            settings,
+            url::Url::parse(&self.sim.handle.urls.cloudlink_admin).unwrap(),
+            url::Url::parse(&self.sim.handle.urls.cloudlink_presence).unwrap(),
+            account_id,
+        )
+        .expect("cloudlink client")
+    }
+
     pub async fn control(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
         self.sim.control(method, path, body).await
     }
