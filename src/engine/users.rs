@@ -48,45 +48,80 @@ impl User {
             teams_id: row.teams_id.map(str::to_owned),
             extension: row.extension.to_owned(),
             cloudlink_user_id: row.cloudlink_user_id.map(str::to_owned),
-            principal: row.principal_id.map(str::to_owned),
+            principal: None,
             tombstone: row.removed,
         }
     }
 }
 
-/// Every mapped user, by login, in slices of `per_slice`, read on a blocking thread through
-/// a second connection: the cycle reads the systems for the first slices while the store is
-/// still being read. At most `ahead` slices wait unread. A store error ends the stream.
+/// Every mapped user, by login, with its CloudLink principal id when resolved, in slices of
+/// `per_slice`, read on a blocking thread through a second connection: the cycle reads the
+/// systems for the first slices while the store is still being read. At most `ahead` slices
+/// wait unread. A store error ends the stream.
 pub fn stream(
     store: &Store,
     per_slice: usize,
     ahead: usize,
 ) -> Result<mpsc::Receiver<Result<Vec<User>, StoreError>>, StoreError> {
     let reader = store.reader()?;
+    let principal_reader = store.reader()?;
     let (slices, receiver) = mpsc::channel(ahead.max(1));
     let per_slice = per_slice.max(1);
     tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
-        let mut slice = Vec::with_capacity(per_slice);
-        let mut open = true;
-        let read = reader.visit_sync_users(|row| {
-            slice.push(User::from_view(row));
-            if slice.len() == per_slice {
-                let full = std::mem::replace(&mut slice, Vec::with_capacity(per_slice));
+        std::thread::scope(|scope| {
+            // Principal ids were resolved in no particular order: joining them would look each
+            // up at random in the file; one sequential read into a map is a fraction of that,
+            // and it is read beside the first slice's rows rather than before them.
+            let loading = scope.spawn(move || principal_reader.cloudlink_principals());
+            let mut loading = Some(loading);
+            let mut principals = None;
+            let mut slice = Vec::with_capacity(per_slice);
+            let mut open = true;
+            let mut send = |mut users: Vec<User>| -> bool {
+                if principals.is_none() {
+                    match loading.take().map(|handle| handle.join()) {
+                        Some(Ok(Ok(map))) => principals = Some(map),
+                        Some(Ok(Err(e))) => {
+                            let _ = slices.blocking_send(Err(e));
+                            return false;
+                        }
+                        Some(Err(panic)) => std::panic::resume_unwind(panic),
+                        None => principals = Some(Default::default()),
+                    }
+                }
+                let Some(map) = principals.as_ref() else {
+                    return false;
+                };
+                for user in &mut users {
+                    user.principal = user
+                        .cloudlink_user_id
+                        .as_ref()
+                        .and_then(|id| map.get(id))
+                        .cloned();
+                }
                 // The cycle stopped listening (it failed or was dropped): stop reading.
-                open = slices.blocking_send(Ok(full)).is_ok();
+                slices.blocking_send(Ok(users)).is_ok()
+            };
+            let read = reader.visit_sync_users(|row| {
+                slice.push(User::from_view(row));
+                if slice.len() == per_slice {
+                    open = send(std::mem::replace(&mut slice, Vec::with_capacity(per_slice)));
+                }
+                open
+            });
+            tracing::debug!(ms = started.elapsed().as_millis() as u64, "store read");
+            match read {
+                Ok(()) if slice.is_empty() || !open => {}
+                Ok(()) => {
+                    send(slice);
+                }
+                Err(e) if open => {
+                    let _ = slices.blocking_send(Err(e));
+                }
+                Err(_) => {}
             }
-            open
         });
-        tracing::debug!(ms = started.elapsed().as_millis() as u64, "store read");
-        let last = match read {
-            Ok(()) if slice.is_empty() => return,
-            Ok(()) => Ok(slice),
-            Err(e) => Err(e),
-        };
-        if open {
-            let _ = slices.blocking_send(last);
-        }
     });
     Ok(receiver)
 }

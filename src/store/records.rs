@@ -112,8 +112,8 @@ fn time_at(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>>
     r.get(index)
 }
 
-/// A mapped user as a sync pass reads it from the store: the mapping's targets, its
-/// CloudLink principal id once resolved, and its sync record if it has one. Borrowed from the
+/// A mapped user as a sync pass reads it from the store: the mapping's targets and its sync
+/// record if it has one (principal ids are [`Store::cloudlink_principals`]). Borrowed from the
 /// row being read, so the visitor copies only what it keeps (a cycle over 100,000 users
 /// would otherwise copy every field twice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +122,6 @@ pub struct SyncUserView<'a> {
     pub teams_id: Option<&'a str>,
     pub extension: &'a str,
     pub cloudlink_user_id: Option<&'a str>,
-    pub principal_id: Option<&'a str>,
     /// A tombstone: removed, waiting for the sync to clear what mcteams set.
     pub removed: bool,
     pub record: Option<SyncRecordView<'a>>,
@@ -180,7 +179,7 @@ impl Store {
         Ok(rows)
     }
 
-    /// Every mapping (tombstones included) with its principal id and record, by login, in one
+    /// Every mapping (tombstones included) with its record, by login, in one
     /// pass: `visit` sees each row as it is read, so the caller keeps only what it needs, and
     /// stops the pass by returning `false`.
     pub fn visit_sync_users(
@@ -202,10 +201,6 @@ impl Store {
                  ORDER BY m.micollab_login",
             )
             .map_err(|e| self.err(e))?;
-        // Principal ids were resolved in no particular order: joining them would look each up
-        // at random in the file (most of the pass's time at 100,000 users); one sequential
-        // read into a map is a fraction of that.
-        let principals = self.cloudlink_principals()?;
         // A user without an error was synchronized by the last complete cycle: one time for
         // all of them, parsed once.
         let last_complete_cycle = self.last_complete_cycle()?;
@@ -233,15 +228,11 @@ impl Store {
             } else {
                 None
             };
-            let cloudlink_user_id = text_at(r, 3)?;
             Ok::<_, rusqlite::Error>(visit(SyncUserView {
                 micollab_login: r.get_ref(0)?.as_str()?,
                 teams_id: text_at(r, 1)?,
                 extension: r.get_ref(2)?.as_str()?,
-                cloudlink_user_id,
-                principal_id: cloudlink_user_id
-                    .and_then(|id| principals.get(id))
-                    .map(String::as_str),
+                cloudlink_user_id: text_at(r, 3)?,
                 removed: r.get(4)?,
                 record,
             }))
