@@ -44,6 +44,13 @@ pub struct CycleSettings {
     pub writes_per_chunk: usize,
 }
 
+impl CycleSettings {
+    /// Whether `changes` planned changes stop the cycle before any write.
+    fn guard_stops(&self, changes: u64) -> bool {
+        changes > self.max_changes && !self.force
+    }
+}
+
 /// One planned write, for the plan and the summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedAction {
@@ -101,6 +108,11 @@ impl CycleReport {
     /// The read error that makes the run "temporarily unavailable", if any.
     pub fn unavailable(&self) -> Option<&SourceError> {
         self.read_errors.iter().find(|e| e.unavailable)
+    }
+
+    /// Changes planned so far, as the guard counts them (refreshes are not changes).
+    fn changes(&self) -> u64 {
+        self.planned.total() - self.refreshes
     }
 }
 
@@ -230,14 +242,15 @@ where
     let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
     // CloudLink's side waits for principal ids still to be resolved; the others need not.
     let cloudlink = async {
-        let (found, error) = resolve_slice_principals(systems, directory, &users).await;
-        let principals: Vec<String> = users
-            .iter()
-            .filter_map(|u| match &u.principal {
-                Some(known) => Some(known.clone()),
-                None => found.get(u.cloudlink_user_id.as_ref()?).cloned(),
-            })
-            .collect();
+        let (found, error) = resolve_slice_principals(&systems.cloudlink, directory, &users).await;
+        for user in users.iter_mut().filter(|u| u.principal.is_none()) {
+            user.principal = user
+                .cloudlink_user_id
+                .as_ref()
+                .and_then(|id| found.get(id))
+                .cloned();
+        }
+        let principals: Vec<String> = users.iter().filter_map(|u| u.principal.clone()).collect();
         let presentities = timed("cloudlink", systems.cloudlink.presentities(&principals)).await;
         (found, error, presentities)
     };
@@ -247,13 +260,6 @@ where
         timed("pbx", systems.pbx.phone_states(&extensions)),
         cloudlink,
     );
-    for user in users.iter_mut().filter(|u| u.principal.is_none()) {
-        user.principal = user
-            .cloudlink_user_id
-            .as_ref()
-            .and_then(|id| found.get(id))
-            .cloned();
-    }
     let mut errors: Vec<SourceError> = error.into_iter().collect();
     let mut keep = |e: SourceError| errors.push(e);
     SliceReads {
@@ -269,24 +275,21 @@ where
 
 /// Principal ids for the slice's users that have none yet: looked up one at a time when
 /// there are few, else taken from the cycle's one pass over CloudLink's directory.
-async fn resolve_slice_principals<T, M, P, C>(
-    systems: &Systems<T, M, P, C>,
+async fn resolve_slice_principals<C: CloudlinkPort>(
+    cloudlink: &C,
     directory: &tokio::sync::OnceCell<Result<IdMap<String>, SourceError>>,
     users: &[User],
-) -> (IdMap<String>, Option<SourceError>)
-where
-    C: CloudlinkPort,
-{
+) -> (IdMap<String>, Option<SourceError>) {
     let unresolved: Vec<String> = users
         .iter()
         .filter(|u| u.principal.is_none())
         .filter_map(|u| u.cloudlink_user_id.clone())
         .collect();
     if unresolved.len() <= PER_USER_LOOKUP_MAX {
-        return resolve_principals(&systems.cloudlink, unresolved).await;
+        return resolve_principals(cloudlink, unresolved).await;
     }
     let all = directory
-        .get_or_init(|| systems.cloudlink.principal_directory())
+        .get_or_init(|| cloudlink.principal_directory())
         .await;
     match all {
         Ok(all) => {
@@ -467,9 +470,7 @@ where
                 }
             }
             // A dry run, or a cycle its guard will stop, applies nothing: it keeps no plan.
-            let changes = report.planned.total() - report.refreshes;
-            let guard_trips = changes > settings.max_changes && !settings.force;
-            if settings.dry_run || guard_trips {
+            if settings.dry_run || settings.guard_stops(report.changes()) {
                 plans.clear();
                 continue;
             }
@@ -526,8 +527,8 @@ where
         store.put_cloudlink_principals(&resolved)?;
     }
 
-    let changes = report.planned.total() - report.refreshes;
-    if changes > settings.max_changes && !settings.force {
+    let changes = report.changes();
+    if settings.guard_stops(changes) {
         report.guard_tripped = Some((changes, settings.max_changes));
         return Ok(report);
     }

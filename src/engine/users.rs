@@ -87,7 +87,8 @@ pub fn stream(
                             return false;
                         }
                         Some(Err(panic)) => std::panic::resume_unwind(panic),
-                        None => principals = Some(Default::default()),
+                        // Loading failed earlier, and said so.
+                        None => return false,
                     }
                 }
                 let Some(map) = principals.as_ref() else {
