@@ -308,6 +308,25 @@ struct Failed {
     retryable: bool,
 }
 
+/// The operating system's trusted CAs, read once per process: a run builds a client and a
+/// token client per system, and reading the OS store (hundreds of files under
+/// `/etc/ssl/certs`) for each of them was a fifth of a sync's start-up. A certificate that
+/// does not parse is left out, as reqwest's own loading does.
+fn os_trust_store() -> &'static [reqwest::Certificate] {
+    static STORE: std::sync::OnceLock<Vec<reqwest::Certificate>> = std::sync::OnceLock::new();
+    STORE.get_or_init(|| {
+        let loaded = rustls_native_certs::load_native_certs();
+        for error in &loaded.errors {
+            tracing::debug!(%error, "an OS trust store entry could not be read");
+        }
+        loaded
+            .certs
+            .iter()
+            .filter_map(|der| reqwest::Certificate::from_der(der.as_ref()).ok())
+            .collect()
+    })
+}
+
 impl HttpClient {
     /// Builds the client. Every failure here is a configuration problem (an unreadable or
     /// invalid `ca_file`).
@@ -328,6 +347,7 @@ impl HttpClient {
         tokens: Option<Arc<TokenCache>>,
     ) -> Result<HttpClient, ConfigError> {
         let mut builder = reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
             .user_agent(USER_AGENT)
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.request_timeout)
@@ -340,6 +360,9 @@ impl HttpClient {
                     attempt.follow()
                 }
             }));
+        for certificate in os_trust_store() {
+            builder = builder.add_root_certificate(certificate.clone());
+        }
         if let Some(path) = &settings.ca_file {
             let pem = std::fs::read(path).map_err(|e| {
                 ConfigError::new(format!(
