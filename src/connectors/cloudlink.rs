@@ -282,7 +282,7 @@ impl CloudlinkClient {
         Ok(found)
     }
 
-    async fn query_chunk<T: serde::de::DeserializeOwned>(
+    async fn query_chunk<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         chunk: &[&str],
     ) -> Result<List<T>, HttpError> {
@@ -292,7 +292,10 @@ impl CloudlinkClient {
                 ids: chunk.to_vec(),
             })
             .idempotent();
-        self.api.send_json(call).await.map_err(|f| f.error)
+        self.api
+            .send_json_on_worker(call)
+            .await
+            .map_err(|f| f.error)
     }
 
     async fn principal_ids_by_user(&self, user_ids: &[&str]) -> Result<IdMap<String>, HttpError> {

@@ -404,7 +404,7 @@ impl GraphClient {
     /// Presence of every distinct id, 650 per call, every chunk at once (the HTTP layer's
     /// semaphore and rate limiter pace them). One failed chunk fails the whole read: a
     /// partial view must never look like users going offline.
-    async fn read_all<T: serde::de::DeserializeOwned>(
+    async fn read_all<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         ids: &[String],
     ) -> Result<Vec<T>, HttpError> {
@@ -428,7 +428,7 @@ impl GraphClient {
         Ok(presences)
     }
 
-    async fn read_chunk<T: serde::de::DeserializeOwned>(
+    async fn read_chunk<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         ids: &[&str],
     ) -> Result<Vec<T>, HttpError> {
@@ -437,7 +437,7 @@ impl GraphClient {
             .json(&GetPresencesRequest::<&str> { ids: ids.to_vec() })
             .idempotent()
             .cost(1);
-        let page: Page<T> = self.api.send_json(&call).await?;
+        let page: Page<T> = self.api.send_json_on_worker(call).await?;
         Ok(page.value)
     }
 

@@ -489,7 +489,7 @@ impl MicollabClient {
     }
 
     /// Users by login, 1000 per `POST users/query`, the chunks concurrent.
-    async fn query_users<T: serde::de::DeserializeOwned>(
+    async fn query_users<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         logins: &[String],
         fields: Option<&[&str]>,
@@ -512,7 +512,7 @@ impl MicollabClient {
                 .idempotent();
             let list: crate::wire::cloudlink::List<T> = self
                 .api
-                .send_json(call)
+                .send_json_on_worker(call)
                 .await
                 .map_err(|f| MicollabError::from_failure(f, "users"))?;
             Ok::<_, MicollabError>(list.embedded.items)

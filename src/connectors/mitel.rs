@@ -531,6 +531,19 @@ impl MitelApi {
         Ok(self.http.decode(&call, &response)?)
     }
 
+    /// [`send_json`](Self::send_json) as a task of its own, for bulk reads (see
+    /// [`HttpClient::send_json_on_worker`]).
+    pub async fn send_json_on_worker<T: DeserializeOwned + Send + 'static>(
+        &self,
+        call: Call,
+    ) -> Result<T, MitelFailure> {
+        let cancelled = self.http.error(&call, crate::http::cancelled());
+        let api = self.clone();
+        crate::http::on_worker(async move { api.send_json(call).await })
+            .await
+            .unwrap_or_else(|| Err(cancelled.into()))
+    }
+
     pub async fn get_json<T: DeserializeOwned>(&self, url: url::Url) -> Result<T, MitelFailure> {
         self.send_json(Call::get(url)).await
     }

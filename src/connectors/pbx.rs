@@ -146,7 +146,7 @@ impl PbxClient {
         Ok(states)
     }
 
-    async fn query_chunk<T: serde::de::DeserializeOwned>(
+    async fn query_chunk<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         chunk: &[&str],
     ) -> Result<List<T>, HttpError> {
@@ -156,7 +156,10 @@ impl PbxClient {
                 extensions: chunk.to_vec(),
             })
             .idempotent();
-        self.api.send_json(call).await.map_err(|f| f.error)
+        self.api
+            .send_json_on_worker(call)
+            .await
+            .map_err(|f| f.error)
     }
 }
 

@@ -308,6 +308,35 @@ struct Failed {
     retryable: bool,
 }
 
+/// Runs `work` as a task of its own on the runtime and waits for it; `None` when the
+/// runtime cancelled it (it is shutting down). Dropping the wait aborts the task.
+pub async fn on_worker<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> Option<T> {
+    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+    impl<T> Drop for AbortOnDrop<T> {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let mut task = AbortOnDrop(tokio::spawn(work));
+    match (&mut task.0).await {
+        Ok(value) => Some(value),
+        Err(e) => match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        },
+    }
+}
+
+/// What a request cancelled by the runtime's shutdown ends with.
+pub fn cancelled() -> HttpErrorKind {
+    HttpErrorKind::Transport {
+        message: "cancelled: the program is shutting down".to_string(),
+        sent: true,
+    }
+}
+
 /// The operating system's trusted CAs, read once per process: a run builds a client and a
 /// token client per system, and reading the OS store (hundreds of files under
 /// `/etc/ssl/certs`) for each of them was a fifth of a sync's start-up. A certificate that
@@ -477,6 +506,20 @@ impl HttpClient {
     pub async fn send_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T, HttpError> {
         let response = self.send(call).await?;
         self.decode(call, &response)
+    }
+
+    /// [`send_json`](Self::send_json) as a task of its own, for bulk reads: the answer is
+    /// decoded on whichever worker thread received it, not on the task that asked (a sync
+    /// cycle, busy reconciling the slice before).
+    pub async fn send_json_on_worker<T: DeserializeOwned + Send + 'static>(
+        &self,
+        call: Call,
+    ) -> Result<T, HttpError> {
+        let cancelled = self.error(&call, cancelled());
+        let client = self.clone();
+        on_worker(async move { client.send_json(&call).await })
+            .await
+            .unwrap_or(Err(cancelled))
     }
 
     /// Decodes a JSON answer; a malformed one is an error naming the URL path.
@@ -869,6 +912,31 @@ mod tests {
             request_id: None,
         };
         assert!(!format!("{response:?}").contains("tok-123"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_on_a_worker_answers_and_is_aborted_when_nobody_waits() {
+        assert_eq!(on_worker(async { 7 }).await, Some(7));
+
+        // Dropping the wait drops the task's future (its sender), which the receiver sees.
+        let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
+        let mut waiting = Box::pin(on_worker(async move {
+            let _sender = sender;
+            std::future::pending::<()>().await
+        }));
+        assert!(futures_util::poll!(&mut waiting).is_pending());
+        drop(waiting);
+        let ended = tokio::time::timeout(Duration::from_secs(10), receiver).await;
+        assert!(
+            matches!(ended, Ok(Err(_))),
+            "the task was aborted and its sender dropped"
+        );
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "the work's own panic")]
+    async fn a_panic_on_a_worker_reaches_the_waiter() {
+        on_worker(async { panic!("the work's own panic") }).await;
     }
 
     #[test]
