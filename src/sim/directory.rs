@@ -5,7 +5,6 @@
 //! CloudLink ids → index). Names, logins, extensions and device facts are recomputed from the
 //! index on demand, which keeps 100,000 users well under the emulator's memory budget.
 
-use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 const FIRST_NAMES: &[&str] = &[
@@ -118,12 +117,12 @@ pub struct Directory {
     pub tenant_id: String,
     object_ids: Vec<u128>,
     cloudlink_user_ids: Vec<u128>,
-    by_object_id: HashMap<u128, u32>,
-    by_upn: HashMap<String, u32>,
-    by_mail: HashMap<String, u32>,
-    by_login: HashMap<String, u32>,
-    by_cloudlink_user: HashMap<u128, u32>,
-    by_principal: HashMap<u64, u32>,
+    by_object_id: foldhash::HashMap<u128, u32>,
+    by_upn: foldhash::HashMap<String, u32>,
+    by_mail: foldhash::HashMap<String, u32>,
+    by_login: foldhash::HashMap<String, u32>,
+    by_cloudlink_user: foldhash::HashMap<u128, u32>,
+    by_principal: foldhash::HashMap<u64, u32>,
 }
 
 /// splitmix64: a tiny, well-mixed hash so every derived value depends on (seed, index, salt).
@@ -170,12 +169,12 @@ impl Directory {
             tenant_id: format_guid(guid_from(seed, u64::MAX, SALT_TENANT)),
             object_ids: Vec::with_capacity(n),
             cloudlink_user_ids: Vec::with_capacity(n),
-            by_object_id: HashMap::with_capacity(n),
-            by_upn: HashMap::with_capacity(n),
-            by_mail: HashMap::new(),
-            by_login: HashMap::with_capacity(n),
-            by_cloudlink_user: HashMap::with_capacity(n),
-            by_principal: HashMap::with_capacity(n),
+            by_object_id: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
+            by_upn: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
+            by_mail: foldhash::HashMap::default(),
+            by_login: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
+            by_cloudlink_user: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
+            by_principal: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
         };
         for i in 0..count {
             let object_id = guid_from(seed, i as u64, SALT_OBJECT_ID);
