@@ -120,9 +120,7 @@ pub struct Directory {
     by_object_id: foldhash::HashMap<u128, u32>,
     by_upn: foldhash::HashMap<String, u32>,
     by_mail: foldhash::HashMap<String, u32>,
-    by_login: foldhash::HashMap<String, u32>,
     by_cloudlink_user: foldhash::HashMap<u128, u32>,
-    by_principal: foldhash::HashMap<u64, u32>,
 }
 
 /// splitmix64: a tiny, well-mixed hash so every derived value depends on (seed, index, salt).
@@ -133,6 +131,38 @@ pub fn mix(seed: u64, index: u64, salt: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// The index that [`mix`] turns into `value` for this seed and salt: every step of it can
+/// be undone (multiplying by an odd constant, xor with a right shift).
+pub fn unmix(seed: u64, value: u64, salt: u64) -> u64 {
+    /// Inverse of `z ^ (z >> shift)` on 64 bits.
+    fn unshift(z: u64, shift: u32) -> u64 {
+        let mut x = z;
+        let mut done = shift;
+        while done < 64 {
+            x = z ^ (x >> shift);
+            done += shift;
+        }
+        x
+    }
+    /// Multiplicative inverse of an odd number modulo 2^64 (Newton's iteration: each step
+    /// doubles the correct low bits, starting from 3).
+    const fn inverse(odd: u64) -> u64 {
+        let mut x = odd;
+        let mut step = 0;
+        while step < 5 {
+            x = x.wrapping_mul(2u64.wrapping_sub(odd.wrapping_mul(x)));
+            step += 1;
+        }
+        x
+    }
+    let mut z = unshift(value, 31);
+    z = unshift(z.wrapping_mul(inverse(0x94D0_49BB_1331_11EB)), 27);
+    z = unshift(z.wrapping_mul(inverse(0xBF58_476D_1CE4_E5B9)), 30);
+    z.wrapping_sub(seed)
+        .wrapping_sub(salt.wrapping_mul(0xD1B5_4A32_D192_ED03))
+        .wrapping_mul(inverse(0x9E37_79B9_7F4A_7C15))
 }
 
 /// A version-4-shaped GUID from two hashes.
@@ -172,9 +202,7 @@ impl Directory {
             by_object_id: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
             by_upn: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
             by_mail: foldhash::HashMap::default(),
-            by_login: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
             by_cloudlink_user: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
-            by_principal: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
         };
         for i in 0..count {
             let object_id = guid_from(seed, i as u64, SALT_OBJECT_ID);
@@ -183,14 +211,11 @@ impl Directory {
             dir.cloudlink_user_ids.push(cloudlink);
             dir.by_object_id.insert(object_id, i);
             dir.by_cloudlink_user.insert(cloudlink, i);
-            dir.by_principal
-                .insert(mix(seed, i as u64, SALT_PRINCIPAL), i);
-            let (upn, mail, login) = dir.names(i);
+            let (upn, mail, _) = dir.names(i);
             if mail != upn {
                 dir.by_mail.insert(mail, i);
             }
             dir.by_upn.insert(upn, i);
-            dir.by_login.insert(login, i);
         }
         dir
     }
@@ -370,8 +395,18 @@ impl Directory {
             .or_else(|| self.by_upn.get(mail_lower).copied())
     }
 
+    /// The index is the login's trailing number ("gsurname12"): computed and checked
+    /// rather than looked up, since a bulk read asks for a thousand logins at a time and a
+    /// map of 100,000 of them misses the cache on nearly every one.
     pub fn by_login(&self, login_lower: &str) -> Option<u32> {
-        self.by_login.get(login_lower).copied()
+        let digits = &login_lower[login_lower
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .len()..];
+        if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
+            return None;
+        }
+        let i: u32 = digits.parse().ok()?;
+        (i < self.count && self.login(i).is(login_lower)).then_some(i)
     }
 
     pub fn by_extension(&self, extension: &str) -> Option<u32> {
@@ -391,7 +426,9 @@ impl Directory {
     pub fn by_principal(&self, principal: &str) -> Option<u32> {
         let hex = principal.strip_prefix("p-")?;
         let value = u64::from_str_radix(hex, 16).ok()?;
-        self.by_principal.get(&value).copied()
+        // Computed (as for logins): the index whose principal id this is, if any.
+        let i = u32::try_from(unmix(self.seed, value, SALT_PRINCIPAL)).ok()?;
+        (i < self.count).then_some(i)
     }
 }
 
@@ -426,6 +463,21 @@ impl fmt::Display for Name {
                 write!(f, "{}.{}{i}@{domain}", Lower(first), Lower(last))
             }
         }
+    }
+}
+
+impl Name {
+    /// Whether the name is written exactly `text`, compared as it is written (no copy).
+    pub fn is(&self, text: &str) -> bool {
+        struct Rest<'a>(&'a str);
+        impl fmt::Write for Rest<'_> {
+            fn write_str(&mut self, written: &str) -> fmt::Result {
+                self.0 = self.0.strip_prefix(written).ok_or(fmt::Error)?;
+                Ok(())
+            }
+        }
+        let mut rest = Rest(text);
+        fmt::write(&mut rest, format_args!("{self}")).is_ok() && rest.0.is_empty()
     }
 }
 
@@ -502,6 +554,39 @@ mod tests {
         }
         assert_ne!(Directory::generate(8, 1).object_id(0), a.object_id(0));
         assert_ne!(a.facts(7).mail, a.facts(7).upn);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn unmix_undoes_mix(seed: u64, index: u64, salt: u64) {
+            proptest::prop_assert_eq!(unmix(seed, mix(seed, index, salt), salt), index);
+        }
+    }
+
+    #[test]
+    fn computed_lookups_refuse_what_names_no_user() {
+        let dir = Directory::generate(3, 60);
+        let login = dir.facts(12).login;
+        let cases = [
+            (login.clone(), Some(12)),
+            (format!("{login}0"), None),
+            (login.replace("12", "012"), None),
+            (login.replace("12", "13"), None),
+            (login.trim_end_matches(char::is_numeric).to_string(), None),
+            ("12".to_string(), None),
+            (String::new(), None),
+            (format!("x{login}"), None),
+            (login.replace("12", "60"), None),
+            (login.replace("12", "99999999999"), None),
+        ];
+        for (asked, expected) in cases {
+            assert_eq!(dir.by_login(&asked), expected, "login {asked:?}");
+        }
+        assert_eq!(dir.by_principal(&dir.principal_id(59)), Some(59));
+        let beyond = Directory::generate(3, 61).principal_id(60);
+        for principal in [beyond.as_str(), "p-0000000000000000", "p-", "p-zz", "x-01"] {
+            assert_eq!(dir.by_principal(principal), None, "principal {principal:?}");
+        }
     }
 
     #[test]
