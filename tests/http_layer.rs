@@ -386,6 +386,29 @@ async fn a_malformed_answer_is_a_clear_error_naming_the_path() {
 }
 
 #[tokio::test]
+async fn an_answer_that_is_not_utf8_is_a_clear_error_naming_the_byte() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/users"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_bytes(b"{\"value\":\"caf\xe9\"}".to_vec()),
+        )
+        .mount(&server)
+        .await;
+    let http = client(fast_policy(2));
+    let error = http
+        .send_json::<serde_json::Value>(&Call::get(url(&server, "/v1/users")))
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind, HttpErrorKind::Decode(_)));
+    let line = error.to_string();
+    assert!(
+        line.contains("GET /v1/users") && line.contains("malformed JSON: not UTF-8 at byte 13"),
+        "{line}"
+    );
+    assert_eq!(error.status, Some(200));
+}
+
+#[tokio::test]
 async fn redirects_to_plain_http_elsewhere_are_refused() {
     let server = MockServer::start().await;
     Mock::given(path("/moved"))

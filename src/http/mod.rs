@@ -528,17 +528,26 @@ impl HttpClient {
         call: &Call,
         response: &Response,
     ) -> Result<T, HttpError> {
-        serde_json::from_slice(&response.body).map_err(|e| {
-            let detail = if call.secret_answer {
-                // serde quotes offending values, and this answer holds a token.
-                format!("malformed JSON at line {} column {}", e.line(), e.column())
-            } else {
-                format!("malformed JSON: {}", error::shorten(&e.to_string(), 160))
-            };
+        let malformed = |detail: String| {
             let mut error = self.error(call, HttpErrorKind::Decode(detail));
             error.status = Some(response.status);
             error.request_id = response.request_id.clone();
             error
+        };
+        // The body is checked as UTF-8 once, so the parser need not check every string.
+        let text = std::str::from_utf8(&response.body).map_err(|e| {
+            malformed(format!(
+                "malformed JSON: not UTF-8 at byte {}",
+                e.valid_up_to()
+            ))
+        })?;
+        serde_json::from_str(text).map_err(|e| {
+            malformed(if call.secret_answer {
+                // serde quotes offending values, and this answer holds a token.
+                format!("malformed JSON at line {} column {}", e.line(), e.column())
+            } else {
+                format!("malformed JSON: {}", error::shorten(&e.to_string(), 160))
+            })
         })
     }
 
