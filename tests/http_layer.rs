@@ -364,11 +364,11 @@ async fn a_token_rejected_twice_is_an_error_not_a_loop() {
     assert_eq!(hits(&server).await, 2);
 }
 
-#[tokio::test]
-async fn a_malformed_answer_is_a_clear_error_naming_the_path() {
+/// The error of a JSON read whose answer (200) is `body`.
+async fn decode_error(body: &[u8]) -> HttpError {
     let server = MockServer::start().await;
     Mock::given(path("/v1/users"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"value":[{"id":"#))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(body.to_vec()))
         .mount(&server)
         .await;
     let http = client(fast_policy(2));
@@ -377,35 +377,27 @@ async fn a_malformed_answer_is_a_clear_error_naming_the_path() {
         .await
         .unwrap_err();
     assert!(matches!(error.kind, HttpErrorKind::Decode(_)));
-    let line = error.to_string();
+    assert_eq!(error.status, Some(200));
+    assert_eq!(error.exit_status(), ExitStatus::Failure);
+    error
+}
+
+#[tokio::test]
+async fn a_malformed_answer_is_a_clear_error_naming_the_path() {
+    let line = decode_error(br#"{"value":[{"id":"#).await.to_string();
     assert!(
         line.contains("GET /v1/users") && line.contains("malformed JSON"),
         "{line}"
     );
-    assert_eq!(error.exit_status(), ExitStatus::Failure);
 }
 
 #[tokio::test]
 async fn an_answer_that_is_not_utf8_is_a_clear_error_naming_the_byte() {
-    let server = MockServer::start().await;
-    Mock::given(path("/v1/users"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_bytes(b"{\"value\":\"caf\xe9\"}".to_vec()),
-        )
-        .mount(&server)
-        .await;
-    let http = client(fast_policy(2));
-    let error = http
-        .send_json::<serde_json::Value>(&Call::get(url(&server, "/v1/users")))
-        .await
-        .unwrap_err();
-    assert!(matches!(error.kind, HttpErrorKind::Decode(_)));
-    let line = error.to_string();
+    let line = decode_error(b"{\"value\":\"caf\xe9\"}").await.to_string();
     assert!(
         line.contains("GET /v1/users") && line.contains("malformed JSON: not UTF-8 at byte 13"),
         "{line}"
     );
-    assert_eq!(error.status, Some(200));
 }
 
 #[tokio::test]
