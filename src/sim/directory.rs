@@ -117,10 +117,8 @@ pub struct Directory {
     pub tenant_id: String,
     object_ids: Vec<u128>,
     cloudlink_user_ids: Vec<u128>,
-    by_object_id: foldhash::HashMap<u128, u32>,
     by_upn: foldhash::HashMap<String, u32>,
     by_mail: foldhash::HashMap<String, u32>,
-    by_cloudlink_user: foldhash::HashMap<u128, u32>,
 }
 
 /// splitmix64: a tiny, well-mixed hash so every derived value depends on (seed, index, salt).
@@ -199,18 +197,14 @@ impl Directory {
             tenant_id: format_guid(guid_from(seed, u64::MAX, SALT_TENANT)),
             object_ids: Vec::with_capacity(n),
             cloudlink_user_ids: Vec::with_capacity(n),
-            by_object_id: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
             by_upn: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
             by_mail: foldhash::HashMap::default(),
-            by_cloudlink_user: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
         };
         for i in 0..count {
             let object_id = guid_from(seed, i as u64, SALT_OBJECT_ID);
             let cloudlink = guid_from(seed, i as u64, SALT_CLOUDLINK);
             dir.object_ids.push(object_id);
             dir.cloudlink_user_ids.push(cloudlink);
-            dir.by_object_id.insert(object_id, i);
-            dir.by_cloudlink_user.insert(cloudlink, i);
             let (upn, mail, _) = dir.names(i);
             if mail != upn {
                 dir.by_mail.insert(mail, i);
@@ -380,7 +374,19 @@ impl Directory {
     }
 
     pub fn by_object_id(&self, id: u128) -> Option<u32> {
-        self.by_object_id.get(&id).copied()
+        self.guid_index(id, SALT_OBJECT_ID)
+    }
+
+    /// The user whose GUID (for `salt`) is `id`, computed as for principal ids: the GUID's
+    /// first half is [`mix`] with its version nibble overwritten, so each of the 16 nibbles
+    /// it may have had is undone and the index checked.
+    fn guid_index(&self, id: u128, salt: u64) -> Option<u32> {
+        let first_half = (id >> 64) as u64 & !0xF000;
+        (0..16u64).find_map(|nibble| {
+            let index = unmix(self.seed, first_half | (nibble << 12), salt);
+            let i = u32::try_from(index).ok().filter(|&i| i < self.count)?;
+            (guid_from(self.seed, index, salt) == id).then_some(i)
+        })
     }
 
     /// The generated UPN (renames are kept by the world, not here).
@@ -420,7 +426,7 @@ impl Directory {
     }
 
     pub fn by_cloudlink_user(&self, id: u128) -> Option<u32> {
-        self.by_cloudlink_user.get(&id).copied()
+        self.guid_index(id, SALT_CLOUDLINK)
     }
 
     pub fn by_principal(&self, principal: &str) -> Option<u32> {
@@ -561,6 +567,16 @@ mod tests {
         fn unmix_undoes_mix(seed: u64, index: u64, salt: u64) {
             proptest::prop_assert_eq!(unmix(seed, mix(seed, index, salt), salt), index);
         }
+
+        #[test]
+        fn every_users_guids_lead_back_to_it(seed: u64, index in 0..u32::MAX - 1) {
+            let mut dir = Directory::generate(seed, 0);
+            dir.count = u32::MAX;
+            let object_id = guid_from(seed, u64::from(index), SALT_OBJECT_ID);
+            let cloudlink = guid_from(seed, u64::from(index), SALT_CLOUDLINK);
+            proptest::prop_assert_eq!(dir.by_object_id(object_id), Some(index));
+            proptest::prop_assert_eq!(dir.by_cloudlink_user(cloudlink), Some(index));
+        }
     }
 
     #[test]
@@ -583,7 +599,18 @@ mod tests {
             assert_eq!(dir.by_login(&asked), expected, "login {asked:?}");
         }
         assert_eq!(dir.by_principal(&dir.principal_id(59)), Some(59));
-        let beyond = Directory::generate(3, 61).principal_id(60);
+        let beyond = Directory::generate(3, 61);
+        assert_eq!(dir.by_object_id(dir.object_id(59)), Some(59));
+        assert_eq!(dir.by_object_id(beyond.object_id(60)), None);
+        assert_eq!(dir.by_object_id(dir.object_id(59) ^ 1), None);
+        assert_eq!(
+            dir.by_object_id(Directory::generate(4, 60).object_id(5)),
+            None
+        );
+        assert_eq!(dir.by_cloudlink_user(dir.cloudlink_user_id(7)), Some(7));
+        assert_eq!(dir.by_cloudlink_user(dir.object_id(7)), None);
+        assert_eq!(dir.by_cloudlink_user(beyond.cloudlink_user_id(60)), None);
+        let beyond = beyond.principal_id(60);
         for principal in [beyond.as_str(), "p-0000000000000000", "p-", "p-zz", "x-01"] {
             assert_eq!(dir.by_principal(principal), None, "principal {principal:?}");
         }
