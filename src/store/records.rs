@@ -113,16 +113,15 @@ fn time_at(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>>
 }
 
 /// A mapped user as a sync pass reads it from the store: the mapping's targets and its sync
-/// record if it has one. Borrowed from the row being read, so the visitor copies only what
-/// it keeps (a cycle over 100,000 users would otherwise copy every field twice).
+/// record if it has one (principal ids are [`Store::cloudlink_principals`]). Borrowed from the
+/// row being read, so the visitor copies only what it keeps (a cycle over 100,000 users
+/// would otherwise copy every field twice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyncUserView<'a> {
     pub micollab_login: &'a str,
     pub teams_id: Option<&'a str>,
     pub extension: &'a str,
     pub cloudlink_user_id: Option<&'a str>,
-    /// What CloudLink keys the user's presentity by, once resolved.
-    pub cloudlink_principal_id: Option<&'a str>,
     /// A tombstone: removed, waiting for the sync to clear what mcteams set.
     pub removed: bool,
     pub record: Option<SyncRecordView<'a>>,
@@ -196,7 +195,7 @@ impl Store {
                         r.cloudlink_status, r.cloudlink_activity, r.cloudlink_version,
                         r.cloudlink_written_at, r.cloudlink_based_on,
                         r.last_observed_hash, r.last_observed_at,
-                        r.last_success_at, r.last_error IS NOT NULL, m.cloudlink_principal_id
+                        r.last_success_at, r.last_error IS NOT NULL
                  FROM mappings m
                  LEFT JOIN sync_records r ON r.micollab_login = m.micollab_login
                  ORDER BY m.micollab_login",
@@ -234,7 +233,6 @@ impl Store {
                 teams_id: text_at(r, 1)?,
                 extension: r.get_ref(2)?.as_str()?,
                 cloudlink_user_id: text_at(r, 3)?,
-                cloudlink_principal_id: text_at(r, 18)?,
                 removed: r.get(4)?,
                 record,
             }))

@@ -8,7 +8,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::{StoreError, map_sqlite_error};
 
 /// Migration `i` brings the store from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
     r#"
     CREATE TABLE estate (
@@ -112,36 +112,6 @@ pub(super) const MIGRATIONS: &[&str] = &[
         acquired_at  TEXT NOT NULL,
         expires_at   TEXT NOT NULL
     );
-    "#,
-    // 2: each mapping carries its CloudLink principal id, kept in step with
-    // cloudlink_principals by triggers, so a sync reads it with the mapping instead of
-    // loading every resolved id into a map first.
-    r#"
-    ALTER TABLE mappings ADD COLUMN cloudlink_principal_id TEXT;
-    CREATE INDEX mappings_cloudlink_user ON mappings (cloudlink_user_id);
-    UPDATE mappings SET cloudlink_principal_id =
-        (SELECT principal_id FROM cloudlink_principals p WHERE p.user_id = mappings.cloudlink_user_id);
-
-    CREATE TRIGGER mapping_takes_its_principal AFTER INSERT ON mappings BEGIN
-        UPDATE mappings SET cloudlink_principal_id =
-            (SELECT principal_id FROM cloudlink_principals WHERE user_id = NEW.cloudlink_user_id)
-        WHERE micollab_login = NEW.micollab_login;
-    END;
-    CREATE TRIGGER mapping_follows_its_cloudlink_user AFTER UPDATE OF cloudlink_user_id ON mappings
-    BEGIN
-        UPDATE mappings SET cloudlink_principal_id =
-            (SELECT principal_id FROM cloudlink_principals WHERE user_id = NEW.cloudlink_user_id)
-        WHERE micollab_login = NEW.micollab_login;
-    END;
-    CREATE TRIGGER principal_reaches_its_mappings AFTER INSERT ON cloudlink_principals BEGIN
-        UPDATE mappings SET cloudlink_principal_id = NEW.principal_id
-        WHERE cloudlink_user_id = NEW.user_id;
-    END;
-    CREATE TRIGGER principal_leaves_its_mappings AFTER DELETE ON cloudlink_principals BEGIN
-        UPDATE mappings SET cloudlink_principal_id = NULL
-        WHERE cloudlink_user_id = OLD.user_id
-          AND NOT EXISTS (SELECT 1 FROM cloudlink_principals WHERE user_id = OLD.user_id);
-    END;
     "#,
 ];
 

@@ -333,7 +333,6 @@ fn a_cycle_reads_each_mapping_with_its_record_in_one_pass() {
         graph_written_at: Option<chrono::DateTime<chrono::Utc>>,
         graph_session_expires_at: Option<chrono::DateTime<chrono::Utc>>,
         last_observed_hash: Option<String>,
-        principal: Option<String>,
         has_record: bool,
     }
     let mut rows = Vec::new();
@@ -348,7 +347,6 @@ fn a_cycle_reads_each_mapping_with_its_record_in_one_pass() {
                 last_observed_hash: row
                     .record
                     .and_then(|r| r.last_observed_hash.map(str::to_owned)),
-                principal: row.cloudlink_principal_id.map(str::to_owned),
                 has_record: row.record.is_some(),
             });
             true
@@ -369,120 +367,6 @@ fn a_cycle_reads_each_mapping_with_its_record_in_one_pass() {
     let principals = store.cloudlink_principals().unwrap();
     assert_eq!(principals.get("cl-carol").map(String::as_str), Some("p-1"));
     assert_eq!(principals.len(), 1);
-    assert_eq!(
-        rows[2].principal.as_deref(),
-        Some("p-1"),
-        "carol's, with her mapping"
-    );
-    assert_eq!(rows[0].principal, None);
-}
-
-/// Each mapping's principal id as a sync pass reads it, by login.
-fn principals_read(store: &Store) -> Vec<(String, Option<String>)> {
-    let mut seen = Vec::new();
-    store
-        .visit_sync_users(|row| {
-            seen.push((
-                row.micollab_login.to_owned(),
-                row.cloudlink_principal_id.map(str::to_owned),
-            ));
-            true
-        })
-        .unwrap();
-    seen
-}
-
-fn with_cloudlink_user(login: &str, ext: &str, user: &str) -> Mapping {
-    let mut m = mapping(login, &format!("{login}@contoso.com"), ext);
-    m.cloudlink_user_id = Some(user.into());
-    m
-}
-
-#[test]
-fn a_mapping_carries_its_principal_id_however_the_two_arrive() {
-    let (_dir, mut store) = temp_store();
-    let check = |store: &Store, expected: &[(&str, Option<&str>)]| {
-        let expected: Vec<(String, Option<String>)> = expected
-            .iter()
-            .map(|(l, p)| (l.to_string(), p.map(str::to_string)))
-            .collect();
-        assert_eq!(principals_read(store), expected);
-    };
-    // Resolved before the mapping exists, and after.
-    store
-        .put_cloudlink_principals(&[("cl-a".into(), "p-a".into())])
-        .unwrap();
-    store
-        .upsert_mappings(
-            &[
-                with_cloudlink_user("alice", "1001", "cl-a"),
-                with_cloudlink_user("bob", "1002", "cl-b"),
-                mapping("carol", "carol@contoso.com", "1003"),
-            ],
-            None,
-        )
-        .unwrap();
-    check(
-        &store,
-        &[("alice", Some("p-a")), ("bob", None), ("carol", None)],
-    );
-    store
-        .put_cloudlink_principals(&[("cl-b".into(), "p-b".into())])
-        .unwrap();
-    check(
-        &store,
-        &[
-            ("alice", Some("p-a")),
-            ("bob", Some("p-b")),
-            ("carol", None),
-        ],
-    );
-    // Resolved again to another id; a mapping moved to another CloudLink user follows it.
-    store
-        .put_cloudlink_principals(&[("cl-a".into(), "p-a2".into())])
-        .unwrap();
-    store
-        .upsert_mappings(&[with_cloudlink_user("bob", "1002", "cl-a")], None)
-        .unwrap();
-    check(
-        &store,
-        &[
-            ("alice", Some("p-a2")),
-            ("bob", Some("p-a2")),
-            ("carol", None),
-        ],
-    );
-    store
-        .upsert_mappings(&[with_cloudlink_user("bob", "1002", "cl-unknown")], None)
-        .unwrap();
-    assert_eq!(principals_read(&store)[1].1, None);
-}
-
-#[test]
-fn a_store_of_the_first_schema_gets_its_mappings_principal_ids() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("state.db");
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(super::schema::MIGRATIONS[0]).unwrap();
-        conn.execute_batch(
-            "PRAGMA user_version = 1;
-             INSERT INTO mappings (micollab_login, teams_upn, extension, cloudlink_user_id,
-                                   created_at, updated_at)
-             VALUES ('alice', 'alice@contoso.com', '1001', 'cl-a', 'now', 'now'),
-                    ('bob', 'bob@contoso.com', '1002', 'cl-b', 'now', 'now');
-             INSERT INTO cloudlink_principals VALUES ('cl-a', 'p-a', 'now');",
-        )
-        .unwrap();
-    }
-    let store = Store::open(&path, None).unwrap();
-    assert_eq!(
-        principals_read(&store),
-        [
-            ("alice".to_string(), Some("p-a".to_string())),
-            ("bob".to_string(), None)
-        ]
-    );
 }
 
 #[test]
