@@ -98,18 +98,130 @@ fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<SyncRecord> {
     })
 }
 
-/// A stored time. rusqlite writes `2026-11-27 01:51:02.291321+00:00`, which RFC 3339 parsing
-/// accepts (space separator) several times faster than rusqlite's own `strftime`-style
-/// parse; anything else falls back to rusqlite. A cycle reads five per user.
+/// A stored time. rusqlite writes `2026-11-27 01:51:02.291321+00:00`: read by position
+/// ([`stored_utc`]); any other form by RFC 3339 parsing, then rusqlite's own. A cycle reads
+/// five per user.
 fn time_at(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    if let rusqlite::types::ValueRef::Text(text) = r.get_ref(index)?
-        && let Ok(at) = std::str::from_utf8(text)
+    if let rusqlite::types::ValueRef::Text(text) = r.get_ref(index)? {
+        if let Some(at) = stored_utc(text) {
+            return Ok(Some(at));
+        }
+        if let Ok(at) = std::str::from_utf8(text)
             .map_err(|_| ())
             .and_then(|t| DateTime::parse_from_rfc3339(t).map_err(|_| ()))
-    {
-        return Ok(Some(at.with_timezone(&Utc)));
+        {
+            return Ok(Some(at.with_timezone(&Utc)));
+        }
     }
     r.get(index)
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.fraction]+00:00` exactly (a fraction of 1 to 9 digits), the form
+/// rusqlite writes a UTC time in; `None` for anything else, valid or not.
+fn stored_utc(text: &[u8]) -> Option<DateTime<Utc>> {
+    let (main, zone) = text.split_at_checked(text.len().checked_sub(6)?)?;
+    let (clock, fraction) = main.split_at_checked(19)?;
+    let shape_ok = zone == b"+00:00"
+        && clock.iter().enumerate().all(|(i, &b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b' ',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let nanos = match fraction {
+        [] => 0,
+        [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
+            number(digits)? * 10u32.pow(9 - digits.len() as u32)
+        }
+        _ => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(
+        number(&clock[0..4])? as i32,
+        number(&clock[5..7])?,
+        number(&clock[8..10])?,
+    )?;
+    let time = chrono::NaiveTime::from_hms_nano_opt(
+        number(&clock[11..13])?,
+        number(&clock[14..16])?,
+        number(&clock[17..19])?,
+        nanos,
+    )?;
+    Some(date.and_time(time).and_utc())
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_read_by_position_or_left_to_the_general_parsers() {
+        let utc = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let cases: &[(&str, Option<DateTime<Utc>>)] = &[
+            (
+                "2026-11-27 01:51:02.291321+00:00",
+                Some(utc("2026-11-27T01:51:02.291321Z")),
+            ),
+            (
+                "2026-11-27 01:51:02+00:00",
+                Some(utc("2026-11-27T01:51:02Z")),
+            ),
+            (
+                "2026-11-27 01:51:02.5+00:00",
+                Some(utc("2026-11-27T01:51:02.5Z")),
+            ),
+            (
+                "2026-11-27 01:51:02.123456789+00:00",
+                Some(utc("2026-11-27T01:51:02.123456789Z")),
+            ),
+            (
+                "2024-02-29 23:59:59.999+00:00",
+                Some(utc("2024-02-29T23:59:59.999Z")),
+            ),
+            // Other forms are for the general parsers.
+            ("2026-11-27T01:51:02Z", None),
+            ("2026-11-27 01:51:02+01:00", None),
+            ("2026-11-27 01:51:02.1234567891+00:00", None),
+            ("2026-11-27 01:51:02.+00:00", None),
+            ("2026-11-27 01:51:02,5+00:00", None),
+            ("2026-11-27 1:51:02+00:00", None),
+            ("2026-11-27 01:51:0x+00:00", None),
+            ("2026-02-30 01:51:02+00:00", None),
+            ("2026-11-27 24:00:00+00:00", None),
+            ("+00:00", None),
+            ("", None),
+            ("2026-11-27 01:51:02.29\u{e9}+00:00", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(stored_utc(text.as_bytes()), *expected, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_time_rusqlite_writes_reads_back(seconds in 0i64..8_000_000_000, nanos in 0u32..1_000_000_000) {
+            use rusqlite::ToSql;
+            use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+            let at = DateTime::from_timestamp(seconds, nanos).unwrap();
+            let written = match at.to_sql().unwrap() {
+                ToSqlOutput::Owned(Value::Text(text)) => text,
+                ToSqlOutput::Borrowed(ValueRef::Text(text)) => String::from_utf8(text.to_vec()).unwrap(),
+                other => panic!("not text: {other:?}"),
+            };
+            proptest::prop_assert_eq!(stored_utc(written.as_bytes()), Some(at), "{}", written);
+        }
+    }
 }
 
 /// A mapped user as a sync pass reads it from the store: the mapping's targets and its sync
