@@ -27,7 +27,7 @@ pub use ports::{
     TeamsPort, WriteFailure,
 };
 pub use records::{record_from_store, record_to_store};
-use users::{Observation, PrincipalIds, User, row_to_store};
+use users::{Observation, User, row_to_store};
 
 /// How a cycle runs, decided before it starts.
 #[derive(Debug, Clone)]
@@ -228,7 +228,6 @@ struct SliceReads {
 /// directory once per slice.
 async fn read_slice<T, M, P, C>(
     systems: &Systems<T, M, P, C>,
-    mut known: PrincipalIds,
     directory: &tokio::sync::OnceCell<Result<IdMap<String>, SourceError>>,
     mut users: Vec<User>,
 ) -> SliceReads
@@ -243,15 +242,6 @@ where
     let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
     // CloudLink's side waits for principal ids still to be resolved; the others need not.
     let cloudlink = async {
-        let known = known.get().await;
-        for user in &mut users {
-            user.principal = user
-                .cloudlink_user_id
-                .as_ref()
-                .and_then(|id| known.get(id))
-                .cloned();
-        }
-        drop(known);
         let (found, error) = resolve_slice_principals(&systems.cloudlink, directory, &users).await;
         for user in users.iter_mut().filter(|u| u.principal.is_none()) {
             user.principal = user
@@ -348,7 +338,7 @@ where
 
     // Read and decide slice by slice, the store read on another thread meanwhile. What is
     // kept is the users with writes to make and the rows that changed.
-    let (loaded, principals) = users::stream(store, settings.users_per_slice, SLICES_IN_FLIGHT)?;
+    let loaded = users::stream(store, settings.users_per_slice, SLICES_IN_FLIGHT)?;
     // Rows of users without writes are stored a slice's worth at a time, so a cycle in which
     // every observation changed (the one after a mass change) never holds them all. They
     // record only what was seen, so storing them early is safe; a dry run stores none, and
@@ -368,10 +358,9 @@ where
     .map(|slice| {
         started.set(started.get() + 1);
         let directory = &directory;
-        let principals = principals.clone();
         async move {
             match slice {
-                Ok(users) => Ok(read_slice(systems, principals, directory, users).await),
+                Ok(users) => Ok(read_slice(systems, directory, users).await),
                 Err(e) => Err(e),
             }
         }

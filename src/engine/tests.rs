@@ -544,6 +544,15 @@ fn many_principal_ids_to_resolve_take_one_pass_over_cloudlinks_directory_per_cyc
     rig.cycle_with(&by_forty);
     assert_eq!(rig.fake.world(|w| w.directory_reads), 1);
     assert_eq!(rig.shown(5), "Presenting");
+    // Each record carries its user's principal id, which the next cycles read with it.
+    let records = rig.store.sync_records().unwrap();
+    let principals = rig.store.cloudlink_principals().unwrap();
+    assert_eq!(records.len(), 80);
+    for record in &records {
+        let principal = record.cloudlink_principal_id.as_deref();
+        assert!(principal.is_some(), "{}", record.micollab_login);
+        assert!(principals.values().any(|p| Some(p.as_str()) == principal));
+    }
 
     // A few to resolve are looked up one at a time.
     let mut rig = Rig::new(7);

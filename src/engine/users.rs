@@ -2,12 +2,9 @@
 //! a compact form, because a cycle over a large estate holds 100,000 of them at once.
 
 use chrono::{DateTime, Utc};
-use std::sync::Arc;
-
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
 use super::records::{record_from_view, record_to_store};
-use crate::ids::IdMap;
 use crate::reconcile::Record;
 use crate::store::{Store, StoreError, SyncRecord, SyncUserView};
 
@@ -20,6 +17,8 @@ pub struct User {
     pub cloudlink_user_id: Option<String>,
     /// The CloudLink principal id (what presentities are keyed by), once resolved.
     pub principal: Option<String>,
+    /// The stored record holds `principal` (else the next row stored for the user does).
+    pub principal_in_record: bool,
     pub tombstone: bool,
     pub stored: Option<Stored>,
 }
@@ -51,23 +50,9 @@ impl User {
             teams_id: row.teams_id.map(str::to_owned),
             extension: row.extension.to_owned(),
             cloudlink_user_id: row.cloudlink_user_id.map(str::to_owned),
-            principal: None,
+            principal: row.cloudlink_principal_id.map(str::to_owned),
+            principal_in_record: row.principal_in_record,
             tombstone: row.removed,
-        }
-    }
-}
-
-/// CloudLink principal ids by user id as the store knows them, loaded beside the store's
-/// first rows: only CloudLink's reads wait for them, the other systems' start at once.
-#[derive(Debug, Clone)]
-pub struct PrincipalIds(watch::Receiver<Option<Arc<IdMap<String>>>>);
-
-impl PrincipalIds {
-    /// The ids once loaded; none when they could not be (the slices' stream says why).
-    pub async fn get(&mut self) -> Arc<IdMap<String>> {
-        match self.0.wait_for(Option::is_some).await {
-            Ok(ids) => ids.clone().unwrap_or_default(),
-            Err(_) => Arc::default(),
         }
     }
 }
@@ -75,75 +60,40 @@ impl PrincipalIds {
 /// The mapped users, a slice at a time, as the store is read.
 pub type Slices = mpsc::Receiver<Result<Vec<User>, StoreError>>;
 
-/// Every mapped user, by login, in slices of `per_slice`, read on a blocking thread through
-/// a second connection: the cycle reads the systems for the first slices while the store is
-/// still being read. At most `ahead` slices wait unread. A store error ends the stream.
-pub fn stream(
-    store: &Store,
-    per_slice: usize,
-    ahead: usize,
-) -> Result<(Slices, PrincipalIds), StoreError> {
+/// Every mapped user, by login, with its CloudLink principal id when resolved, in slices of
+/// `per_slice`, read on a blocking thread through a second connection: the cycle reads the
+/// systems for the first slices while the store is still being read. At most `ahead` slices
+/// wait unread. A store error ends the stream.
+pub fn stream(store: &Store, per_slice: usize, ahead: usize) -> Result<Slices, StoreError> {
     let reader = store.reader()?;
-    let principal_reader = store.reader()?;
     let (slices, receiver) = mpsc::channel(ahead.max(1));
-    let (publish, principals) = watch::channel(None);
     let per_slice = per_slice.max(1);
     tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
-        std::thread::scope(|scope| {
-            // Principal ids were resolved in no particular order: joining them would look each
-            // up at random in the file; one sequential read into a map is a fraction of that,
-            // on a third connection beside the users' rows.
-            let loading = scope.spawn(move || {
-                let loaded = principal_reader.cloudlink_principals()?;
-                publish.send_replace(Some(Arc::new(loaded)));
-                Ok::<_, StoreError>(())
-            });
-            let mut loading = Some(loading);
-            // A failed load ends the stream with its error, as soon as it is seen.
-            let mut loaded_well = |wait: bool| -> Result<(), StoreError> {
-                match loading.take_if(|handle| wait || handle.is_finished()) {
-                    Some(handle) => handle
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                    None => Ok(()),
-                }
-            };
-            let mut slice = Vec::with_capacity(per_slice);
-            let mut open = true;
-            let mut send = |users: Vec<User>, last: bool| -> bool {
-                if let Err(e) = loaded_well(last) {
-                    let _ = slices.blocking_send(Err(e));
-                    return false;
-                }
-                if users.is_empty() {
-                    return true;
-                }
+        let mut slice = Vec::with_capacity(per_slice);
+        let mut open = true;
+        let read = reader.visit_sync_users(|row| {
+            slice.push(User::from_view(row));
+            if slice.len() == per_slice {
+                let full = std::mem::replace(&mut slice, Vec::with_capacity(per_slice));
                 // The cycle stopped listening (it failed or was dropped): stop reading.
-                slices.blocking_send(Ok(users)).is_ok()
-            };
-            let read = reader.visit_sync_users(|row| {
-                slice.push(User::from_view(row));
-                if slice.len() == per_slice {
-                    let full = std::mem::replace(&mut slice, Vec::with_capacity(per_slice));
-                    open = send(full, false);
-                }
-                open
-            });
-            tracing::debug!(ms = started.elapsed().as_millis() as u64, "store read");
-            match read {
-                Ok(()) if !open => {}
-                Ok(()) => {
-                    send(slice, true);
-                }
-                Err(e) if open => {
-                    let _ = slices.blocking_send(Err(e));
-                }
-                Err(_) => {}
+                open = slices.blocking_send(Ok(full)).is_ok();
             }
+            open
         });
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "store read");
+        match read {
+            Ok(()) if slice.is_empty() || !open => {}
+            Ok(()) => {
+                let _ = slices.blocking_send(Ok(slice));
+            }
+            Err(e) if open => {
+                let _ = slices.blocking_send(Err(e));
+            }
+            Err(_) => {}
+        }
     });
-    Ok((receiver, PrincipalIds(principals)))
+    Ok(receiver)
 }
 
 /// What one cycle saw of a user: the digest of the observation, and its JSON when it differs
@@ -165,12 +115,17 @@ pub fn row_to_store(
 ) -> Option<SyncRecord> {
     let stored = user.stored.as_ref();
     let unchanged = stored.is_some_and(|s| {
-        observation.json.is_none() && error.is_none() && !s.has_error && s.record == *record
+        observation.json.is_none()
+            && error.is_none()
+            && !s.has_error
+            && s.record == *record
+            && (user.principal_in_record || user.principal.is_none())
     });
     if unchanged {
         return None;
     }
     let mut row = record_to_store(&user.login, record);
+    row.cloudlink_principal_id = user.principal.clone();
     match (observation.json, stored) {
         (None, Some(s)) => row.last_observed_at = s.observed_at,
         (json, _) => {

@@ -31,6 +31,9 @@ pub struct SyncRecord {
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
+    /// The CloudLink principal id the user's presentity is read and written by, as the
+    /// cycle that wrote the record knew it.
+    pub cloudlink_principal_id: Option<String>,
 }
 
 impl SyncRecord {
@@ -56,7 +59,7 @@ impl SyncRecord {
 const COLUMNS: &str = "micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
     cloudlink_status, cloudlink_activity, cloudlink_version, cloudlink_written_at, \
     cloudlink_based_on, last_observed, last_observed_hash, last_observed_at, last_success_at, \
-    last_error, last_error_at";
+    last_error, last_error_at, cloudlink_principal_id";
 
 /// The columns as read: a user without an error was synchronized by the last complete cycle.
 fn select(observed: &str) -> String {
@@ -67,7 +70,7 @@ fn select(observed: &str) -> String {
          CASE WHEN last_error IS NULL \
               THEN coalesce((SELECT value FROM meta WHERE key = '{LAST_COMPLETE_CYCLE}'), last_success_at) \
               ELSE last_success_at END, \
-         last_error, last_error_at FROM sync_records"
+         last_error, last_error_at, cloudlink_principal_id FROM sync_records"
     )
 }
 
@@ -77,7 +80,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
     record_at(r, 0)
 }
 
-/// A record from the row's columns `first..first + 15`, in [`COLUMNS`] order.
+/// A record from the row's columns `first..first + 16`, in [`COLUMNS`] order.
 fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<SyncRecord> {
     Ok(SyncRecord {
         micollab_login: r.get(first)?,
@@ -95,6 +98,7 @@ fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<SyncRecord> {
         last_success_at: time_at(r, first + 12)?,
         last_error: r.get(first + 13)?,
         last_error_at: time_at(r, first + 14)?,
+        cloudlink_principal_id: r.get(first + 15)?,
     })
 }
 
@@ -225,15 +229,19 @@ mod time_tests {
 }
 
 /// A mapped user as a sync pass reads it from the store: the mapping's targets and its sync
-/// record if it has one (principal ids are [`Store::cloudlink_principals`]). Borrowed from the
-/// row being read, so the visitor copies only what it keeps (a cycle over 100,000 users
-/// would otherwise copy every field twice).
+/// record if it has one. Borrowed from the row being read, so the visitor copies only what
+/// it keeps (a cycle over 100,000 users would otherwise copy every field twice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyncUserView<'a> {
     pub micollab_login: &'a str,
     pub teams_id: Option<&'a str>,
     pub extension: &'a str,
     pub cloudlink_user_id: Option<&'a str>,
+    /// What CloudLink keys the user's presentity by, once resolved: from the record, else
+    /// from the resolved ids.
+    pub cloudlink_principal_id: Option<&'a str>,
+    /// The record holds that principal id (else it is stored with the record next time).
+    pub principal_in_record: bool,
     /// A tombstone: removed, waiting for the sync to clear what mcteams set.
     pub removed: bool,
     pub record: Option<SyncRecordView<'a>>,
@@ -307,7 +315,11 @@ impl Store {
                         r.cloudlink_status, r.cloudlink_activity, r.cloudlink_version,
                         r.cloudlink_written_at, r.cloudlink_based_on,
                         r.last_observed_hash, r.last_observed_at,
-                        r.last_success_at, r.last_error IS NOT NULL
+                        r.last_success_at, r.last_error IS NOT NULL,
+                        coalesce(r.cloudlink_principal_id,
+                                 (SELECT principal_id FROM cloudlink_principals
+                                  WHERE user_id = m.cloudlink_user_id)),
+                        r.cloudlink_principal_id IS NOT NULL
                  FROM mappings m
                  LEFT JOIN sync_records r ON r.micollab_login = m.micollab_login
                  ORDER BY m.micollab_login",
@@ -345,6 +357,8 @@ impl Store {
                 teams_id: text_at(r, 1)?,
                 extension: r.get_ref(2)?.as_str()?,
                 cloudlink_user_id: text_at(r, 3)?,
+                cloudlink_principal_id: text_at(r, 18)?,
+                principal_in_record: r.get(19)?,
                 removed: r.get(4)?,
                 record,
             }))
@@ -398,7 +412,7 @@ impl Store {
             // an observation only when it changed).
             let mut stmt = tx.prepare_cached(&format!(
                 "INSERT INTO sync_records ({COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT (micollab_login) DO UPDATE SET
                      graph_session = excluded.graph_session,
                      graph_session_expires_at = excluded.graph_session_expires_at,
@@ -413,7 +427,8 @@ impl Store {
                      last_observed_at = excluded.last_observed_at,
                      last_success_at = excluded.last_success_at,
                      last_error = excluded.last_error,
-                     last_error_at = excluded.last_error_at"
+                     last_error_at = excluded.last_error_at,
+                     cloudlink_principal_id = excluded.cloudlink_principal_id"
             ))?;
             for r in records {
                 stmt.execute(params![
@@ -431,7 +446,8 @@ impl Store {
                     r.last_observed_at,
                     r.last_success_at,
                     r.last_error,
-                    r.last_error_at
+                    r.last_error_at,
+                    r.cloudlink_principal_id
                 ])?;
             }
             if let Some(at) = complete_cycle_at {

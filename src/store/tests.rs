@@ -333,6 +333,8 @@ fn a_cycle_reads_each_mapping_with_its_record_in_one_pass() {
         graph_written_at: Option<chrono::DateTime<chrono::Utc>>,
         graph_session_expires_at: Option<chrono::DateTime<chrono::Utc>>,
         last_observed_hash: Option<String>,
+        principal: Option<String>,
+        principal_in_record: bool,
         has_record: bool,
     }
     let mut rows = Vec::new();
@@ -347,6 +349,8 @@ fn a_cycle_reads_each_mapping_with_its_record_in_one_pass() {
                 last_observed_hash: row
                     .record
                     .and_then(|r| r.last_observed_hash.map(str::to_owned)),
+                principal: row.cloudlink_principal_id.map(str::to_owned),
+                principal_in_record: row.principal_in_record,
                 has_record: row.record.is_some(),
             });
             true
@@ -367,6 +371,131 @@ fn a_cycle_reads_each_mapping_with_its_record_in_one_pass() {
     let principals = store.cloudlink_principals().unwrap();
     assert_eq!(principals.get("cl-carol").map(String::as_str), Some("p-1"));
     assert_eq!(principals.len(), 1);
+    // Carol has no record yet: her principal id comes from the resolved ones.
+    assert_eq!(rows[2].principal.as_deref(), Some("p-1"));
+    assert!(!rows[2].principal_in_record);
+    assert_eq!(rows[0].principal, None);
+}
+
+/// (login, principal id, whether the record holds it) as a sync pass reads them.
+fn principals_read(store: &Store) -> Vec<(String, Option<String>, bool)> {
+    let mut seen = Vec::new();
+    store
+        .visit_sync_users(|row| {
+            seen.push((
+                row.micollab_login.to_owned(),
+                row.cloudlink_principal_id.map(str::to_owned),
+                row.principal_in_record,
+            ));
+            true
+        })
+        .unwrap();
+    seen
+}
+
+fn with_cloudlink_user(login: &str, ext: &str, user: &str) -> Mapping {
+    let mut m = mapping(login, &format!("{login}@contoso.com"), ext);
+    m.cloudlink_user_id = Some(user.into());
+    m
+}
+
+fn record_with_principal(login: &str, principal: &str) -> SyncRecord {
+    SyncRecord {
+        micollab_login: login.into(),
+        cloudlink_principal_id: Some(principal.into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_record_keeps_its_principal_id_until_its_mapping_is_written_again() {
+    let (_dir, mut store) = temp_store();
+    let expect = |store: &Store, expected: &[(&str, Option<&str>, bool)]| {
+        let expected: Vec<(String, Option<String>, bool)> = expected
+            .iter()
+            .map(|(l, p, kept)| (l.to_string(), p.map(str::to_string), *kept))
+            .collect();
+        assert_eq!(principals_read(store), expected);
+    };
+    store
+        .upsert_mappings(
+            &[
+                with_cloudlink_user("alice", "1001", "cl-a"),
+                with_cloudlink_user("bob", "1002", "cl-b"),
+            ],
+            None,
+        )
+        .unwrap();
+    store
+        .put_cloudlink_principals(&[("cl-a".into(), "p-a".into()), ("cl-b".into(), "p-b".into())])
+        .unwrap();
+    expect(
+        &store,
+        &[("alice", Some("p-a"), false), ("bob", Some("p-b"), false)],
+    );
+    store
+        .put_sync_records(&[
+            record_with_principal("alice", "p-a"),
+            record_with_principal("bob", "p-b"),
+        ])
+        .unwrap();
+    expect(
+        &store,
+        &[("alice", Some("p-a"), true), ("bob", Some("p-b"), true)],
+    );
+    assert_eq!(
+        store
+            .sync_record("bob")
+            .unwrap()
+            .unwrap()
+            .cloudlink_principal_id
+            .as_deref(),
+        Some("p-b"),
+        "a record reads back whole"
+    );
+    // Bob's mapping moves to Alice's CloudLink user: his record's id no longer holds.
+    store
+        .upsert_mappings(&[with_cloudlink_user("bob", "1002", "cl-a")], None)
+        .unwrap();
+    expect(
+        &store,
+        &[("alice", Some("p-a"), true), ("bob", Some("p-a"), false)],
+    );
+    store
+        .upsert_mappings(&[with_cloudlink_user("bob", "1002", "cl-unknown")], None)
+        .unwrap();
+    expect(
+        &store,
+        &[("alice", Some("p-a"), true), ("bob", None, false)],
+    );
+}
+
+#[test]
+fn a_store_of_the_first_schema_gets_its_records_principal_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(super::schema::MIGRATIONS[0]).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO mappings (micollab_login, teams_upn, extension, cloudlink_user_id,
+                                   created_at, updated_at)
+             VALUES ('alice', 'alice@contoso.com', '1001', 'cl-a', 'now', 'now'),
+                    ('bob', 'bob@contoso.com', '1002', 'cl-b', 'now', 'now');
+             INSERT INTO sync_records (micollab_login) VALUES ('alice'), ('bob');
+             INSERT INTO cloudlink_principals VALUES ('cl-a', 'p-a', 'now');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path, None).unwrap();
+    assert_eq!(
+        principals_read(&store),
+        [
+            ("alice".to_string(), Some("p-a".to_string()), true),
+            ("bob".to_string(), None, false)
+        ]
+    );
 }
 
 #[test]
