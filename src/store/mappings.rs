@@ -152,10 +152,19 @@ fn upsert_in(
     }
     // Two passes: every changed row goes first, so mappings may swap a UPN or an extension
     // within one batch without tripping the unique indexes halfway.
-    for (m, change) in mappings.iter().zip(&changes) {
+    for ((m, change), old) in mappings.iter().zip(&changes).zip(&olds) {
         if *change == MappingChange::Updated {
             tx.prepare_cached("DELETE FROM mappings WHERE micollab_login = ?1")?
                 .execute([&m.micollab_login])?;
+            // Moved to another CloudLink user: the principal id its record holds no longer
+            // does. (A new mapping has no record: records go with their mapping.)
+            if old.as_ref().map(|o| &o.cloudlink_user_id) != Some(&m.cloudlink_user_id) {
+                tx.prepare_cached(
+                    "UPDATE sync_records SET cloudlink_principal_id = NULL
+                     WHERE micollab_login = ?1",
+                )?
+                .execute([&m.micollab_login])?;
+            }
         }
     }
     // Inserted by login: rows then lie in the file in the order a sync reads them (by login),

@@ -116,26 +116,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 2: a sync record carries the CloudLink principal id its user's presentity is read and
     // written by, so a sync reads it with the record instead of loading every resolved id
     // into a map first. It is written with the record (which a first sync writes anyway);
-    // a user without it (new, or whose mapping changed) is looked up in
-    // cloudlink_principals by the sync's read.
+    // a user without it (new, or whose mapping moved to another CloudLink user: the import
+    // clears it) is looked up in cloudlink_principals by the sync's read.
     r#"
     ALTER TABLE sync_records ADD COLUMN cloudlink_principal_id TEXT;
     UPDATE sync_records SET cloudlink_principal_id =
         (SELECT p.principal_id FROM mappings m
          JOIN cloudlink_principals p ON p.user_id = m.cloudlink_user_id
          WHERE m.micollab_login = sync_records.micollab_login);
-
-    -- A mapping written again (an update is a delete and an insert) may name another
-    -- CloudLink user: its record's principal id no longer holds.
-    CREATE TRIGGER mapping_written_forgets_the_principal AFTER INSERT ON mappings BEGIN
-        UPDATE sync_records SET cloudlink_principal_id = NULL
-        WHERE micollab_login = NEW.micollab_login AND cloudlink_principal_id IS NOT NULL;
-    END;
-    CREATE TRIGGER mapping_moved_forgets_the_principal
-    AFTER UPDATE OF cloudlink_user_id ON mappings BEGIN
-        UPDATE sync_records SET cloudlink_principal_id = NULL
-        WHERE micollab_login = NEW.micollab_login AND cloudlink_principal_id IS NOT NULL;
-    END;
     "#,
 ];
 

@@ -453,6 +453,14 @@ fn a_record_keeps_its_principal_id_until_its_mapping_is_written_again() {
         Some("p-b"),
         "a record reads back whole"
     );
+    // A new UPN for Bob, the same CloudLink user: his record's id still holds.
+    let mut renamed = with_cloudlink_user("bob", "1002", "cl-b");
+    renamed.teams_upn = "robert@contoso.com".into();
+    store.upsert_mappings(&[renamed], None).unwrap();
+    expect(
+        &store,
+        &[("alice", Some("p-a"), true), ("bob", Some("p-b"), true)],
+    );
     // Bob's mapping moves to Alice's CloudLink user: his record's id no longer holds.
     store
         .upsert_mappings(&[with_cloudlink_user("bob", "1002", "cl-a")], None)
