@@ -201,9 +201,11 @@ where
 /// systems' 1,000 per batch, so slicing adds no request.
 pub const USERS_PER_SLICE: usize = 13_000;
 
-/// Slices read at once: while one is reconciled the next ones are in flight, so each
-/// system's concurrency limit stays busy across slice boundaries.
-const SLICES_IN_FLIGHT: usize = 3;
+/// Slices read at once: while one is reconciled the next is in flight, so each system's
+/// concurrency limit stays busy across slice boundaries (a slice is 13 requests per Mitel
+/// system, 20 for Graph). A third in flight only held more: at 100,000 users the same wall
+/// time in alternating runs, and 9-11 MB more at peak.
+const SLICES_IN_FLIGHT: usize = 2;
 
 /// Writes sent to a system at once by the engine (the HTTP layer's own concurrency limit
 /// still applies): bounds the memory of a mass change such as a first sync.
