@@ -495,17 +495,15 @@ where
                 received += 1;
                 kept.push_back(reads);
             }
-            let chunk = std::mem::take(&mut plans);
-            let per_chunk = settings.writes_per_chunk;
             apply_and_store(
                 store,
                 systems,
                 run,
-                chunk,
+                std::mem::take(&mut plans),
                 &mut report,
                 now,
                 &mut forget,
-                per_chunk,
+                settings.writes_per_chunk,
             )
             .await?;
         }
@@ -538,7 +536,6 @@ where
         return Ok(report);
     }
 
-    let per_chunk = settings.writes_per_chunk;
     apply_and_store(
         store,
         systems,
@@ -547,7 +544,7 @@ where
         &mut report,
         now,
         &mut forget,
-        per_chunk,
+        settings.writes_per_chunk,
     )
     .await?;
     stage.lap("journal, apply and store writes");

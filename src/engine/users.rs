@@ -82,15 +82,13 @@ pub fn stream(store: &Store, per_slice: usize, ahead: usize) -> Result<Slices, S
             open
         });
         tracing::debug!(ms = started.elapsed().as_millis() as u64, "store read");
-        match read {
-            Ok(()) if slice.is_empty() || !open => {}
-            Ok(()) => {
-                let _ = slices.blocking_send(Ok(slice));
-            }
-            Err(e) if open => {
-                let _ = slices.blocking_send(Err(e));
-            }
-            Err(_) => {}
+        let last = match read {
+            Ok(()) if slice.is_empty() => return,
+            Ok(()) => Ok(slice),
+            Err(e) => Err(e),
+        };
+        if open {
+            let _ = slices.blocking_send(last);
         }
     });
     Ok(receiver)

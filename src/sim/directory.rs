@@ -1,9 +1,10 @@
 //! The generated directory: N users consistent across Entra, MiCollab, MiVoice Business and
 //! CloudLink, derived from `(seed, index)`.
 //!
-//! Only what cannot be derived cheaply is stored: the lookup maps (id, UPN, login, extension,
-//! CloudLink ids → index). Names, logins, extensions and device facts are recomputed from the
-//! index on demand, which keeps 100,000 users well under the emulator's memory budget.
+//! Only what cannot be derived cheaply is stored: the UPN and mail maps (→ index). Logins,
+//! extensions, principal ids and GUIDs lead back to their index by computation (a trailing
+//! number, or [`unmix`]); names and device facts are recomputed from the index on demand,
+//! which keeps 100,000 users well under the emulator's memory budget.
 
 use std::fmt::{self, Write as _};
 
@@ -109,7 +110,7 @@ pub struct UserFacts {
     pub acd_agent_id: Option<String>,
 }
 
-/// The directory: generation parameters and the lookup maps.
+/// The directory: generation parameters, the GUIDs and the UPN and mail maps.
 #[derive(Debug)]
 pub struct Directory {
     pub seed: u64,
@@ -205,22 +206,13 @@ impl Directory {
             let cloudlink = guid_from(seed, i as u64, SALT_CLOUDLINK);
             dir.object_ids.push(object_id);
             dir.cloudlink_user_ids.push(cloudlink);
-            let (upn, mail, _) = dir.names(i);
+            let (upn, mail) = (dir.generated_upn(i).to_string(), dir.mail(i).to_string());
             if mail != upn {
                 dir.by_mail.insert(mail, i);
             }
             dir.by_upn.insert(upn, i);
         }
         dir
-    }
-
-    /// (UPN, mail, login) of user `i`, all lowercase.
-    fn names(&self, i: u32) -> (String, String, String) {
-        (
-            self.generated_upn(i).to_string(),
-            self.mail(i).to_string(),
-            self.login(i).to_string(),
-        )
     }
 
     fn name_parts(&self, i: u32) -> (&'static str, &'static str) {
@@ -272,15 +264,14 @@ impl Directory {
 
     pub fn facts(&self, i: u32) -> UserFacts {
         let (given_name, surname) = self.name_parts(i);
-        let (upn, mail, login) = self.names(i);
         UserFacts {
             index: i,
             display_name: self.display_name(i).to_string(),
             given_name,
             surname,
-            upn,
-            mail,
-            login,
+            upn: self.generated_upn(i).to_string(),
+            mail: self.mail(i).to_string(),
+            login: self.login(i).to_string(),
             extension: self.extension_number(i).to_string(),
             profile: self.initial_profile(i),
             client_type: self.client_type(i),
