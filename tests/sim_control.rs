@@ -110,6 +110,43 @@ async fn latency_delays_the_answer() {
     assert!(started.elapsed() >= Duration::from_millis(150));
 }
 
+/// `--latency` is the time to the answer, the emulator's work inside it; a system's latency
+/// fault comes on top of it.
+#[tokio::test]
+async fn the_global_latency_is_the_least_time_to_an_answer_and_a_fault_adds_to_it() {
+    let s = sim_with(SimOptions {
+        users: 5,
+        latency: Duration::from_millis(120),
+        ..SimOptions::default()
+    })
+    .await;
+    let token = s.mitel_token("pbx").await;
+    let started = Instant::now();
+    let read = s
+        .post(
+            "/pbx/2017-09-01/extensions/query",
+            Some(&token),
+            json!({"extensions": ["20000", "20001"]}),
+        )
+        .await;
+    assert_eq!(read.status, 200);
+    assert!(started.elapsed() >= Duration::from_millis(120));
+    s.control(
+        Method::POST,
+        "/faults",
+        Some(json!({"system": "pbx", "latency_ms": 100})),
+    )
+    .await;
+    let started = Instant::now();
+    assert_eq!(
+        s.get("/pbx/2017-09-01/extensions/20000", Some(&token))
+            .await
+            .status,
+        200
+    );
+    assert!(started.elapsed() >= Duration::from_millis(220));
+}
+
 #[tokio::test]
 async fn a_deleted_user_is_gone_everywhere_and_a_renamed_one_keeps_its_id() {
     let s = sim(10).await;

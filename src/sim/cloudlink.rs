@@ -3,6 +3,8 @@
 //! MiCollab dynamic status plus the Teams activity) with versioned, optimistic writes and a
 //! bulk `PATCH`.
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -10,7 +12,7 @@ use serde_json::{Value, json};
 use super::directory::PrincipalId;
 use super::mitel::{self, Accepts, error};
 use super::server::{AsText, BodyText, Reply, Req, System, match_route};
-use super::world::{World, iso, teams_status};
+use super::world::{IsoTime, World, teams_status};
 use super::{MitelList, Sim, State, mitel_list};
 
 pub const ROUTES: &[&str] = &[
@@ -57,6 +59,7 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
         Err(reply) => return reply,
     };
     let account = &creds.cloudlink_account_id;
+    let account_id: Arc<str> = Arc::from(account.as_str());
     let world = &mut state.world;
     let p0 = params.first().map_or("", String::as_str);
     let p1 = params.get(1).map_or("", String::as_str);
@@ -114,10 +117,10 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
                     next = Some(i as usize);
                     break;
                 }
-                items.push(presentity_json(world, i, account));
+                items.push(presentity_json(world, i, &account_id));
             }
             let (self_link, next_link) = mitel::page_links(req, "/cloudlink", limit, next);
-            Reply::ok_serialized(&MitelList::new(items, &self_link, next_link.as_deref()))
+            Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
         }
         "POST /presence/2017-09-01/presentities/query" => {
             #[derive(Deserialize)]
@@ -159,17 +162,19 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
             let mut not_found = Vec::new();
             for id in ids.iter().map(AsRef::as_ref) {
                 match world.find_principal(id) {
-                    Some(i) => items.push(presentity_json(world, i, account)),
+                    Some(i) => items.push(presentity_json(world, i, &account_id)),
                     None => not_found.push(id),
                 }
             }
             let self_link = format!("{}/cloudlink{}", req.origin, req.path);
-            Reply::ok_serialized(&MitelList::new(items, &self_link, None).with_not_found(not_found))
+            Reply::ok_encoded_unlocked(
+                MitelList::new(items, self_link, None).with_not_found(not_found),
+            )
         }
         "GET /presence/2017-09-01/presentities/{principal}" => match world.find_principal(p0) {
             Some(i) => {
                 let version = world.user(i).presentity.version;
-                Reply::ok_serialized(&presentity_json(world, i, account))
+                Reply::ok_serialized(&presentity_json(world, i, &account_id))
                     .with_header("etag", format!("\"{version}\""))
             }
             None => presentity_not_found(p0, extra),
@@ -289,33 +294,34 @@ pub fn user_json(world: &World, i: u32, account: &str) -> Value {
     })
 }
 
-/// One presentity as the API answers it.
+/// One presentity as the API answers it, copied out of the world so that a bulk read
+/// encodes it once the state is unlocked (see [`Reply::ok_encoded_unlocked`]).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PresentityJson<'a> {
+pub struct PresentityJson {
     principal_id: AsText<PrincipalId>,
     user_id: uuid::Uuid,
-    account_id: &'a str,
-    status: &'a str,
-    activity: Option<&'a str>,
+    account_id: Arc<str>,
+    status: Box<str>,
+    activity: Option<Box<str>>,
     teams_managed: bool,
     version: u64,
-    source: &'a str,
-    updated_on: String,
+    source: Box<str>,
+    updated_on: IsoTime,
 }
 
-pub fn presentity_json<'a>(world: &'a World, i: u32, account: &'a str) -> PresentityJson<'a> {
+pub fn presentity_json(world: &World, i: u32, account: &Arc<str>) -> PresentityJson {
     let p = &world.user(i).presentity;
     PresentityJson {
         principal_id: AsText(world.dir.principal(i)),
         user_id: uuid::Uuid::from_u128(world.dir.cloudlink_user_id(i)),
-        account_id: account,
-        status: &p.status,
-        activity: p.activity.as_deref(),
+        account_id: Arc::clone(account),
+        status: p.status.clone(),
+        activity: p.activity.clone(),
         teams_managed: world.teams_effective(i),
         version: p.version,
-        source: &p.source,
-        updated_on: iso(p.updated_ms),
+        source: p.source.clone(),
+        updated_on: IsoTime(p.updated_ms),
     }
 }
 
@@ -456,7 +462,7 @@ fn write_presentity(
     p.source = source.into();
     p.version += 1;
     p.updated_ms = now;
-    Reply::ok_serialized(&presentity_json(world, i, account))
+    Reply::ok_serialized(&presentity_json(world, i, &Arc::from(account)))
 }
 
 /// Writes a presentity as another writer (MiCollab itself, a person): for the control API.

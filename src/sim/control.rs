@@ -206,7 +206,7 @@ pub fn dispatch(sim: &Sim, req: &Req) -> Reply {
                     Reply::ok_serialized(&super::cloudlink::presentity_json(
                         world,
                         i,
-                        &sim.credentials.cloudlink_account_id,
+                        &sim.credentials.cloudlink_account_id.as_str().into(),
                     ))
                 }
                 Err(e) => bad(e),
@@ -565,7 +565,7 @@ fn user_view(world: &mut World, i: u32, account: &str, req: &Req) -> Value {
         "pbx": super::pbx::extension_json(world, i),
         "cloudlink": {
             "user": super::cloudlink::user_json(world, i, account),
-            "presentity": super::cloudlink::presentity_json(world, i, account),
+            "presentity": super::cloudlink::presentity_json(world, i, &account.into()),
         },
     })
 }

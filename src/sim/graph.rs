@@ -537,8 +537,8 @@ fn presence_user(world: &World, id: &str, extra: &[(&'static str, String)]) -> R
 /// One presence as Graph answers it, encoded as is (no `Value` per user in a bulk read).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PresenceJson<'a> {
-    id: PresenceId<'a>,
+struct PresenceJson {
+    id: PresenceId,
     availability: Availability,
     activity: Activity,
     /// Graph sends `null` here rather than leaving it out; `()` writes `null`.
@@ -550,10 +550,10 @@ struct PresenceJson<'a> {
 
 #[derive(Serialize)]
 #[serde(untagged)]
-enum PresenceId<'a> {
+enum PresenceId {
     User(uuid::Uuid),
     /// An id that names no user is answered as it was asked.
-    Asked(&'a str),
+    Asked(String),
 }
 
 /// `{"message":null,"isOutOfOffice":false}`: the emulator has no out-of-office.
@@ -564,7 +564,7 @@ struct NoOutOfOffice {
     is_out_of_office: bool,
 }
 
-fn presence_json(world: &mut World, i: u32) -> PresenceJson<'static> {
+fn presence_json(world: &mut World, i: u32) -> PresenceJson {
     let (availability, activity, sequence) = world.presence(i);
     PresenceJson {
         id: PresenceId::User(uuid::Uuid::from_u128(world.dir.object_id(i))),
@@ -580,9 +580,9 @@ fn presence_json(world: &mut World, i: u32) -> PresenceJson<'static> {
 }
 
 /// What Graph answers for an id that names no user, rather than failing the batch.
-fn unknown_presence(id: &str) -> PresenceJson<'_> {
+fn unknown_presence(id: &str) -> PresenceJson {
     PresenceJson {
-        id: PresenceId::Asked(id),
+        id: PresenceId::Asked(id.to_owned()),
         availability: Availability::PresenceUnknown,
         activity: Activity::PresenceUnknown,
         status_message: (),
@@ -596,10 +596,10 @@ fn unknown_presence(id: &str) -> PresenceJson<'_> {
 
 fn get_presences(world: &mut World, req: &Req, extra: &[(&'static str, String)]) -> Reply {
     #[derive(Serialize)]
-    struct Presences<'a> {
+    struct Presences {
         #[serde(rename = "@odata.context")]
         context: String,
-        value: Vec<PresenceJson<'a>>,
+        value: Vec<PresenceJson>,
     }
     /// `GetPresencesRequest`, its ids borrowed from the body.
     #[derive(Deserialize)]
@@ -638,7 +638,7 @@ fn get_presences(world: &mut World, req: &Req, extra: &[(&'static str, String)])
             None => value.push(unknown_presence(id)),
         }
     }
-    Reply::ok_serialized(&Presences {
+    Reply::ok_encoded_unlocked(Presences {
         context: format!(
             "{}/graph/v1.0/$metadata#Collection(microsoft.graph.presence)",
             req.origin

@@ -4,15 +4,18 @@
 //! own statuses (hidden while Teams manages status, never deleted) and the notifications
 //! MiCollab sends when a user's Teams flag changes.
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use serde::ser::SerializeMap as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::directory::Directory;
 use super::mitel::{self, Accepts, error};
 use super::server::{AsText, BodyText, Reply, Req, System, match_route};
 use super::world::{
-    ADMIN_STATUSES, GateError, MIN_TEAMS_VERSION_TEXT, NotificationKind, SUPPORTED_PBX,
+    ADMIN_STATUSES, GateError, IsoTime, MIN_TEAMS_VERSION_TEXT, NotificationKind, SUPPORTED_PBX,
     StatusOverride, TEAMS_STATUSES, World, iso, teams_status,
 };
 use super::{MitelList, Sim, State, mitel_list};
@@ -127,7 +130,7 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
                 fields: Option<Vec<String>>,
             }
             match req.json::<Query>() {
-                Ok(q) => users_by_login(world, &q.logins, q.fields.as_deref(), req, extra),
+                Ok(q) => users_by_login(world, &q.logins, q.fields, req, extra),
                 Err(_) => error(
                     StatusCode::BAD_REQUEST,
                     "InvalidRequest",
@@ -573,21 +576,48 @@ fn patch_user_status(world: &mut World, i: u32, status: &str, req: &Req, extra: 
     }
 }
 
-/// One MiCollab user as the API answers it. Written field by field so that a sparse
-/// fieldset leaves fields out as they are encoded, and costs nothing for the fields it
-/// leaves out.
-pub struct UserJson<'a> {
-    world: &'a World,
+/// One MiCollab user as the API answers it: what the world holds of the user is copied out
+/// under the state's lock, and the fields are written after it (see
+/// [`Reply::ok_encoded_unlocked`]). Written field by field so that a sparse fieldset leaves
+/// fields out as they are encoded, and costs nothing for the fields it leaves out.
+pub struct UserJson {
+    dir: Arc<Directory>,
     i: u32,
     /// `None`: every field; else only these (`login` always).
-    fields: Option<&'a [String]>,
+    fields: Option<Arc<[String]>>,
+    /// `None` when the fieldset leaves it out.
+    profile_id: Option<String>,
+    profile_name: &'static str,
+    teams: TeamsFlags,
+    /// `None` when the fieldset leaves it out.
+    dynamic_status: Option<DynamicStatus>,
 }
 
-pub fn user_json(world: &World, i: u32) -> UserJson<'_> {
+pub fn user_json(world: &World, i: u32) -> UserJson {
+    user_json_with(world, i, None)
+}
+
+fn user_json_with(world: &World, i: u32, fields: Option<&Arc<[String]>>) -> UserJson {
+    let wanted = |key: &str| fields.is_none_or(|fields| fields.iter().any(|f| f == key));
+    let user = world.user(i);
+    let profile = &world.profiles[user.profile as usize];
     UserJson {
-        world,
+        dir: Arc::clone(&world.dir),
         i,
-        fields: None,
+        fields: fields.cloned(),
+        profile_id: wanted("profileId").then(|| profile.id.clone()),
+        profile_name: profile.name,
+        teams: TeamsFlags {
+            user: user.teams_user_flag,
+            profile: profile.teams_enabled,
+            effective: world.teams_effective(i),
+        },
+        dynamic_status: wanted("dynamicStatus").then(|| DynamicStatus {
+            name: user.presentity.status.clone(),
+            activity: user.presentity.activity.clone(),
+            source: user.presentity.source.clone(),
+            updated_on: IsoTime(user.presentity.updated_ms),
+        }),
     }
 }
 
@@ -600,20 +630,17 @@ struct TeamsFlags {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct DynamicStatus<'a> {
-    name: &'a str,
-    activity: Option<&'a str>,
-    source: &'a str,
-    updated_on: String,
+struct DynamicStatus {
+    name: Box<str>,
+    activity: Option<Box<str>>,
+    source: Box<str>,
+    updated_on: IsoTime,
 }
 
-impl Serialize for UserJson<'_> {
+impl Serialize for UserJson {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (world, i) = (self.world, self.i);
-        let dir = &world.dir;
-        let user = world.user(i);
-        let profile = &world.profiles[user.profile as usize];
-        let effective = world.teams_effective(i);
+        let (dir, i) = (&self.dir, self.i);
+        let effective = self.teams.effective;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("login", &AsText(dir.login(i)))?;
         // The value is only computed for a field the fieldset keeps.
@@ -621,6 +648,7 @@ impl Serialize for UserJson<'_> {
             ($key:literal, $value:expr) => {
                 if self
                     .fields
+                    .as_deref()
                     .is_none_or(|fields| fields.iter().any(|f| f == $key))
                 {
                     map.serialize_entry($key, &$value)?;
@@ -632,27 +660,12 @@ impl Serialize for UserJson<'_> {
         field!("lastName", dir.surname(i));
         field!("email", AsText(dir.mail(i)));
         field!("extension", AsText(dir.extension_number(i)));
-        field!("profileId", profile.id);
-        field!("profileName", profile.name);
-        field!(
-            "teamsPresence",
-            TeamsFlags {
-                user: user.teams_user_flag,
-                profile: profile.teams_enabled,
-                effective,
-            }
-        );
+        field!("profileId", self.profile_id);
+        field!("profileName", self.profile_name);
+        field!("teamsPresence", self.teams);
         field!("clientType", dir.client_type(i));
         field!("telephonyOnly", dir.telephony_only(i));
-        field!(
-            "dynamicStatus",
-            DynamicStatus {
-                name: &user.presentity.status,
-                activity: user.presentity.activity.as_deref(),
-                source: &user.presentity.source,
-                updated_on: iso(user.presentity.updated_ms),
-            }
-        );
+        field!("dynamicStatus", self.dynamic_status);
         field!("calendarIntegrationEditable", !effective);
         field!("schedulesEditable", !effective);
         map.end()
@@ -819,7 +832,7 @@ fn bulk_users(world: &mut World, req: &Req, extra: Extra) -> Reply {
 fn users_by_login(
     world: &World,
     logins: &[impl AsRef<str>],
-    fields: Option<&[String]>,
+    fields: Option<Vec<String>>,
     req: &Req,
     extra: Extra,
 ) -> Reply {
@@ -832,16 +845,14 @@ fn users_by_login(
             None,
         );
     }
+    let fields: Option<Arc<[String]>> = fields.map(Arc::from);
     let items = logins
         .iter()
         .filter_map(|l| world.find_login(l.as_ref().trim()))
-        .map(|i| UserJson {
-            fields,
-            ..user_json(world, i)
-        })
+        .map(|i| user_json_with(world, i, fields.as_ref()))
         .collect();
     let self_link = format!("{}/micollab{}", req.origin, req.path);
-    Reply::ok_serialized(&MitelList::new(items, &self_link, None))
+    Reply::ok_encoded_unlocked(MitelList::new(items, self_link, None))
 }
 
 fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
@@ -887,7 +898,7 @@ fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
         items.push(user_json(world, i));
     }
     let (self_link, next_link) = mitel::page_links(req, "/micollab", limit, next);
-    Reply::ok_serialized(&MitelList::new(items, &self_link, next_link.as_deref()))
+    Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
 }
 
 fn notification_json(world: &World, n: &super::world::Notification) -> Value {

@@ -340,28 +340,28 @@ fn error_reply(
 /// system of the emulator), encoded from typed items: the lists of users, extensions and
 /// presentities. [`mitel_list`] is the same shape for the small lists built as `Value`s.
 #[derive(serde::Serialize)]
-pub(crate) struct MitelList<'a, T> {
+pub(crate) struct MitelList<T> {
     count: usize,
     #[serde(rename = "_links")]
-    links: MitelLinks<'a>,
+    links: MitelLinks,
     #[serde(rename = "_embedded")]
     embedded: MitelItems<T>,
     /// Batch reads: the ids asked for that name nothing.
     #[serde(rename = "notFound", skip_serializing_if = "Option::is_none")]
-    not_found: Option<Vec<&'a str>>,
+    not_found: Option<Vec<String>>,
 }
 
 #[derive(serde::Serialize)]
-struct MitelLinks<'a> {
+struct MitelLinks {
     #[serde(rename = "self")]
-    self_link: Href<'a>,
+    self_link: Href,
     #[serde(skip_serializing_if = "Option::is_none")]
-    next: Option<Href<'a>>,
+    next: Option<Href>,
 }
 
 #[derive(serde::Serialize)]
-struct Href<'a> {
-    href: &'a str,
+struct Href {
+    href: String,
 }
 
 #[derive(serde::Serialize)]
@@ -369,8 +369,8 @@ struct MitelItems<T> {
     items: Vec<T>,
 }
 
-impl<'a, T> MitelList<'a, T> {
-    pub fn new(items: Vec<T>, self_link: &'a str, next: Option<&'a str>) -> Self {
+impl<T> MitelList<T> {
+    pub fn new(items: Vec<T>, self_link: String, next: Option<String>) -> Self {
         MitelList {
             count: items.len(),
             links: MitelLinks {
@@ -382,8 +382,8 @@ impl<'a, T> MitelList<'a, T> {
         }
     }
 
-    pub fn with_not_found(mut self, not_found: Vec<&'a str>) -> Self {
-        self.not_found = Some(not_found);
+    pub fn with_not_found<'a>(mut self, not_found: impl IntoIterator<Item = &'a str>) -> Self {
+        self.not_found = Some(not_found.into_iter().map(str::to_owned).collect());
         self
     }
 }

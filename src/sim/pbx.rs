@@ -96,7 +96,7 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
                 items.push(extension_json(world, i));
             }
             let (self_link, next_link) = mitel::page_links(req, "/pbx", limit, next);
-            Reply::ok_serialized(&MitelList::new(items, &self_link, next_link.as_deref()))
+            Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
         }
         "POST /2017-09-01/extensions/query" => {
             #[derive(Deserialize)]
@@ -169,7 +169,7 @@ fn batch(world: &World, wanted: &[impl AsRef<str>], req: &Req, extra: Extra) -> 
         }
     }
     let self_link = format!("{}/pbx{}", req.origin, req.path);
-    Reply::ok_serialized(&MitelList::new(items, &self_link, None).with_not_found(not_found))
+    Reply::ok_encoded_unlocked(MitelList::new(items, self_link, None).with_not_found(not_found))
 }
 
 /// One extension as the API answers it.

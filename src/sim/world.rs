@@ -5,6 +5,7 @@
 //! offset that `POST /_sim/clock` moves, so expiry is tested without waiting.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::wire::graph::{Activity, Availability};
 
@@ -190,7 +191,8 @@ pub enum GateError {
 }
 
 pub struct World {
-    pub dir: Directory,
+    /// Shared with the answers that encode users once the state is unlocked.
+    pub dir: Arc<Directory>,
     pub clock_offset_ms: i64,
     pub users: Vec<UserState>,
     renamed: HashMap<String, u32>,
@@ -259,7 +261,7 @@ impl World {
                 version: "9.8.1.201".to_string(),
                 pbx_type: SUPPORTED_PBX.to_string(),
             },
-            dir,
+            dir: Arc::new(dir),
             clock_offset_ms: 0,
             users,
             renamed: HashMap::new(),
@@ -676,6 +678,16 @@ pub fn wall_ms() -> i64 {
 }
 
 /// RFC 3339 text of an emulated instant.
+/// A time the API shows, kept as milliseconds until it is encoded.
+#[derive(Debug, Clone, Copy)]
+pub struct IsoTime(pub i64);
+
+impl serde::Serialize for IsoTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&iso(self.0))
+    }
+}
+
 pub fn iso(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()
