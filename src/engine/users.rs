@@ -60,7 +60,7 @@ impl User {
 /// The mapped users, a slice at a time, as the store is read.
 pub type Slices = mpsc::Receiver<Result<Vec<User>, StoreError>>;
 
-/// Every mapped user, with its CloudLink principal id when resolved, in slices of
+/// Every mapped user, by login, with its CloudLink principal id when resolved, in slices of
 /// `per_slice`, read on a blocking thread through a second connection: the cycle reads the
 /// systems for the first slices while the store is still being read. At most `ahead` slices
 /// wait unread. A store error ends the stream.
