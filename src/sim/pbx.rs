@@ -8,7 +8,7 @@ use serde_json::json;
 use super::directory::Name;
 use super::mitel::{self, Accepts, error};
 use super::server::{AsText, BodyText, Reply, Req, System, match_route};
-use super::world::{World, iso};
+use super::world::{IsoTime, World, iso};
 use super::{MitelList, Sim, State};
 
 pub const ROUTES: &[&str] = &[
@@ -183,7 +183,7 @@ pub struct ExtensionJson {
     device_type: &'static str,
     /// `null` when no ACD agent is logged in on the extension.
     acd_hot_desk: Option<AcdHotDesk>,
-    state_changed_on: String,
+    state_changed_on: IsoTime,
 }
 
 #[derive(Serialize)]
@@ -206,6 +206,6 @@ pub fn extension_json(world: &World, i: u32) -> ExtensionJson {
             logged_in: true,
             agent_id: AsText(agent),
         }),
-        state_changed_on: iso(user.phone_changed_ms),
+        state_changed_on: IsoTime(user.phone_changed_ms),
     }
 }

@@ -677,7 +677,6 @@ pub fn wall_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// RFC 3339 text of an emulated instant.
 /// A time the API shows, kept as milliseconds until it is encoded.
 #[derive(Debug, Clone, Copy)]
 pub struct IsoTime(pub i64);
@@ -688,6 +687,7 @@ impl serde::Serialize for IsoTime {
     }
 }
 
+/// RFC 3339 text of an emulated instant.
 pub fn iso(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()
