@@ -23,6 +23,8 @@ const ROOT_LONG_AFTER_HELP: &str = concat!(
     "Exit codes (when several apply, the first listed wins):
   78  configuration error (config file, secret, state file)
    2  usage error (bad flags; confirmation needed but no terminal)
+ 130  stopped by SIGINT (Ctrl-C) after finishing and recording the writes in flight
+ 143  stopped by SIGTERM after finishing and recording the writes in flight
    1  failure (could not do its job; internal error)
   75  temporarily unavailable (lock held by another run; a system down or throttled) - retry later
    5  stopped by a safety guard (--max-changes, --max-deletes); nothing applied

@@ -21,13 +21,19 @@ pub enum ExitStatus {
     Usage,
     /// Configuration error: config file, secret or state file.
     Config,
+    /// Stopped by SIGINT after finishing and recording the writes in flight.
+    Interrupted,
+    /// Stopped by SIGTERM after finishing and recording the writes in flight.
+    Terminated,
 }
 
 impl ExitStatus {
     /// Every status, the one that wins first (the order of the table in the README).
-    pub const PRECEDENCE: [ExitStatus; 8] = [
+    pub const PRECEDENCE: [ExitStatus; 10] = [
         ExitStatus::Config,
         ExitStatus::Usage,
+        ExitStatus::Interrupted,
+        ExitStatus::Terminated,
         ExitStatus::Failure,
         ExitStatus::Unavailable,
         ExitStatus::Guard,
@@ -46,6 +52,8 @@ impl ExitStatus {
             ExitStatus::Guard => 5,
             ExitStatus::Unavailable => 75,
             ExitStatus::Config => 78,
+            ExitStatus::Interrupted => 130,
+            ExitStatus::Terminated => 143,
         }
     }
 
@@ -130,6 +138,8 @@ mod tests {
             (Partial, 3),
             (OutOfSync, 4),
             (Success, 0),
+            (Interrupted, 130),
+            (Terminated, 143),
         ];
         for (status, code) in table {
             assert_eq!(status.code(), code, "{status:?}");
@@ -146,6 +156,9 @@ mod tests {
             (Guard, Unavailable, Unavailable),
             (Usage, Config, Config),
             (Config, Failure, Config),
+            (Terminated, Failure, Terminated),
+            (Interrupted, Unavailable, Interrupted),
+            (Usage, Terminated, Usage),
             (Success, Success, Success),
         ];
         for (a, b, winner) in cases {

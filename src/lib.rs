@@ -20,6 +20,7 @@ pub mod presence;
 pub mod progress;
 pub mod reconcile;
 pub mod report;
+pub mod signals;
 pub mod sim;
 pub mod store;
 pub mod wire;

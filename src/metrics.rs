@@ -36,6 +36,9 @@ pub struct SyncMetrics {
     cycle_duration: Histogram,
     /// Unix time of the last successful cycle, for /healthz.
     last_success_unix: Mutex<Option<f64>>,
+    /// Another run holds the sync lease: this instance waits, calling no system.
+    standby: std::sync::atomic::AtomicBool,
+    standby_gauge: Gauge,
 }
 
 impl Default for SyncMetrics {
@@ -72,8 +75,14 @@ impl SyncMetrics {
         );
         registry.register(
             "http_throttled",
-            "429 answers received from any system",
+            "Throttling answers (429, 503 with Retry-After; $batch inner answers included) from any system",
             throttled.clone(),
+        );
+        let standby_gauge = Gauge::default();
+        registry.register(
+            "sync_standby",
+            "1 while another run holds the sync lease and this instance waits",
+            standby_gauge.clone(),
         );
         registry.register(
             "sync_guard_trips",
@@ -95,18 +104,13 @@ impl SyncMetrics {
             guard_trips,
             cycle_duration,
             last_success_unix: Mutex::new(None),
+            standby: std::sync::atomic::AtomicBool::new(false),
+            standby_gauge,
         }
     }
 
-    /// Counts one cycle. `new_throttled`: 429s seen since the last cycle.
-    pub fn record(
-        &self,
-        report: &CycleReport,
-        took: Duration,
-        succeeded: bool,
-        now_unix: f64,
-        new_throttled: u64,
-    ) {
+    /// Counts one cycle, with the throttling answers it met ([`CycleReport::throttled`]).
+    pub fn record(&self, report: &CycleReport, took: Duration, succeeded: bool, now_unix: f64) {
         self.cycles.inc();
         self.cycle_duration.observe(took.as_secs_f64());
         self.changes
@@ -124,7 +128,7 @@ impl SyncMetrics {
                 .get_or_create(&SystemLabel { system })
                 .inc_by(*count);
         }
-        self.throttled.inc_by(new_throttled);
+        self.throttled.inc_by(report.throttled);
         if report.guard_tripped.is_some() {
             self.guard_trips.inc();
         }
@@ -147,6 +151,17 @@ impl SyncMetrics {
 
     /// Healthy while the last success is at most three intervals old. `started_unix`: before a
     /// first success, the service counts as healthy for three intervals from its start.
+    /// Marks this instance as standby (another run holds the lease) or active again.
+    pub fn set_standby(&self, standby: bool) {
+        self.standby
+            .store(standby, std::sync::atomic::Ordering::SeqCst);
+        self.standby_gauge.set(i64::from(standby));
+    }
+
+    pub fn is_standby(&self) -> bool {
+        self.standby.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn healthy(&self, now_unix: f64, started_unix: f64, interval: Duration) -> bool {
         let last = self
             .last_success_unix
@@ -191,7 +206,13 @@ pub async fn serve(
                 let m = metrics.clone();
                 async move {
                     let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
-                    if m.healthy(now, started_unix, interval) {
+                    if m.is_standby() {
+                        // Healthy: waiting is this instance's job while another one syncs.
+                        (
+                            StatusCode::OK,
+                            "standby: another run holds the sync lease\n",
+                        )
+                    } else if m.healthy(now, started_unix, interval) {
                         (StatusCode::OK, "ok\n")
                     } else {
                         (
@@ -223,7 +244,8 @@ mod tests {
         report.applied.pbx_to_teams = 2;
         report.errors_by_system.insert("graph", 1);
         report.guard_tripped = Some((900, 500));
-        metrics.record(&report, Duration::from_millis(300), true, 1_000.0, 3);
+        report.throttled = 3;
+        metrics.record(&report, Duration::from_millis(300), true, 1_000.0);
         let text = metrics.encode();
         for line in [
             "mcteams_sync_cycles_total 1",

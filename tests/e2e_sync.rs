@@ -7,21 +7,7 @@ use serde_json::json;
 
 /// An estate with `n` users of the given kinds mapped and Teams presence on.
 async fn estate_with(users: &[serde_json::Value], estate: &Estate) {
-    let csv = estate.mapping_csv(users);
-    let file = estate.write("users.csv", &csv);
-    let out = estate
-        .run(&["import", file.to_str().unwrap(), "--yes"])
-        .await;
-    assert!(
-        out.status.success(),
-        "import: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    for u in users {
-        estate
-            .micollab_set_flag(u["login"].as_str().unwrap(), true)
-            .await;
-    }
+    estate.map_and_enable(users).await;
 }
 
 fn desk_phone(u: &serde_json::Value) -> bool {

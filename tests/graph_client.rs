@@ -371,6 +371,11 @@ async fn many_writes_are_batched_and_each_answer_handled_on_its_own() {
         "{batches:?}"
     );
     assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(
+        graph.http().stats().throttled,
+        1,
+        "the inner 429 counts as throttling"
+    );
 }
 
 /// A directory of users; `$filter … in (…)` and paging are answered from it.

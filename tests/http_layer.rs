@@ -137,6 +137,38 @@ async fn service_unavailable_twice_then_success() {
 }
 
 #[tokio::test]
+async fn a_503_counts_as_throttling_only_with_a_retry_after() {
+    let server = MockServer::start().await;
+    Mock::given(path("/limited"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/down"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    for ok in ["/limited", "/down"] {
+        Mock::given(path(ok))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .mount(&server)
+            .await;
+    }
+    let http = client(fast_policy(6));
+    let _: serde_json::Value = http
+        .send_json(&Call::get(url(&server, "/limited")))
+        .await
+        .unwrap();
+    assert_eq!(http.stats().throttled, 2);
+    let _: serde_json::Value = http
+        .send_json(&Call::get(url(&server, "/down")))
+        .await
+        .unwrap();
+    assert_eq!(http.stats().throttled, 2, "an outage is not throttling");
+}
+
+#[tokio::test]
 async fn an_exhausted_retry_budget_ends_as_unavailable() {
     let server = MockServer::start().await;
     Mock::given(path("/down"))

@@ -56,6 +56,7 @@ fn settings() -> CycleSettings {
         dry_run: false,
         users_per_slice: mcteams::engine::USERS_PER_SLICE,
         writes_per_chunk: mcteams::engine::WRITES_PER_CHUNK,
+        lease: None,
     }
 }
 
@@ -188,6 +189,7 @@ async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight(
         force: true,
         users_per_slice: 10,
         writes_per_chunk: 5,
+        lease: None,
         ..settings()
     };
     let report = tokio::time::timeout(

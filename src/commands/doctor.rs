@@ -174,7 +174,7 @@ fn first_contact(
         other => other,
     };
     match kind {
-        HttpErrorKind::Transport { .. } | HttpErrorKind::Timeout => {
+        HttpErrorKind::Transport { .. } | HttpErrorKind::Timeout | HttpErrorKind::Stopped => {
             report.fail(
                 system,
                 "reachable",

@@ -82,6 +82,12 @@ configuration error (config file, secret, state file)
 \fB2\fR
 usage error (bad flags; confirmation needed but no terminal)
 .TP
+\fB130\fR
+stopped by SIGINT (Ctrl\-C) after finishing and recording the writes in flight; the run did not finish
+.TP
+\fB143\fR
+stopped by SIGTERM after finishing and recording the writes in flight; the run did not finish
+.TP
 \fB1\fR
 failure (could not do its job; internal error)
 .TP

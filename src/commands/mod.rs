@@ -14,6 +14,7 @@ mod sim;
 mod status;
 mod sync;
 mod user;
+mod watch;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -190,6 +191,25 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
     }
 }
 
+/// Graph counts its presence limit over a 30 s window, so no earlier run can have taken it
+/// further ahead than that. A longer carried wait means the clock moved (a run with the host
+/// clock ahead wrote it): waiting it out would hang every later run while holding the lease.
+pub(crate) const GRAPH_LIMIT_WINDOW: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long a run waits for the rate limit an earlier run left at `until`, judged `now`:
+/// never more than Graph's window ([`GRAPH_LIMIT_WINDOW`]); the flag says it was capped.
+pub(crate) fn carried_wait(
+    until: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (std::time::Duration, bool) {
+    let ahead = (until - now).to_std().unwrap_or_default();
+    if ahead > GRAPH_LIMIT_WINDOW {
+        (GRAPH_LIMIT_WINDOW, true)
+    } else {
+        (ahead, false)
+    }
+}
+
 /// Starts Graph's rate limit where the last run left it: Graph counts its presence limit per
 /// app over a sliding window, so runs back to back must share it to never meet a 429.
 pub(crate) fn resume_graph_limit<T: crate::engine::TeamsPort>(
@@ -197,11 +217,20 @@ pub(crate) fn resume_graph_limit<T: crate::engine::TeamsPort>(
     teams: &T,
 ) -> Result<(), crate::store::StoreError> {
     if let Some(until) = store.graph_limit_until()? {
-        let ahead = (until - chrono::Utc::now()).to_std().unwrap_or_default();
-        tracing::debug!(
-            ahead_ms = ahead.as_millis() as u64,
-            "Graph rate limit carried over"
-        );
+        let (ahead, capped) = carried_wait(until, chrono::Utc::now());
+        if capped {
+            tracing::warn!(
+                carried_until = %until,
+                wait_s = ahead.as_secs(),
+                "the Graph rate limit carried over from an earlier run lies further ahead than \
+                 Graph's 30 s window (the clock moved): waiting the window at most"
+            );
+        } else {
+            tracing::debug!(
+                ahead_ms = ahead.as_millis() as u64,
+                "Graph rate limit carried over"
+            );
+        }
         teams.carry_over_rate_limit(ahead);
     }
     Ok(())
@@ -226,4 +255,27 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("starting the async runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_carried_rate_limit_wait_is_capped_at_graphs_window() {
+        let now = chrono::Utc::now();
+        let secs = chrono::Duration::seconds;
+        let cases = [
+            (secs(-5), 0, false),
+            (secs(0), 0, false),
+            (secs(12), 12, false),
+            (secs(30), 30, false),
+            (secs(31), 30, true),
+            (secs(3600), 30, true),
+        ];
+        for (ahead, wait_s, capped) in cases {
+            let (wait, was_capped) = carried_wait(now + ahead, now);
+            assert_eq!((wait.as_secs(), was_capped), (wait_s, capped), "{ahead}");
+        }
+    }
 }

@@ -12,18 +12,24 @@ use crate::engine::{
     CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort, run_cycle,
 };
 use crate::exit::{CliError, ExitStatus};
-use crate::metrics::SyncMetrics;
 use crate::output::{Column, Detail, Records};
 use crate::reconcile::{Action, Policy, SyncDirection};
+use crate::signals::{StopSignal, StopSignals};
 use crate::store::{Lease, Store};
 
 use super::Context;
 
-/// The lease outlives a one-shot cycle by far; a crashed holder's lease goes stale sooner on
-/// the same host (its process is gone).
-const ONE_SHOT_LEASE: Duration = Duration::from_secs(10 * 60);
+/// The sync lease's lifetime. A heartbeat renews it every third of that, on its own
+/// connection, during cycles and backoff alike; its holder stops acting at two thirds
+/// ([`crate::store::lease::renew_deadline`]). Longer than the longest write transaction
+/// (a first sync of 100,000 users stores its records in a few seconds), so a renewal that
+/// waits for one never lets the lease lapse. A crashed holder's lease goes stale at once on
+/// the same host (its process is gone), elsewhere when it expires.
+pub(super) const LEASE_TTL: Duration = Duration::from_secs(60);
 /// The longest wait between cycles while a system is down.
-const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
+pub(super) const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
+/// How long a stopped one-shot run waits for the writes in flight to be answered.
+const STOP_GRACE: Duration = Duration::from_secs(10);
 
 pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
@@ -87,6 +93,7 @@ where
         dry_run: args.dry_run,
         users_per_slice: crate::engine::USERS_PER_SLICE,
         writes_per_chunk: crate::engine::WRITES_PER_CHUNK,
+        lease: None,
     };
     if args.dry_run {
         let report = run_cycle(&mut store, systems, &settings, None, chrono::Utc::now())
@@ -99,25 +106,64 @@ where
         }
         return finish_status(&report);
     }
-    let lease_ttl = if args.watch {
-        interval * 3 + Duration::from_secs(60)
-    } else {
-        ONE_SHOT_LEASE
+    let stop = (!args.watch).then(arm_graceful_stop);
+    let lease = store.acquire_lease("sync", LEASE_TTL)?;
+    if args.watch {
+        return super::watch::watch(ctx, args, store, systems, settings, interval, lease).await;
+    }
+    let heartbeat = store.start_heartbeat(&lease, LEASE_TTL)?;
+    let settings = CycleSettings {
+        lease: Some(lease.clone()),
+        ..settings
     };
-    let lease = store.acquire_lease("sync", lease_ttl)?;
-    let outcome = if args.watch {
-        watch(
-            ctx, args, &mut store, systems, &settings, interval, &lease, lease_ttl,
-        )
-        .await
-    } else {
-        one_cycle(ctx, &mut store, systems, &settings).await
-    };
-    // Give the lease back whatever happened; a failure to do so only delays the next run.
+    let stop = stop.unwrap_or_default();
+    let outcome = one_cycle(ctx, &mut store, systems, &settings, &stop).await;
+    drop(heartbeat);
+    give_back(&mut store, lease);
+    outcome
+}
+
+/// Gives the lease back; a failure to do so only delays the next run (it expires).
+pub(super) fn give_back(store: &mut Store, lease: Lease) {
     if let Err(e) = store.release_lease(lease) {
         tracing::warn!(error = %e, "could not release the sync lease");
     }
-    outcome
+}
+
+/// The signal that stopped a one-shot run, once one came.
+type StopReceived = Arc<std::sync::OnceLock<StopSignal>>;
+
+/// Arms the graceful stop of a one-shot run: the first SIGINT / SIGTERM starts no new
+/// request and no new retry (those on the wire finish) and is kept for the exit code; a
+/// second ends the process at once, which the journal makes safe (the next run settles what
+/// was in flight).
+fn arm_graceful_stop() -> StopReceived {
+    let received = StopReceived::default();
+    let mut signals = StopSignals::listen();
+    let first = received.clone();
+    tokio::spawn(async move {
+        let signal = signals.next().await;
+        let _ = first.set(signal);
+        crate::http::stop::stop_sending();
+        tracing::warn!(
+            signal = signal.name(),
+            "stopping: no new request; finishing and recording the writes in flight \
+             (send the signal again to stop at once)"
+        );
+        let again = signals.next().await;
+        tracing::warn!(
+            signal = again.name(),
+            "stopping at once: the next run settles the writes in flight"
+        );
+        std::process::exit(i32::from(signal.exit_status().code()));
+    });
+    received
+}
+
+/// Completes [`STOP_GRACE`] after a stop was asked for.
+async fn grace_over() {
+    crate::http::stop::stopped().await;
+    tokio::time::sleep(STOP_GRACE).await;
 }
 
 async fn one_cycle<T, M, P, C>(
@@ -125,6 +171,7 @@ async fn one_cycle<T, M, P, C>(
     store: &mut Store,
     systems: &Systems<T, M, P, C>,
     settings: &CycleSettings,
+    stop: &StopReceived,
 ) -> anyhow::Result<ExitStatus>
 where
     T: TeamsPort,
@@ -133,12 +180,41 @@ where
     C: CloudlinkPort,
 {
     let run = store.begin_run("sync")?;
+    store.close_interrupted_runs(run)?;
     let started = Instant::now();
-    let report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now())
-        .await
-        .context("running the sync cycle")?;
+    let report = tokio::select! {
+        report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now()) => {
+            match report {
+                Err(e) if settings.lease.as_ref().is_some_and(|l| !l.held()) => {
+                    return Err(CliError::new(
+                        ExitStatus::Unavailable,
+                        format!("{e}; try again when the other run has finished"),
+                    )
+                    .into());
+                }
+                report => report.context("running the sync cycle")?,
+            }
+        }
+        _ = grace_over() => {
+            // Dropped between two awaits, never inside a store transaction: what was on the
+            // wire stays open in the journal.
+            let signal = stop.get().copied().unwrap_or(StopSignal::Terminate);
+            let outcome = serde_json::json!({"outcome": "stopped", "signal": signal.name()});
+            store.finish_run(run, signal.exit_status().code(), &outcome)?;
+            ctx.printer.warn(format!(
+                "stopped by {}: writes still unanswered after {}s are left for the next run to settle",
+                signal.name(),
+                STOP_GRACE.as_secs()
+            ));
+            return Ok(signal.exit_status());
+        }
+    };
     let took = started.elapsed();
-    let status = finish_status(&report);
+    let stopped_by = stop.get().copied();
+    let status = match stopped_by {
+        Some(signal) => Ok(signal.exit_status()),
+        None => finish_status(&report),
+    };
     let code = match &status {
         Ok(s) => s.code(),
         Err(e) => crate::exit::status_of(e).code(),
@@ -149,107 +225,13 @@ where
         ctx.printer.warn(format!("{login}: {error}"));
     }
     print_summary(ctx, &report, took)?;
-    status
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn watch<T, M, P, C>(
-    ctx: &Context,
-    args: &SyncArgs,
-    store: &mut Store,
-    systems: &Systems<T, M, P, C>,
-    settings: &CycleSettings,
-    interval: Duration,
-    lease: &Lease,
-    lease_ttl: Duration,
-) -> anyhow::Result<ExitStatus>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        wait_for_signal().await;
-        let _ = stop_tx.send(true);
-    });
-    let metrics = Arc::new(SyncMetrics::new());
-    let started_unix = unix_now();
-    if let Some(addr) = args.metrics_addr {
-        let mut stop = stop_rx.clone();
-        let bound =
-            crate::metrics::serve(addr, metrics.clone(), started_unix, interval, async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
-            .await
-            .with_context(|| format!("serving metrics on {addr}"))?;
-        ctx.printer.note(format!(
-            "metrics on http://{bound}/metrics, health on http://{bound}/healthz"
+    if let Some(signal) = stopped_by {
+        ctx.printer.warn(format!(
+            "stopped by {}: the writes in flight were finished and recorded; the run did not finish",
+            signal.name()
         ));
     }
-    ctx.printer.note(format!(
-        "syncing every {}; stop with Ctrl-C or SIGTERM",
-        humantime::format_duration(interval)
-    ));
-    let mut failures_in_a_row: u32 = 0;
-    loop {
-        store
-            .renew_lease(lease, lease_ttl)
-            .context("keeping the sync lease")?;
-        let run = store.begin_run("sync --watch")?;
-        let started = Instant::now();
-        let report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now())
-            .await
-            .context("running the sync cycle")?;
-        let took = started.elapsed();
-        let succeeded = report.read_errors.is_empty()
-            && report.failed_users == 0
-            && report.guard_tripped.is_none();
-        metrics.record(&report, took, succeeded, unix_now(), 0);
-        let line = summary(&report, took);
-        super::keep_graph_limit(store, &systems.teams)?;
-        store.finish_run(run, if succeeded { 0 } else { 3 }, &line.to_json())?;
-        if let Some((planned, limit)) = report.guard_tripped {
-            tracing::error!(
-                planned,
-                limit,
-                "mass-change guard: this cycle would make {planned} changes, more than max_changes ({limit}); nothing applied"
-            );
-        }
-        for e in &report.read_errors {
-            tracing::warn!(system = e.system, error = %e.message, "could not read a system; what depends on it is left alone");
-        }
-        for (login, error) in &report.user_errors {
-            tracing::warn!(user = %login, error = %error, "user not synchronized");
-        }
-        tracing::info!(
-            users = report.users_checked,
-            pbx_to_teams = report.applied.pbx_to_teams,
-            teams_to_micollab = report.applied.teams_to_micollab,
-            refreshes = report.refreshes,
-            failed_users = report.failed_users,
-            duration_ms = took.as_millis() as u64,
-            "sync cycle"
-        );
-        // A system down: back off (doubling, capped) and keep going; recover by itself.
-        failures_in_a_row = if report.unavailable().is_some() {
-            failures_in_a_row.saturating_add(1)
-        } else {
-            0
-        };
-        let wait = backoff(interval, failures_in_a_row);
-        if *stop_rx.borrow() {
-            break;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = stop_rx.wait_for(|s| *s) => break,
-        }
-    }
-    ctx.printer
-        .note("stopped: in-flight writes finished and recorded");
-    Ok(ExitStatus::Success)
+    status
 }
 
 /// The wait before the next cycle: the interval, doubled for each cycle in a row that found
@@ -261,29 +243,7 @@ pub fn backoff(interval: Duration, failures_in_a_row: u32) -> Duration {
         .min(MAX_BACKOFF.max(interval))
 }
 
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-fn unix_now() -> f64 {
+pub(super) fn unix_now() -> f64 {
     chrono::Utc::now().timestamp_millis() as f64 / 1000.0
 }
 
@@ -319,7 +279,7 @@ pub fn finish_status(report: &CycleReport) -> anyhow::Result<ExitStatus> {
 
 /// The summary of a cycle, as printed and as kept in the run history.
 #[derive(Debug, Serialize)]
-struct Summary<'a> {
+pub(super) struct Summary<'a> {
     users_checked: usize,
     dry_run: bool,
     planned_pbx_to_teams: u64,
@@ -337,12 +297,12 @@ struct Summary<'a> {
 }
 
 impl Summary<'_> {
-    fn to_json(&self) -> serde_json::Value {
+    pub(super) fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
     }
 }
 
-fn summary(report: &CycleReport, took: Duration) -> Summary<'_> {
+pub(super) fn summary(report: &CycleReport, took: Duration) -> Summary<'_> {
     Summary {
         users_checked: report.users_checked,
         dry_run: report.dry_run,
@@ -455,6 +415,7 @@ mod tests {
         report.read_errors.push(crate::engine::SourceError {
             system: "pbx",
             unavailable: true,
+            maybe_applied: false,
             message: "down".into(),
         });
         assert_eq!(status(&report), ExitStatus::Unavailable);

@@ -364,6 +364,9 @@ impl GraphClient {
                     if inner_retryable(answer.status) || answer.status == NO_INNER_ANSWER {
                         let after = inner_header(&answer, "retry-after")
                             .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
+                        if crate::http::is_throttling(answer.status, after.is_some()) {
+                            self.api.count_throttled();
+                        }
                         hint = hint.max(after);
                         again.push(i);
                     }
@@ -383,7 +386,13 @@ impl GraphClient {
                 delay_ms = delay.as_millis() as u64,
                 "graph $batch: retrying inner requests answered 429/503/504"
             );
-            tokio::time::sleep(delay).await;
+            // Stopping: the answers so far stand; the rest were not sent again.
+            if crate::http::stop::unless_stopped(tokio::time::sleep(delay))
+                .await
+                .is_none()
+            {
+                break;
+            }
             waited += delay;
             pending = again;
         }
@@ -680,6 +689,10 @@ impl PresenceDirectory for GraphClient {
     fn requests_sent(&self) -> u64 {
         // As Graph counts them: a `$batch` is the requests inside it.
         self.http().stats().counted
+    }
+
+    fn throttled_seen(&self) -> u64 {
+        self.http().stats().throttled
     }
 
     async fn warm_up(&self) {

@@ -115,6 +115,12 @@ pub trait PresenceDirectory: Send + Sync {
         0
     }
 
+    /// Throttling answers seen so far (429s, and 503s with `Retry-After`; `$batch` inner
+    /// answers included), for the metrics.
+    fn throttled_seen(&self) -> u64 {
+        0
+    }
+
     /// Gets what the first request needs (an access token) ahead of it.
     fn warm_up(&self) -> impl Future<Output = ()> + Send {
         async {}

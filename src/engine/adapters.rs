@@ -26,6 +26,7 @@ pub fn source_error(system: &'static str, error: &HttpError) -> SourceError {
     SourceError {
         system,
         unavailable: error.exit_status() == ExitStatus::Unavailable,
+        maybe_applied: error.maybe_applied(),
         message: error.to_string(),
     }
 }
@@ -40,6 +41,10 @@ impl<G: PresenceDirectory> TeamsPort for GraphTeams<G> {
 
     fn requests_sent(&self) -> u64 {
         self.0.requests_sent()
+    }
+
+    fn throttled_seen(&self) -> u64 {
+        self.0.throttled_seen()
     }
 
     fn rate_limit_ahead(&self) -> std::time::Duration {
@@ -120,6 +125,10 @@ impl MicollabPort for MitelMicollab<MicollabClient> {
         self.0.api().http().stats().attempts
     }
 
+    fn throttled_seen(&self) -> u64 {
+        self.0.api().http().stats().throttled
+    }
+
     async fn teams_flags(&self, logins: &[String]) -> Result<IdMap<bool>, SourceError> {
         self.0
             .teams_flags(logins)
@@ -138,6 +147,10 @@ impl PbxPort for MitelPbx<PbxClient> {
 
     fn requests_sent(&self) -> u64 {
         self.0.api().http().stats().attempts
+    }
+
+    fn throttled_seen(&self) -> u64 {
+        self.0.api().http().stats().throttled
     }
 
     async fn phone_states(&self, extensions: &[String]) -> Result<IdMap<PhoneState>, SourceError> {
@@ -178,6 +191,10 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
 
     fn requests_sent(&self) -> u64 {
         self.0.api().http().stats().attempts
+    }
+
+    fn throttled_seen(&self) -> u64 {
+        self.0.api().http().stats().throttled
     }
 
     async fn principal_ids(&self, user_ids: &[String]) -> Result<IdMap<String>, SourceError> {
@@ -243,6 +260,7 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
                     results[i] = Some(Err(WriteFailure::Failed(SourceError {
                         system: "cloudlink",
                         unavailable: false,
+                        maybe_applied: false,
                         message: format!(
                             "cloudlink: presentity {}: expected version {:?} is not a CloudLink version; not written",
                             w.principal_id, w.expected_version
@@ -268,6 +286,7 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
                     Err(WriteFailure::Failed(SourceError {
                         system: "cloudlink",
                         unavailable: false,
+                        maybe_applied: false,
                         message: "cloudlink: no answer for this write".to_string(),
                     }))
                 })
@@ -300,6 +319,7 @@ pub fn micollab_error(error: &crate::connectors::micollab::MicollabError) -> Sou
     SourceError {
         system: "micollab",
         unavailable: error.exit_status() == ExitStatus::Unavailable,
+        maybe_applied: false,
         message: error.to_string(),
     }
 }

@@ -8,9 +8,12 @@ pub mod adapters;
 pub mod ports;
 mod records;
 pub mod release;
+pub mod settle;
 mod users;
 
 use std::collections::{BTreeMap, HashMap};
+
+use settle::Settled;
 
 use crate::connectors::cloudlink::PER_USER_LOOKUP_MAX;
 use crate::ids::IdMap;
@@ -20,7 +23,7 @@ use serde::Serialize;
 
 use crate::mapping::Mapping;
 use crate::reconcile::{Action, Note, Observed, Policy, Record, SyncDirection, reconcile};
-use crate::store::{RunId, Store, StoreError, SyncRecord};
+use crate::store::{RunId, Store, StoreError};
 use futures_util::StreamExt;
 pub use ports::{
     CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
@@ -42,6 +45,16 @@ pub struct CycleSettings {
     /// Writes sent to a system at once, and planned writes a forced cycle holds before it
     /// applies them ([`WRITES_PER_CHUNK`]; tests use fewer).
     pub writes_per_chunk: usize,
+    /// The sync lease the cycle writes under: checked in the transaction that journals its
+    /// writes, and before each chunk is sent. A cycle that lost it sends nothing more.
+    pub lease: Option<crate::store::Lease>,
+}
+
+impl CycleSettings {
+    /// Whether this cycle may still send (it holds its lease, or runs without one).
+    fn may_send(&self) -> bool {
+        self.lease.as_ref().is_none_or(crate::store::Lease::held)
+    }
 }
 
 impl CycleSettings {
@@ -96,6 +109,9 @@ pub struct CycleReport {
     pub settled_journal_entries: usize,
     /// Requests sent to each system by this cycle (every attempt, retries included).
     pub requests_by_system: BTreeMap<&'static str, u64>,
+    /// Throttling answers this cycle met (429s, 503s with `Retry-After`, `$batch` inner
+    /// answers included), all systems together.
+    pub throttled: u64,
     /// Graph's clock minus ours, when it differs by two seconds or more.
     pub clock_skew_seconds: Option<i64>,
     pub dry_run: bool,
@@ -116,54 +132,6 @@ impl CycleReport {
     }
 }
 
-/// Settles writes a crash left unconfirmed: a session that may have been set is recorded as
-/// held (the next reconcile refreshes or clears it; clearing one that is not there is
-/// harmless); the other writes need nothing, because the record was not updated and the next
-/// reconcile sees the systems as they are. Returns how many entries were settled.
-pub fn settle_journal(store: &mut Store, policy: &Policy) -> Result<usize, StoreError> {
-    let open = store.journal_unconfirmed()?;
-    if open.is_empty() {
-        return Ok(0);
-    }
-    let mut records: HashMap<String, SyncRecord> = HashMap::new();
-    for entry in open.iter().filter(|e| e.action == "set_session") {
-        let intent = serde_json::from_str::<serde_json::Value>(&entry.payload)
-            .ok()
-            .and_then(|p| {
-                p.get("session")
-                    .and_then(|s| s.as_str())
-                    .map(str::to_string)
-            })
-            .and_then(|label| crate::presence::SessionIntent::from_label(&label));
-        let Some(intent) = intent else { continue };
-        let mut record = match records.remove(&entry.micollab_login) {
-            Some(r) => r,
-            None => store
-                .sync_record(&entry.micollab_login)?
-                .unwrap_or_else(|| SyncRecord {
-                    micollab_login: entry.micollab_login.clone(),
-                    ..Default::default()
-                }),
-        };
-        let ttl = chrono::Duration::from_std(policy.session_ttl).unwrap_or_default();
-        record.graph_session = Some(intent.label().to_string());
-        record.graph_written_at = Some(entry.intended_at);
-        record.graph_session_expires_at = Some(entry.intended_at + ttl);
-        records.insert(entry.micollab_login.clone(), record);
-    }
-    let confirmations: Vec<(i64, String)> = open
-        .iter()
-        .map(|e| (e.id, "settled after an interrupted run".to_string()))
-        .collect();
-    let records: Vec<SyncRecord> = records.into_values().collect();
-    store.finish_cycle(&records, &confirmations, &[], None)?;
-    tracing::warn!(
-        entries = open.len(),
-        "settled writes left unconfirmed by an interrupted run"
-    );
-    Ok(open.len())
-}
-
 /// Runs one cycle at `now`; the report counts the requests it sent to each system.
 pub async fn run_cycle<T, M, P, C>(
     store: &mut Store,
@@ -180,18 +148,29 @@ where
 {
     let sent = |s: &Systems<T, M, P, C>| {
         [
-            ("graph", s.teams.requests_sent()),
-            ("micollab", s.micollab.requests_sent()),
-            ("pbx", s.pbx.requests_sent()),
-            ("cloudlink", s.cloudlink.requests_sent()),
+            ("graph", s.teams.requests_sent(), s.teams.throttled_seen()),
+            (
+                "micollab",
+                s.micollab.requests_sent(),
+                s.micollab.throttled_seen(),
+            ),
+            ("pbx", s.pbx.requests_sent(), s.pbx.throttled_seen()),
+            (
+                "cloudlink",
+                s.cloudlink.requests_sent(),
+                s.cloudlink.throttled_seen(),
+            ),
         ]
     };
     let before = sent(systems);
     let mut report = cycle(store, systems, settings, run, now).await?;
-    for ((system, after), (_, before)) in sent(systems).into_iter().zip(before) {
+    for ((system, sent_after, throttled_after), (_, sent_before, throttled_before)) in
+        sent(systems).into_iter().zip(before)
+    {
         report
             .requests_by_system
-            .insert(system, after.saturating_sub(before));
+            .insert(system, sent_after.saturating_sub(sent_before));
+        report.throttled += throttled_after.saturating_sub(throttled_before);
     }
     Ok(report)
 }
@@ -333,8 +312,10 @@ where
         dry_run: settings.dry_run,
         ..Default::default()
     };
+    let mut settled = Settled::default();
     if !settings.dry_run {
-        report.settled_journal_entries = settle_journal(store, &settings.policy)?;
+        settled = settle::settle_journal(store, &systems.teams, &systems.cloudlink, now).await?;
+        report.settled_journal_entries = settled.closed;
     }
     let stage = StageTimer::start();
 
@@ -430,7 +411,15 @@ where
             };
             // Borrowed: only a user with writes to make keeps a copy (to fall back on).
             let never_written = Record::default();
-            let old = user.stored.as_ref().map_or(&never_written, |s| &s.record);
+            let mut old = user.stored.as_ref().map_or(&never_written, |s| &s.record);
+            let unsettled;
+            if settled.unsettled_sessions.contains_key(&user.login) {
+                unsettled = Record {
+                    session_unsettled: true,
+                    ..old.clone()
+                };
+                old = &unsettled;
+            }
             let decision = reconcile(&observed, old, &settings.policy, now);
             let hash = observation_hash(&observed);
             let observation = Observation {
@@ -499,11 +488,12 @@ where
                 store,
                 systems,
                 run,
+                &settled,
                 std::mem::take(&mut plans),
                 &mut report,
                 now,
                 &mut forget,
-                settings.writes_per_chunk,
+                settings,
             )
             .await?;
         }
@@ -540,11 +530,12 @@ where
         store,
         systems,
         run,
+        &settled,
         plans,
         &mut report,
         now,
         &mut forget,
-        settings.writes_per_chunk,
+        settings,
     )
     .await?;
     stage.lap("journal, apply and store writes");
@@ -565,11 +556,12 @@ async fn apply_and_store<T, M, P, C>(
     store: &mut Store,
     systems: &Systems<T, M, P, C>,
     run: Option<RunId>,
+    settled: &Settled,
     mut plans: Vec<UserPlan>,
     report: &mut CycleReport,
     now: DateTime<Utc>,
     forget: &mut Vec<String>,
-    per_chunk: usize,
+    settings: &CycleSettings,
 ) -> Result<(), StoreError>
 where
     T: TeamsPort,
@@ -580,8 +572,20 @@ where
     if plans.is_empty() {
         return Ok(());
     }
-    let (confirmations, mut user_errors) =
-        apply(store, systems, run, &mut plans, report, per_chunk).await?;
+    let Applied {
+        mut confirmations,
+        mut user_errors,
+        sessions_confirmed,
+    } = apply(store, systems, run, &mut plans, report, settings).await?;
+    // A confirmed session write tells what Teams holds: earlier unsettled entries are done.
+    for index in sessions_confirmed {
+        if let Some(open) = settled.unsettled_sessions.get(&plans[index].user.login) {
+            confirmations.extend(
+                open.iter()
+                    .map(|id| (*id, "superseded by a later write".into())),
+            );
+        }
+    }
     let mut rows = Vec::new();
     // Consumed as the rows are built: a mass change holds one or the other, not both.
     for (index, plan) in plans.into_iter().enumerate() {
@@ -604,6 +608,15 @@ where
     store.finish_cycle(&rows, &confirmations, &[], None)
 }
 
+/// What [`apply`] sent: the journal confirmations (a write that may have been applied
+/// without an answer stays open, for the next run to settle), each failed user's errors by
+/// plan, and the plans whose session write was confirmed.
+struct Applied {
+    confirmations: Vec<(i64, String)>,
+    user_errors: HashMap<usize, Vec<String>>,
+    sessions_confirmed: Vec<usize>,
+}
+
 /// Journals every planned write before sending any (sessions first, then presentity
 /// writes, so the outcomes line up with the journal ids), then sends them, a chunk at a
 /// time per system, both systems at once. A failed write puts the old record's part back
@@ -614,8 +627,8 @@ async fn apply<T, M, P, C>(
     run: Option<RunId>,
     plans: &mut [UserPlan],
     report: &mut CycleReport,
-    per_chunk: usize,
-) -> Result<(Vec<(i64, String)>, HashMap<usize, Vec<String>>), StoreError>
+    settings: &CycleSettings,
+) -> Result<Applied, StoreError>
 where
     T: TeamsPort,
     M: MicollabPort,
@@ -660,7 +673,11 @@ where
         }
     }
     if sessions.is_empty() && writes.is_empty() {
-        return Ok((Vec::new(), HashMap::new()));
+        return Ok(Applied {
+            confirmations: Vec::new(),
+            user_errors: HashMap::new(),
+            sessions_confirmed: Vec::new(),
+        });
     }
 
     let login = |index: usize| plans[index].user.login.clone();
@@ -688,15 +705,27 @@ where
                 "status": write.status.name(),
                 "activity": write.activity,
                 "expected_version": write.expected_version,
+                "based_on": plans[*index].decision.record.presentity.as_ref().map(|p| p.based_on.as_str()),
             }),
         )
     });
+    let per_chunk = settings.writes_per_chunk;
+    let lease = settings.lease.as_ref();
     let mut journal_ids = Vec::with_capacity(sessions.len() + writes.len());
     let mut entries = session_entries.chain(write_entries).peekable();
     while entries.peek().is_some() {
         let chunk: Vec<_> = entries.by_ref().take(per_chunk).collect();
-        journal_ids.extend(store.journal_intend_many(run, &chunk)?);
+        journal_ids.extend(store.journal_intend_leased(run, lease, &chunk)?);
     }
+    // Checked right before each chunk is sent: a holder past its renew deadline (paused, or
+    // its store too busy to renew) may have been replaced, and must not write over the run
+    // that took over.
+    let unsent = |system: &'static str| SourceError {
+        system,
+        unavailable: true,
+        maybe_applied: false,
+        message: "not sent: this run no longer holds the sync lease".into(),
+    };
 
     let (session_plans, session_changes): (Vec<usize>, Vec<SessionChange>) =
         sessions.into_iter().unzip();
@@ -706,10 +735,15 @@ where
         async {
             let mut results = Vec::with_capacity(session_changes.len());
             for chunk in session_changes.chunks(per_chunk) {
+                if !settings.may_send() {
+                    results.extend(chunk.iter().map(|_| Err(unsent("graph"))));
+                    continue;
+                }
                 let answers = systems.teams.apply_sessions(chunk).await;
                 results.extend(complete(answers, chunk.len(), || SourceError {
                     system: "graph",
                     unavailable: false,
+                    maybe_applied: false,
                     message: "no answer for this write".into(),
                 }));
             }
@@ -718,11 +752,20 @@ where
         async {
             let mut results = Vec::with_capacity(presentity_writes.len());
             for chunk in presentity_writes.chunks(per_chunk) {
+                if !settings.may_send() {
+                    results.extend(
+                        chunk
+                            .iter()
+                            .map(|_| Err(WriteFailure::Failed(unsent("cloudlink")))),
+                    );
+                    continue;
+                }
                 let answers = systems.cloudlink.write_presentities(chunk).await;
                 results.extend(complete(answers, chunk.len(), || {
                     WriteFailure::Failed(SourceError {
                         system: "cloudlink",
                         unavailable: false,
+                        maybe_applied: false,
                         message: "no answer for this write".into(),
                     })
                 }));
@@ -732,7 +775,9 @@ where
     );
 
     let mut user_errors: HashMap<usize, Vec<String>> = HashMap::new();
-    let mut outcomes = Vec::with_capacity(journal_ids.len());
+    let mut sessions_confirmed = Vec::new();
+    // `None`: the write may have been applied without an answer; its entry stays open.
+    let mut outcomes: Vec<Option<String>> = Vec::with_capacity(journal_ids.len());
     for ((index, change), result) in session_plans
         .iter()
         .zip(&session_changes)
@@ -742,17 +787,19 @@ where
         match result {
             Ok(()) => {
                 report.applied.pbx_to_teams += 1;
-                outcomes.push("applied".to_string());
+                sessions_confirmed.push(*index);
+                outcomes.push(Some("applied".to_string()));
             }
             Err(e) => {
                 plan.decision.record.session = plan.old.session;
+                plan.decision.record.session_unsettled = plan.old.session_unsettled;
                 *report.errors_by_system.entry(e.system).or_default() += 1;
                 let what = if change.set.is_some() { "set" } else { "clear" };
                 user_errors
                     .entry(*index)
                     .or_default()
                     .push(format!("{what} Teams session: {e}"));
-                outcomes.push(format!("failed: {e}"));
+                outcomes.push((!e.maybe_applied).then(|| format!("failed: {e}")));
             }
         }
     }
@@ -764,26 +811,38 @@ where
                 if let Some(p) = &mut plan.decision.record.presentity {
                     p.version = Some(version);
                 }
-                outcomes.push("applied".to_string());
+                outcomes.push(Some("applied".to_string()));
             }
             Err(failure) => {
                 plan.decision.record.presentity = plan.old.presentity.clone();
-                let message = match &failure {
-                    WriteFailure::Conflict => "cloudlink: presentity changed by another writer \
-                                               since it was read; retried next cycle"
-                        .to_string(),
-                    WriteFailure::Failed(e) => e.to_string(),
+                let (message, maybe_applied) = match &failure {
+                    WriteFailure::Conflict => (
+                        "cloudlink: presentity changed by another writer since it was read; \
+                         retried next cycle"
+                            .to_string(),
+                        false,
+                    ),
+                    WriteFailure::Failed(e) => (e.to_string(), e.maybe_applied),
                 };
                 *report.errors_by_system.entry("cloudlink").or_default() += 1;
                 user_errors
                     .entry(*index)
                     .or_default()
                     .push(format!("write presentity: {message}"));
-                outcomes.push(format!("failed: {message}"));
+                outcomes.push((!maybe_applied).then(|| format!("failed: {message}")));
             }
         }
     }
-    Ok((journal_ids.into_iter().zip(outcomes).collect(), user_errors))
+    let confirmations = journal_ids
+        .into_iter()
+        .zip(outcomes)
+        .filter_map(|(id, outcome)| Some((id, outcome?)))
+        .collect();
+    Ok(Applied {
+        confirmations,
+        user_errors,
+        sessions_confirmed,
+    })
 }
 
 /// A digest of an observation (stable within a build; a new build rewrites each row once).

@@ -17,6 +17,10 @@ use crate::reconcile::{Presentity, TeamsPresence};
 pub struct SourceError {
     pub system: &'static str,
     pub unavailable: bool,
+    /// A failed write that the system may have applied all the same (no answer after it
+    /// was sent): its journal entry stays open, to be settled by the next run.
+    #[serde(skip)]
+    pub maybe_applied: bool,
     pub message: String,
 }
 
@@ -83,6 +87,12 @@ pub trait TeamsPort {
         0
     }
 
+    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
+    /// answers included), for the metrics.
+    fn throttled_seen(&self) -> u64 {
+        0
+    }
+
     /// How far ahead of now this run has taken Graph's rate limit: Graph counts its limit
     /// over a sliding window, so the next run must start there ([`Self::carry_over_rate_limit`]).
     fn rate_limit_ahead(&self) -> Duration {
@@ -110,6 +120,12 @@ pub trait MicollabPort {
     fn requests_sent(&self) -> u64 {
         0
     }
+
+    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
+    /// answers included), for the metrics.
+    fn throttled_seen(&self) -> u64 {
+        0
+    }
 }
 
 pub trait PbxPort {
@@ -127,6 +143,12 @@ pub trait PbxPort {
 
     /// Requests sent so far (every attempt), for the cycle's summary.
     fn requests_sent(&self) -> u64 {
+        0
+    }
+
+    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
+    /// answers included), for the metrics.
+    fn throttled_seen(&self) -> u64 {
         0
     }
 }
@@ -163,6 +185,12 @@ pub trait CloudlinkPort {
 
     /// Requests sent so far (every attempt), for the cycle's summary.
     fn requests_sent(&self) -> u64 {
+        0
+    }
+
+    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
+    /// answers included), for the metrics.
+    fn throttled_seen(&self) -> u64 {
         0
     }
 }

@@ -36,6 +36,7 @@ pub fn record_from_view(stored: &SyncRecordView<'_>) -> Record {
     Record {
         session,
         presentity,
+        session_unsettled: false,
     }
 }
 

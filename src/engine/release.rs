@@ -84,6 +84,7 @@ pub async fn release_sessions<T: TeamsPort>(
         Err(SourceError {
             system: "graph",
             unavailable: false,
+            maybe_applied: false,
             message: "no answer for this write".into(),
         })
     });
@@ -113,6 +114,7 @@ pub async fn release_sessions<T: TeamsPort>(
             Err(SourceError {
                 system: "graph",
                 unavailable: false,
+                maybe_applied: false,
                 message: "the mapping has no Entra object id".into(),
             })
         });

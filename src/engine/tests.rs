@@ -35,6 +35,8 @@ struct World {
     /// Graph presence reads that ask for this Entra id fail (one slice of a cycle).
     failing_graph_id: Option<String>,
     failing_session_writes: HashSet<String>,
+    /// The failing session writes got no answer (they may have been applied).
+    failing_writes_maybe_applied: bool,
     session_writes: u64,
     presentity_writes: u64,
     /// Passes over CloudLink's whole directory.
@@ -150,6 +152,7 @@ impl Fake {
             Err(SourceError {
                 system,
                 unavailable: true,
+                maybe_applied: false,
                 message: "connection refused".into(),
             })
         } else {
@@ -171,6 +174,7 @@ impl TeamsPort for &Fake {
             return Err(SourceError {
                 system: "graph",
                 unavailable: true,
+                maybe_applied: false,
                 message: "503 Service Unavailable".into(),
             });
         }
@@ -209,7 +213,8 @@ impl TeamsPort for &Fake {
             if failing.contains(&user.login) {
                 results.push(Err(SourceError {
                     system: "graph",
-                    unavailable: false,
+                    unavailable: world.failing_writes_maybe_applied,
+                    maybe_applied: world.failing_writes_maybe_applied,
                     message: "503 Service Unavailable".into(),
                 }));
                 continue;
@@ -322,6 +327,7 @@ fn settings() -> CycleSettings {
         dry_run: false,
         users_per_slice: 3,
         writes_per_chunk: 4,
+        lease: None,
     }
 }
 
@@ -332,6 +338,22 @@ struct Rig {
 }
 
 impl Rig {
+    /// As if a run had journaled a session write for user0 (set `intent`, or clear) and
+    /// died before recording its outcome.
+    fn journal_unsent(&mut self, intent: Option<SessionIntent>) {
+        let teams_id = "00000000-0000-4000-8000-000000000000";
+        let (action, payload) = match intent {
+            Some(i) => (
+                "set_session",
+                serde_json::json!({"teams_id": teams_id, "session": i.label(), "ttl_s": 900}),
+            ),
+            None => ("clear_session", serde_json::json!({"teams_id": teams_id})),
+        };
+        self.store
+            .journal_intend_many(None, &[("user0".to_string(), "graph", action, payload)])
+            .unwrap();
+    }
+
     fn new(users: usize) -> Rig {
         let fake = Fake::with_users(users);
         let dir = tempfile::tempdir().unwrap();
@@ -705,26 +727,72 @@ fn a_crash_between_write_and_record_is_settled_on_the_next_run() {
     let mut rig = Rig::new(1);
     // A run sent a session write and died before recording it: Teams holds the session,
     // the record does not know it.
-    rig.store
-        .journal_intend_many(
-            None,
-            &[(
-                "user0".to_string(),
-                "graph",
-                "set_session",
-                serde_json::json!({"teams_id": "x", "session": "Busy/InACall", "ttl_s": 900}),
-            )],
-        )
-        .unwrap();
+    rig.journal_unsent(Some(SessionIntent::InACall));
     let now = rig.fake.world(|w| w.now.unwrap());
     rig.fake.user(0, |u| {
         u.ours = Some((SessionIntent::InACall, now + chrono::Duration::seconds(900)))
     });
-    // The phone is idle by now: the settled record makes the next cycle clear the session.
+    // The phone is idle by now: the entry is sent again (so the record knows the session),
+    // and the cycle clears it.
     let report = rig.cycle();
     assert_eq!(report.settled_journal_entries, 1);
     assert_eq!(report.applied.pbx_to_teams, 1);
+    assert_eq!(rig.fake.world(|w| w.session_writes), 2);
     assert!(rig.fake.user(0, |u| u.ours.is_none()));
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
+
+/// The case the old settle got wrong: a run killed after journaling a session write that
+/// never reached Graph. Recording it as held would leave Teams without the call for a whole
+/// session lifetime, with `report` saying in_sync.
+#[test]
+fn a_journaled_session_that_never_reached_graph_is_sent_not_assumed() {
+    let mut rig = Rig::new(1);
+    rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+    rig.journal_unsent(Some(SessionIntent::InACall));
+    assert!(
+        rig.fake.user(0, |u| u.ours.is_none()),
+        "it never reached Graph"
+    );
+    let report = rig.cycle();
+    assert_eq!(report.settled_journal_entries, 1);
+    assert!(
+        rig.fake.user(0, |u| u.ours.map(|(i, _)| i)) == Some(SessionIntent::InACall),
+        "the call shows in Teams"
+    );
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+    // And nothing more to do: the record now holds what Graph holds.
+    let report = rig.cycle();
+    assert_eq!(report.planned.total(), 0);
+}
+
+/// Graph does not answer the re-send: the entry stays open, and the user's session counts
+/// as unknown, so the next cycle writes what the phone needs whatever the record says.
+#[test]
+fn an_entry_graph_does_not_answer_stays_open_and_the_session_counts_as_unknown() {
+    let mut rig = Rig::new(1);
+    rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+    rig.cycle();
+    assert!(rig.fake.user(0, |u| u.ours.is_some()));
+    // A run journaled a clear and died; Teams lost the session some other way meanwhile.
+    rig.journal_unsent(None);
+    rig.fake.user(0, |u| u.ours = None);
+    rig.fake.world(|w| {
+        w.failing_session_writes.insert("user0".to_string());
+        w.failing_writes_maybe_applied = true;
+    });
+    let report = rig.cycle();
+    assert_eq!(report.settled_journal_entries, 0);
+    assert_eq!(
+        rig.store.journal_unconfirmed().unwrap().len(),
+        2,
+        "both open"
+    );
+    // Graph answers again: the phone's call is written although the record held it.
+    rig.fake.world(|w| w.failing_session_writes.clear());
+    let report = rig.cycle();
+    assert!(report.settled_journal_entries >= 1);
+    assert!(rig.fake.user(0, |u| u.ours.map(|(i, _)| i)) == Some(SessionIntent::InACall));
     assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
 }
 

@@ -71,6 +71,8 @@ pub enum HttpErrorKind {
     InsecureUrl(String),
     /// A local problem preparing the request (a credential that cannot be used).
     Local(String),
+    /// Not sent: the run is stopping (SIGTERM / SIGINT) and starts no new request.
+    Stopped,
 }
 
 /// An HTTP call that failed. `Display` is one line fit for an admin's terminal.
@@ -127,7 +129,27 @@ impl std::ops::DerefMut for HttpError {
     }
 }
 
+impl HttpErrorKind {
+    /// Whether the service may have applied the request although it failed: no answer
+    /// after it was sent, or a gateway's 502/504 (which can come after the service acted).
+    /// A refusal (429, 503, another status) or a request never sent was not applied.
+    pub fn maybe_applied(&self, status: Option<u16>) -> bool {
+        match self {
+            HttpErrorKind::Transport { sent, .. } => *sent,
+            HttpErrorKind::Timeout => true,
+            HttpErrorKind::Throttled { .. } => matches!(status, Some(502 | 504)),
+            HttpErrorKind::GaveUp { last, .. } => last.maybe_applied(status),
+            _ => false,
+        }
+    }
+}
+
 impl HttpErrorInfo {
+    /// Whether the service may have applied the failed request ([`HttpErrorKind::maybe_applied`]).
+    pub fn maybe_applied(&self) -> bool {
+        self.kind.maybe_applied(self.status)
+    }
+
     /// The exit status a run that ends on this error stands for (DESIGN.md section 4).
     pub fn exit_status(&self) -> ExitStatus {
         match &self.kind {
@@ -139,7 +161,8 @@ impl HttpErrorInfo {
             HttpErrorKind::GaveUp { .. }
             | HttpErrorKind::Throttled { .. }
             | HttpErrorKind::Transport { .. }
-            | HttpErrorKind::Timeout => ExitStatus::Unavailable,
+            | HttpErrorKind::Timeout
+            | HttpErrorKind::Stopped => ExitStatus::Unavailable,
             // A gateway that cannot reach the service is an outage too: cron should retry.
             HttpErrorKind::Status if matches!(self.status, Some(502..=504)) => {
                 ExitStatus::Unavailable
@@ -190,6 +213,7 @@ impl fmt::Display for HttpErrorKind {
             HttpErrorKind::Decode(detail) => write!(f, "unexpected answer: {detail}"),
             HttpErrorKind::InsecureUrl(detail) => write!(f, "refused URL: {detail}"),
             HttpErrorKind::Local(detail) => f.write_str(detail),
+            HttpErrorKind::Stopped => f.write_str("not sent: mcteams is stopping"),
         }
     }
 }

@@ -8,6 +8,7 @@
 mod error;
 mod limit;
 mod retry;
+pub mod stop;
 mod token;
 
 use std::path::PathBuf;
@@ -261,7 +262,7 @@ pub struct HttpStats {
     /// requests inside it (its rate-limit cost).
     pub counted: u64,
     pub retries: u64,
-    /// 429 answers received.
+    /// Throttling answers received ([`is_throttling`]), `$batch` inner ones included.
     pub throttled: u64,
     /// Time spent waiting between attempts, summed over all requests.
     pub waited: Duration,
@@ -481,6 +482,15 @@ impl HttpClient {
         }
     }
 
+    /// Counts one throttling answer that did not come through [`HttpClient::send`]'s own
+    /// status check: an inner answer of a `$batch`, throttled on its own.
+    pub fn count_throttled(&self) {
+        self.inner
+            .counters
+            .throttled
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn stats(&self) -> HttpStats {
         let c = &self.inner.counters;
         HttpStats {
@@ -567,11 +577,17 @@ impl HttpClient {
         let mut refreshed_after_401 = false;
         loop {
             attempts += 1;
-            self.wait_while_paused().await;
-            if call.cost > 0
-                && let Some(limiter) = &inner.limiter
-            {
-                limiter.acquire(call.cost).await;
+            let ready = stop::unless_stopped(async {
+                self.wait_while_paused().await;
+                if call.cost > 0
+                    && let Some(limiter) = &inner.limiter
+                {
+                    limiter.acquire(call.cost).await;
+                }
+            })
+            .await;
+            if ready.is_none() {
+                return Err(self.error(call, HttpErrorKind::Stopped));
             }
             let lease = match (&inner.tokens, call.authorized) {
                 (Some(tokens), true) => Some(tokens.get().await?),
@@ -580,6 +596,10 @@ impl HttpClient {
             let outcome = {
                 // Held for the attempt only, never across a backoff sleep.
                 let _permit = inner.permits.acquire().await;
+                // A stop that came while this request waited for its turn: it is not sent.
+                if stop::stopping() {
+                    return Err(self.error(call, HttpErrorKind::Stopped));
+                }
                 inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
                 inner
                     .counters
@@ -650,7 +670,12 @@ impl HttpClient {
                 .counters
                 .waited_ms
                 .fetch_add(delay.as_millis() as u64, Ordering::Relaxed);
-            tokio::time::sleep(delay).await;
+            if stop::unless_stopped(tokio::time::sleep(delay))
+                .await
+                .is_none()
+            {
+                return Err(self.error(call, HttpErrorKind::Stopped));
+            }
             waited += delay;
         }
     }
@@ -770,11 +795,8 @@ impl HttpClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let throttled = matches!(status, 429 | 502 | 503 | 504);
-        if status == 429 {
-            self.inner
-                .counters
-                .throttled
-                .fetch_add(1, Ordering::Relaxed);
+        if is_throttling(status, retry_after.is_some()) {
+            self.count_throttled();
         }
         let kind = if throttled {
             HttpErrorKind::Throttled { retry_after }
@@ -800,6 +822,12 @@ impl HttpClient {
             retryable: throttled,
         }
     }
+}
+
+/// Whether an answer is the service throttling its caller: every 429, and a 503 that says
+/// when to come back (a 503 without `Retry-After` is an outage, not a limit).
+pub fn is_throttling(status: u16, has_retry_after: bool) -> bool {
+    status == 429 || (status == 503 && has_retry_after)
 }
 
 /// The identity platform's codes for a credential that cannot work as configured.

@@ -122,6 +122,10 @@ pub struct PresentityRecord {
 pub struct Record {
     pub session: Option<SessionRecord>,
     pub presentity: Option<PresentityRecord>,
+    /// A write to mcteams' session is unconfirmed (a run was interrupted, or Graph did not
+    /// answer it): what Teams holds is unknown, so the session is written whatever
+    /// `session` says. Not stored: it comes from the open journal entries each cycle.
+    pub session_unsettled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -227,13 +231,15 @@ pub fn reconcile(
             Some(phone) => Some(session_intent_for(phone)),
         }
     };
+    let unsettled = record.session_unsettled;
     match wanted_session {
-        Some(None) if next.session.is_some() => {
+        Some(None) if next.session.is_some() || unsettled => {
             actions.push(Action::ClearSession);
             next.session = None;
+            next.session_unsettled = false;
         }
         Some(Some(intent)) => {
-            let current = next.session.filter(|s| s.intent == intent);
+            let current = next.session.filter(|s| s.intent == intent && !unsettled);
             let due = current.is_none_or(|s| {
                 (s.expires_at - now).to_std().unwrap_or_default() < policy.refresh_margin()
             });
@@ -249,6 +255,7 @@ pub fn reconcile(
                     written_at: now,
                     expires_at: now + ttl,
                 });
+                next.session_unsettled = false;
             }
         }
         _ => {}
@@ -312,7 +319,7 @@ pub fn reconcile(
         }
     }
 
-    let forget = observed.tombstone && next.session.is_none();
+    let forget = observed.tombstone && next.session.is_none() && !next.session_unsettled;
     Decision {
         actions,
         record: next,

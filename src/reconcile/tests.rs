@@ -77,6 +77,7 @@ fn holding(intent: SessionIntent, expires_in: i64) -> Record {
             expires_at: t0() + chrono::Duration::seconds(expires_in),
         }),
         presentity: None,
+        session_unsettled: false,
     }
 }
 
@@ -329,6 +330,7 @@ fn another_writer_is_reported_not_fought() {
     let record = Record {
         session: None,
         presentity: Some(mine),
+        session_unsettled: false,
     };
     let changed = presentity("Busy", "Busy", "v6", "micollab-admin");
     let d = reconcile(

@@ -81,6 +81,7 @@ pub fn history_from_store(stored: &SyncRecord) -> SyncHistory {
         last_error_at: stored.last_error_at,
         last_observed: stored.last_observed.as_deref().and_then(parse_observation),
         last_observed_at: stored.last_observed_at,
+        unconfirmed_writes: 0,
     }
 }
 
@@ -172,13 +173,15 @@ pub fn from_state(store: &Store, now: DateTime<Utc>) -> Result<Gathering, StoreE
         .into_iter()
         .map(|r| (r.micollab_login.clone(), r))
         .collect();
+    let open = store.journal_open_by_login()?;
     let subjects = mappings
         .into_iter()
         .map(|mapping| {
-            let history = records
+            let mut history = records
                 .get(&mapping.micollab_login)
                 .map(history_from_store)
                 .unwrap_or_default();
+            history.unconfirmed_writes = open.get(&mapping.micollab_login).copied().unwrap_or(0);
             let observed = patched_observation(&history).unwrap_or_default();
             Subject {
                 micollab_login: mapping.micollab_login.clone(),
@@ -291,6 +294,7 @@ pub async fn from_systems(
         .into_iter()
         .map(|r| (r.micollab_login.clone(), r))
         .collect();
+    let open = store.journal_open_by_login()?;
     let mut read_errors = Vec::new();
 
     // CloudLink principal ids: the ones the sync resolved are in the store; a report
@@ -402,10 +406,11 @@ pub async fn from_systems(
                 .as_ref()
                 .map(|batch| batch.found.contains_key(id) || !batch.not_found.contains(id)),
         };
-        let history = records
+        let mut history = records
             .get(login)
             .map(history_from_store)
             .unwrap_or_default();
+        history.unconfirmed_writes = open.get(login).copied().unwrap_or(0);
         subjects.push(Subject {
             micollab_login: login.to_string(),
             mapping: Some(mapping.clone()),
@@ -503,6 +508,7 @@ mod tests {
                     based_on: "seq:42".into(),
                     written_at: at(written_at),
                 }),
+                session_unsettled: false,
             },
             last_observed: Some(observed()),
             last_observed_at: Some(at("2026-11-26T09:00:00Z")),

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::mapping::Mapping;
 use crate::presence::{MiCollabStatus, PhoneState, micollab_status_for, session_intent_for};
 use crate::reconcile::{Observed, Record, WRITER};
-use crate::wire::graph::Availability;
+use crate::wire::graph::{Activity, Availability};
 
 /// The reason codes. Stable: scripts and alerts depend on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -37,13 +37,14 @@ pub enum Reason {
     Stale,
     SyncError,
     InSync,
+    TeamsUnknown,
     AcdHotdeskUnsynced,
     ClientDriftRisk,
     Settling,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 15] = [
+    pub const ALL: [Reason; 16] = [
         Reason::TeamsMicollabMismatch,
         Reason::PbxTeamsMismatch,
         Reason::DndConflict,
@@ -56,6 +57,7 @@ impl Reason {
         Reason::Stale,
         Reason::SyncError,
         Reason::InSync,
+        Reason::TeamsUnknown,
         Reason::AcdHotdeskUnsynced,
         Reason::ClientDriftRisk,
         Reason::Settling,
@@ -75,6 +77,7 @@ impl Reason {
             Reason::Stale => "stale",
             Reason::SyncError => "sync_error",
             Reason::InSync => "in_sync",
+            Reason::TeamsUnknown => "teams_unknown",
             Reason::AcdHotdeskUnsynced => "acd_hotdesk_unsynced",
             Reason::ClientDriftRisk => "client_drift_risk",
             Reason::Settling => "settling",
@@ -90,6 +93,7 @@ impl Reason {
         !matches!(
             self,
             Reason::InSync
+                | Reason::TeamsUnknown
                 | Reason::AcdHotdeskUnsynced
                 | Reason::ClientDriftRisk
                 | Reason::Settling
@@ -134,6 +138,9 @@ pub struct SyncHistory {
     /// The observation the last sync made, and when.
     pub last_observed: Option<Observed>,
     pub last_observed_at: Option<DateTime<Utc>>,
+    /// Writes for the user still unconfirmed in the journal (a run was interrupted, or a
+    /// write got no answer): until the next sync settles them, the record may not be true.
+    pub unconfirmed_writes: usize,
 }
 
 /// Everything known about one user.
@@ -266,6 +273,22 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
         );
     }
 
+    if history.unconfirmed_writes > 0 {
+        settling = true;
+    }
+    if enabled
+        && !observed.tombstone
+        && let Some(teams) = &observed.teams
+        && micollab_status_for(&teams.availability, &teams.activity).is_none()
+    {
+        add(
+            Reason::TeamsUnknown,
+            format!(
+                "Teams shows {}/{}, which maps to no MiCollab status: MiCollab is left as it is",
+                teams.availability, teams.activity
+            ),
+        );
+    }
     if enabled && !observed.tombstone {
         // Teams -> MiCollab.
         if let (Some(teams), Some(shown)) = (&observed.teams, &observed.presentity)
@@ -324,9 +347,12 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
                         settling = true;
                     }
                 }
+                // DoNotDisturb/Presenting is what a session shows (mcteams' own for phone DND,
+                // just cleared or not yet; or Teams presenting): not a DND chosen by hand.
                 if let Some(teams) = &observed.teams
                     && !phone.dnd
                     && teams.availability == Availability::DoNotDisturb
+                    && teams.activity != Activity::Presenting
                     && held != Some(crate::presence::SessionIntent::DoNotDisturb)
                 {
                     add(
@@ -378,7 +404,15 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
                 .into(),
         );
     }
-    if settling {
+    if history.unconfirmed_writes > 0 {
+        add(
+            Reason::Settling,
+            format!(
+                "{} write(s) not yet confirmed (a sync was interrupted or got no answer): the next sync settles them",
+                history.unconfirmed_writes
+            ),
+        );
+    } else if settling {
         add(
             Reason::Settling,
             "a difference newer than settle_window: the next sync should resolve it".into(),
@@ -401,7 +435,12 @@ fn describe(intent: crate::presence::SessionIntent) -> &'static str {
 fn finish(mut found: Vec<Finding>) -> Vec<Finding> {
     found.sort_by_key(|f| f.reason);
     found.dedup_by_key(|f| f.reason);
-    if !found.iter().any(|f| f.reason.counted()) {
+    // Not in sync either while a difference settles or Teams' presence is unknown: nobody
+    // can tell yet.
+    let judged = !found
+        .iter()
+        .any(|f| f.reason.counted() || matches!(f.reason, Reason::Settling | Reason::TeamsUnknown));
+    if judged {
         found.insert(
             0,
             Finding {

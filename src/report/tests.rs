@@ -83,12 +83,14 @@ fn synced(observed: &Observed, session: Option<SessionIntent>) -> SyncHistory {
                 based_on: "x".into(),
                 written_at: ago(600),
             }),
+            session_unsettled: false,
         },
         last_success_at: Some(ago(30)),
         last_error: None,
         last_error_at: None,
         last_observed: Some(observed.clone()),
         last_observed_at: Some(ago(120)),
+        unconfirmed_writes: 0,
     }
 }
 
@@ -178,7 +180,8 @@ fn each_reason_from_its_scenario() {
     fresh.last_observed_at = Some(ago(10));
     assert_eq!(
         codes(&facts(Some(&m), &o, &fresh, &none)),
-        vec!["in_sync", "settling"]
+        vec!["settling"],
+        "settling is not in sync"
     );
 
     // Phone in a call, no mcteams session.
@@ -357,4 +360,67 @@ fn a_mapped_user_never_observed_is_stale_unless_its_login_is_gone() {
         codes(&facts(Some(&m), &unknown, &never, &gone)),
         vec!["mapping_target_missing"]
     );
+}
+
+/// What the report cannot vouch for is never `in_sync`: writes an interrupted run left
+/// unconfirmed, and a Teams presence that maps to nothing.
+#[test]
+fn unconfirmed_writes_and_unknown_presence_are_never_in_sync() {
+    let m = mapping(true);
+    let none = Existence::default();
+    let busy = phone(CallState::Busy, false);
+    // The record holds the call and Teams shows it: in sync...
+    let o = seen("Busy", "InACall", busy, "In a call", "InACall", WRITER);
+    let mut history = synced(&o, Some(SessionIntent::InACall));
+    assert_eq!(
+        codes(&facts(Some(&m), &o, &history, &none)),
+        vec!["in_sync"]
+    );
+    // ...unless a write for the user is still unconfirmed in the journal.
+    history.unconfirmed_writes = 1;
+    let found = classify(&facts(Some(&m), &o, &history, &none), WINDOWS, now());
+    assert_eq!(
+        found.iter().map(|f| f.reason.code()).collect::<Vec<_>>(),
+        vec!["settling"]
+    );
+    assert!(found[0].hint.contains("1 write(s) not yet confirmed"));
+
+    // PresenceUnknown: informational, and not in sync.
+    let idle = phone(CallState::Idle, false);
+    let o = seen(
+        "PresenceUnknown",
+        "PresenceUnknown",
+        idle,
+        "Available",
+        "Available",
+        WRITER,
+    );
+    let history = synced(&o, None);
+    assert_eq!(
+        codes(&facts(Some(&m), &o, &history, &none)),
+        vec!["teams_unknown"]
+    );
+    assert!(!Reason::TeamsUnknown.counted());
+}
+
+/// Just after the phone's DND went off, Teams may still show mcteams' DoNotDisturb/Presenting
+/// for a moment (the record already without it): that is a session, not a DND chosen in
+/// Teams, so no `dnd_conflict`.
+#[test]
+fn a_dnd_a_session_explains_is_no_conflict() {
+    let m = mapping(true);
+    let none = Existence::default();
+    let idle = phone(CallState::Idle, false);
+    let o = seen(
+        "DoNotDisturb",
+        "Presenting",
+        idle,
+        "Presenting",
+        "Presenting",
+        WRITER,
+    );
+    let mut history = synced(&o, None);
+    history.last_observed_at = Some(ago(5));
+    let found = codes(&facts(Some(&m), &o, &history, &none));
+    assert!(!found.contains(&"dnd_conflict"), "{found:?}");
 }

@@ -106,6 +106,19 @@ impl Store {
         })
     }
 
+    /// Closes out the sync runs before `current` that never finished (killed, or the host
+    /// went down): they are recorded as interrupted, so no run stays open for good. Call it
+    /// holding the sync lease: no other sync can be running.
+    pub fn close_interrupted_runs(&mut self, current: RunId) -> Result<usize, StoreError> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE runs SET finished_at = ?2, summary = '{\"outcome\":\"interrupted\"}'
+                 WHERE finished_at IS NULL AND id < ?1 AND command LIKE 'sync%'",
+                params![current.0, Utc::now()],
+            )?)
+        })
+    }
+
     pub fn finish_run(
         &mut self,
         run: RunId,
@@ -180,11 +193,27 @@ impl Store {
         run: Option<RunId>,
         entries: &[(String, &'static str, &'static str, serde_json::Value)],
     ) -> Result<Vec<i64>, StoreError> {
+        self.journal_intend_leased(run, None, entries)
+    }
+
+    /// [`Store::journal_intend_many`] under `lease`: in the same transaction the lease is
+    /// checked (a former holder's writes are refused, so never sent) and its epoch recorded
+    /// with each entry.
+    pub fn journal_intend_leased(
+        &mut self,
+        run: Option<RunId>,
+        lease: Option<&super::Lease>,
+        entries: &[(String, &'static str, &'static str, serde_json::Value)],
+    ) -> Result<Vec<i64>, StoreError> {
         let now = Utc::now();
         self.write(|tx| {
+            if let Some(lease) = lease {
+                Store::check_lease(tx, lease)?;
+            }
+            let epoch = lease.map(|l| l.epoch);
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO journal (run_id, micollab_login, system, action, payload, intended_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO journal (run_id, micollab_login, system, action, payload, intended_at, epoch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut ids = Vec::with_capacity(entries.len());
             for (login, system, action, payload) in entries {
@@ -194,12 +223,34 @@ impl Store {
                     system,
                     action,
                     payload.to_string(),
-                    now
+                    now,
+                    epoch
                 ])?;
                 ids.push(tx.last_insert_rowid());
             }
             Ok(ids)
         })
+    }
+
+    /// How many writes are unconfirmed for each user that has any (for `report`).
+    pub fn journal_open_by_login(
+        &self,
+    ) -> Result<std::collections::HashMap<String, usize>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT micollab_login, count(*) FROM journal WHERE confirmed_at IS NULL
+                 GROUP BY micollab_login",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
     }
 
     /// Writes left unconfirmed (a crash between sending and recording), oldest first.

@@ -1,11 +1,20 @@
 //! The run lease: only one `sync` (or other exclusive run) at a time per store.
 //!
-//! A lease names its holder (host, pid, since) and expires; the holder renews it while it
-//! runs. A lease whose holder is dead (same host, no such process) or that is past its
-//! expiry is stale and may be taken over.
+//! A lease names its holder (host, pid, since), carries the epoch of its grant (one above
+//! the last) and expires; a heartbeat of its own renews it, on its own connection, while the
+//! holder runs — during backoff and long cycles too ([`Store::start_heartbeat`]). The holder
+//! stops acting once its renew deadline passes on the monotonic clock (it may have been
+//! paused, and others judge the lease by expiry), and at once when the heartbeat finds the
+//! lease taken over.
+//!
+//! A lease is stale, and may be taken over, when its holder on this host is gone, or when its
+//! holder elsewhere (or paused on this host) let it expire. A holder alive and running on
+//! this host is never stale, whatever the clocks say.
 
 use std::fmt;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -33,30 +42,110 @@ impl fmt::Display for LeaseHolder {
     }
 }
 
+/// What the holder and its heartbeat share: whether the lease is still ours.
+#[derive(Debug)]
+struct Holding {
+    lost: AtomicBool,
+    /// Past this instant (monotonic) the holder no longer acts, until a renewal moves it.
+    deadline: Mutex<Instant>,
+}
+
 /// A held lease. Release it when done; a crashed holder's lease goes stale by itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Lease {
     pub name: String,
     token: String,
+    /// This grant's epoch: one above the grant before it.
+    pub epoch: i64,
+    holding: Arc<Holding>,
+}
+
+impl Lease {
+    /// Whether the holder may still act: the lease was not taken over, and its renew deadline
+    /// has not passed. Checked right before sending.
+    pub fn held(&self) -> bool {
+        !self.holding.lost.load(Ordering::SeqCst)
+            && Instant::now()
+                < *self
+                    .holding
+                    .deadline
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the lease was found taken over by another run.
+    pub fn lost(&self) -> bool {
+        self.holding.lost.load(Ordering::SeqCst)
+    }
+
+    fn renewed(&self, deadline: Instant) {
+        *self
+            .holding
+            .deadline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = deadline;
+    }
+
+    fn mark_lost(&self) {
+        self.holding.lost.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The renew deadline of a lease granted or renewed for `ttl`: two thirds of it, so a holder
+/// stops acting well before others may take the lease over (as client-go's leader election
+/// keeps its renew deadline inside the lease duration).
+pub fn renew_deadline(ttl: Duration) -> Duration {
+    ttl * 2 / 3
 }
 
 fn this_host() -> String {
     gethostname::gethostname().to_string_lossy().into_owned()
 }
 
-/// Whether a process with this pid exists on this machine.
-fn process_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        std::path::Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        true // Without a cheap check, rely on the expiry.
+/// What the process table says of a lease holder on this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Process {
+    Gone,
+    /// Stopped (SIGSTOP, a debugger): alive, but not acting, so judged by its expiry.
+    Paused,
+    Running,
+}
+
+fn process_state(pid: u32) -> Process {
+    if !cfg!(target_os = "linux") {
+        return Process::Paused; // Without a cheap check, rely on the expiry.
+    }
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return Process::Gone;
+    };
+    // The state follows the command name, which is in parentheses and may hold spaces.
+    match stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+    {
+        Some("Z" | "X") => Process::Gone,
+        Some("T" | "t") => Process::Paused,
+        _ => Process::Running,
     }
 }
 
 impl LeaseHolder {
     fn is_stale(&self, now: DateTime<Utc>, host: &str) -> bool {
-        self.expires_at <= now || (self.host == host && !process_alive(self.pid))
+        let expired = self.expires_at <= now;
+        if self.host != host {
+            return expired;
+        }
+        // On this host the process table is the truth, not a clock that may have moved.
+        match process_state(self.pid) {
+            Process::Gone => true,
+            Process::Paused => expired,
+            Process::Running => false,
+        }
     }
+}
+
+fn expiry(now: DateTime<Utc>, ttl: Duration) -> DateTime<Utc> {
+    now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX)
 }
 
 impl Store {
@@ -65,50 +154,66 @@ impl Store {
         let host = this_host();
         let pid = std::process::id();
         let token = uuid::Uuid::new_v4().to_string();
+        let started = Instant::now();
         let now = Utc::now();
-        let expires = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
-        self.write(|tx| {
+        let expires = expiry(now, ttl);
+        let epoch = self.write(|tx| {
             let current = tx
                 .query_row(
-                    "SELECT holder_host, holder_pid, acquired_at, expires_at FROM leases WHERE name = ?1",
+                    "SELECT holder_host, holder_pid, acquired_at, expires_at, token, epoch
+                     FROM leases WHERE name = ?1",
                     [name],
                     |r| {
-                        Ok(LeaseHolder {
+                        let holder = LeaseHolder {
                             host: r.get(0)?,
                             pid: r.get(1)?,
                             since: r.get(2)?,
                             expires_at: r.get(3)?,
-                        })
+                        };
+                        Ok((holder, r.get::<_, String>(4)?, r.get::<_, i64>(5)?))
                     },
                 )
                 .optional()?;
-            if let Some(holder) = current {
-                if !holder.is_stale(now, &host) {
+            let mut epoch = 1;
+            if let Some((holder, held_token, last_epoch)) = current {
+                epoch = last_epoch + 1;
+                let free = held_token.is_empty();
+                if !free && !holder.is_stale(now, &host) {
                     return Err(StoreError::LockHeld {
                         name: name.to_string(),
                         holder,
                     });
                 }
-                tracing::warn!(lease = name, holder = %holder, "taking over a stale lease");
+                if !free {
+                    tracing::warn!(lease = name, holder = %holder, "taking over a stale lease");
+                }
             }
             tx.execute(
-                "INSERT INTO leases (name, token, holder_host, holder_pid, acquired_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                "INSERT INTO leases (name, token, holder_host, holder_pid, acquired_at, expires_at, epoch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (name) DO UPDATE SET token = excluded.token,
                      holder_host = excluded.holder_host, holder_pid = excluded.holder_pid,
-                     acquired_at = excluded.acquired_at, expires_at = excluded.expires_at",
-                params![name, token, host, pid, now, expires],
+                     acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
+                     epoch = excluded.epoch",
+                params![name, token, host, pid, now, expires, epoch],
             )?;
-            Ok(Lease {
-                name: name.to_string(),
-                token: token.clone(),
-            })
+            Ok(epoch)
+        })?;
+        Ok(Lease {
+            name: name.to_string(),
+            token,
+            epoch,
+            holding: Arc::new(Holding {
+                lost: AtomicBool::new(false),
+                deadline: Mutex::new(started + renew_deadline(ttl)),
+            }),
         })
     }
 
-    /// Extends a held lease. Fails when it was taken over meanwhile.
+    /// Extends a held lease. Fails when it was taken over meanwhile (and marks it lost).
     pub fn renew_lease(&mut self, lease: &Lease, ttl: Duration) -> Result<(), StoreError> {
-        let expires = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
+        let started = Instant::now();
+        let expires = expiry(Utc::now(), ttl);
         let updated = self.write(|tx| {
             Ok(tx.execute(
                 "UPDATE leases SET expires_at = ?3 WHERE name = ?1 AND token = ?2",
@@ -116,22 +221,108 @@ impl Store {
             )?)
         })?;
         if updated == 0 {
+            lease.mark_lost();
             return Err(StoreError::Conflict(format!(
                 "the {} lease was taken over by another run",
+                lease.name
+            )));
+        }
+        lease.renewed(started + renew_deadline(ttl));
+        Ok(())
+    }
+
+    /// Fails unless `lease` is still the one granted (for a transaction that must not be
+    /// written by a former holder: the journal of a cycle's writes).
+    pub(super) fn check_lease(
+        tx: &rusqlite::Transaction<'_>,
+        lease: &Lease,
+    ) -> Result<(), StoreError> {
+        let token: Option<String> = tx
+            .query_row(
+                "SELECT token FROM leases WHERE name = ?1",
+                [&lease.name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if token.as_deref() != Some(lease.token.as_str()) {
+            lease.mark_lost();
+            return Err(StoreError::Conflict(format!(
+                "the {} lease was taken over by another run: this run's writes are dropped unsent",
                 lease.name
             )));
         }
         Ok(())
     }
 
-    /// Gives the lease back (only if still ours).
+    /// Gives the lease back (only if still ours); its row keeps the epoch count.
     pub fn release_lease(&mut self, lease: Lease) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute(
-                "DELETE FROM leases WHERE name = ?1 AND token = ?2",
-                params![lease.name, lease.token],
+                "UPDATE leases SET token = '', expires_at = ?3 WHERE name = ?1 AND token = ?2",
+                params![lease.name, lease.token, Utc::now()],
             )?;
             Ok(())
         })
+    }
+
+    /// Renews `lease` for `ttl` every third of it, on a connection and a thread of its own,
+    /// until the returned heartbeat is dropped (or the lease is found taken over). A store
+    /// too busy to renew is tried again at the next beat; the holder stops acting once its
+    /// renew deadline passes meanwhile.
+    pub fn start_heartbeat(&self, lease: &Lease, ttl: Duration) -> Result<Heartbeat, StoreError> {
+        let mut store = self.second_connection()?;
+        let lease = lease.clone();
+        let stop = Arc::new((Mutex::new(false), Condvar::new()));
+        let stopped = stop.clone();
+        let beat = (ttl / 3).max(Duration::from_millis(100));
+        let thread = std::thread::Builder::new()
+            .name("mcteams-lease".into())
+            .spawn(move || {
+                let (flag, wake) = &*stopped;
+                let mut done = flag.lock().unwrap_or_else(|p| p.into_inner());
+                loop {
+                    let (guard, _) = wake
+                        .wait_timeout_while(done, beat, |stop| !*stop)
+                        .unwrap_or_else(|p| p.into_inner());
+                    done = guard;
+                    if *done {
+                        return;
+                    }
+                    match store.renew_lease(&lease, ttl) {
+                        Ok(()) => {}
+                        Err(StoreError::Conflict(why)) => {
+                            tracing::error!("{why}: this run stops acting");
+                            return;
+                        }
+                        Err(e) => tracing::warn!(error = %e, "could not renew the sync lease; trying again"),
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Io {
+                path: self.path().to_path_buf(),
+                source: e,
+            })?;
+        Ok(Heartbeat {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A lease's heartbeat; dropping it stops the renewals (the lease is then released or
+/// left to expire).
+pub struct Heartbeat {
+    stop: Arc<(Mutex<bool>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        let (flag, wake) = &*self.stop;
+        *flag.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        wake.notify_all();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }

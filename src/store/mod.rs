@@ -20,7 +20,7 @@ use crate::config::Estate;
 use crate::exit::ExitStatus;
 
 pub use history::{AuditEntry, JournalEntry, RunId};
-pub use lease::{Lease, LeaseHolder};
+pub use lease::{Heartbeat, Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
 pub use records::{SyncRecord, SyncRecordView, SyncUserView};
 pub use schema::SCHEMA_VERSION;
@@ -136,6 +136,17 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| self.err(e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+        })
+    }
+
+    /// A second connection to this store that can write, for a thread of its own (the
+    /// lease's heartbeat): the store is already open and migrated.
+    pub(super) fn second_connection(&self) -> Result<Store, StoreError> {
+        let conn = Connection::open(&self.path).map_err(|e| self.err(e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
         Ok(Store {
             conn,

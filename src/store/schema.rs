@@ -125,6 +125,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
          JOIN cloudlink_principals p ON p.user_id = m.cloudlink_user_id
          WHERE m.micollab_login = sync_records.micollab_login);
     "#,
+    // 3: every grant of a lease has an epoch, one above the last (a released lease keeps its
+    // row, without a holder token, so the count goes on), and every journal entry records the
+    // epoch of the grant it was written under.
+    r#"
+    ALTER TABLE leases ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE journal ADD COLUMN epoch INTEGER;
+    "#,
 ];
 
 /// The schema version this build writes.

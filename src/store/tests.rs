@@ -224,13 +224,135 @@ fn a_stale_lease_is_taken_over() {
     store
         .conn
         .execute(
-            "INSERT INTO leases VALUES ('sync', 't', ?1, 4000000000, ?2, ?3)",
+            "INSERT INTO leases (name, token, holder_host, holder_pid, acquired_at, expires_at)
+             VALUES ('sync', 't', ?1, 4000000000, ?2, ?3)",
             params_for_stale(),
         )
         .unwrap();
     store
         .acquire_lease("sync", Duration::from_secs(60))
         .unwrap();
+}
+
+/// Puts a holder into the lease row as another run would have.
+fn hold_lease(store: &Store, host: &str, pid: u32, expires_in: chrono::Duration) {
+    let now = chrono::Utc::now();
+    store
+        .conn
+        .execute(
+            "INSERT OR REPLACE INTO leases (name, token, holder_host, holder_pid, acquired_at, expires_at, epoch)
+             VALUES ('sync', 'theirs', ?1, ?2, ?3, ?4, 7)",
+            rusqlite::params![host, pid, now, now + expires_in],
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_live_holder_on_this_host_is_never_stale_whatever_the_clock() {
+    let (_dir, mut store) = temp_store();
+    let host = gethostname::gethostname().to_string_lossy().into_owned();
+    // Expired an hour ago by the clock, but its holder (this very process) runs.
+    hold_lease(
+        &store,
+        &host,
+        std::process::id(),
+        chrono::Duration::hours(-1),
+    );
+    let err = store
+        .acquire_lease("sync", Duration::from_secs(60))
+        .unwrap_err();
+    assert_eq!(err.exit_status(), ExitStatus::Unavailable, "{err}");
+    // A holder elsewhere is judged by the expiry: lapsed, so taken over, one epoch up.
+    hold_lease(&store, "elsewhere", 1, chrono::Duration::seconds(-1));
+    let lease = store
+        .acquire_lease("sync", Duration::from_secs(60))
+        .unwrap();
+    assert_eq!(lease.epoch, 8);
+    // ...and not before it lapsed.
+    hold_lease(&store, "elsewhere", 1, chrono::Duration::seconds(30));
+    assert!(
+        store
+            .acquire_lease("sync", Duration::from_secs(60))
+            .is_err()
+    );
+}
+
+#[test]
+fn each_grant_is_one_epoch_up_and_a_former_holder_cannot_journal() {
+    let (dir, mut store) = temp_store();
+    let first = store
+        .acquire_lease("sync", Duration::from_secs(60))
+        .unwrap();
+    let entry = || {
+        vec![(
+            "alice".to_string(),
+            "graph",
+            "set_session",
+            serde_json::json!({"session": "Busy/InACall"}),
+        )]
+    };
+    store
+        .journal_intend_leased(None, Some(&first), &entry())
+        .unwrap();
+    store.release_lease(first.clone()).unwrap();
+    let mut other = Store::open(&dir.path().join("sub/state.db"), None).unwrap();
+    let second = other
+        .acquire_lease("sync", Duration::from_secs(60))
+        .unwrap();
+    assert_eq!((first.epoch, second.epoch), (1, 2));
+    // The first holder lost it: its journal transaction is refused, so nothing is sent.
+    let refused = store.journal_intend_leased(None, Some(&first), &entry());
+    assert!(refused.is_err());
+    assert!(first.lost() && !first.held());
+    other
+        .journal_intend_leased(None, Some(&second), &entry())
+        .unwrap();
+    let epochs: Vec<Option<i64>> = store
+        .conn
+        .prepare("SELECT epoch FROM journal ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(epochs, vec![Some(1), Some(2)]);
+}
+
+/// What the heartbeat does at each beat: a renewal moves the expiry; one that finds the
+/// lease taken over marks it lost, and the holder stops acting.
+#[test]
+fn a_renewal_extends_the_lease_and_finds_it_taken_over() {
+    let (dir, mut store) = temp_store();
+    let lease = store
+        .acquire_lease("sync", Duration::from_secs(60))
+        .unwrap();
+    let expires = |store: &Store| -> chrono::DateTime<chrono::Utc> {
+        store
+            .conn
+            .query_row(
+                "SELECT expires_at FROM leases WHERE name = 'sync'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let first = expires(&store);
+    store.renew_lease(&lease, Duration::from_secs(600)).unwrap();
+    assert!(expires(&store) > first);
+    assert!(lease.held());
+    let other = Store::open(&dir.path().join("sub/state.db"), None).unwrap();
+    other
+        .conn
+        .execute("UPDATE leases SET token = 'theirs' WHERE name = 'sync'", [])
+        .unwrap();
+    assert!(store.renew_lease(&lease, Duration::from_secs(60)).is_err());
+    assert!(lease.lost() && !lease.held());
+    // The heartbeat itself starts and stops cleanly.
+    drop(
+        store
+            .start_heartbeat(&lease, Duration::from_secs(60))
+            .unwrap(),
+    );
 }
 
 fn params_for_stale() -> (

@@ -187,6 +187,21 @@ impl Estate {
         csv
     }
 
+    /// Maps these users (`import` of their mapping CSV) and ticks their Teams checkbox.
+    pub async fn map_and_enable(&self, users: &[Value]) {
+        let file = self.write("users.csv", &self.mapping_csv(users));
+        let out = self.run(&["import", file.to_str().unwrap(), "--yes"]).await;
+        assert!(
+            out.status.success(),
+            "import: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for u in users {
+            self.micollab_set_flag(u["login"].as_str().unwrap(), true)
+                .await;
+        }
+    }
+
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, text).expect("write");

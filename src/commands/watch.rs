@@ -1,0 +1,240 @@
+//! `mcteams sync --watch`: the sync as a service. Cycles on an interval, backs off while a
+//! system is down, keeps its lease on a heartbeat of its own, waits as standby while another
+//! run holds the lease, waits out a busy store, and stops on SIGTERM / SIGINT after the
+//! cycle in progress (exit 0: stopping a service is normal).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+
+use super::Context;
+use super::sync::{LEASE_TTL, backoff, give_back, summary, unix_now};
+use crate::cli::SyncArgs;
+use crate::engine::{
+    CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort, run_cycle,
+};
+use crate::exit::ExitStatus;
+use crate::metrics::SyncMetrics;
+use crate::signals::StopSignals;
+use crate::store::{Heartbeat, Lease, Store, StoreError};
+
+/// What one turn of the loop came to.
+enum Turn {
+    /// A cycle ran; `unavailable`: a system could not be read.
+    Cycled { unavailable: bool },
+    /// The store was busy or locked: waited out, not an exit.
+    StoreBusy,
+    /// The lease is gone: wait as standby.
+    LeaseLost,
+}
+
+/// The lease this service holds, and its heartbeat.
+struct Holding {
+    lease: Lease,
+    _heartbeat: Heartbeat,
+}
+
+impl Holding {
+    fn start(store: &Store, lease: Lease) -> Result<Holding, StoreError> {
+        let heartbeat = store.start_heartbeat(&lease, LEASE_TTL)?;
+        Ok(Holding {
+            lease,
+            _heartbeat: heartbeat,
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn watch<T, M, P, C>(
+    ctx: &Context,
+    args: &SyncArgs,
+    mut store: Store,
+    systems: &Systems<T, M, P, C>,
+    mut settings: CycleSettings,
+    interval: Duration,
+    lease: Lease,
+) -> anyhow::Result<ExitStatus>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let mut signals = StopSignals::listen();
+    tokio::spawn(async move {
+        signals.next().await;
+        let _ = stop_tx.send(true);
+    });
+    let metrics = Arc::new(SyncMetrics::new());
+    serve_metrics(ctx, args, &metrics, &stop_rx, interval).await?;
+    ctx.printer.note(format!(
+        "syncing every {}; stop with Ctrl-C or SIGTERM",
+        humantime::format_duration(interval)
+    ));
+    let mut holding = Some(Holding::start(&store, lease)?);
+    let mut failures_in_a_row: u32 = 0;
+    loop {
+        let Some(held) = holding.as_ref().filter(|h| !h.lease.lost()) else {
+            holding = None; // The heartbeat stops: the lease is not ours to renew.
+            metrics.set_standby(true);
+            match standby(&mut store, &mut stop_rx, interval).await {
+                Some(lease) => {
+                    holding = Some(Holding::start(&store, lease)?);
+                    metrics.set_standby(false);
+                    continue;
+                }
+                None => break,
+            }
+        };
+        settings.lease = Some(held.lease.clone());
+        let turn = turn(&mut store, systems, &settings, &metrics).await?;
+        failures_in_a_row = match turn {
+            Turn::Cycled { unavailable: false } => 0,
+            Turn::LeaseLost => continue,
+            _ => failures_in_a_row.saturating_add(1),
+        };
+        let wait = backoff(interval, failures_in_a_row);
+        if *stop_rx.borrow() {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop_rx.wait_for(|s| *s) => break,
+        }
+    }
+    if let Some(held) = holding {
+        let Holding { lease, _heartbeat } = held;
+        drop(_heartbeat);
+        give_back(&mut store, lease);
+    }
+    ctx.printer
+        .note("stopped: in-flight writes finished and recorded");
+    Ok(ExitStatus::Success)
+}
+
+async fn serve_metrics(
+    ctx: &Context,
+    args: &SyncArgs,
+    metrics: &Arc<SyncMetrics>,
+    stop_rx: &tokio::sync::watch::Receiver<bool>,
+    interval: Duration,
+) -> anyhow::Result<()> {
+    let Some(addr) = args.metrics_addr else {
+        return Ok(());
+    };
+    let mut stop = stop_rx.clone();
+    let bound = crate::metrics::serve(addr, metrics.clone(), unix_now(), interval, async move {
+        let _ = stop.wait_for(|s| *s).await;
+    })
+    .await
+    .with_context(|| format!("serving metrics on {addr}"))?;
+    ctx.printer.note(format!(
+        "metrics on http://{bound}/metrics, health on http://{bound}/healthz"
+    ));
+    Ok(())
+}
+
+/// Waits, calling no system, until the lease can be taken again (`None`: stopped first).
+async fn standby(
+    store: &mut Store,
+    stop_rx: &mut tokio::sync::watch::Receiver<bool>,
+    interval: Duration,
+) -> Option<Lease> {
+    tracing::error!(
+        "another run holds the sync lease: standing by, writing nothing, until it is free"
+    );
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop_rx.wait_for(|s| *s) => return None,
+        }
+        match store.acquire_lease("sync", LEASE_TTL) {
+            Ok(lease) => {
+                tracing::info!(epoch = lease.epoch, "took the sync lease: syncing again");
+                return Some(lease);
+            }
+            Err(StoreError::LockHeld { holder, .. }) => {
+                tracing::debug!(%holder, "the sync lease is still held");
+            }
+            Err(e) => tracing::warn!(error = %e, "could not take the sync lease; trying again"),
+        }
+    }
+}
+
+/// One cycle with its run row, summary, metrics and logs. Store trouble that passes (busy,
+/// locked) and a lost lease are turns of their own, not errors.
+async fn turn<T, M, P, C>(
+    store: &mut Store,
+    systems: &Systems<T, M, P, C>,
+    settings: &CycleSettings,
+    metrics: &SyncMetrics,
+) -> anyhow::Result<Turn>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let lease_lost = || settings.lease.as_ref().is_some_and(|l| !l.held());
+    let outcome = async {
+        let run = store.begin_run("sync --watch")?;
+        store.close_interrupted_runs(run)?;
+        let started = Instant::now();
+        let report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now()).await?;
+        let took = started.elapsed();
+        let succeeded = report.read_errors.is_empty()
+            && report.failed_users == 0
+            && report.guard_tripped.is_none();
+        metrics.record(&report, took, succeeded, unix_now());
+        super::keep_graph_limit(store, &systems.teams)?;
+        let line = summary(&report, took);
+        store.finish_run(run, if succeeded { 0 } else { 3 }, &line.to_json())?;
+        Ok::<_, StoreError>((report, took))
+    }
+    .await;
+    match outcome {
+        Ok((report, took)) => {
+            log_cycle(&report, took);
+            Ok(Turn::Cycled {
+                unavailable: report.unavailable().is_some(),
+            })
+        }
+        Err(e) if lease_lost() => {
+            tracing::error!(error = %e, "lost the sync lease mid-cycle: its writes were dropped unsent");
+            Ok(Turn::LeaseLost)
+        }
+        Err(e @ StoreError::Busy { .. }) => {
+            tracing::warn!(error = %e, "the state store is busy: waiting it out");
+            Ok(Turn::StoreBusy)
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("running the sync cycle")),
+    }
+}
+
+fn log_cycle(report: &CycleReport, took: Duration) {
+    if let Some((planned, limit)) = report.guard_tripped {
+        tracing::error!(
+            planned,
+            limit,
+            "mass-change guard: this cycle would make {planned} changes, more than max_changes ({limit}); nothing applied"
+        );
+    }
+    for e in &report.read_errors {
+        tracing::warn!(system = e.system, error = %e.message, "could not read a system; what depends on it is left alone");
+    }
+    for (login, error) in &report.user_errors {
+        tracing::warn!(user = %login, error = %error, "user not synchronized");
+    }
+    tracing::info!(
+        users = report.users_checked,
+        pbx_to_teams = report.applied.pbx_to_teams,
+        teams_to_micollab = report.applied.teams_to_micollab,
+        refreshes = report.refreshes,
+        failed_users = report.failed_users,
+        throttled = report.throttled,
+        duration_ms = took.as_millis() as u64,
+        "sync cycle"
+    );
+}

@@ -1,0 +1,287 @@
+//! Settling the journal: the writes a run left unconfirmed (it was killed, or a write got no
+//! answer) are settled from the systems themselves, never assumed.
+//!
+//! - Graph cannot list a user's sessions, and its aggregate cannot tell mcteams'
+//!   `Busy/InACall` from a real call, so a session write is settled by sending it again:
+//!   `setPresence` is idempotent, and a `clearPresence` that finds no session is a success.
+//!   Only then does the record claim the session. While it cannot be re-sent, the user's
+//!   session counts as unsettled: the cycle writes whatever the phone now needs.
+//! - A presentity write is settled by reading the presentity: it landed when it shows the
+//!   status and activity written, by mcteams.
+//!
+//! Of several open entries for one user and system only the latest can describe the system;
+//! the earlier ones are closed as superseded.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::ports::{CloudlinkPort, SessionChange, TeamsPort};
+use super::records::{record_from_store, record_to_store};
+use crate::presence::{MiCollabStatus, SessionIntent};
+use crate::reconcile::{PresentityRecord, SessionRecord, WRITER};
+use crate::store::{JournalEntry, Store, StoreError, SyncRecord};
+
+/// What settling found.
+#[derive(Debug, Default)]
+pub struct Settled {
+    /// Entries closed: re-sent, read back, refused or superseded.
+    pub closed: usize,
+    /// Users whose session write could not be re-sent (Graph did not answer), with their
+    /// open entries: what mcteams' session in Teams holds is unknown until a later write
+    /// for them is confirmed, which closes these entries too.
+    pub unsettled_sessions: HashMap<String, Vec<i64>>,
+}
+
+/// The payload of a journal entry, as [`super::apply`] writes it.
+#[derive(Debug, Default, Deserialize)]
+struct Payload {
+    teams_id: Option<String>,
+    session: Option<String>,
+    ttl_s: Option<u64>,
+    principal_id: Option<String>,
+    status: Option<String>,
+    activity: Option<String>,
+    based_on: Option<String>,
+}
+
+fn payload(entry: &JournalEntry) -> Payload {
+    serde_json::from_str(&entry.payload).unwrap_or_default()
+}
+
+/// Settles every open journal entry against the systems (see the module's documentation).
+pub async fn settle_journal<T: TeamsPort, C: CloudlinkPort>(
+    store: &mut Store,
+    teams: &T,
+    cloudlink: &C,
+    now: DateTime<Utc>,
+) -> Result<Settled, StoreError> {
+    let open = store.journal_unconfirmed()?;
+    if open.is_empty() {
+        return Ok(Settled::default());
+    }
+    let mut confirmations: Vec<(i64, String)> = Vec::new();
+    let mut latest: BTreeMap<(String, String), JournalEntry> = BTreeMap::new();
+    for entry in open {
+        let key = (entry.micollab_login.clone(), entry.system.clone());
+        let newer = entry.id;
+        if let Some(older) = latest.insert(key, entry) {
+            confirmations.push((older.id, format!("superseded by entry {newer}")));
+        }
+    }
+    let (sessions, rest): (Vec<JournalEntry>, Vec<JournalEntry>) =
+        latest.into_values().partition(|e| e.system == "graph");
+    let (presentities, rest): (Vec<JournalEntry>, Vec<JournalEntry>) = rest
+        .into_iter()
+        .partition(|e| e.system == "cloudlink" && e.action == "write_presentity");
+    for entry in rest {
+        confirmations.push((entry.id, "settled: nothing to check".into()));
+    }
+    let mut records: HashMap<String, SyncRecord> = HashMap::new();
+    let mut settled = Settled::default();
+    resend_sessions(
+        store,
+        teams,
+        sessions,
+        now,
+        &mut records,
+        &mut confirmations,
+    )
+    .await?
+    .into_iter()
+    .for_each(|(login, id)| {
+        settled
+            .unsettled_sessions
+            .entry(login)
+            .or_default()
+            .push(id);
+    });
+    read_back_presentities(
+        store,
+        cloudlink,
+        presentities,
+        &mut records,
+        &mut confirmations,
+    )
+    .await?;
+    settled.closed = confirmations.len();
+    let records: Vec<SyncRecord> = records.into_values().collect();
+    store.finish_cycle(&records, &confirmations, &[], None)?;
+    let left_open: usize = settled.unsettled_sessions.values().map(Vec::len).sum();
+    tracing::warn!(
+        closed = settled.closed,
+        left_open,
+        "settled writes left unconfirmed by an earlier run"
+    );
+    Ok(settled)
+}
+
+/// The stored record of `login`, loaded once per settle.
+fn record_of<'a>(
+    store: &Store,
+    records: &'a mut HashMap<String, SyncRecord>,
+    login: &str,
+) -> Result<&'a mut SyncRecord, StoreError> {
+    if !records.contains_key(login) {
+        let stored = store.sync_record(login)?.unwrap_or_else(|| SyncRecord {
+            micollab_login: login.to_string(),
+            ..Default::default()
+        });
+        records.insert(login.to_string(), stored);
+    }
+    Ok(records.get_mut(login).expect("inserted above"))
+}
+
+/// The session change an entry journaled, with the Entra id from the mapping when the entry
+/// does not name it. `None`: the entry cannot be sent again (its user has no Entra id).
+fn session_change(
+    store: &Store,
+    entry: &JournalEntry,
+) -> Result<Option<SessionChange>, StoreError> {
+    let p = payload(entry);
+    let teams_id = match p.teams_id.filter(|id| !id.is_empty()) {
+        Some(id) => id,
+        None => match store.find_mapping(&entry.micollab_login)? {
+            Some(m) => match m.teams_id {
+                Some(id) => id,
+                None => return Ok(None),
+            },
+            None => return Ok(None),
+        },
+    };
+    let set = match entry.action.as_str() {
+        "set_session" => match p.session.as_deref().and_then(SessionIntent::from_label) {
+            Some(intent) => Some((intent, Duration::from_secs(p.ttl_s.unwrap_or(900)))),
+            None => return Ok(None),
+        },
+        _ => None,
+    };
+    Ok(Some(SessionChange { teams_id, set }))
+}
+
+/// Sends each open session entry again. Returns the entries Graph did not answer for (left
+/// open), by login.
+async fn resend_sessions<T: TeamsPort>(
+    store: &Store,
+    teams: &T,
+    entries: Vec<JournalEntry>,
+    now: DateTime<Utc>,
+    records: &mut HashMap<String, SyncRecord>,
+    confirmations: &mut Vec<(i64, String)>,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut sendable = Vec::new();
+    for entry in entries {
+        match session_change(store, &entry)? {
+            Some(change) => sendable.push((entry, change)),
+            None => confirmations.push((entry.id, "settled: cannot be sent again".into())),
+        }
+    }
+    if sendable.is_empty() {
+        return Ok(Vec::new());
+    }
+    let changes: Vec<SessionChange> = sendable.iter().map(|(_, c)| c.clone()).collect();
+    let results = teams.apply_sessions(&changes).await;
+    let mut unsettled = Vec::new();
+    for (index, (entry, change)) in sendable.into_iter().enumerate() {
+        match results.get(index) {
+            Some(Ok(())) => {
+                let stored = record_of(store, records, &entry.micollab_login)?;
+                let mut record = record_from_store(stored);
+                record.session = change.set.map(|(intent, ttl)| SessionRecord {
+                    intent,
+                    written_at: now,
+                    expires_at: now + chrono::Duration::from_std(ttl).unwrap_or_default(),
+                });
+                merge_record(stored, &record);
+                confirmations.push((entry.id, "settled: sent again".into()));
+            }
+            Some(Err(e)) if !e.unavailable && !e.maybe_applied => {
+                // Refused outright (the user is gone, no consent): neither send took effect.
+                confirmations.push((entry.id, format!("settled: refused: {e}")));
+            }
+            _ => unsettled.push((entry.micollab_login, entry.id)),
+        }
+    }
+    Ok(unsettled)
+}
+
+/// Reads back the presentities of the open presentity entries. An entry whose presentity
+/// cannot be read stays open: the cycle reads presentities itself before deciding.
+async fn read_back_presentities<C: CloudlinkPort>(
+    store: &Store,
+    cloudlink: &C,
+    entries: Vec<JournalEntry>,
+    records: &mut HashMap<String, SyncRecord>,
+    confirmations: &mut Vec<(i64, String)>,
+) -> Result<(), StoreError> {
+    let mut written: Vec<(JournalEntry, Payload)> = Vec::new();
+    for entry in entries {
+        let p = payload(&entry);
+        if p.principal_id.is_some() {
+            written.push((entry, p));
+        } else {
+            confirmations.push((entry.id, "settled: cannot be checked".into()));
+        }
+    }
+    if written.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = written
+        .iter()
+        .filter_map(|(_, p)| p.principal_id.clone())
+        .collect();
+    let Ok(shown) = cloudlink.presentities(&ids).await else {
+        return Ok(());
+    };
+    for (entry, p) in written {
+        let status = p.status.as_deref().and_then(MiCollabStatus::parse);
+        let now_shown = p.principal_id.as_ref().and_then(|id| shown.get(id));
+        let landed = match (status, now_shown) {
+            (Some(status), Some(shown)) => {
+                shown.status.as_deref().and_then(MiCollabStatus::parse) == Some(status)
+                    && shown.activity.as_deref().unwrap_or_default()
+                        == p.activity.as_deref().unwrap_or_default()
+                    && shown.source.as_deref() == Some(WRITER)
+            }
+            _ => false,
+        };
+        if !landed {
+            confirmations.push((entry.id, "settled: not applied (read back)".into()));
+            continue;
+        }
+        let (Some(status), Some(shown)) = (status, now_shown) else {
+            continue;
+        };
+        let stored = record_of(store, records, &entry.micollab_login)?;
+        let mut record = record_from_store(stored);
+        let based_on = p
+            .based_on
+            .or_else(|| record.presentity.as_ref().map(|r| r.based_on.clone()))
+            .unwrap_or_default();
+        record.presentity = Some(PresentityRecord {
+            status,
+            activity: p.activity.unwrap_or_default(),
+            version: Some(shown.version.clone()),
+            based_on,
+            written_at: entry.intended_at,
+        });
+        merge_record(stored, &record);
+        confirmations.push((entry.id, "settled: applied (read back)".into()));
+    }
+    Ok(())
+}
+
+/// Puts the record's part into a stored row, keeping its observation and error fields.
+fn merge_record(stored: &mut SyncRecord, record: &crate::reconcile::Record) {
+    let fresh = record_to_store(&stored.micollab_login, record);
+    stored.graph_session = fresh.graph_session;
+    stored.graph_session_expires_at = fresh.graph_session_expires_at;
+    stored.graph_written_at = fresh.graph_written_at;
+    stored.cloudlink_status = fresh.cloudlink_status;
+    stored.cloudlink_activity = fresh.cloudlink_activity;
+    stored.cloudlink_version = fresh.cloudlink_version;
+    stored.cloudlink_written_at = fresh.cloudlink_written_at;
+    stored.cloudlink_based_on = fresh.cloudlink_based_on;
+}
