@@ -392,3 +392,62 @@ async fn a_second_sync_waits_for_the_first_and_watch_stops_cleanly() {
     assert_eq!(status.code(), Some(0));
     sync(&estate).await;
 }
+
+/// A rollout switched off and on again: every user syncs again, none is `foreign_writer`
+/// (MiCollab put the users' own statuses back while Teams was off; that is no other writer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_disabled_and_enabled_again_syncs_everyone_with_no_foreign_writer() {
+    let estate = Estate::start(60).await;
+    let sales: Vec<serde_json::Value> = estate
+        .users
+        .iter()
+        .filter(|u| u["profile"] == "Sales")
+        .cloned()
+        .collect();
+    assert!(sales.len() >= 4, "the estate has Sales users");
+    let file = estate.write("users.csv", &estate.mapping_csv(&sales));
+    let out = estate
+        .run(&["import", file.to_str().unwrap(), "--yes"])
+        .await;
+    assert!(out.status.success());
+    let profile = |verb: &'static str| {
+        let estate = &estate;
+        async move {
+            let out = estate.run(&["profile", verb, "Sales", "--yes"]).await;
+            assert!(
+                out.status.success(),
+                "profile {verb}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    };
+    profile("enable").await;
+    sync(&estate).await;
+    profile("disable").await;
+    sync(&estate).await;
+    profile("enable").await;
+    sync(&estate).await;
+    sync(&estate).await;
+    let (code, rows, stderr) = estate.run_json(&["report", "--all"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let rows = rows.as_array().unwrap();
+    let foreign: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| {
+            r["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == "foreign_writer")
+        })
+        .collect();
+    assert!(foreign.is_empty(), "{foreign:#?}");
+    for u in &sales {
+        let view = estate.user(Estate::upn(u)).await;
+        assert_eq!(
+            view["cloudlink"]["presentity"]["source"], "mcteams",
+            "{} was taken back: {view:#}",
+            u["login"]
+        );
+    }
+}

@@ -9,7 +9,10 @@
 //!   presence, which is how the phone shows in MiCollab, and nothing flows back to the phone.
 //! - A presentity whose version moved since mcteams' last write, written by someone else, was
 //!   changed by another writer. mcteams reports it and does not write over it until Teams
-//!   itself changes (a new intent), so it never fights another writer.
+//!   itself changes (a new intent), so it never fights another writer. MiCollab putting the
+//!   user's own status back when Teams stopped managing it (source `micollab`) is not another
+//!   writer, and neither is anything shown while the flag is off: after a disable and enable
+//!   mcteams takes the presentity back.
 
 use std::time::Duration;
 
@@ -23,6 +26,18 @@ use crate::wire::graph::{Activity, Availability};
 
 /// The name mcteams writes as the presentity's source.
 pub const WRITER: &str = "mcteams";
+
+/// The source MiCollab itself writes: when Teams stops managing a user's status it puts the
+/// user's own status back (docs/contracts/cloudlink.md). That is the integration switching
+/// off and on, not another writer: mcteams takes the presentity back.
+pub const MICOLLAB_ITSELF: &str = "micollab";
+
+/// Whether someone other than mcteams (and other than MiCollab's own switch back) wrote the
+/// presentity since mcteams' write `mine`.
+pub fn written_by_another(mine: &PresentityRecord, shown: &Presentity) -> bool {
+    mine.version.as_deref() != Some(shown.version.as_str())
+        && !matches!(shown.source.as_deref(), Some(WRITER | MICOLLAB_ITSELF))
+}
 
 /// Which directions a sync moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -276,10 +291,10 @@ pub fn reconcile(
                 let shown = presentity.status.as_deref().and_then(MiCollabStatus::parse)
                     == Some(status)
                     && presentity.activity.as_deref() == Some(activity.as_str());
-                let foreign = record.presentity.as_ref().is_some_and(|mine| {
-                    mine.version.as_deref() != Some(presentity.version.as_str())
-                        && presentity.source.as_deref() != Some(WRITER)
-                });
+                let foreign = record
+                    .presentity
+                    .as_ref()
+                    .is_some_and(|mine| written_by_another(mine, presentity));
                 let same_teams_intent = record
                     .presentity
                     .as_ref()
@@ -319,6 +334,11 @@ pub fn reconcile(
         }
     }
 
+    // Teams no longer manages the user's status: MiCollab shows the user's own again, so
+    // mcteams' last write is history, and a later enable starts from what is shown then.
+    if observed.teams_enabled == Some(false) {
+        next.presentity = None;
+    }
     let forget = observed.tombstone && next.session.is_none() && !next.session_unsettled;
     Decision {
         actions,

@@ -658,3 +658,44 @@ proptest! {
         }
     }
 }
+
+/// A rollout that switches Teams off and on again: MiCollab put the user's own status back
+/// (source `micollab`), and whatever the flag-off cycles saw is not mcteams' to guard. Either
+/// way mcteams takes the presentity back; only a real other writer is left alone.
+#[test]
+fn a_disable_and_enable_is_taken_back_not_reported_as_another_writer() {
+    let mine = PresentityRecord {
+        status: MiCollabStatus::Away,
+        activity: "Away".into(),
+        version: Some("v5".into()),
+        based_on: teams("Away", "Away").key(),
+        written_at: t0(),
+    };
+    let record = Record {
+        session: None,
+        presentity: Some(mine),
+        session_unsettled: false,
+    };
+    let restored = presentity("Available", "Available", "v6", "micollab");
+    // The flag off, observed: mcteams forgets its write and writes nothing.
+    let mut off = observed(
+        teams("Away", "Away"),
+        phone(CallState::Idle, false),
+        restored.clone(),
+    );
+    off.teams_enabled = Some(false);
+    let d = reconcile(&off, &record, &policy(), t0());
+    assert!(d.actions.is_empty(), "{:?}", d.actions);
+    assert_eq!(d.record.presentity, None);
+    // On again (with or without a cycle in between): Teams' status is written back.
+    let on = observed(
+        teams("Away", "Away"),
+        phone(CallState::Idle, false),
+        restored,
+    );
+    for before in [&record, &d.record] {
+        let d = reconcile(&on, before, &policy(), t0());
+        assert_eq!(d.actions, vec![write(MiCollabStatus::Away, "Away", "v6")]);
+        assert!(d.notes.is_empty(), "{:?}", d.notes);
+    }
+}

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::mapping::Mapping;
 use crate::presence::{MiCollabStatus, PhoneState, micollab_status_for, session_intent_for};
-use crate::reconcile::{Observed, Record, WRITER};
+use crate::reconcile::{Observed, Record};
 use crate::wire::graph::{Activity, Availability};
 
 /// The reason codes. Stable: scripts and alerts depend on them.
@@ -253,10 +253,7 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
 
     // The presentity was changed by someone else after mcteams wrote it.
     let foreign = match (&observed.presentity, &history.record.presentity) {
-        (Some(shown), Some(mine)) => {
-            mine.version.as_deref() != Some(shown.version.as_str())
-                && shown.source.as_deref() != Some(WRITER)
-        }
+        (Some(shown), Some(mine)) => crate::reconcile::written_by_another(mine, shown),
         _ => false,
     };
     if foreign && enabled {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::presence::{CallState, DeviceType, SessionIntent};
-use crate::reconcile::{Presentity, PresentityRecord, SessionRecord, TeamsPresence};
+use crate::reconcile::{Presentity, PresentityRecord, SessionRecord, TeamsPresence, WRITER};
 use crate::wire::graph::Activity;
 
 fn now() -> DateTime<Utc> {
