@@ -109,7 +109,8 @@ where
     let stop = (!args.watch).then(arm_graceful_stop);
     let lease = store.acquire_lease("sync", LEASE_TTL)?;
     if args.watch {
-        return super::watch::watch(ctx, args, store, systems, settings, interval, lease).await;
+        return super::watch::watch(ctx, args, store, systems, config, settings, interval, lease)
+            .await;
     }
     let heartbeat = store.start_heartbeat(&lease, LEASE_TTL)?;
     let settings = CycleSettings {

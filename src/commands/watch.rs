@@ -11,6 +11,7 @@ use anyhow::Context as _;
 use super::Context;
 use super::sync::{LEASE_TTL, backoff, give_back, summary, unix_now};
 use crate::cli::SyncArgs;
+use crate::config::Config;
 use crate::engine::{
     CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort, run_cycle,
 };
@@ -51,6 +52,7 @@ pub async fn watch<T, M, P, C>(
     args: &SyncArgs,
     mut store: Store,
     systems: &Systems<T, M, P, C>,
+    config: &Config,
     mut settings: CycleSettings,
     interval: Duration,
     lease: Lease,
@@ -75,7 +77,13 @@ where
     ));
     let mut holding = Some(Holding::start(&store, lease)?);
     let mut failures_in_a_row: u32 = 0;
+    let reload = reload_on_sighup();
+    let mut config = config.clone();
+    let mut interval = interval;
     loop {
+        if reload.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            reconfigure(ctx, args, &store, &mut config, &mut settings, &mut interval);
+        }
         let Some(held) = holding.as_ref().filter(|h| !h.lease.lost()) else {
             holding = None; // The heartbeat stops: the lease is not ours to renew.
             metrics.set_standby(true);
@@ -112,6 +120,84 @@ where
     ctx.printer
         .note("stopped: in-flight writes finished and recorded");
     Ok(ExitStatus::Success)
+}
+
+/// Listens for SIGHUP: the flag asks the loop to re-read the configuration before its next
+/// cycle (SIGHUP no longer ends the service, leaving its lease behind).
+fn reload_on_sighup() -> Arc<std::sync::atomic::AtomicBool> {
+    let asked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::hangup()) {
+            Ok(mut hangups) => {
+                let asked = asked.clone();
+                tokio::spawn(async move {
+                    while hangups.recv().await.is_some() {
+                        asked.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGHUP"),
+        }
+    }
+    asked
+}
+
+/// Re-reads the configuration (SIGHUP). A bad one is refused and the running one kept. The
+/// `[sync]` settings apply from the next cycle (a command-line flag still wins); the systems'
+/// connections are built once, so a change to them is named and waits for a restart.
+fn reconfigure(
+    ctx: &Context,
+    args: &SyncArgs,
+    store: &Store,
+    config: &mut Config,
+    settings: &mut CycleSettings,
+    interval: &mut Duration,
+) {
+    let fresh = match ctx.config() {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "SIGHUP: the configuration is refused; keeping the running one");
+            return;
+        }
+    };
+    let sync = fresh.sync();
+    let mapped = store.count_mappings().unwrap_or(0).max(0) as u64;
+    *interval = args.interval.unwrap_or(sync.interval);
+    settings.policy.session_ttl = sync.session_ttl;
+    settings.max_changes = args
+        .max_changes
+        .unwrap_or_else(|| sync.max_changes.limit_for(mapped));
+    let sections = |c: &Config| {
+        let f = &c.file;
+        [
+            ("graph", serde_json::to_value(&f.graph).ok()),
+            ("micollab", serde_json::to_value(&f.micollab).ok()),
+            ("pbx", serde_json::to_value(&f.pbx).ok()),
+            ("cloudlink", serde_json::to_value(&f.cloudlink).ok()),
+            ("state", serde_json::to_value(&f.state).ok()),
+        ]
+    };
+    let changed: Vec<&str> = sections(config)
+        .into_iter()
+        .zip(sections(&fresh))
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((name, _), _)| name)
+        .collect();
+    if !changed.is_empty() {
+        tracing::warn!(
+            sections = changed.join(", "),
+            "SIGHUP: these sections changed; they take effect when the service restarts"
+        );
+    }
+    tracing::info!(
+        interval = %humantime::format_duration(*interval),
+        session_ttl = %humantime::format_duration(settings.policy.session_ttl),
+        max_changes = settings.max_changes,
+        "SIGHUP: configuration re-read; [sync] settings apply from the next cycle"
+    );
+    *config = fresh;
 }
 
 async fn serve_metrics(
