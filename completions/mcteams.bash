@@ -172,6 +172,9 @@ _mcteams() {
             mcteams__subcmd__help__subcmd__status,set)
                 cmd="mcteams__subcmd__help__subcmd__status__subcmd__set"
                 ;;
+            mcteams__subcmd__help__subcmd__sync,approve)
+                cmd="mcteams__subcmd__help__subcmd__sync__subcmd__approve"
+                ;;
             mcteams__subcmd__help__subcmd__user,disable)
                 cmd="mcteams__subcmd__help__subcmd__user__subcmd__disable"
                 ;;
@@ -279,6 +282,18 @@ _mcteams() {
                 ;;
             mcteams__subcmd__status__subcmd__help,set)
                 cmd="mcteams__subcmd__status__subcmd__help__subcmd__set"
+                ;;
+            mcteams__subcmd__sync,approve)
+                cmd="mcteams__subcmd__sync__subcmd__approve"
+                ;;
+            mcteams__subcmd__sync,help)
+                cmd="mcteams__subcmd__sync__subcmd__help"
+                ;;
+            mcteams__subcmd__sync__subcmd__help,approve)
+                cmd="mcteams__subcmd__sync__subcmd__help__subcmd__approve"
+                ;;
+            mcteams__subcmd__sync__subcmd__help,help)
+                cmd="mcteams__subcmd__sync__subcmd__help__subcmd__help"
                 ;;
             mcteams__subcmd__user,disable)
                 cmd="mcteams__subcmd__user__subcmd__disable"
@@ -1065,8 +1080,22 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__help__subcmd__sync)
-            opts=""
+            opts="approve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__sync__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2171,7 +2200,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__sync)
-            opts="-o -v -q -h -V --watch --interval --dry-run --max-changes --force --direction --metrics-addr --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --watch --interval --dry-run --max-changes --force --direction --metrics-addr --config --state --output --verbose --quiet --no-color --log-format --help --version approve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2213,6 +2242,82 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__sync__subcmd__approve)
+            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__sync__subcmd__help)
+            opts="approve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__sync__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__sync__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -499,6 +499,35 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand approve 'Approve the plan the mass-change guard holds: the watch applies those users'' changes'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;sync;approve'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of log lines on stderr'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+            cand -q 'Only errors and results; no progress, no notes'
+            cand --quiet 'Only errors and results; no progress, no notes'
+            cand --no-color 'No colors (also when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;sync;help'= {
+            cand approve 'Approve the plan the mass-change guard holds: the watch applies those users'' changes'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;sync;help;approve'= {
+        }
+        &'mcteams;sync;help;help'= {
         }
         &'mcteams;release'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
@@ -791,6 +820,9 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;help;mappings;discover'= {
         }
         &'mcteams;help;sync'= {
+            cand approve 'Approve the plan the mass-change guard holds: the watch applies those users'' changes'
+        }
+        &'mcteams;help;sync;approve'= {
         }
         &'mcteams;help;release'= {
         }

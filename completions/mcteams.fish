@@ -374,28 +374,47 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write all mappings as a mapping CSV (the import format)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l interval -d 'Time between cycles in --watch [default: config\'s sync.interval, 15s]' -r
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l max-changes -d 'Stop when a cycle would make more changes [default: config\'s sync.max_changes]' -r
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l direction -d 'Which way to synchronize' -r -f -a "both\t'Both directions'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l interval -d 'Time between cycles in --watch [default: config\'s sync.interval, 15s]' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l max-changes -d 'Stop when a cycle would make more changes [default: config\'s sync.max_changes]' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l direction -d 'Which way to synchronize' -r -f -a "both\t'Both directions'
 teams-to-micollab\t'Teams presence -> MiCollab dynamic status'
 pbx-to-teams\t'Phone call/DND state -> Teams presence'"
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l metrics-addr -d 'Serve Prometheus /metrics and /healthz on this address (with --watch)' -r
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l metrics-addr -d 'Serve Prometheus /metrics and /healthz on this address (with --watch)' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'"
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l watch -d 'Keep running, one cycle every --interval'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l dry-run -d 'Print the plan, write nothing'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l force -d 'Go on past the max_changes guard'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -l no-color -d 'No colors (also when NO_COLOR is set)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l watch -d 'Keep running, one cycle every --interval'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l dry-run -d 'Print the plan, write nothing'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l force -d 'Go on past the max_changes guard'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s q -l quiet -d 'Only errors and results; no progress, no notes'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -f -a "approve" -d 'Approve the plan the mass-change guard holds: the watch applies those users\' changes'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l dry-run -d 'Show what would change, change nothing'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'Only errors and results; no progress, no notes'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Approve the plan the mass-change guard holds: the watch applies those users\' changes'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
@@ -596,6 +615,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "remove" -d 'Remove mappings (kept as tombstones until the sync has cleared what it set)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "export" -d 'Write all mappings as a mapping CSV (the import format)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "approve" -d 'Approve the plan the mass-change guard holds: the watch applies those users\' changes'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented configuration template'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The effective configuration, secrets redacted, and where each value came from'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the configuration and read every secret it names'

@@ -144,7 +144,8 @@ pub enum Command {
 
     /// Synchronize presence: Teams -> MiCollab and phone -> Teams
     #[command(
-        after_help = "Examples:\n  mcteams sync\n  mcteams sync --dry-run\n  mcteams sync --watch --interval 15s --metrics-addr 127.0.0.1:9464"
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  mcteams sync\n  mcteams sync --dry-run\n  mcteams sync --watch --interval 15s --metrics-addr 127.0.0.1:9464\n  mcteams sync approve"
     )]
     Sync(SyncArgs),
 
@@ -450,6 +451,25 @@ pub struct SyncArgs {
     /// Serve Prometheus /metrics and /healthz on this address (with --watch)
     #[arg(long, value_name = "ADDR", requires = "watch")]
     pub metrics_addr: Option<std::net::SocketAddr>,
+    #[command(subcommand)]
+    pub command: Option<SyncCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Approve the plan the mass-change guard holds: the watch applies those users' changes
+    #[command(
+        after_help = "Examples:\n  mcteams sync approve --dry-run\n  mcteams sync approve 3 --yes\n\nThe watch applies the users' current changes on its next cycle; an approval unused for 10 minutes lapses."
+    )]
+    Approve(ApproveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The plan's id (as `report` and the watch's log name it) [default: the plan held now]
+    pub id: Option<i64>,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 #[derive(Debug, Args)]

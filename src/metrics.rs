@@ -39,6 +39,10 @@ pub struct SyncMetrics {
     /// Another run holds the sync lease: this instance waits, calling no system.
     standby: std::sync::atomic::AtomicBool,
     standby_gauge: Gauge,
+    /// Users whose changes the mass-change guard holds (0: none held).
+    held_users: Gauge,
+    /// 1 for a direction a system that could not be read holds up.
+    degraded: Family<DirectionLabel, Gauge>,
 }
 
 impl Default for SyncMetrics {
@@ -78,6 +82,18 @@ impl SyncMetrics {
             "Throttling answers (429, 503 with Retry-After; $batch inner answers included) from any system",
             throttled.clone(),
         );
+        let degraded = Family::<DirectionLabel, Gauge>::default();
+        registry.register(
+            "sync_direction_degraded",
+            "1 while a system the direction needs could not be read at the last cycle",
+            degraded.clone(),
+        );
+        let held_users = Gauge::default();
+        registry.register(
+            "sync_guard_held_users",
+            "Users whose changes the mass-change guard holds until `mcteams sync approve`",
+            held_users.clone(),
+        );
         let standby_gauge = Gauge::default();
         registry.register(
             "sync_standby",
@@ -106,6 +122,8 @@ impl SyncMetrics {
             last_success_unix: Mutex::new(None),
             standby: std::sync::atomic::AtomicBool::new(false),
             standby_gauge,
+            held_users,
+            degraded,
         }
     }
 
@@ -129,6 +147,8 @@ impl SyncMetrics {
                 .inc_by(*count);
         }
         self.throttled.inc_by(report.throttled);
+        self.held_users
+            .set(report.held_plan.map_or(0, |p| p.users as i64));
         if report.guard_tripped.is_some() {
             self.guard_trips.inc();
         }
@@ -156,6 +176,20 @@ impl SyncMetrics {
         self.standby
             .store(standby, std::sync::atomic::Ordering::SeqCst);
         self.standby_gauge.set(i64::from(standby));
+    }
+
+    /// Marks which directions the last cycle found degraded.
+    pub fn set_degraded(&self, degraded: &std::collections::BTreeSet<&'static str>) {
+        for direction in ["pbx_to_teams", "teams_to_micollab"] {
+            self.degraded
+                .get_or_create(&DirectionLabel { direction })
+                .set(i64::from(degraded.contains(direction)));
+        }
+    }
+
+    /// Users whose changes the guard holds now.
+    pub fn held_users(&self) -> i64 {
+        self.held_users.get()
     }
 
     pub fn is_standby(&self) -> bool {
@@ -210,14 +244,20 @@ pub async fn serve(
                         // Healthy: waiting is this instance's job while another one syncs.
                         (
                             StatusCode::OK,
-                            "standby: another run holds the sync lease\n",
+                            "standby: another run holds the sync lease\n".to_string(),
                         )
                     } else if m.healthy(now, started_unix, interval) {
-                        (StatusCode::OK, "ok\n")
+                        match m.held_users() {
+                            0 => (StatusCode::OK, "ok\n".to_string()),
+                            n => (
+                                StatusCode::OK,
+                                format!("ok; the mass-change guard holds {n} users' changes (mcteams sync approve)\n"),
+                            ),
+                        }
                     } else {
                         (
                             StatusCode::SERVICE_UNAVAILABLE,
-                            "unhealthy: no successful sync for three intervals\n",
+                            "unhealthy: no successful sync for three intervals\n".to_string(),
                         )
                     }
                 }

@@ -4,12 +4,10 @@
 
 mod e2e;
 
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use e2e::Estate;
+use e2e::{Estate, Watch};
 use serde_json::{Value, json};
 
 const LIBFAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
@@ -32,119 +30,12 @@ fn faketime() -> Option<&'static str> {
     None
 }
 
-/// `mcteams` with this estate's config and state, as cron or systemd would start it.
-fn mcteams(estate: &Estate, args: &[&str]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("mcteams"));
-    cmd.env("HOME", estate.dir.path())
-        .env("XDG_DATA_HOME", estate.dir.path().join("xdg-data"))
-        .env("NO_COLOR", "1")
-        .env_remove("MCTEAMS_STATE")
-        .arg("--config")
-        .arg(&estate.config)
-        .args(args)
-        .current_dir(estate.dir.path());
-    cmd
-}
-
 /// Runs `cmd` with the host clock `offset` away ("+2m", "+1h"), as libfaketime reads it.
 fn with_clock(mut cmd: Command, lib: &str, offset: &str) -> Command {
     cmd.env("LD_PRELOAD", lib)
         .env("FAKETIME", offset)
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
     cmd
-}
-
-/// A running `sync --watch`, its stderr collected line by line as it comes.
-struct Watch {
-    child: Child,
-    lines: Arc<Mutex<Vec<String>>>,
-    metrics: String,
-}
-
-impl Watch {
-    fn start(estate: &Estate, interval: &str) -> Watch {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let metrics = format!("127.0.0.1:{port}");
-        let mut child = mcteams(
-            estate,
-            &[
-                "-v",
-                "sync",
-                "--watch",
-                "--interval",
-                interval,
-                "--metrics-addr",
-                &metrics,
-            ],
-        )
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("watch starts");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let sink = lines.clone();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-            {
-                sink.lock().unwrap().push(line);
-            }
-        });
-        Watch {
-            child,
-            lines,
-            metrics,
-        }
-    }
-
-    /// Waits (bounded) until a stderr line contains `needle`.
-    async fn said(&self, needle: &str) -> bool {
-        for _ in 0..1_500 {
-            if self
-                .lines
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|l| l.contains(needle))
-            {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        false
-    }
-
-    fn log(&self) -> String {
-        self.lines.lock().unwrap().join("\n")
-    }
-
-    async fn health(&self) -> (u16, String) {
-        let response = reqwest::get(format!("http://{}/healthz", self.metrics))
-            .await
-            .expect("healthz answers");
-        let status = response.status().as_u16();
-        (status, response.text().await.unwrap_or_default())
-    }
-
-    fn signal(&self, signal: i32) {
-        // SAFETY: a signal to our own child, whose pid we hold and have not reaped.
-        let sent = unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
-        assert_eq!(sent, 0, "signal {signal} not sent");
-    }
-
-    async fn stop(mut self) -> Option<i32> {
-        self.signal(libc::SIGCONT);
-        self.signal(libc::SIGTERM);
-        tokio::task::spawn_blocking(move || self.child.wait().unwrap().code())
-            .await
-            .unwrap()
-    }
 }
 
 /// Requests the emulator has answered for `system` since its stats were reset.
@@ -193,7 +84,7 @@ async fn a_watch_resumed_after_a_takeover_sends_nothing_and_stands_by() {
         )
         .await;
     estate.control("DELETE", "/_sim/stats", None).await;
-    let watch = Watch::start(&estate, "1h");
+    let watch = Watch::start(&estate, &["--interval", "1h"]);
     let mut waited = 0;
     while requests_to(&estate, "pbx").await == 0 {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -213,7 +104,7 @@ async fn a_watch_resumed_after_a_takeover_sends_nothing_and_stands_by() {
             .await;
     }
     estate.control("DELETE", "/_sim/faults", None).await;
-    let (code, stderr) = run(with_clock(mcteams(&estate, &["sync"]), lib, "+2m")).await;
+    let (code, stderr) = run(with_clock(estate.command(&["sync"]), lib, "+2m")).await;
     assert_eq!(
         code,
         Some(0),
@@ -257,9 +148,9 @@ async fn a_live_watchs_lease_is_never_taken_by_a_clock_far_ahead() {
     let estate = Estate::start(20).await;
     let users = estate.pick(2, desk_phone);
     estate.map_and_enable(&users).await;
-    let watch = Watch::start(&estate, "1h");
+    let watch = Watch::start(&estate, &["--interval", "1h"]);
     assert!(watch.said("sync cycle").await, "{}", watch.log());
-    let (code, stderr) = run(with_clock(mcteams(&estate, &["sync"]), lib, "+11m")).await;
+    let (code, stderr) = run(with_clock(estate.command(&["sync"]), lib, "+11m")).await;
     assert_eq!(code, Some(75), "{stderr}");
     assert!(
         stderr.contains("another run holds the sync lock"),
@@ -285,7 +176,7 @@ async fn a_rate_limit_left_by_a_clock_an_hour_ahead_does_not_hang_later_runs() {
             .set_graph_limit_until(chrono::Utc::now() + chrono::Duration::hours(1))
             .unwrap();
     }
-    let mut cmd = mcteams(&estate, &["-v", "sync"]);
+    let mut cmd = estate.command(&["-v", "sync"]);
     cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let mut finished = None;
@@ -316,7 +207,7 @@ async fn sighup_rereads_the_configuration_and_a_bad_one_is_refused() {
     let estate = Estate::start(20).await;
     let users = estate.pick(2, desk_phone);
     estate.map_and_enable(&users).await;
-    let watch = Watch::start(&estate, "2s");
+    let watch = Watch::start(&estate, &["--interval", "2s"]);
     assert!(watch.said("sync cycle").await, "{}", watch.log());
     let good = std::fs::read_to_string(&estate.config).unwrap();
     assert!(!good.contains("[sync]"));
@@ -336,7 +227,7 @@ async fn sighup_rereads_the_configuration_and_a_bad_one_is_refused() {
         watch.log()
     );
     std::fs::write(&estate.config, &good).unwrap();
-    let (code, stderr) = run(mcteams(&estate, &["sync"])).await;
+    let (code, stderr) = run(estate.command(&["sync"])).await;
     assert_eq!(code, Some(75), "the watch still holds the lease: {stderr}");
     let (status, _) = watch.health().await;
     assert_eq!(status, 200);

@@ -57,6 +57,9 @@ fn settings() -> CycleSettings {
         users_per_slice: mcteams::engine::USERS_PER_SLICE,
         writes_per_chunk: mcteams::engine::WRITES_PER_CHUNK,
         lease: None,
+        hold_over_guard: false,
+        down: Default::default(),
+        flags_kept_for: None,
     }
 }
 
@@ -190,6 +193,9 @@ async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight(
         users_per_slice: 10,
         writes_per_chunk: 5,
         lease: None,
+        hold_over_guard: false,
+        down: Default::default(),
+        flags_kept_for: None,
         ..settings()
     };
     let report = tokio::time::timeout(

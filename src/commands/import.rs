@@ -113,6 +113,15 @@ pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
         store
             .apply_import(&plan.changes(), &plan.prune, Some(run))
             .context("storing the import")?;
+        // New mappings are an expected change: the sync onboards them without counting
+        // them against the mass-change guard.
+        let created: Vec<String> = plan
+            .rows
+            .iter()
+            .filter(|r| r.action == RowAction::Create)
+            .filter_map(|r| r.mapping.as_ref().map(|m| m.micollab_login.clone()))
+            .collect();
+        store.mark_onboarding(Some(run), &created, "import")?;
         store.finish_run(
             run,
             partial_if(errors > 0).code(),

@@ -1,6 +1,7 @@
 //! One module per command. Each is thin: it turns flags into plain settings and calls a
 //! layer that knows nothing of clap. `run` maps every outcome to an exit status.
 
+mod approve;
 mod config;
 mod demo;
 mod doctor;

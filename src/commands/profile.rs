@@ -408,6 +408,10 @@ fn switch(
         Some(&profile.teams_presence.to_string()),
         Some(&after.teams_presence.to_string()),
     )?;
+    if after.teams_presence {
+        let reason = format!("profile enable {}", profile.name);
+        store.mark_onboarding(Some(run), &preview.switching_to_teams, &reason)?;
+    }
     store.finish_run(
         run,
         ExitStatus::Success.code(),

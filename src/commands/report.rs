@@ -39,9 +39,27 @@ pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<ExitStatus> {
             .block_on(gather::from_systems(&store, &systems, chrono::Utc::now()))
             .context("reading the store")?
     };
-    refuse_partial_reads(&gathering)?;
+    refuse_failed_reads(&gathering)?;
     let report = build(&gathering, windows, &args.user, &wanted, args.all);
     print(ctx, &report, &gathering)?;
+    // A system down: its users are `source_unavailable`, and the run is "try again later"
+    // (75 ranks above 4 in the exit-code table).
+    if !gathering.read_errors.is_empty() {
+        let all = gathering
+            .read_errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(CliError::new(
+            ExitStatus::Unavailable,
+            format!(
+                "could not read every system: {all}; its users are source_unavailable \
+                 (try again later, or use --from-state for the last observations)"
+            ),
+        )
+        .into());
+    }
     if args.detailed_exitcode && report.out_of_sync > 0 {
         return Ok(ExitStatus::OutOfSync);
     }
@@ -70,32 +88,22 @@ fn parse_reasons(codes: &[String]) -> anyhow::Result<Vec<Reason>> {
     Ok(reasons)
 }
 
-/// A system that could not be read makes the report unreliable: refuse it rather than show
-/// users as in sync on half the facts (75: try again later; 1: anything else).
-fn refuse_partial_reads(gathering: &Gathering) -> anyhow::Result<()> {
-    if gathering.read_errors.is_empty() {
-        return Ok(());
-    }
-    let all = gathering
+/// A system that answered wrongly (not just down) makes the report unreliable: refuse it
+/// rather than show users on half the facts (exit 1). A system that is down is reported per
+/// user (`source_unavailable`) and ends the run with 75.
+fn refuse_failed_reads(gathering: &Gathering) -> anyhow::Result<()> {
+    let failed: Vec<String> = gathering
         .read_errors
         .iter()
+        .filter(|e| !e.unavailable)
         .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ");
-    let status = if gathering.read_errors.iter().all(|e| e.unavailable) {
-        ExitStatus::Unavailable
-    } else {
-        ExitStatus::Failure
-    };
-    let advice = match status {
-        ExitStatus::Unavailable => {
-            " (try again later, or use --from-state for the last observations)"
-        }
-        _ => "",
-    };
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
     Err(CliError::new(
-        status,
-        format!("could not read every system: {all}{advice}"),
+        ExitStatus::Failure,
+        format!("could not read every system: {}", failed.join("; ")),
     )
     .into())
 }
@@ -158,6 +166,7 @@ fn build(
         .filter(|s| users.is_empty() || users.iter().any(|u| names(s, u)))
         .collect();
     subjects.sort_by(|a, b| a.micollab_login.cmp(&b.micollab_login));
+    let down: Vec<&'static str> = gathering.read_errors.iter().map(|e| e.system).collect();
     let mut built = Built {
         rows: Vec::new(),
         summary: BTreeMap::new(),
@@ -166,7 +175,7 @@ fn build(
     };
     for subject in subjects {
         let findings = classify(
-            &subject.facts(gathering.unsupported.as_deref()),
+            &subject.facts(gathering.unsupported.as_deref(), &down),
             windows,
             gathering.now,
         );

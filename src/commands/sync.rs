@@ -32,9 +32,16 @@ pub(super) const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
 const STOP_GRACE: Duration = Duration::from_secs(10);
 
 pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitStatus> {
+    if let Some(crate::cli::SyncCommand::Approve(approve)) = &args.command {
+        return super::approve::run(ctx, approve);
+    }
     let config = ctx.config()?;
     require_systems(&config)?;
     let systems = crate::engine::adapters::connect(&config)?;
+    if args.watch {
+        // A service fails fast and tries each system again next cycle (see `watch`).
+        crate::engine::adapters::set_retry_policy(&systems, crate::http::RetryPolicy::service());
+    }
     super::runtime()?.block_on(execute(ctx, &args, &config, &systems))
 }
 
@@ -94,6 +101,9 @@ where
         users_per_slice: crate::engine::USERS_PER_SLICE,
         writes_per_chunk: crate::engine::WRITES_PER_CHUNK,
         lease: None,
+        hold_over_guard: false,
+        down: Default::default(),
+        flags_kept_for: Some(sync.stale_after),
     };
     if args.dry_run {
         let report = run_cycle(&mut store, systems, &settings, None, chrono::Utc::now())
@@ -292,8 +302,15 @@ pub(super) struct Summary<'a> {
     errors_by_system: &'a std::collections::BTreeMap<&'static str, u64>,
     notes: &'a std::collections::BTreeMap<&'static str, u64>,
     guard_tripped: bool,
+    /// Changes of users being onboarded or of an approved plan: not counted by the guard.
+    expected_changes: u64,
+    /// The plan the guard holds after this cycle (`--watch`): its id and users.
+    held_plan: Option<crate::engine::HeldSummary>,
+    throttled: u64,
     settled_journal_entries: usize,
     requests_by_system: &'a std::collections::BTreeMap<&'static str, u64>,
+    /// Directions a system that could not be read held up (`pbx_to_teams`, `teams_to_micollab`).
+    degraded: std::collections::BTreeSet<&'static str>,
     duration_ms: u64,
 }
 
@@ -316,8 +333,12 @@ pub(super) fn summary(report: &CycleReport, took: Duration) -> Summary<'_> {
         errors_by_system: &report.errors_by_system,
         notes: &report.notes,
         guard_tripped: report.guard_tripped.is_some(),
+        expected_changes: report.expected_changes,
+        held_plan: report.held_plan,
+        throttled: report.throttled,
         settled_journal_entries: report.settled_journal_entries,
         requests_by_system: &report.requests_by_system,
+        degraded: report.degraded(),
         duration_ms: took.as_millis() as u64,
     }
 }

@@ -261,6 +261,14 @@ fn switch(ctx: &Context, args: UserArgs, action: Switch) -> anyhow::Result<ExitS
             )?;
         }
     }
+    if action.on() {
+        let turned_on: Vec<String> = planned
+            .iter()
+            .filter(|&&i| rows[i].result == UserResult::Changed)
+            .map(|&i| rows[i].login.clone())
+            .collect();
+        store.mark_onboarding(Some(run), &turned_on, "user enable")?;
+    }
     let status = status_of_rows(&rows);
     store.finish_run(
         run,

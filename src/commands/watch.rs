@@ -22,8 +22,10 @@ use crate::store::{Heartbeat, Lease, Store, StoreError};
 
 /// What one turn of the loop came to.
 enum Turn {
-    /// A cycle ran; `unavailable`: a system could not be read.
-    Cycled { unavailable: bool },
+    /// A cycle ran; `down`: the systems it could not read.
+    Cycled {
+        down: std::collections::BTreeSet<&'static str>,
+    },
     /// The store was busy or locked: waited out, not an exit.
     StoreBusy,
     /// The lease is gone: wait as standby.
@@ -75,6 +77,8 @@ where
         "syncing every {}; stop with Ctrl-C or SIGTERM",
         humantime::format_duration(interval)
     ));
+    // Past the guard a service holds the unexpected changes and goes on with everyone else.
+    settings.hold_over_guard = true;
     let mut holding = Some(Holding::start(&store, lease)?);
     let mut failures_in_a_row: u32 = 0;
     let reload = reload_on_sighup();
@@ -97,13 +101,21 @@ where
             }
         };
         settings.lease = Some(held.lease.clone());
-        let turn = turn(&mut store, systems, &settings, &metrics).await?;
-        failures_in_a_row = match turn {
-            Turn::Cycled { unavailable: false } => 0,
+        // A system down does not slow the loop: the next cycle tries it again, waiting for
+        // it only a little longer than for the others (engine::patience).
+        let wait = match turn(&mut store, systems, &settings, &metrics).await? {
+            Turn::Cycled { down } => {
+                log_systems(&settings.down, &down);
+                settings.down = down;
+                failures_in_a_row = 0;
+                interval
+            }
             Turn::LeaseLost => continue,
-            _ => failures_in_a_row.saturating_add(1),
+            Turn::StoreBusy => {
+                failures_in_a_row = failures_in_a_row.saturating_add(1);
+                backoff(interval, failures_in_a_row)
+            }
         };
-        let wait = backoff(interval, failures_in_a_row);
         if *stop_rx.borrow() {
             break;
         }
@@ -270,9 +282,10 @@ where
         let started = Instant::now();
         let report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now()).await?;
         let took = started.elapsed();
+        // A held plan is the guard at work while everyone else syncs: not a failed cycle.
         let succeeded = report.read_errors.is_empty()
             && report.failed_users == 0
-            && report.guard_tripped.is_none();
+            && (report.guard_tripped.is_none() || report.held_plan.is_some());
         metrics.record(&report, took, succeeded, unix_now());
         super::keep_graph_limit(store, &systems.teams)?;
         let line = summary(&report, took);
@@ -283,9 +296,14 @@ where
     match outcome {
         Ok((report, took)) => {
             log_cycle(&report, took);
-            Ok(Turn::Cycled {
-                unavailable: report.unavailable().is_some(),
-            })
+            metrics.set_degraded(&report.degraded());
+            let down = report
+                .read_errors
+                .iter()
+                .filter(|e| e.unavailable)
+                .map(|e| e.system)
+                .collect();
+            Ok(Turn::Cycled { down })
         }
         Err(e) if lease_lost() => {
             tracing::error!(error = %e, "lost the sync lease mid-cycle: its writes were dropped unsent");
@@ -299,8 +317,29 @@ where
     }
 }
 
+/// Says when a system goes down or comes back, and which direction it holds up.
+fn log_systems(
+    before: &std::collections::BTreeSet<&'static str>,
+    now: &std::collections::BTreeSet<&'static str>,
+) {
+    for system in now.difference(before) {
+        let direction = match *system {
+            "pbx" => "phone -> Teams",
+            "cloudlink" => "Teams -> MiCollab",
+            _ => "both directions",
+        };
+        tracing::warn!(
+            system,
+            "{system} is down: {direction} degraded; tried again every cycle, holding up nothing else"
+        );
+    }
+    for system in before.difference(now) {
+        tracing::info!(system, "{system} answers again");
+    }
+}
+
 fn log_cycle(report: &CycleReport, took: Duration) {
-    if let Some((planned, limit)) = report.guard_tripped {
+    if let (Some((planned, limit)), None) = (report.guard_tripped, report.held_plan) {
         tracing::error!(
             planned,
             limit,

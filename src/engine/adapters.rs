@@ -314,6 +314,14 @@ pub fn connect(config: &Config) -> Result<ConnectedSystems, ConfigError> {
     })
 }
 
+/// Sets every system's retry policy (the HTTP layer's patience with one request).
+pub fn set_retry_policy(systems: &ConnectedSystems, policy: crate::http::RetryPolicy) {
+    systems.teams.0.http().set_retry_policy(policy);
+    systems.micollab.0.api().http().set_retry_policy(policy);
+    systems.pbx.0.api().http().set_retry_policy(policy);
+    systems.cloudlink.0.api().http().set_retry_policy(policy);
+}
+
 /// A MiCollab error as the engine and import report it.
 pub fn micollab_error(error: &crate::connectors::micollab::MicollabError) -> SourceError {
     SourceError {

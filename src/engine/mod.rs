@@ -5,6 +5,8 @@
 //! failure never fails the others.
 
 pub mod adapters;
+mod decide;
+mod patience;
 pub mod ports;
 mod records;
 pub mod release;
@@ -13,6 +15,7 @@ mod users;
 
 use std::collections::{BTreeMap, HashMap};
 
+use decide::{Decided, Rollout};
 use settle::Settled;
 
 use crate::connectors::cloudlink::PER_USER_LOOKUP_MAX;
@@ -22,7 +25,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::mapping::Mapping;
-use crate::reconcile::{Action, Note, Observed, Policy, Record, SyncDirection, reconcile};
+use crate::reconcile::{Action, Observed, Policy, Record, SyncDirection};
 use crate::store::{RunId, Store, StoreError};
 use futures_util::StreamExt;
 pub use ports::{
@@ -30,6 +33,7 @@ pub use ports::{
     TeamsPort, WriteFailure,
 };
 pub use records::{record_from_store, record_to_store};
+
 use users::{Observation, User, row_to_store};
 
 /// How a cycle runs, decided before it starts.
@@ -48,6 +52,15 @@ pub struct CycleSettings {
     /// The sync lease the cycle writes under: checked in the transaction that journals its
     /// writes, and before each chunk is sent. A cycle that lost it sends nothing more.
     pub lease: Option<crate::store::Lease>,
+    /// Past the guard, hold the unexpected users' changes as a plan and go on with the rest
+    /// (`--watch`), instead of applying nothing (a one-shot run: exit 5).
+    pub hold_over_guard: bool,
+    /// Systems down at the last cycle: waited for only a little longer than the others
+    /// (`--watch`; see [`patience`]).
+    pub down: std::collections::BTreeSet<&'static str>,
+    /// While MiCollab cannot be read, go on with the Teams flags the last syncs read if the
+    /// last complete cycle is younger than this (`sync.stale_after`).
+    pub flags_kept_for: Option<std::time::Duration>,
 }
 
 impl CycleSettings {
@@ -62,6 +75,13 @@ impl CycleSettings {
     fn guard_stops(&self, changes: u64) -> bool {
         changes > self.max_changes && !self.force
     }
+}
+
+/// A plan the guard holds, for the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HeldSummary {
+    pub id: i64,
+    pub users: usize,
 }
 
 /// One planned write, for the plan and the summary.
@@ -104,8 +124,17 @@ pub struct CycleReport {
     pub errors_by_system: BTreeMap<&'static str, u64>,
     pub read_errors: Vec<SourceError>,
     pub notes: BTreeMap<&'static str, u64>,
-    /// Set when the mass-change guard stopped the cycle: (planned changes, limit).
+    /// Set when the mass-change guard tripped: (unexpected changes, limit). A one-shot
+    /// cycle then applied nothing; a watch held those users' changes ([`Self::held_plan`]).
     pub guard_tripped: Option<(u64, u64)>,
+    /// Changes the guard counts, and those it does not (users being onboarded, or of an
+    /// approved plan).
+    pub unexpected_changes: u64,
+    pub expected_changes: u64,
+    /// The plan the guard holds after this cycle (`--watch`).
+    pub held_plan: Option<HeldSummary>,
+    /// The approved plan this cycle applied.
+    pub approved_plan_applied: Option<i64>,
     pub settled_journal_entries: usize,
     /// Requests sent to each system by this cycle (every attempt, retries included).
     pub requests_by_system: BTreeMap<&'static str, u64>,
@@ -121,14 +150,30 @@ pub struct CycleReport {
 }
 
 impl CycleReport {
+    /// The directions a system that could not be read degraded this cycle: the PBX holds up
+    /// phone -> Teams, CloudLink Teams -> MiCollab, Graph and MiCollab (the Teams flags) both.
+    pub fn degraded(&self) -> std::collections::BTreeSet<&'static str> {
+        let mut degraded = std::collections::BTreeSet::new();
+        for e in &self.read_errors {
+            match e.system {
+                "pbx" => {
+                    degraded.insert("pbx_to_teams");
+                }
+                "cloudlink" => {
+                    degraded.insert("teams_to_micollab");
+                }
+                _ => {
+                    degraded.insert("pbx_to_teams");
+                    degraded.insert("teams_to_micollab");
+                }
+            }
+        }
+        degraded
+    }
+
     /// The read error that makes the run "temporarily unavailable", if any.
     pub fn unavailable(&self) -> Option<&SourceError> {
         self.read_errors.iter().find(|e| e.unavailable)
-    }
-
-    /// Changes planned so far, as the guard counts them (refreshes are not changes).
-    fn changes(&self) -> u64 {
-        self.planned.total() - self.refreshes
     }
 }
 
@@ -210,6 +255,7 @@ struct SliceReads {
 async fn read_slice<T, M, P, C>(
     systems: &Systems<T, M, P, C>,
     directory: &tokio::sync::OnceCell<Result<IdMap<String>, SourceError>>,
+    down: &std::collections::BTreeSet<&'static str>,
     mut users: Vec<User>,
 ) -> SliceReads
 where
@@ -221,6 +267,7 @@ where
     let teams_ids: Vec<String> = users.iter().filter_map(|u| u.teams_id.clone()).collect();
     let logins: Vec<String> = users.iter().map(|u| u.login.clone()).collect();
     let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
+    let patience = patience::Patience::new(down, &["graph", "micollab", "pbx", "cloudlink"]);
     // CloudLink's side waits for principal ids still to be resolved; the others need not.
     let cloudlink = async {
         let (found, error) = resolve_slice_principals(&systems.cloudlink, directory, &users).await;
@@ -236,10 +283,22 @@ where
         (found, error, presentities)
     };
     let (teams, flags, phones, (found, error, presentities)) = tokio::join!(
-        timed("graph", systems.teams.read_presences(&teams_ids)),
-        timed("micollab", systems.micollab.teams_flags(&logins)),
-        timed("pbx", systems.pbx.phone_states(&extensions)),
-        cloudlink,
+        patience.read(
+            "graph",
+            timed("graph", systems.teams.read_presences(&teams_ids)),
+            Err
+        ),
+        patience.read(
+            "micollab",
+            timed("micollab", systems.micollab.teams_flags(&logins)),
+            Err
+        ),
+        patience.read(
+            "pbx",
+            timed("pbx", systems.pbx.phone_states(&extensions)),
+            Err
+        ),
+        patience.read("cloudlink", cloudlink, |e| (IdMap::default(), None, Err(e))),
     );
     let mut errors: Vec<SourceError> = error.into_iter().collect();
     let mut keep = |e: SourceError| errors.push(e);
@@ -333,6 +392,7 @@ where
     // slices in flight are read to the end and kept, and no new one starts.
     let (gate, open) = tokio::sync::watch::channel(true);
     let started = std::cell::Cell::new(0usize);
+    let down = std::cell::RefCell::new(settings.down.clone());
     let slices = futures_util::stream::unfold((loaded, open), |(mut loaded, mut open)| async {
         let _ = open.wait_for(|open| *open).await;
         let slice = loaded.recv().await?;
@@ -341,9 +401,11 @@ where
     .map(|slice| {
         started.set(started.get() + 1);
         let directory = &directory;
+        // Systems down at the last cycle, or in an earlier slice of this one.
+        let down = down.borrow().clone();
         async move {
             match slice {
-                Ok(users) => Ok(read_slice(systems, directory, users).await),
+                Ok(users) => Ok(read_slice(systems, directory, &down, users).await),
                 Err(e) => Err(e),
             }
         }
@@ -363,9 +425,9 @@ where
     let (_, first) = tokio::join!(warm_up, slices.next());
     received += usize::from(first.is_some());
     let mut next = first;
-    let mut plans: Vec<UserPlan> = Vec::new();
-    let mut stored_rows = Vec::new();
-    let mut forget = Vec::new();
+    let rollout = Rollout::load(store, now)?;
+    let mut fallback_flags: Option<IdMap<bool>> = None;
+    let mut decided = Decided::new(settings, &settled, &rollout, now);
     let mut resolved = Vec::new();
     let mut judged_now = None;
     while let Some(reads) = next.take() {
@@ -379,7 +441,24 @@ where
             }
             _ => now,
         });
-        for e in reads.errors.drain(..) {
+        for mut e in reads.errors.drain(..) {
+            if e.unavailable {
+                down.borrow_mut().insert(e.system);
+            }
+            if e.system == "micollab" && e.unavailable && reads.flags.is_none() {
+                let flags = fallback_flags.get_or_insert_with(|| {
+                    settings
+                        .flags_kept_for
+                        .and_then(|age| store.recent_flags(now, age).ok())
+                        .unwrap_or_default()
+                });
+                if !flags.is_empty() {
+                    reads.flags = Some(flags.clone());
+                    e.message.push_str(
+                        " (going on with the Teams flags the last syncs read, younger than sync.stale_after)",
+                    );
+                }
+            }
             // A system that fails for several slices is one error of the cycle.
             if !report.read_errors.iter().any(|r| r.system == e.system) {
                 *report.errors_by_system.entry(e.system).or_default() += 1;
@@ -389,93 +468,13 @@ where
         resolved.append(&mut reads.resolved);
         report.users_checked += reads.users.len();
         for user in std::mem::take(&mut reads.users) {
-            let observed = Observed {
-                tombstone: user.tombstone,
-                teams_enabled: reads
-                    .flags
-                    .as_ref()
-                    .and_then(|f| f.get(&user.login).copied()),
-                teams: user
-                    .teams_id
-                    .as_ref()
-                    .and_then(|id| reads.teams.as_mut()?.remove(id)),
-                // Without an Entra object id nothing can be written to Teams for this user.
-                phone: user
-                    .teams_id
-                    .as_ref()
-                    .and_then(|_| reads.phones.as_ref()?.get(&user.extension).copied()),
-                presentity: user
-                    .principal
-                    .as_ref()
-                    .and_then(|id| reads.presentities.as_mut()?.remove(id)),
-            };
-            // Borrowed: only a user with writes to make keeps a copy (to fall back on).
-            let never_written = Record::default();
-            let mut old = user.stored.as_ref().map_or(&never_written, |s| &s.record);
-            let unsettled;
-            if settled.unsettled_sessions.contains_key(&user.login) {
-                unsettled = Record {
-                    session_unsettled: true,
-                    ..old.clone()
-                };
-                old = &unsettled;
-            }
-            let decision = reconcile(&observed, old, &settings.policy, now);
-            let hash = observation_hash(&observed);
-            let observation = Observation {
-                hash,
-                json: if user.stored.as_ref().and_then(|s| s.observed_hash) == Some(hash) {
-                    None
-                } else {
-                    serde_json::to_string(&observed).ok()
-                },
-            };
-            for note in &decision.notes {
-                let key = match note {
-                    Note::AcdHotdeskUnsynced => "acd_hotdesk_unsynced",
-                    Note::TeamsUnknown { .. } => "teams_unknown",
-                    Note::ForeignWriter { .. } => "foreign_writer",
-                };
-                *report.notes.entry(key).or_default() += 1;
-            }
-            if decision.actions.is_empty() {
-                if decision.forget {
-                    forget.push(user.login);
-                } else if let Some(row) =
-                    row_to_store(&user, &decision.record, observation, None, now)
-                {
-                    stored_rows.push(row);
-                }
-                continue;
-            }
-            for action in &decision.actions {
-                report.planned.add(action);
-                if matches!(action, Action::SetSession { refresh: true, .. }) {
-                    report.refreshes += 1;
-                }
-                if settings.dry_run {
-                    report.plan.push(PlannedAction {
-                        micollab_login: user.login.clone(),
-                        action: action.clone(),
-                    });
-                }
-            }
-            // A dry run, or a cycle its guard will stop, applies nothing: it keeps no plan.
-            if settings.dry_run || settings.guard_stops(report.changes()) {
-                plans.clear();
-                continue;
-            }
-            let old = old.clone();
-            plans.push(UserPlan {
-                user,
-                observation,
-                old,
-                decision,
-            });
+            let observed = observe(&user, &mut reads);
+            decided.now = now;
+            decided.user(&mut report, user, observed);
         }
         // Forced past the guard, a mass change (a first sync) is applied as it is decided, a
         // chunk at a time: the cycle never holds every planned write.
-        if settings.force && store_rows_early && plans.len() >= settings.writes_per_chunk {
+        if settings.force && store_rows_early && decided.plans.len() >= settings.writes_per_chunk {
             gate.send_replace(false);
             while started.get() > received {
                 let Some(reads) = slices.next().await else {
@@ -489,17 +488,17 @@ where
                 systems,
                 run,
                 &settled,
-                std::mem::take(&mut plans),
+                std::mem::take(&mut decided.plans),
                 &mut report,
                 now,
-                &mut forget,
+                &mut decided.forget,
                 settings,
             )
             .await?;
         }
-        if store_rows_early && stored_rows.len() >= settings.users_per_slice {
-            store.put_sync_records(&stored_rows)?;
-            stored_rows.clear();
+        if store_rows_early && decided.stored_rows.len() >= settings.users_per_slice {
+            store.put_sync_records(&decided.stored_rows)?;
+            decided.stored_rows.clear();
         }
         next = match kept.pop_front() {
             Some(reads) => Some(reads),
@@ -517,15 +516,26 @@ where
         store.put_cloudlink_principals(&resolved)?;
     }
 
-    let changes = report.changes();
+    let changes = report.unexpected_changes;
     if settings.guard_stops(changes) {
         report.guard_tripped = Some((changes, settings.max_changes));
-        return Ok(report);
+        if !settings.hold_over_guard || settings.dry_run {
+            return Ok(report);
+        }
     }
     if settings.dry_run {
         return Ok(report);
     }
-
+    let Decided {
+        plans,
+        stored_rows,
+        mut forget,
+        held,
+        held_changes,
+        mut onboarded,
+        onboarding_writes,
+        ..
+    } = decided;
     apply_and_store(
         store,
         systems,
@@ -538,6 +548,15 @@ where
         settings,
     )
     .await?;
+    let failed: std::collections::HashSet<&str> =
+        report.user_errors.iter().map(|(l, _)| l.as_str()).collect();
+    onboarded.extend(
+        onboarding_writes
+            .into_iter()
+            .filter(|l| !failed.contains(l.as_str())),
+    );
+    let held = (held, held_changes, settings.max_changes);
+    record_rollout(store, &rollout, &mut report, held, &onboarded, now)?;
     stage.lap("journal, apply and store writes");
 
     // A user without an error counts as synchronized by this cycle when it was complete
@@ -546,6 +565,75 @@ where
     store.finish_cycle(&stored_rows, &[], &forget, complete_cycle_at)?;
     stage.lap("store records");
     Ok(report)
+}
+
+/// One user's observation from the slice's reads. Answers are moved out, not copied.
+fn observe(user: &User, reads: &mut SliceReads) -> Observed {
+    Observed {
+        tombstone: user.tombstone,
+        teams_enabled: reads
+            .flags
+            .as_ref()
+            .and_then(|f| f.get(&user.login).copied()),
+        teams: user
+            .teams_id
+            .as_ref()
+            .and_then(|id| reads.teams.as_mut()?.remove(id)),
+        // Without an Entra object id nothing can be written to Teams for this user.
+        phone: user
+            .teams_id
+            .as_ref()
+            .and_then(|_| reads.phones.as_ref()?.get(&user.extension).copied()),
+        presentity: user
+            .principal
+            .as_ref()
+            .and_then(|id| reads.presentities.as_mut()?.remove(id)),
+    }
+}
+
+/// Records what came of the rollout state: the approved plan applied, the users the guard
+/// holds now (or the held plan resolved), the onboarded users done.
+fn record_rollout(
+    store: &mut Store,
+    rollout: &Rollout,
+    report: &mut CycleReport,
+    (held, held_changes, max_changes): (Vec<String>, u64, u64),
+    onboarded: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if let Some(plan) = &rollout.approved {
+        store.finish_plan(plan.id, crate::store::PlanState::Applied)?;
+        report.approved_plan_applied = Some(plan.id);
+    }
+    if !held.is_empty() {
+        let id = store.hold_plan(&held, held_changes, max_changes, now)?;
+        let same = rollout.held.as_ref().is_some_and(|p| p.users == held);
+        if same {
+            tracing::debug!(
+                plan = id,
+                users = held.len(),
+                "the mass-change guard still holds the plan"
+            );
+        } else {
+            tracing::error!(
+                plan = id,
+                users = held.len(),
+                "mass-change guard: {} users' changes are held (see `mcteams report --reason held_by_guard`; \
+             approve with `mcteams sync approve {id}`); everyone else goes on syncing",
+                held.len()
+            );
+        }
+        report.held_plan = Some(HeldSummary {
+            id,
+            users: held.len(),
+        });
+    } else if let Some(plan) = &rollout.held {
+        store.finish_plan(plan.id, crate::store::PlanState::Resolved)?;
+    }
+    if !onboarded.is_empty() {
+        store.finish_onboarding(onboarded, now)?;
+    }
+    Ok(())
 }
 
 /// Applies the plans' writes (see [`apply`]), then stores in one transaction what came of

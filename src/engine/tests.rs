@@ -328,6 +328,9 @@ fn settings() -> CycleSettings {
         users_per_slice: 3,
         writes_per_chunk: 4,
         lease: None,
+        hold_over_guard: false,
+        down: Default::default(),
+        flags_kept_for: None,
     }
 }
 
@@ -375,6 +378,7 @@ impl Rig {
             cloudlink: &self.fake,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
             .build()
             .unwrap();
         let report = runtime
@@ -880,6 +884,7 @@ fn release_clears_every_session_mcteams_holds() {
     let logins: Vec<_> = held.iter().map(|h| h.micollab_login.as_str()).collect();
     assert_eq!(logins, vec!["user0", "user2"]);
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .unwrap();
     let outcomes = runtime
@@ -895,4 +900,79 @@ fn release_clears_every_session_mcteams_holds() {
     assert!(rig.fake.user(2, |u| u.ours.is_none()));
     assert!(release::held_sessions(&rig.store).unwrap().is_empty());
     assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
+
+fn logins(range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(|i| format!("user{i}")).collect()
+}
+
+#[test]
+fn users_an_admin_turned_on_are_onboarded_without_counting_against_the_guard() {
+    let mut rig = Rig::new(4);
+    for i in 0..4 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    rig.store
+        .mark_onboarding(None, &logins(0..4), "profile enable Sales")
+        .unwrap();
+    let guarded = CycleSettings {
+        max_changes: 1,
+        ..settings()
+    };
+    let report = rig.cycle_with(&guarded);
+    assert_eq!(report.guard_tripped, None);
+    assert_eq!(report.unexpected_changes, 0);
+    assert!(report.expected_changes >= 4, "{report:?}");
+    assert_eq!(report.applied.pbx_to_teams, 4);
+    let now = rig.fake.world(|w| w.now.unwrap());
+    assert!(rig.store.onboarding(now).unwrap().is_empty(), "onboarded");
+    // Onboarded: the next mass change is unexpected again, and stops.
+    for i in 0..4 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Idle);
+    }
+    let report = rig.cycle_with(&guarded);
+    // Four sessions cleared, four MiCollab statuses following Teams back.
+    assert_eq!(report.guard_tripped, Some((8, 1)));
+    assert_eq!(report.applied.pbx_to_teams, 0);
+}
+
+#[test]
+fn past_the_guard_a_watch_holds_the_unexpected_changes_until_approved() {
+    let mut rig = Rig::new(6);
+    rig.cycle();
+    for i in 0..6 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    rig.store
+        .mark_onboarding(None, &logins(5..6), "user enable")
+        .unwrap();
+    let watch = CycleSettings {
+        max_changes: 2,
+        hold_over_guard: true,
+        ..settings()
+    };
+    let report = rig.cycle_with(&watch);
+    assert_eq!(report.guard_tripped, Some((5, 2)));
+    let held = report.held_plan.expect("a held plan");
+    assert_eq!(held.users, 5);
+    assert_eq!(report.applied.pbx_to_teams, 1, "the onboarded user goes on");
+    assert!(rig.fake.user(5, |u| u.ours.is_some()));
+    assert!(rig.fake.user(0, |u| u.ours.is_none()), "held");
+    let plan = rig.store.current_plan().unwrap().unwrap();
+    assert_eq!(plan.users, logins(0..5));
+    // The next cycle holds the same plan (updated), still without writing.
+    let report = rig.cycle_with(&watch);
+    assert_eq!(report.held_plan.map(|p| p.id), Some(held.id));
+    assert_eq!(report.applied.pbx_to_teams, 0);
+    // Approved: the next cycle applies those users' current changes.
+    rig.store.approve_plan(held.id, None).unwrap();
+    let report = rig.cycle_with(&watch);
+    assert_eq!(report.guard_tripped, None);
+    assert_eq!(report.approved_plan_applied, Some(held.id));
+    assert_eq!(report.applied.pbx_to_teams, 5);
+    assert_eq!(
+        rig.store.plan(held.id).unwrap().unwrap().state,
+        crate::store::PlanState::Applied
+    );
+    assert!(rig.store.current_plan().unwrap().is_none());
 }

@@ -281,7 +281,8 @@ struct Counters {
 struct Inner {
     system: System,
     client: reqwest::Client,
-    retry: RetryPolicy,
+    // A lock, not a plain value: a service changes its patience once it knows it is one.
+    retry: std::sync::Mutex<RetryPolicy>,
     permits: Semaphore,
     limiter: Option<RateLimit>,
     tokens: Option<Arc<TokenCache>>,
@@ -430,7 +431,7 @@ impl HttpClient {
             inner: Arc::new(Inner {
                 system: settings.system,
                 client,
-                retry: settings.retry,
+                retry: std::sync::Mutex::new(settings.retry),
                 permits: Semaphore::new(settings.max_concurrency.max(1)),
                 limiter: settings.rate.map(RateLimit::new),
                 tokens,
@@ -445,8 +446,14 @@ impl HttpClient {
         self.inner.system
     }
 
+    /// Changes how patient this client is from the next request on (`sync --watch` fails
+    /// fast and retries each system on its own schedule).
+    pub fn set_retry_policy(&self, policy: RetryPolicy) {
+        *self.inner.retry.lock().unwrap_or_else(|p| p.into_inner()) = policy;
+    }
+
     pub fn retry_policy(&self) -> RetryPolicy {
-        self.inner.retry
+        *self.inner.retry.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Gets an access token now, if this client uses them, so the first requests need not
@@ -570,7 +577,7 @@ impl HttpClient {
         if let Some(why) = &call.encode_error {
             return Err(self.error(call, HttpErrorKind::Local(why.clone())));
         }
-        let policy = inner.retry;
+        let policy = self.retry_policy();
         let mut delays = policy.backoff();
         let mut attempts = 0u32;
         let mut waited = Duration::ZERO;

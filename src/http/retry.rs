@@ -32,6 +32,18 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// For `sync --watch`: a few seconds at most, then the cycle goes on without the system
+    /// and the next cycle tries it again, so a system that is down holds up neither the other
+    /// direction nor the loop.
+    pub fn service() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 3,
+            budget: std::time::Duration::from_secs(4),
+            base_delay: std::time::Duration::from_millis(250),
+            max_delay: std::time::Duration::from_secs(2),
+        }
+    }
+
     /// Capped exponential delays with jitter (from `backon`), one per retry.
     pub fn backoff(&self) -> impl Iterator<Item = Duration> + Send + use<> {
         backon::ExponentialBuilder::default()

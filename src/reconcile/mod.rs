@@ -9,10 +9,12 @@
 //!   presence, which is how the phone shows in MiCollab, and nothing flows back to the phone.
 //! - A presentity whose version moved since mcteams' last write, written by someone else, was
 //!   changed by another writer. mcteams reports it and does not write over it until Teams
-//!   itself changes (a new intent), so it never fights another writer. MiCollab putting the
-//!   user's own status back when Teams stopped managing it (source `micollab`) is not another
-//!   writer, and neither is anything shown while the flag is off: after a disable and enable
-//!   mcteams takes the presentity back.
+//!   itself changes (a new intent), so it never fights another writer. What the presentity
+//!   shows while the user's Teams flag is seen off (MiCollab puts the user's own status back)
+//!   is not another writer overwriting mcteams: mcteams forgets its write then, so after a
+//!   disable and enable it takes the presentity back. (A disable and enable that no sync saw
+//!   in between cannot be told from a person changing the status in MiCollab: that user is
+//!   `foreign_writer` until Teams changes.)
 
 use std::time::Duration;
 
@@ -27,16 +29,10 @@ use crate::wire::graph::{Activity, Availability};
 /// The name mcteams writes as the presentity's source.
 pub const WRITER: &str = "mcteams";
 
-/// The source MiCollab itself writes: when Teams stops managing a user's status it puts the
-/// user's own status back (docs/contracts/cloudlink.md). That is the integration switching
-/// off and on, not another writer: mcteams takes the presentity back.
-pub const MICOLLAB_ITSELF: &str = "micollab";
-
-/// Whether someone other than mcteams (and other than MiCollab's own switch back) wrote the
-/// presentity since mcteams' write `mine`.
+/// Whether someone other than mcteams wrote the presentity since mcteams' write `mine`.
 pub fn written_by_another(mine: &PresentityRecord, shown: &Presentity) -> bool {
     mine.version.as_deref() != Some(shown.version.as_str())
-        && !matches!(shown.source.as_deref(), Some(WRITER | MICOLLAB_ITSELF))
+        && shown.source.as_deref() != Some(WRITER)
 }
 
 /// Which directions a sync moves.
@@ -346,6 +342,29 @@ pub fn reconcile(
         notes,
         forget,
     }
+}
+
+/// What goes on of a decision whose changes the mass-change guard holds: session refreshes
+/// only (a held call must not drop out of Teams); the record keeps the old parts of what waits.
+pub fn hold_changes(mut decision: Decision, old: &Record) -> Decision {
+    decision
+        .actions
+        .retain(|a| matches!(a, Action::SetSession { refresh: true, .. }));
+    if decision.actions.is_empty() {
+        decision.record.session = old.session;
+        decision.record.session_unsettled = old.session_unsettled;
+    }
+    decision.record.presentity = old.presentity.clone();
+    decision.forget = false;
+    decision
+}
+
+/// Changes among these actions, as the mass-change guard counts them (refreshes are not).
+pub fn changes_in(actions: &[Action]) -> u64 {
+    actions
+        .iter()
+        .filter(|a| !matches!(a, Action::SetSession { refresh: true, .. }))
+        .count() as u64
 }
 
 #[cfg(test)]

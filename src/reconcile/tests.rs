@@ -659,9 +659,8 @@ proptest! {
     }
 }
 
-/// A rollout that switches Teams off and on again: MiCollab put the user's own status back
-/// (source `micollab`), and whatever the flag-off cycles saw is not mcteams' to guard. Either
-/// way mcteams takes the presentity back; only a real other writer is left alone.
+/// A rollout that switches Teams off and on again: while the flag is seen off, MiCollab shows
+/// the user's own status, and mcteams forgets its write; on again, it takes the presentity back.
 #[test]
 fn a_disable_and_enable_is_taken_back_not_reported_as_another_writer() {
     let mine = PresentityRecord {
@@ -687,15 +686,66 @@ fn a_disable_and_enable_is_taken_back_not_reported_as_another_writer() {
     let d = reconcile(&off, &record, &policy(), t0());
     assert!(d.actions.is_empty(), "{:?}", d.actions);
     assert_eq!(d.record.presentity, None);
-    // On again (with or without a cycle in between): Teams' status is written back.
+    // On again: Teams' status is written back.
     let on = observed(
         teams("Away", "Away"),
         phone(CallState::Idle, false),
         restored,
     );
-    for before in [&record, &d.record] {
-        let d = reconcile(&on, before, &policy(), t0());
-        assert_eq!(d.actions, vec![write(MiCollabStatus::Away, "Away", "v6")]);
-        assert!(d.notes.is_empty(), "{:?}", d.notes);
-    }
+    let back = reconcile(&on, &d.record, &policy(), t0());
+    assert_eq!(
+        back.actions,
+        vec![write(MiCollabStatus::Away, "Away", "v6")]
+    );
+    assert!(back.notes.is_empty(), "{:?}", back.notes);
+    // Without a cycle that saw the flag off, MiCollab's write looks like any other writer's.
+    let unseen = reconcile(&on, &record, &policy(), t0());
+    assert!(unseen.actions.is_empty());
+    assert!(matches!(
+        unseen.notes.as_slice(),
+        [Note::ForeignWriter { .. }]
+    ));
+}
+
+#[test]
+fn the_guard_holds_changes_and_lets_refreshes_go() {
+    let held_call = holding(SessionIntent::InACall, 100);
+    // A refresh of a held call, and a presentity change: the refresh goes, the write waits.
+    let refresh_and_write = reconcile(
+        &observed(
+            teams("Busy", "InACall"),
+            phone(CallState::Busy, false),
+            presentity("Available", "Available", "v1", WRITER),
+        ),
+        &held_call,
+        &policy(),
+        t0(),
+    );
+    assert_eq!(changes_in(&refresh_and_write.actions), 1);
+    assert_eq!(refresh_and_write.actions.len(), 2);
+    let held = hold_changes(refresh_and_write.clone(), &held_call);
+    assert!(matches!(
+        held.actions.as_slice(),
+        [Action::SetSession { refresh: true, .. }]
+    ));
+    assert_eq!(held.record.session, refresh_and_write.record.session);
+    assert_eq!(
+        held.record.presentity, None,
+        "the write waits: the old part stays"
+    );
+    // A new call: a change, held whole; the record still holds no session.
+    let none = Record::default();
+    let new_call = reconcile(
+        &observed(
+            teams("Available", "Available"),
+            phone(CallState::Busy, false),
+            presentity("Available", "Available", "v1", WRITER),
+        ),
+        &none,
+        &policy(),
+        t0(),
+    );
+    let held = hold_changes(new_call, &none);
+    assert!(held.actions.is_empty());
+    assert_eq!(held.record, none);
 }

@@ -47,8 +47,13 @@ pub struct Subject {
 }
 
 impl Subject {
-    pub fn facts<'a>(&'a self, unsupported: Option<&'a str>) -> UserFacts<'a> {
+    pub fn facts<'a>(
+        &'a self,
+        unsupported: Option<&'a str>,
+        unavailable: &'a [&'static str],
+    ) -> UserFacts<'a> {
         UserFacts {
+            unavailable,
             mapping: self.mapping.as_ref(),
             observed: &self.observed,
             history: &self.history,
@@ -72,6 +77,27 @@ pub struct Gathering {
     pub origin: Origin,
 }
 
+/// The users whose changes the mass-change guard holds now, and the plan's id.
+struct HeldUsers(Option<(i64, std::collections::HashSet<String>)>);
+
+impl HeldUsers {
+    fn read(store: &Store) -> Result<HeldUsers, StoreError> {
+        Ok(HeldUsers(
+            store
+                .current_plan()?
+                .filter(|p| p.state == crate::store::PlanState::Held)
+                .map(|p| (p.id, p.users.into_iter().collect())),
+        ))
+    }
+
+    fn held(&self, login: &str) -> Option<i64> {
+        self.0
+            .as_ref()
+            .filter(|(_, users)| users.contains(login))
+            .map(|(id, _)| *id)
+    }
+}
+
 /// What mcteams remembers of its last sync of a user.
 pub fn history_from_store(stored: &SyncRecord) -> SyncHistory {
     SyncHistory {
@@ -82,6 +108,7 @@ pub fn history_from_store(stored: &SyncRecord) -> SyncHistory {
         last_observed: stored.last_observed.as_deref().and_then(parse_observation),
         last_observed_at: stored.last_observed_at,
         unconfirmed_writes: 0,
+        held_by_guard: None,
     }
 }
 
@@ -174,6 +201,7 @@ pub fn from_state(store: &Store, now: DateTime<Utc>) -> Result<Gathering, StoreE
         .map(|r| (r.micollab_login.clone(), r))
         .collect();
     let open = store.journal_open_by_login()?;
+    let held = HeldUsers::read(store)?;
     let subjects = mappings
         .into_iter()
         .map(|mapping| {
@@ -182,6 +210,7 @@ pub fn from_state(store: &Store, now: DateTime<Utc>) -> Result<Gathering, StoreE
                 .map(history_from_store)
                 .unwrap_or_default();
             history.unconfirmed_writes = open.get(&mapping.micollab_login).copied().unwrap_or(0);
+            history.held_by_guard = held.held(&mapping.micollab_login);
             let observed = patched_observation(&history).unwrap_or_default();
             Subject {
                 micollab_login: mapping.micollab_login.clone(),
@@ -295,6 +324,7 @@ pub async fn from_systems(
         .map(|r| (r.micollab_login.clone(), r))
         .collect();
     let open = store.journal_open_by_login()?;
+    let held = HeldUsers::read(store)?;
     let mut read_errors = Vec::new();
 
     // CloudLink principal ids: the ones the sync resolved are in the store; a report
@@ -411,6 +441,7 @@ pub async fn from_systems(
             .map(history_from_store)
             .unwrap_or_default();
         history.unconfirmed_writes = open.get(login).copied().unwrap_or(0);
+        history.held_by_guard = held.held(login);
         subjects.push(Subject {
             micollab_login: login.to_string(),
             mapping: Some(mapping.clone()),

@@ -34,9 +34,11 @@ pub enum Reason {
     IntegrationDisabled,
     UnsupportedSystem,
     ForeignWriter,
+    HeldByGuard,
     Stale,
     SyncError,
     InSync,
+    SourceUnavailable,
     TeamsUnknown,
     AcdHotdeskUnsynced,
     ClientDriftRisk,
@@ -44,7 +46,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 18] = [
         Reason::TeamsMicollabMismatch,
         Reason::PbxTeamsMismatch,
         Reason::DndConflict,
@@ -54,9 +56,11 @@ impl Reason {
         Reason::IntegrationDisabled,
         Reason::UnsupportedSystem,
         Reason::ForeignWriter,
+        Reason::HeldByGuard,
         Reason::Stale,
         Reason::SyncError,
         Reason::InSync,
+        Reason::SourceUnavailable,
         Reason::TeamsUnknown,
         Reason::AcdHotdeskUnsynced,
         Reason::ClientDriftRisk,
@@ -74,9 +78,11 @@ impl Reason {
             Reason::IntegrationDisabled => "integration_disabled",
             Reason::UnsupportedSystem => "unsupported_system",
             Reason::ForeignWriter => "foreign_writer",
+            Reason::HeldByGuard => "held_by_guard",
             Reason::Stale => "stale",
             Reason::SyncError => "sync_error",
             Reason::InSync => "in_sync",
+            Reason::SourceUnavailable => "source_unavailable",
             Reason::TeamsUnknown => "teams_unknown",
             Reason::AcdHotdeskUnsynced => "acd_hotdesk_unsynced",
             Reason::ClientDriftRisk => "client_drift_risk",
@@ -93,6 +99,7 @@ impl Reason {
         !matches!(
             self,
             Reason::InSync
+                | Reason::SourceUnavailable
                 | Reason::TeamsUnknown
                 | Reason::AcdHotdeskUnsynced
                 | Reason::ClientDriftRisk
@@ -141,6 +148,8 @@ pub struct SyncHistory {
     /// Writes for the user still unconfirmed in the journal (a run was interrupted, or a
     /// write got no answer): until the next sync settles them, the record may not be true.
     pub unconfirmed_writes: usize,
+    /// The plan whose changes for this user the mass-change guard holds (`--watch`).
+    pub held_by_guard: Option<i64>,
 }
 
 /// Everything known about one user.
@@ -153,6 +162,8 @@ pub struct UserFacts<'a> {
     pub client: Option<(ClientKind, bool)>,
     /// `Some(why)` when MiCollab is below R9.8 SP1 or the PBX is not MiVoice Business.
     pub unsupported: Option<&'a str>,
+    /// Systems that could not be read: what depends on them was not checked.
+    pub unavailable: &'a [&'static str],
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -273,6 +284,15 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
     if history.unconfirmed_writes > 0 {
         settling = true;
     }
+    if !facts.unavailable.is_empty() {
+        add(
+            Reason::SourceUnavailable,
+            format!(
+                "not fully checked: {} could not be read; what depends on it is judged at the next report",
+                facts.unavailable.join(", ")
+            ),
+        );
+    }
     if enabled
         && !observed.tombstone
         && let Some(teams) = &observed.teams
@@ -363,6 +383,14 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
         }
     }
 
+    if let Some(plan) = history.held_by_guard {
+        add(
+            Reason::HeldByGuard,
+            format!(
+                "the mass-change guard holds this user's changes (plan {plan}): check the systems, then `mcteams sync approve {plan}`"
+            ),
+        );
+    }
     if history.last_error.is_some()
         && history.last_error_at >= history.last_success_at
         && let Some(error) = &history.last_error
@@ -434,9 +462,13 @@ fn finish(mut found: Vec<Finding>) -> Vec<Finding> {
     found.dedup_by_key(|f| f.reason);
     // Not in sync either while a difference settles or Teams' presence is unknown: nobody
     // can tell yet.
-    let judged = !found
-        .iter()
-        .any(|f| f.reason.counted() || matches!(f.reason, Reason::Settling | Reason::TeamsUnknown));
+    let judged = !found.iter().any(|f| {
+        f.reason.counted()
+            || matches!(
+                f.reason,
+                Reason::Settling | Reason::TeamsUnknown | Reason::SourceUnavailable
+            )
+    });
     if judged {
         found.insert(
             0,

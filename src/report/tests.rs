@@ -91,6 +91,7 @@ fn synced(observed: &Observed, session: Option<SessionIntent>) -> SyncHistory {
         last_observed: Some(observed.clone()),
         last_observed_at: Some(ago(120)),
         unconfirmed_writes: 0,
+        held_by_guard: None,
     }
 }
 
@@ -114,6 +115,7 @@ fn facts<'a>(
         existence: e,
         client: Some((ClientKind::Pc, true)),
         unsupported: None,
+        unavailable: &[],
     }
 }
 
@@ -339,7 +341,7 @@ fn informational_reasons_do_not_count() {
         .to_string()
         .chars()
         .collect();
-    assert_eq!(counted, vec!['1', '1']);
+    assert_eq!(counted, vec!['1', '2']);
 }
 
 #[test]
@@ -423,4 +425,32 @@ fn a_dnd_a_session_explains_is_no_conflict() {
     history.last_observed_at = Some(ago(5));
     let found = codes(&facts(Some(&m), &o, &history, &none));
     assert!(!found.contains(&"dnd_conflict"), "{found:?}");
+}
+
+/// A system down: its users are `source_unavailable` (the system named), never `in_sync`,
+/// and what could be checked still is.
+#[test]
+fn users_a_down_system_keeps_from_being_checked_are_source_unavailable() {
+    let m = mapping(true);
+    let none = Existence::default();
+    let idle = phone(CallState::Idle, false);
+    let mut o = seen(
+        "Available",
+        "Available",
+        idle,
+        "Available",
+        "Available",
+        WRITER,
+    );
+    o.phone = None;
+    let h = synced(&o, None);
+    let mut f = facts(Some(&m), &o, &h, &none);
+    f.unavailable = &["pbx"];
+    let found = classify(&f, WINDOWS, now());
+    assert_eq!(
+        found.iter().map(|f| f.reason.code()).collect::<Vec<_>>(),
+        vec!["source_unavailable"]
+    );
+    assert!(found[0].hint.contains("pbx could not be read"));
+    assert!(!Reason::SourceUnavailable.counted());
 }

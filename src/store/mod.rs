@@ -9,6 +9,7 @@ mod history;
 mod lease;
 mod mappings;
 mod records;
+pub mod rollout;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ pub use history::{AuditEntry, JournalEntry, RunId};
 pub use lease::{Heartbeat, Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
 pub use records::{SyncRecord, SyncRecordView, SyncUserView};
+pub use rollout::{HeldPlan, PlanState};
 pub use schema::SCHEMA_VERSION;
 
 /// How long a writer waits for another one before the store reports it busy.

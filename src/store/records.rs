@@ -383,6 +383,36 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The Teams flags as the syncs last observed them, while the last complete cycle is
+    /// younger than `max_age` (else none): what a cycle goes on with while MiCollab cannot be
+    /// read.
+    pub fn recent_flags(
+        &self,
+        now: DateTime<Utc>,
+        max_age: std::time::Duration,
+    ) -> Result<crate::ids::IdMap<bool>, StoreError> {
+        let fresh = self
+            .last_complete_cycle()?
+            .is_some_and(|at| (now - at).to_std().unwrap_or_default() <= max_age);
+        if !fresh {
+            return Ok(crate::ids::IdMap::default());
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT micollab_login, json_extract(last_observed, '$.teams_enabled')
+                 FROM sync_records
+                 WHERE last_error IS NULL AND json_extract(last_observed, '$.teams_enabled') IS NOT NULL",
+            )
+            .map_err(|e| self.err(e))?;
+        let flags = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(flags)
+    }
+
     /// Stores records in one transaction.
     pub fn put_sync_records(&mut self, records: &[SyncRecord]) -> Result<(), StoreError> {
         self.finish_cycle(records, &[], &[], None)

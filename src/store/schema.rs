@@ -132,6 +132,29 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ALTER TABLE leases ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE journal ADD COLUMN epoch INTEGER;
     "#,
+    // 4: rollouts. Users an admin turned on through mcteams are an expected change, onboarded
+    // without counting against the mass-change guard; the changes the guard holds in --watch
+    // are a plan, approved with `sync approve`.
+    r#"
+    CREATE TABLE onboarding (
+        micollab_login  TEXT PRIMARY KEY,
+        since           TEXT NOT NULL,
+        run_id          INTEGER,
+        reason          TEXT NOT NULL
+    );
+    CREATE TABLE guard_plans (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        held_at       TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        changes       INTEGER NOT NULL,
+        max_changes   INTEGER NOT NULL,
+        users         TEXT NOT NULL,
+        state         TEXT NOT NULL,
+        approved_at   TEXT,
+        approved_run  INTEGER,
+        finished_at   TEXT
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

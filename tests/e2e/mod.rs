@@ -3,8 +3,12 @@
 //! results only through the systems' real APIs and the control API.
 #![allow(dead_code)]
 
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::Output;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use mcteams::sim::{SimHandle, SimOptions, start};
 use serde_json::{Value, json};
@@ -248,6 +252,20 @@ impl Estate {
         );
     }
 
+    /// `mcteams` with this estate's config and state, as cron or systemd would start it.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("mcteams"));
+        cmd.env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
+            .env("NO_COLOR", "1")
+            .env_remove("MCTEAMS_STATE")
+            .arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .current_dir(self.dir.path());
+        cmd
+    }
+
     /// Writes on Graph presence and CloudLink presentities since the stats were reset.
     pub async fn write_requests(&self) -> u64 {
         let stats = self.control("GET", "/_sim/stats", None).await;
@@ -282,5 +300,90 @@ fn sum_numbers(value: &Value) -> u64 {
         Value::Object(map) => map.values().map(sum_numbers).sum(),
         Value::Array(items) => items.iter().map(sum_numbers).sum(),
         _ => 0,
+    }
+}
+
+/// A running `sync --watch`, its stderr collected line by line as it comes.
+pub struct Watch {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+    pub metrics: String,
+}
+
+impl Watch {
+    pub fn start(estate: &Estate, args: &[&str]) -> Watch {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let metrics = format!("127.0.0.1:{port}");
+        let mut all = vec!["-v", "sync", "--watch", "--metrics-addr", &metrics];
+        all.extend_from_slice(args);
+        let mut child = estate
+            .command(&all)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("watch starts");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Watch {
+            child,
+            lines,
+            metrics,
+        }
+    }
+
+    /// Waits (bounded) until a stderr line contains `needle`.
+    pub async fn said(&self, needle: &str) -> bool {
+        for _ in 0..1_500 {
+            if self
+                .lines
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|l| l.contains(needle))
+            {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+
+    pub fn log(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    pub async fn health(&self) -> (u16, String) {
+        let response = reqwest::get(format!("http://{}/healthz", self.metrics))
+            .await
+            .expect("healthz answers");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: a signal to our own child, whose pid we hold and have not reaped.
+        let sent = unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+        assert_eq!(sent, 0, "signal {signal} not sent");
+    }
+
+    pub async fn stop(mut self) -> Option<i32> {
+        self.signal(libc::SIGCONT);
+        self.signal(libc::SIGTERM);
+        tokio::task::spawn_blocking(move || self.child.wait().unwrap().code())
+            .await
+            .unwrap()
     }
 }

@@ -1,0 +1,275 @@
+//! The decide phase: each user's observation and record through the pure reconcile core,
+//! counted for the summary and the mass-change guard, and sorted into what the cycle keeps:
+//! writes to make, rows to store, tombstones to forget, users the guard holds.
+//!
+//! The guard counts only unexpected changes: users an admin just turned on through mcteams
+//! (onboarding) and the users of an approved plan are expected. Past the guard a one-shot
+//! run keeps nothing (it stops, exit 5); a watch holds the unexpected users' changes as a
+//! plan and goes on with everyone else, session refreshes included.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use super::settle::Settled;
+use super::users::{Observation, User, row_to_store};
+use super::{CycleReport, CycleSettings, PlannedAction, UserPlan, observation_hash};
+use crate::reconcile::{Action, Note, Observed, Record, changes_in, hold_changes, reconcile};
+use crate::store::{HeldPlan, Store, StoreError, SyncRecord};
+
+/// What the rollout state says about this cycle's users.
+#[derive(Debug, Default)]
+pub struct Rollout {
+    /// Users an admin turned on through mcteams, not yet in sync.
+    pub onboarding: HashSet<String>,
+    /// The plan an admin approved, which this cycle applies.
+    pub approved: Option<HeldPlan>,
+    /// The plan held now, if any (it is updated, or resolved when nothing is held any more).
+    pub held: Option<HeldPlan>,
+}
+
+impl Rollout {
+    pub fn load(store: &mut Store, now: DateTime<Utc>) -> Result<Rollout, StoreError> {
+        let approved = store.approved_plan(now)?;
+        let held = store
+            .current_plan()?
+            .filter(|p| p.state == crate::store::PlanState::Held);
+        Ok(Rollout {
+            onboarding: store.onboarding(now)?,
+            approved,
+            held,
+        })
+    }
+
+    /// Whether the plan the guard holds now names this user (its changes stay held).
+    fn holds(&self, login: &str) -> bool {
+        self.held
+            .as_ref()
+            .is_some_and(|p| p.users.iter().any(|u| u == login))
+    }
+
+    fn expects(&self, login: &str) -> bool {
+        self.onboarding.contains(login)
+            || self
+                .approved
+                .as_ref()
+                .is_some_and(|p| p.users.iter().any(|u| u == login))
+    }
+}
+
+/// What the decide phase keeps, user by user.
+pub struct Decided<'a> {
+    settings: &'a CycleSettings,
+    settled: &'a Settled,
+    rollout: &'a Rollout,
+    pub now: DateTime<Utc>,
+    pub plans: Vec<UserPlan>,
+    pub stored_rows: Vec<SyncRecord>,
+    pub forget: Vec<String>,
+    /// Users whose changes the guard holds (`--watch`), and how many changes they are.
+    pub held: Vec<String>,
+    pub held_changes: u64,
+    /// Users being onboarded that are now in sync, and those with writes to make (onboarded
+    /// once they are applied).
+    pub onboarded: Vec<String>,
+    pub onboarding_writes: Vec<String>,
+    holding: bool,
+}
+
+impl<'a> Decided<'a> {
+    pub fn new(
+        settings: &'a CycleSettings,
+        settled: &'a Settled,
+        rollout: &'a Rollout,
+        now: DateTime<Utc>,
+    ) -> Decided<'a> {
+        Decided {
+            settings,
+            settled,
+            rollout,
+            now,
+            plans: Vec::new(),
+            stored_rows: Vec::new(),
+            forget: Vec::new(),
+            held: Vec::new(),
+            held_changes: 0,
+            onboarded: Vec::new(),
+            onboarding_writes: Vec::new(),
+            holding: false,
+        }
+    }
+
+    /// Decides one user.
+    pub fn user(&mut self, report: &mut CycleReport, user: User, observed: Observed) {
+        let never_written = Record::default();
+        let stored = user.stored.as_ref().map_or(&never_written, |s| &s.record);
+        let unsettled;
+        let old = if self.settled.unsettled_sessions.contains_key(&user.login) {
+            unsettled = Record {
+                session_unsettled: true,
+                ..stored.clone()
+            };
+            &unsettled
+        } else {
+            stored
+        };
+        let mut decision = reconcile(&observed, old, &self.settings.policy, self.now);
+        let observation = observation_of(&user, &observed);
+        count_notes(report, &decision.notes);
+        let expected = self.rollout.expects(&user.login);
+        if decision.actions.is_empty() {
+            // In sync with its flag read (on: onboarded; off: nothing to onboard), so a later
+            // change made elsewhere is unexpected again.
+            if expected && observed.teams_enabled.is_some() {
+                self.onboarded.push(user.login.clone());
+            }
+            self.keep_row(user, &decision.record, observation, decision.forget);
+            return;
+        }
+        let changes = changes_in(&decision.actions);
+        // A user of the plan held now stays held (until approved): the mass change it is
+        // part of is not counted again, and ordinary changes of others go on beside it.
+        let still_held = !expected
+            && changes > 0
+            && self.settings.hold_over_guard
+            && self.rollout.holds(&user.login);
+        self.count(
+            report,
+            &user.login,
+            &decision.actions,
+            expected || still_held,
+            changes,
+        );
+        if expected && !self.settings.dry_run {
+            self.onboarding_writes.push(user.login.clone());
+        }
+        if self.settings.dry_run {
+            return;
+        }
+        let mut hold = still_held;
+        if self.settings.guard_stops(report.unexpected_changes) {
+            if !self.settings.hold_over_guard {
+                self.plans.clear(); // The cycle stops: it keeps no plan.
+                return;
+            }
+            self.start_holding();
+            hold |= !expected && changes > 0;
+        }
+        if hold {
+            self.held.push(user.login.clone());
+            self.held_changes += changes;
+            decision = hold_changes(decision, old);
+            if decision.actions.is_empty() {
+                self.keep_row(user, &decision.record, observation, false);
+                return;
+            }
+        }
+        let old = old.clone();
+        self.plans.push(UserPlan {
+            user,
+            observation,
+            old,
+            decision,
+        });
+    }
+
+    fn count(
+        &self,
+        report: &mut CycleReport,
+        login: &str,
+        actions: &[Action],
+        uncounted: bool,
+        changes: u64,
+    ) {
+        for action in actions {
+            report.planned.add(action);
+            if matches!(action, Action::SetSession { refresh: true, .. }) {
+                report.refreshes += 1;
+            }
+            if self.settings.dry_run {
+                report.plan.push(PlannedAction {
+                    micollab_login: login.to_string(),
+                    action: action.clone(),
+                });
+            }
+        }
+        if uncounted {
+            report.expected_changes += changes;
+        } else {
+            report.unexpected_changes += changes;
+        }
+    }
+
+    /// The first time the guard trips in a watch: the plans kept so far of unexpected users
+    /// are held too.
+    fn start_holding(&mut self) {
+        if self.holding {
+            return;
+        }
+        self.holding = true;
+        for plan in std::mem::take(&mut self.plans) {
+            let UserPlan {
+                user,
+                observation,
+                old,
+                decision,
+            } = plan;
+            let changes = changes_in(&decision.actions);
+            if self.rollout.expects(&user.login) || changes == 0 {
+                self.plans.push(UserPlan {
+                    user,
+                    observation,
+                    old,
+                    decision,
+                });
+                continue;
+            }
+            self.held.push(user.login.clone());
+            self.held_changes += changes;
+            let decision = hold_changes(decision, &old);
+            if decision.actions.is_empty() {
+                self.keep_row(user, &decision.record, observation, false);
+            } else {
+                self.plans.push(UserPlan {
+                    user,
+                    observation,
+                    old,
+                    decision,
+                });
+            }
+        }
+    }
+
+    fn keep_row(&mut self, user: User, record: &Record, observation: Observation, forget: bool) {
+        if forget {
+            self.forget.push(user.login);
+        } else if let Some(row) = row_to_store(&user, record, observation, None, self.now) {
+            self.stored_rows.push(row);
+        }
+    }
+}
+
+/// The observation as the store keeps it: its digest, and its JSON only when it changed.
+fn observation_of(user: &User, observed: &Observed) -> Observation {
+    let hash = observation_hash(observed);
+    let unchanged = user.stored.as_ref().and_then(|s| s.observed_hash) == Some(hash);
+    Observation {
+        hash,
+        json: if unchanged {
+            None
+        } else {
+            serde_json::to_string(observed).ok()
+        },
+    }
+}
+
+fn count_notes(report: &mut CycleReport, notes: &[Note]) {
+    for note in notes {
+        let key = match note {
+            Note::AcdHotdeskUnsynced => "acd_hotdesk_unsynced",
+            Note::TeamsUnknown { .. } => "teams_unknown",
+            Note::ForeignWriter { .. } => "foreign_writer",
+        };
+        *report.notes.entry(key).or_default() += 1;
+    }
+}
