@@ -328,73 +328,32 @@ async fn a_second_sync_waits_for_the_first_and_watch_stops_cleanly() {
     let estate = Estate::start(30).await;
     let hal = estate.pick(1, desk_phone).remove(0);
     estate_with(std::slice::from_ref(&hal), &estate).await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+    let watch = e2e::Watch::start(&estate, &["--interval", "1h"]);
+    // Wait until the service has finished its first cycle.
+    assert!(watch.said("sync cycle").await, "{}", watch.log());
+    let (status, _) = watch.health().await;
+    assert_eq!(status, 200);
+    let metrics = reqwest::get(format!("http://{}/metrics", watch.metrics))
+        .await
         .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let metrics = format!("127.0.0.1:{port}");
-    let mut watch = std::process::Command::new(assert_cmd::cargo::cargo_bin("mcteams"));
-    watch
-        .env("HOME", estate.dir.path())
-        .env("NO_COLOR", "1")
-        .args(["--config", estate.config.to_str().unwrap()])
-        .args([
-            "sync",
-            "--watch",
-            "--interval",
-            "1h",
-            "--metrics-addr",
-            &metrics,
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    let mut child = watch.spawn().unwrap();
-    // Wait until the service has finished its first cycle (its health turns green).
-    let http = reqwest::Client::new();
-    let mut healthy = false;
-    for _ in 0..200 {
-        if let Ok(r) = http.get(format!("http://{metrics}/healthz")).send().await
-            && r.status().is_success()
-        {
-            let text = http
-                .get(format!("http://{metrics}/metrics"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            if text.contains("mcteams_sync_cycles_total 1") {
-                healthy = true;
-                break;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(healthy, "the watch service never reported a cycle");
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("mcteams_sync_cycles_total 1"), "{metrics}");
     let (code, _, stderr) = estate.run_json(&["sync"]).await;
     assert_eq!(code, 75, "{stderr}");
     assert!(
         stderr.contains(&format!(
             "another run holds the sync lock: pid {}",
-            child.id()
+            watch.pid()
         )),
         "{stderr}"
     );
     // SIGTERM: the service finishes, releases the lease, exits 0.
-    // SAFETY: sending a signal to our own child process, whose id we hold.
-    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
-    assert_eq!(sent, 0, "SIGTERM not sent");
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(watch.stop().await, Some(0));
     sync(&estate).await;
 }
 
-/// A rollout switched off and on again: every user syncs again, none is `foreign_writer`
-/// (MiCollab put the users' own statuses back while Teams was off; that is no other writer).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_disabled_and_enabled_again_syncs_everyone_with_no_foreign_writer() {
     let estate = Estate::start(60).await;

@@ -1,0 +1,354 @@
+//! The apply and record phases: every planned write journaled before any is sent (under the
+//! lease), sent a chunk at a time per system (both systems at once, each chunk only while
+//! the lease is held), and what came of each recorded. A failed write puts the old record's
+//! part back; a write that got no answer after it was sent stays open in the journal, for
+//! the next run to settle.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::ports::{
+    CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
+    TeamsPort, WriteFailure,
+};
+use super::settle::Settled;
+use super::users::row_to_store;
+use super::{CycleReport, CycleSettings, UserPlan};
+use crate::reconcile::Action;
+use crate::store::{RunId, Store, StoreError};
+
+/// The writes of a cycle's plans, by system, each with the index of its plan.
+struct Writes {
+    sessions: Vec<(usize, SessionChange)>,
+    presentities: Vec<(usize, PresentityWrite)>,
+}
+
+/// What the writes came to: the journal confirmations (an entry that may have been applied
+/// without an answer has none: it stays open), each failed plan's errors, and the plans whose
+/// session write was confirmed.
+#[derive(Default)]
+struct Applied {
+    confirmations: Vec<(i64, String)>,
+    user_errors: HashMap<usize, Vec<String>>,
+    sessions_confirmed: Vec<usize>,
+}
+
+/// Applies the plans' writes, then stores in one transaction what came of them: each user's
+/// new record and the journal's confirmations. Tombstones whose session is cleared join
+/// `forget`.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn apply_and_store<T, M, P, C>(
+    store: &mut Store,
+    systems: &Systems<T, M, P, C>,
+    run: Option<RunId>,
+    settled: &Settled,
+    mut plans: Vec<UserPlan>,
+    report: &mut CycleReport,
+    now: DateTime<Utc>,
+    forget: &mut Vec<String>,
+    settings: &CycleSettings,
+) -> Result<(), StoreError>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    if plans.is_empty() {
+        return Ok(());
+    }
+    let writes = writes_of(&plans);
+    let journal_ids = journal(store, run, settings, &plans, &writes)?;
+    let (sessions, presentities) = send(systems, settings, &writes).await;
+    let mut applied = Applied::default();
+    let outcomes = record_outcomes(
+        &mut plans,
+        &writes,
+        sessions,
+        presentities,
+        report,
+        &mut applied,
+    );
+    applied.confirmations = journal_ids
+        .into_iter()
+        .zip(outcomes)
+        .filter_map(|(id, outcome)| Some((id, outcome?)))
+        .collect();
+    // A confirmed session write tells what Teams holds: earlier unsettled entries are done.
+    for index in &applied.sessions_confirmed {
+        if let Some(open) = settled.unsettled_sessions.get(&plans[*index].user.login) {
+            applied.confirmations.extend(
+                open.iter()
+                    .map(|id| (*id, "superseded by a later write".into())),
+            );
+        }
+    }
+    let mut rows = Vec::new();
+    // Consumed as the rows are built: a mass change holds one or the other, not both.
+    for (index, plan) in plans.into_iter().enumerate() {
+        let user = &plan.user;
+        let error = applied.user_errors.remove(&index).map(|m| m.join("; "));
+        if plan.decision.forget && error.is_none() {
+            forget.push(user.login.clone());
+            continue;
+        }
+        if let Some(message) = &error {
+            report.failed_users += 1;
+            report
+                .user_errors
+                .push((user.login.clone(), message.clone()));
+        }
+        if let Some(row) = row_to_store(user, &plan.decision.record, plan.observation, error, now) {
+            rows.push(row);
+        }
+    }
+    store.finish_cycle(&rows, &applied.confirmations, &[], None)
+}
+
+/// The plans' actions as the systems' writes: sessions first, then presentities, the order
+/// the journal and the outcomes keep.
+fn writes_of(plans: &[UserPlan]) -> Writes {
+    let mut writes = Writes {
+        sessions: Vec::new(),
+        presentities: Vec::new(),
+    };
+    for (index, plan) in plans.iter().enumerate() {
+        let user = &plan.user;
+        let teams_id = || user.teams_id.clone().unwrap_or_default();
+        for action in &plan.decision.actions {
+            match action {
+                Action::SetSession { intent, ttl, .. } => writes.sessions.push((
+                    index,
+                    SessionChange {
+                        teams_id: teams_id(),
+                        set: Some((*intent, *ttl)),
+                    },
+                )),
+                Action::ClearSession => writes.sessions.push((
+                    index,
+                    SessionChange {
+                        teams_id: teams_id(),
+                        set: None,
+                    },
+                )),
+                Action::WritePresentity {
+                    status,
+                    activity,
+                    expected_version,
+                } => writes.presentities.push((
+                    index,
+                    PresentityWrite {
+                        principal_id: user.principal.clone().unwrap_or_default(),
+                        status: *status,
+                        activity: activity.clone(),
+                        expected_version: expected_version.clone(),
+                    },
+                )),
+            }
+        }
+    }
+    writes
+}
+
+/// Records every write as intended, a chunk per transaction, each checking the lease (a
+/// former holder's writes are refused, so never sent). Returns the entries' ids in order.
+fn journal(
+    store: &mut Store,
+    run: Option<RunId>,
+    settings: &CycleSettings,
+    plans: &[UserPlan],
+    writes: &Writes,
+) -> Result<Vec<i64>, StoreError> {
+    let login = |index: usize| plans[index].user.login.clone();
+    let session_entries = writes.sessions.iter().map(|(index, change)| match change.set {
+        Some((intent, ttl)) => (
+            login(*index),
+            "graph",
+            "set_session",
+            serde_json::json!({"teams_id": change.teams_id, "session": intent.label(), "ttl_s": ttl.as_secs()}),
+        ),
+        None => (
+            login(*index),
+            "graph",
+            "clear_session",
+            serde_json::json!({"teams_id": change.teams_id}),
+        ),
+    });
+    let write_entries = writes.presentities.iter().map(|(index, write)| {
+        let based_on = plans[*index]
+            .decision
+            .record
+            .presentity
+            .as_ref()
+            .map(|p| p.based_on.as_str());
+        (
+            login(*index),
+            "cloudlink",
+            "write_presentity",
+            serde_json::json!({
+                "principal_id": write.principal_id,
+                "status": write.status.name(),
+                "activity": write.activity,
+                "expected_version": write.expected_version,
+                "based_on": based_on,
+            }),
+        )
+    });
+    let lease = settings.lease.as_ref();
+    let mut ids = Vec::with_capacity(writes.sessions.len() + writes.presentities.len());
+    let mut entries = session_entries.chain(write_entries).peekable();
+    while entries.peek().is_some() {
+        let chunk: Vec<_> = entries.by_ref().take(settings.writes_per_chunk).collect();
+        ids.extend(store.journal_intend_leased(run, lease, &chunk)?);
+    }
+    Ok(ids)
+}
+
+type SessionResults = Vec<Result<(), SourceError>>;
+type PresentityResults = Vec<Result<String, WriteFailure>>;
+
+/// Sends the writes, a chunk at a time per system, both systems at once. The lease is
+/// checked right before each chunk: a holder past its renew deadline (paused, or its store
+/// too busy to renew) may have been replaced, and must not write over the run that took over.
+async fn send<T, M, P, C>(
+    systems: &Systems<T, M, P, C>,
+    settings: &CycleSettings,
+    writes: &Writes,
+) -> (SessionResults, PresentityResults)
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let per_chunk = settings.writes_per_chunk;
+    let unsent = |system: &'static str| SourceError {
+        system,
+        unavailable: true,
+        maybe_applied: false,
+        message: "not sent: this run no longer holds the sync lease".into(),
+    };
+    let no_answer = |system: &'static str| SourceError {
+        system,
+        unavailable: false,
+        maybe_applied: false,
+        message: "no answer for this write".into(),
+    };
+    let sessions: Vec<SessionChange> = writes.sessions.iter().map(|(_, c)| c.clone()).collect();
+    let presentities: Vec<PresentityWrite> =
+        writes.presentities.iter().map(|(_, w)| w.clone()).collect();
+    tokio::join!(
+        async {
+            let mut results = Vec::with_capacity(sessions.len());
+            for chunk in sessions.chunks(per_chunk) {
+                if !settings.may_send() {
+                    results.extend(chunk.iter().map(|_| Err(unsent("graph"))));
+                    continue;
+                }
+                let answers = systems.teams.apply_sessions(chunk).await;
+                results.extend(complete(answers, chunk.len(), || no_answer("graph")));
+            }
+            results
+        },
+        async {
+            let mut results = Vec::with_capacity(presentities.len());
+            for chunk in presentities.chunks(per_chunk) {
+                if !settings.may_send() {
+                    results.extend(
+                        chunk
+                            .iter()
+                            .map(|_| Err(WriteFailure::Failed(unsent("cloudlink")))),
+                    );
+                    continue;
+                }
+                let answers = systems.cloudlink.write_presentities(chunk).await;
+                results.extend(complete(answers, chunk.len(), || {
+                    WriteFailure::Failed(no_answer("cloudlink"))
+                }));
+            }
+            results
+        },
+    )
+}
+
+/// What each write came to, counted and put into its plan's record. Returns each journal
+/// entry's outcome, in journal order (`None`: left open).
+fn record_outcomes(
+    plans: &mut [UserPlan],
+    writes: &Writes,
+    sessions: SessionResults,
+    presentities: PresentityResults,
+    report: &mut CycleReport,
+    applied: &mut Applied,
+) -> Vec<Option<String>> {
+    let mut outcomes = Vec::with_capacity(sessions.len() + presentities.len());
+    for ((index, change), result) in writes.sessions.iter().zip(sessions) {
+        let plan = &mut plans[*index];
+        match result {
+            Ok(()) => {
+                report.applied.pbx_to_teams += 1;
+                applied.sessions_confirmed.push(*index);
+                outcomes.push(Some("applied".to_string()));
+            }
+            Err(e) => {
+                plan.decision.record.session = plan.old.session;
+                plan.decision.record.session_unsettled = plan.old.session_unsettled;
+                *report.errors_by_system.entry(e.system).or_default() += 1;
+                let what = if change.set.is_some() { "set" } else { "clear" };
+                applied
+                    .user_errors
+                    .entry(*index)
+                    .or_default()
+                    .push(format!("{what} Teams session: {e}"));
+                outcomes.push((!e.maybe_applied).then(|| format!("failed: {e}")));
+            }
+        }
+    }
+    for ((index, _), result) in writes.presentities.iter().zip(presentities) {
+        let plan = &mut plans[*index];
+        match result {
+            Ok(version) => {
+                report.applied.teams_to_micollab += 1;
+                if let Some(p) = &mut plan.decision.record.presentity {
+                    p.version = Some(version);
+                }
+                outcomes.push(Some("applied".to_string()));
+            }
+            Err(failure) => {
+                plan.decision.record.presentity = plan.old.presentity.clone();
+                let (message, maybe_applied) = match &failure {
+                    WriteFailure::Conflict => (
+                        "cloudlink: presentity changed by another writer since it was read; \
+                         retried next cycle"
+                            .to_string(),
+                        false,
+                    ),
+                    WriteFailure::Failed(e) => (e.to_string(), e.maybe_applied),
+                };
+                *report.errors_by_system.entry("cloudlink").or_default() += 1;
+                applied
+                    .user_errors
+                    .entry(*index)
+                    .or_default()
+                    .push(format!("write presentity: {message}"));
+                outcomes.push((!maybe_applied).then(|| format!("failed: {message}")));
+            }
+        }
+    }
+    outcomes
+}
+
+/// A port that answers fewer results than it was asked for failed the rest.
+fn complete<T, E>(
+    results: Vec<Result<T, E>>,
+    len: usize,
+    missing: impl Fn() -> E,
+) -> Vec<Result<T, E>> {
+    let mut results = results;
+    results.truncate(len);
+    while results.len() < len {
+        results.push(Err(missing()));
+    }
+    results
+}
