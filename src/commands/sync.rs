@@ -438,6 +438,7 @@ mod tests {
             system: "pbx",
             unavailable: true,
             maybe_applied: false,
+            gave_up: false,
             message: "down".into(),
         });
         assert_eq!(status(&report), ExitStatus::Unavailable);

@@ -300,7 +300,7 @@ where
             let down = report
                 .read_errors
                 .iter()
-                .filter(|e| e.unavailable)
+                .filter(|e| e.unavailable && !e.gave_up)
                 .map(|e| e.system)
                 .collect();
             Ok(Turn::Cycled { down })

@@ -27,6 +27,7 @@ pub fn source_error(system: &'static str, error: &HttpError) -> SourceError {
         system,
         unavailable: error.exit_status() == ExitStatus::Unavailable,
         maybe_applied: error.maybe_applied(),
+        gave_up: false,
         message: error.to_string(),
     }
 }
@@ -261,6 +262,7 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
                         system: "cloudlink",
                         unavailable: false,
                         maybe_applied: false,
+                        gave_up: false,
                         message: format!(
                             "cloudlink: presentity {}: expected version {:?} is not a CloudLink version; not written",
                             w.principal_id, w.expected_version
@@ -287,6 +289,7 @@ impl CloudlinkPort for MitelCloudlink<CloudlinkClient> {
                         system: "cloudlink",
                         unavailable: false,
                         maybe_applied: false,
+                        gave_up: false,
                         message: "cloudlink: no answer for this write".to_string(),
                     }))
                 })
@@ -328,6 +331,7 @@ pub fn micollab_error(error: &crate::connectors::micollab::MicollabError) -> Sou
         system: "micollab",
         unavailable: error.exit_status() == ExitStatus::Unavailable,
         maybe_applied: false,
+        gave_up: false,
         message: error.to_string(),
     }
 }

@@ -227,12 +227,14 @@ where
         system,
         unavailable: true,
         maybe_applied: false,
+        gave_up: false,
         message: "not sent: this run no longer holds the sync lease".into(),
     };
     let no_answer = |system: &'static str| SourceError {
         system,
         unavailable: false,
         maybe_applied: false,
+        gave_up: false,
         message: "no answer for this write".into(),
     };
     let sessions: Vec<SessionChange> = writes.sessions.iter().map(|(_, c)| c.clone()).collect();

@@ -29,8 +29,18 @@ pub struct Rollout {
 }
 
 impl Rollout {
-    pub fn load(store: &mut Store, now: DateTime<Utc>) -> Result<Rollout, StoreError> {
-        let approved = store.approved_plan(now)?;
+    /// Reads the rollout state; only a real cycle lapses old approvals (a dry run writes
+    /// nothing).
+    pub fn load(
+        store: &mut Store,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<Rollout, StoreError> {
+        let approved = if dry_run {
+            store.approved_plan_unlapsed(now)?
+        } else {
+            store.approved_plan(now)?
+        };
         let held = store
             .current_plan()?
             .filter(|p| p.state == crate::store::PlanState::Held);

@@ -270,6 +270,9 @@ where
 
     // Read and decide slice by slice, the store read on another thread meanwhile. What is
     // kept is the users with writes to make and the rows that changed.
+    // Before the store's reader starts: lapsing an approval writes, and without WAL a write
+    // waits for every reader.
+    let rollout = Rollout::load(store, now, settings.dry_run)?;
     let loaded = users::stream(store, settings.users_per_slice, SLICES_IN_FLIGHT)?;
     // Rows of users without writes are stored a slice's worth at a time, so a cycle in which
     // every observation changed (the one after a mass change) never holds them all. They
@@ -315,7 +318,6 @@ where
     let (_, first) = tokio::join!(warm_up, slices.next());
     received += usize::from(first.is_some());
     let mut next = first;
-    let rollout = Rollout::load(store, now)?;
     let mut fallback_flags: Option<IdMap<bool>> = None;
     let mut decided = Decided::new(settings, &settled, &rollout, now);
     let mut resolved = Vec::new();
@@ -531,7 +533,11 @@ fn record_rollout(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if let Some(plan) = &rollout.approved {
-        store.finish_plan(plan.id, crate::store::PlanState::Applied)?;
+        store.finish_plan(
+            plan.id,
+            crate::store::PlanState::Approved,
+            crate::store::PlanState::Applied,
+        )?;
         report.approved_plan_applied = Some(plan.id);
     }
     if !held.is_empty() {
@@ -557,7 +563,11 @@ fn record_rollout(
             users: held.len(),
         });
     } else if let Some(plan) = &rollout.held {
-        store.finish_plan(plan.id, crate::store::PlanState::Resolved)?;
+        store.finish_plan(
+            plan.id,
+            crate::store::PlanState::Held,
+            crate::store::PlanState::Resolved,
+        )?;
     }
     if !onboarded.is_empty() {
         store.finish_onboarding(onboarded, now)?;

@@ -62,6 +62,7 @@ impl Patience {
                 system,
                 unavailable: true,
                 maybe_applied: false,
+                gave_up: true,
                 message: format!(
                     "no answer within {}s after the other systems (down at the last cycle too; \
                      tried again next cycle)",

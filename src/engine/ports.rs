@@ -21,6 +21,11 @@ pub struct SourceError {
     /// was sent): its journal entry stays open, to be settled by the next run.
     #[serde(skip)]
     pub maybe_applied: bool,
+    /// Not a failure seen from the system: the cycle stopped waiting for it (it was down at
+    /// the last cycle, and answered too late again). It is waited for as usual next cycle,
+    /// so a system that is back but slower than the others is not cut off for good.
+    #[serde(skip)]
+    pub gave_up: bool,
     pub message: String,
 }
 

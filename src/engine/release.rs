@@ -85,6 +85,7 @@ pub async fn release_sessions<T: TeamsPort>(
             system: "graph",
             unavailable: false,
             maybe_applied: false,
+            gave_up: false,
             message: "no answer for this write".into(),
         })
     });
@@ -115,6 +116,7 @@ pub async fn release_sessions<T: TeamsPort>(
                 system: "graph",
                 unavailable: false,
                 maybe_applied: false,
+                gave_up: false,
                 message: "the mapping has no Entra object id".into(),
             })
         });

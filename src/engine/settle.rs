@@ -135,10 +135,12 @@ fn record_of<'a>(
 }
 
 /// The session change an entry journaled, with the Entra id from the mapping when the entry
-/// does not name it. `None`: the entry cannot be sent again (its user has no Entra id).
+/// does not name it. `None`: nothing to send again (its user has no Entra id, or the session
+/// it set has expired by `now`).
 fn session_change(
     store: &Store,
     entry: &JournalEntry,
+    now: DateTime<Utc>,
 ) -> Result<Option<SessionChange>, StoreError> {
     let p = payload(entry);
     let teams_id = match p.teams_id.filter(|id| !id.is_empty()) {
@@ -153,7 +155,17 @@ fn session_change(
     };
     let set = match entry.action.as_str() {
         "set_session" => match p.session.as_deref().and_then(SessionIntent::from_label) {
-            Some(intent) => Some((intent, Duration::from_secs(p.ttl_s.unwrap_or(900)))),
+            Some(intent) => {
+                let ttl = Duration::from_secs(p.ttl_s.unwrap_or(900));
+                // Whatever it set has expired in Teams by now: sending it again would show a
+                // call that ended long ago for a whole new lifetime.
+                let lapsed =
+                    entry.intended_at + chrono::Duration::from_std(ttl).unwrap_or_default();
+                if lapsed <= now {
+                    return Ok(None);
+                }
+                Some((intent, ttl))
+            }
             None => return Ok(None),
         },
         _ => None,
@@ -173,9 +185,11 @@ async fn resend_sessions<T: TeamsPort>(
 ) -> Result<Vec<(String, i64)>, StoreError> {
     let mut sendable = Vec::new();
     for entry in entries {
-        match session_change(store, &entry)? {
+        match session_change(store, &entry, now)? {
             Some(change) => sendable.push((entry, change)),
-            None => confirmations.push((entry.id, "settled: cannot be sent again".into())),
+            None => {
+                confirmations.push((entry.id, "settled: expired, or cannot be sent again".into()))
+            }
         }
     }
     if sendable.is_empty() {

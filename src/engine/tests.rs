@@ -153,6 +153,7 @@ impl Fake {
                 system,
                 unavailable: true,
                 maybe_applied: false,
+                gave_up: false,
                 message: "connection refused".into(),
             })
         } else {
@@ -175,6 +176,7 @@ impl TeamsPort for &Fake {
                 system: "graph",
                 unavailable: true,
                 maybe_applied: false,
+                gave_up: false,
                 message: "503 Service Unavailable".into(),
             });
         }
@@ -215,6 +217,7 @@ impl TeamsPort for &Fake {
                     system: "graph",
                     unavailable: world.failing_writes_maybe_applied,
                     maybe_applied: world.failing_writes_maybe_applied,
+                    gave_up: false,
                     message: "503 Service Unavailable".into(),
                 }));
                 continue;
@@ -975,4 +978,19 @@ fn past_the_guard_a_watch_holds_the_unexpected_changes_until_approved() {
         crate::store::PlanState::Applied
     );
     assert!(rig.store.current_plan().unwrap().is_none());
+}
+
+/// An entry whose session has expired by now is closed, not sent again: re-sending it would
+/// show a call that ended long ago for a whole new lifetime.
+#[test]
+fn an_entry_whose_session_has_expired_is_closed_not_sent_again() {
+    let mut rig = Rig::new(1);
+    rig.journal_unsent(Some(SessionIntent::InACall));
+    rig.fake
+        .world(|w| w.now = Some(chrono::Utc::now() + chrono::Duration::hours(1)));
+    let report = rig.cycle();
+    assert_eq!(report.settled_journal_entries, 1);
+    assert_eq!(rig.fake.world(|w| w.session_writes), 0);
+    assert!(rig.fake.user(0, |u| u.ours.is_none()));
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
 }

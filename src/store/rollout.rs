@@ -236,13 +236,30 @@ impl Store {
         self.plan_where("state = 'approved'", None)
     }
 
-    /// Ends a plan (`Applied`, `Lapsed`).
-    pub fn finish_plan(&mut self, id: i64, state: PlanState) -> Result<(), StoreError> {
+    /// The approved plan a cycle would apply, read only (a dry run lapses nothing).
+    pub fn approved_plan_unlapsed(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Option<HeldPlan>, StoreError> {
+        let cutoff = since(now, APPROVAL_LAPSES_AFTER);
+        Ok(self
+            .plan_where("state = 'approved'", None)?
+            .filter(|p| p.approved_at.is_some_and(|at| at > cutoff)))
+    }
+
+    /// Ends a plan that is still `from` (an approved plan is applied, a held one resolved):
+    /// a plan approved meanwhile is never flipped to resolved.
+    pub fn finish_plan(
+        &mut self,
+        id: i64,
+        from: PlanState,
+        state: PlanState,
+    ) -> Result<(), StoreError> {
         let now = Utc::now();
         self.write(|tx| {
             tx.execute(
-                "UPDATE guard_plans SET state = ?2, finished_at = ?3 WHERE id = ?1",
-                params![id, state.name(), now],
+                "UPDATE guard_plans SET state = ?2, finished_at = ?3 WHERE id = ?1 AND state = ?4",
+                params![id, state.name(), now, from.name()],
             )?;
             Ok(())
         })
