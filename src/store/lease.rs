@@ -129,11 +129,36 @@ fn process_state(pid: u32) -> Process {
     }
 }
 
+/// The lease tokens this process was granted and still holds. A row naming this process's
+/// pid with a token not among them was written by a predecessor that had the same pid (a
+/// container restarted as pid 1): its holder is gone, though the pid looks alive.
+static HELD_HERE: std::sync::LazyLock<Mutex<std::collections::HashSet<String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn held_here(token: &str) -> bool {
+    HELD_HERE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .contains(token)
+}
+
+fn mark_held_here(token: &str, held: bool) {
+    let mut tokens = HELD_HERE.lock().unwrap_or_else(|p| p.into_inner());
+    if held {
+        tokens.insert(token.to_string());
+    } else {
+        tokens.remove(token);
+    }
+}
+
 impl LeaseHolder {
-    fn is_stale(&self, now: DateTime<Utc>, host: &str) -> bool {
+    fn is_stale(&self, now: DateTime<Utc>, host: &str, token: &str) -> bool {
         let expired = self.expires_at <= now;
         if self.host != host {
             return expired;
+        }
+        if self.pid == std::process::id() && !held_here(token) {
+            return true;
         }
         // On this host the process table is the truth, not a clock that may have moved.
         match process_state(self.pid) {
@@ -178,7 +203,7 @@ impl Store {
             if let Some((holder, held_token, last_epoch)) = current {
                 epoch = last_epoch + 1;
                 let free = held_token.is_empty();
-                if !free && !holder.is_stale(now, &host) {
+                if !free && !holder.is_stale(now, &host, &held_token) {
                     return Err(StoreError::LockHeld {
                         name: name.to_string(),
                         holder,
@@ -199,6 +224,7 @@ impl Store {
             )?;
             Ok(epoch)
         })?;
+        mark_held_here(&token, true);
         Ok(Lease {
             name: name.to_string(),
             token,
@@ -256,6 +282,7 @@ impl Store {
 
     /// Gives the lease back (only if still ours); its row keeps the epoch count.
     pub fn release_lease(&mut self, lease: Lease) -> Result<(), StoreError> {
+        mark_held_here(&lease.token, false);
         self.write(|tx| {
             tx.execute(
                 "UPDATE leases SET token = '', expires_at = ?3 WHERE name = ?1 AND token = ?2",

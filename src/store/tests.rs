@@ -251,17 +251,23 @@ fn hold_lease(store: &Store, host: &str, pid: u32, expires_in: chrono::Duration)
 fn a_live_holder_on_this_host_is_never_stale_whatever_the_clock() {
     let (_dir, mut store) = temp_store();
     let host = gethostname::gethostname().to_string_lossy().into_owned();
-    // Expired an hour ago by the clock, but its holder (this very process) runs.
-    hold_lease(
-        &store,
-        &host,
-        std::process::id(),
-        chrono::Duration::hours(-1),
-    );
+    // Expired an hour ago by the clock, but its holder (init, pid 1, always running) runs.
+    hold_lease(&store, &host, 1, chrono::Duration::hours(-1));
     let err = store
         .acquire_lease("sync", Duration::from_secs(60))
         .unwrap_err();
     assert_eq!(err.exit_status(), ExitStatus::Unavailable, "{err}");
+    // A row naming this very process with a token it was never granted: a predecessor with
+    // the same pid (a container restarted as pid 1) whose lease would otherwise never lapse.
+    hold_lease(
+        &store,
+        &host,
+        std::process::id(),
+        chrono::Duration::hours(1),
+    );
+    store
+        .acquire_lease("sync", Duration::from_secs(60))
+        .unwrap();
     // A holder elsewhere is judged by the expiry: lapsed, so taken over, one epoch up.
     hold_lease(&store, "elsewhere", 1, chrono::Duration::seconds(-1));
     let lease = store
