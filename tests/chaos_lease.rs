@@ -7,14 +7,10 @@ mod e2e;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use e2e::{Estate, Watch};
-use serde_json::{Value, json};
+use e2e::{Estate, Watch, desk_phone};
+use serde_json::json;
 
 const LIBFAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
-
-fn desk_phone(u: &Value) -> bool {
-    u["deviceType"] == "deskPhone" && u["acdHotDeskSoftphone"] == false
-}
 
 /// libfaketime, or `None` (the test then says it is skipped). CI installs it (`.ci/run`), so
 /// there a missing library fails the test instead.
@@ -36,19 +32,6 @@ fn with_clock(mut cmd: Command, lib: &str, offset: &str) -> Command {
         .env("FAKETIME", offset)
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
     cmd
-}
-
-/// Requests the emulator has answered for `system` since its stats were reset.
-async fn requests_to(estate: &Estate, system: &str) -> u64 {
-    fn sum(v: &Value) -> u64 {
-        match v {
-            Value::Number(n) => n.as_u64().unwrap_or(0),
-            Value::Object(m) => m.values().map(sum).sum(),
-            Value::Array(a) => a.iter().map(sum).sum(),
-            _ => 0,
-        }
-    }
-    sum(&estate.control("GET", "/_sim/stats", None).await["systems"][system])
 }
 
 async fn run(cmd: Command) -> (Option<i32>, String) {
@@ -86,7 +69,7 @@ async fn a_watch_resumed_after_a_takeover_sends_nothing_and_stands_by() {
     estate.control("DELETE", "/_sim/stats", None).await;
     let watch = Watch::start(&estate, &["--interval", "1h"]);
     let mut waited = 0;
-    while requests_to(&estate, "pbx").await == 0 {
+    while estate.requests_to("pbx").await == 0 {
         tokio::time::sleep(Duration::from_millis(20)).await;
         waited += 1;
         assert!(

@@ -12,7 +12,7 @@ mod e2e;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use e2e::Estate;
+use e2e::{Estate, desk_phone};
 use serde_json::{Value, json};
 
 const USERS: usize = 300;
@@ -33,10 +33,6 @@ impl Dice {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-}
-
-fn desk_phone(u: &Value) -> bool {
-    u["deviceType"] == "deskPhone" && u["acdHotDeskSoftphone"] == false
 }
 
 /// What mcteams' session in Teams must be for a phone: in a call, or none.

@@ -6,12 +6,8 @@ mod e2e;
 
 use std::time::Duration;
 
-use e2e::{Estate, Watch};
-use serde_json::{Value, json};
-
-fn desk_phone(u: &Value) -> bool {
-    u["deviceType"] == "deskPhone" && u["acdHotDeskSoftphone"] == false
-}
+use e2e::{Estate, Watch, desk_phone};
+use serde_json::json;
 
 async fn outage(estate: &Estate, system: &str, on: bool) {
     estate
@@ -103,12 +99,7 @@ async fn a_system_down_holds_up_only_the_direction_that_needs_it() {
     outage(&estate, "graph", true).await;
     assert!(watch.said("graph is down").await, "{}", watch.log());
     estate.phone_state(&ext(3), "busy").await;
-    let metrics = reqwest::get(format!("http://{}/metrics", watch.metrics))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = watch.metrics_text().await;
     assert!(
         metrics.contains("mcteams_sync_direction_degraded{direction=\"pbx_to_teams\"} 1"),
         "{metrics}"

@@ -5,12 +5,8 @@ mod e2e;
 
 use std::process::Output;
 
-use e2e::Estate;
+use e2e::{Estate, desk_phone};
 use serde_json::{Value, json};
-
-fn desk_phone(u: &Value) -> bool {
-    u["deviceType"] == "deskPhone" && u["acdHotDeskSoftphone"] == false
-}
 
 fn login(u: &Value) -> &str {
     u["login"].as_str().unwrap()

@@ -7,12 +7,8 @@ mod e2e;
 
 use std::time::Duration;
 
-use e2e::{Estate, Watch};
+use e2e::{Estate, Watch, desk_phone};
 use serde_json::Value;
-
-fn desk_phone(u: &Value) -> bool {
-    u["deviceType"] == "deskPhone" && u["acdHotDeskSoftphone"] == false
-}
 
 /// Waits (bounded) until every one of `users` shows a MiCollab status mcteams wrote.
 async fn all_written_by_mcteams(estate: &Estate, users: &[Value]) -> bool {

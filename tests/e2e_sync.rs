@@ -2,16 +2,12 @@
 
 mod e2e;
 
-use e2e::Estate;
+use e2e::{Estate, desk_phone};
 use serde_json::json;
 
 /// An estate with `n` users of the given kinds mapped and Teams presence on.
 async fn estate_with(users: &[serde_json::Value], estate: &Estate) {
     estate.map_and_enable(users).await;
-}
-
-fn desk_phone(u: &serde_json::Value) -> bool {
-    u["deviceType"] == "deskPhone" && u["acdHotDeskSoftphone"] == false
 }
 
 async fn sync(estate: &Estate) -> serde_json::Value {
@@ -333,12 +329,7 @@ async fn a_second_sync_waits_for_the_first_and_watch_stops_cleanly() {
     assert!(watch.said("sync cycle").await, "{}", watch.log());
     let (status, _) = watch.health().await;
     assert_eq!(status, 200);
-    let metrics = reqwest::get(format!("http://{}/metrics", watch.metrics))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = watch.metrics_text().await;
     assert!(metrics.contains("mcteams_sync_cycles_total 1"), "{metrics}");
     let (code, _, stderr) = estate.run_json(&["sync"]).await;
     assert_eq!(code, 75, "{stderr}");

@@ -190,8 +190,7 @@ where
     P: PbxPort,
     C: CloudlinkPort,
 {
-    let run = store.begin_run("sync")?;
-    store.close_interrupted_runs(run)?;
+    let run = store.begin_leased_run("sync")?;
     let started = Instant::now();
     let report = tokio::select! {
         report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now()) => {

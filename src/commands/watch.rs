@@ -277,8 +277,7 @@ where
 {
     let lease_lost = || settings.lease.as_ref().is_some_and(|l| !l.held());
     let outcome = async {
-        let run = store.begin_run("sync --watch")?;
-        store.close_interrupted_runs(run)?;
+        let run = store.begin_leased_run("sync --watch")?;
         let started = Instant::now();
         let report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now()).await?;
         let took = started.elapsed();

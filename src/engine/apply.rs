@@ -18,10 +18,14 @@ use super::{CycleReport, CycleSettings, UserPlan};
 use crate::reconcile::Action;
 use crate::store::{RunId, Store, StoreError};
 
-/// The writes of a cycle's plans, by system, each with the index of its plan.
+/// The writes of a cycle's plans, by system, each beside the index of its plan (kept apart,
+/// so the writes go to the systems as they are).
+#[derive(Default)]
 struct Writes {
-    sessions: Vec<(usize, SessionChange)>,
-    presentities: Vec<(usize, PresentityWrite)>,
+    session_plans: Vec<usize>,
+    sessions: Vec<SessionChange>,
+    presentity_plans: Vec<usize>,
+    presentities: Vec<PresentityWrite>,
 }
 
 /// What the writes came to: the journal confirmations (an entry that may have been applied
@@ -109,42 +113,39 @@ where
 /// The plans' actions as the systems' writes: sessions first, then presentities, the order
 /// the journal and the outcomes keep.
 fn writes_of(plans: &[UserPlan]) -> Writes {
-    let mut writes = Writes {
-        sessions: Vec::new(),
-        presentities: Vec::new(),
-    };
+    let mut writes = Writes::default();
     for (index, plan) in plans.iter().enumerate() {
         let user = &plan.user;
         let teams_id = || user.teams_id.clone().unwrap_or_default();
         for action in &plan.decision.actions {
             match action {
-                Action::SetSession { intent, ttl, .. } => writes.sessions.push((
-                    index,
-                    SessionChange {
+                Action::SetSession { intent, ttl, .. } => {
+                    writes.session_plans.push(index);
+                    writes.sessions.push(SessionChange {
                         teams_id: teams_id(),
                         set: Some((*intent, *ttl)),
-                    },
-                )),
-                Action::ClearSession => writes.sessions.push((
-                    index,
-                    SessionChange {
+                    });
+                }
+                Action::ClearSession => {
+                    writes.session_plans.push(index);
+                    writes.sessions.push(SessionChange {
                         teams_id: teams_id(),
                         set: None,
-                    },
-                )),
+                    });
+                }
                 Action::WritePresentity {
                     status,
                     activity,
                     expected_version,
-                } => writes.presentities.push((
-                    index,
-                    PresentityWrite {
+                } => {
+                    writes.presentity_plans.push(index);
+                    writes.presentities.push(PresentityWrite {
                         principal_id: user.principal.clone().unwrap_or_default(),
                         status: *status,
                         activity: activity.clone(),
                         expected_version: expected_version.clone(),
-                    },
-                )),
+                    });
+                }
             }
         }
     }
@@ -161,7 +162,8 @@ fn journal(
     writes: &Writes,
 ) -> Result<Vec<i64>, StoreError> {
     let login = |index: usize| plans[index].user.login.clone();
-    let session_entries = writes.sessions.iter().map(|(index, change)| match change.set {
+    let sessions = writes.session_plans.iter().zip(&writes.sessions);
+    let session_entries = sessions.map(|(index, change)| match change.set {
         Some((intent, ttl)) => (
             login(*index),
             "graph",
@@ -175,7 +177,8 @@ fn journal(
             serde_json::json!({"teams_id": change.teams_id}),
         ),
     });
-    let write_entries = writes.presentities.iter().map(|(index, write)| {
+    let presentities = writes.presentity_plans.iter().zip(&writes.presentities);
+    let write_entries = presentities.map(|(index, write)| {
         let based_on = plans[*index]
             .decision
             .record
@@ -237,9 +240,7 @@ where
         gave_up: false,
         message: "no answer for this write".into(),
     };
-    let sessions: Vec<SessionChange> = writes.sessions.iter().map(|(_, c)| c.clone()).collect();
-    let presentities: Vec<PresentityWrite> =
-        writes.presentities.iter().map(|(_, w)| w.clone()).collect();
+    let (sessions, presentities) = (&writes.sessions, &writes.presentities);
     tokio::join!(
         async {
             let mut results = Vec::with_capacity(sessions.len());
@@ -285,7 +286,8 @@ fn record_outcomes(
     applied: &mut Applied,
 ) -> Vec<Option<String>> {
     let mut outcomes = Vec::with_capacity(sessions.len() + presentities.len());
-    for ((index, change), result) in writes.sessions.iter().zip(sessions) {
+    let session_writes = writes.session_plans.iter().zip(&writes.sessions);
+    for ((index, change), result) in session_writes.zip(sessions) {
         let plan = &mut plans[*index];
         match result {
             Ok(()) => {
@@ -307,7 +309,7 @@ fn record_outcomes(
             }
         }
     }
-    for ((index, _), result) in writes.presentities.iter().zip(presentities) {
+    for (index, result) in writes.presentity_plans.iter().zip(presentities) {
         let plan = &mut plans[*index];
         match result {
             Ok(version) => {

@@ -26,6 +26,9 @@ pub struct Rollout {
     pub approved: Option<HeldPlan>,
     /// The plan held now, if any (it is updated, or resolved when nothing is held any more).
     pub held: Option<HeldPlan>,
+    /// The two plans' users, looked up for every user of the cycle.
+    approved_users: HashSet<String>,
+    held_users: HashSet<String>,
 }
 
 impl Rollout {
@@ -44,8 +47,13 @@ impl Rollout {
         let held = store
             .current_plan()?
             .filter(|p| p.state == crate::store::PlanState::Held);
+        let users = |plan: &Option<HeldPlan>| -> HashSet<String> {
+            plan.iter().flat_map(|p| p.users.iter().cloned()).collect()
+        };
         Ok(Rollout {
             onboarding: store.onboarding(now)?,
+            approved_users: users(&approved),
+            held_users: users(&held),
             approved,
             held,
         })
@@ -53,17 +61,11 @@ impl Rollout {
 
     /// Whether the plan the guard holds now names this user (its changes stay held).
     fn holds(&self, login: &str) -> bool {
-        self.held
-            .as_ref()
-            .is_some_and(|p| p.users.iter().any(|u| u == login))
+        self.held_users.contains(login)
     }
 
     fn expects(&self, login: &str) -> bool {
-        self.onboarding.contains(login)
-            || self
-                .approved
-                .as_ref()
-                .is_some_and(|p| p.users.iter().any(|u| u == login))
+        self.onboarding.contains(login) || self.approved_users.contains(login)
     }
 }
 

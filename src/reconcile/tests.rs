@@ -318,20 +318,24 @@ fn unread_sides_cause_no_change() {
     assert_eq!(d.record, record);
 }
 
+/// The record after mcteams wrote "Away" (version v5) from Teams' Away/Away.
+fn wrote_away() -> Record {
+    Record {
+        session: None,
+        presentity: Some(PresentityRecord {
+            status: MiCollabStatus::Away,
+            activity: "Away".into(),
+            version: Some("v5".into()),
+            based_on: teams("Away", "Away").key(),
+            written_at: t0(),
+        }),
+        session_unsettled: false,
+    }
+}
+
 #[test]
 fn another_writer_is_reported_not_fought() {
-    let mine = PresentityRecord {
-        status: MiCollabStatus::Away,
-        activity: "Away".into(),
-        version: Some("v5".into()),
-        based_on: teams("Away", "Away").key(),
-        written_at: t0(),
-    };
-    let record = Record {
-        session: None,
-        presentity: Some(mine),
-        session_unsettled: false,
-    };
+    let record = wrote_away();
     let changed = presentity("Busy", "Busy", "v6", "micollab-admin");
     let d = reconcile(
         &observed(
@@ -663,18 +667,7 @@ proptest! {
 /// the user's own status, and mcteams forgets its write; on again, it takes the presentity back.
 #[test]
 fn a_disable_and_enable_is_taken_back_not_reported_as_another_writer() {
-    let mine = PresentityRecord {
-        status: MiCollabStatus::Away,
-        activity: "Away".into(),
-        version: Some("v5".into()),
-        based_on: teams("Away", "Away").key(),
-        written_at: t0(),
-    };
-    let record = Record {
-        session: None,
-        presentity: Some(mine),
-        session_unsettled: false,
-    };
+    let record = wrote_away();
     let restored = presentity("Available", "Available", "v6", "micollab");
     // The flag off, observed: mcteams forgets its write and writes nothing.
     let mut off = observed(

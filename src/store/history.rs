@@ -106,6 +106,14 @@ impl Store {
         })
     }
 
+    /// Starts a sync run holding the sync lease, and closes out the sync runs an earlier
+    /// holder left open ([`Store::close_interrupted_runs`]).
+    pub fn begin_leased_run(&mut self, command: &str) -> Result<RunId, StoreError> {
+        let run = self.begin_run(command)?;
+        self.close_interrupted_runs(run)?;
+        Ok(run)
+    }
+
     /// Closes out the sync runs before `current` that never finished (killed, or the host
     /// went down): they are recorded as interrupted, so no run stays open for good. Call it
     /// holding the sync lease: no other sync can be running.

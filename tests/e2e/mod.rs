@@ -13,6 +13,11 @@ use std::time::Duration;
 use mcteams::sim::{SimHandle, SimOptions, start};
 use serde_json::{Value, json};
 
+/// A user on a desk phone that Teams shows (not an ACD hot-desk softphone).
+pub fn desk_phone(u: &Value) -> bool {
+    u["deviceType"] == "deskPhone" && u["acdHotDeskSoftphone"] == false
+}
+
 pub struct Estate {
     pub handle: SimHandle,
     pub dir: tempfile::TempDir,
@@ -266,6 +271,11 @@ impl Estate {
         cmd
     }
 
+    /// Requests the emulator has answered for `system` since its stats were reset.
+    pub async fn requests_to(&self, system: &str) -> u64 {
+        sum_numbers(&self.control("GET", "/_sim/stats", None).await["systems"][system])
+    }
+
     /// Writes on Graph presence and CloudLink presentities since the stats were reset.
     pub async fn write_requests(&self) -> u64 {
         let stats = self.control("GET", "/_sim/stats", None).await;
@@ -359,6 +369,16 @@ impl Watch {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         false
+    }
+
+    /// The Prometheus text the service exports now.
+    pub async fn metrics_text(&self) -> String {
+        reqwest::get(format!("http://{}/metrics", self.metrics))
+            .await
+            .expect("metrics answer")
+            .text()
+            .await
+            .unwrap_or_default()
     }
 
     pub fn pid(&self) -> u32 {
