@@ -89,7 +89,10 @@ where
             reconfigure(ctx, args, &store, &mut config, &mut settings, &mut interval);
         }
         let Some(held) = holding.as_ref().filter(|h| !h.lease.lost()) else {
-            holding = None; // The heartbeat stops: the lease is not ours to renew.
+            if holding.take().is_some() {
+                // The heartbeat stops: the lease is not ours to renew.
+                tracing::error!("lost the sync lease: another run took it over");
+            }
             metrics.set_standby(true);
             match standby(&mut store, &mut stop_rx, interval).await {
                 Some(lease) => {

@@ -107,7 +107,13 @@ where
             rows.push(row);
         }
     }
-    store.finish_cycle(&rows, &applied.confirmations, &[], None)
+    store.finish_cycle(
+        settings.lease.as_ref(),
+        &rows,
+        &applied.confirmations,
+        &[],
+        None,
+    )
 }
 
 /// The plans' actions as the systems' writes: sessions first, then presentities, the order

@@ -263,7 +263,7 @@ where
     };
     let mut settled = Settled::default();
     if !settings.dry_run {
-        settled = settle::settle_journal(store, &systems.teams, &systems.cloudlink, now).await?;
+        settled = settle::settle_journal(store, systems, settings.lease.as_ref(), now).await?;
         report.settled_journal_entries = settled.closed;
     }
     let stage = StageTimer::start();
@@ -473,7 +473,13 @@ where
         // A user without an error counts as synchronized by this cycle when it was complete
         // (every system read), which the store records once.
         let complete_cycle_at = report.read_errors.is_empty().then_some(self.now);
-        store.finish_cycle(&stored_rows, &[], &forget, complete_cycle_at)?;
+        store.finish_cycle(
+            self.settings.lease.as_ref(),
+            &stored_rows,
+            &[],
+            &forget,
+            complete_cycle_at,
+        )?;
         stage.lap("store records");
         Ok(())
     }

@@ -104,7 +104,7 @@ pub async fn release_sessions<T: TeamsPort>(
             Err(e) => confirmations.push((id, format!("failed: {e}"))),
         }
     }
-    store.finish_cycle(&records, &confirmations, &[], None)?;
+    store.finish_cycle(None, &records, &confirmations, &[], None)?;
     // A session without an Entra object id cannot be cleared from here.
     let mut outcomes = Vec::with_capacity(sessions.len());
     let mut cleared = results.into_iter();

@@ -18,11 +18,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::ports::{CloudlinkPort, SessionChange, TeamsPort};
+use super::ports::{CloudlinkPort, MicollabPort, PbxPort, SessionChange, Systems, TeamsPort};
 use super::records::{record_from_store, record_to_store};
 use crate::presence::{MiCollabStatus, SessionIntent};
 use crate::reconcile::{PresentityRecord, SessionRecord, WRITER};
-use crate::store::{JournalEntry, Store, StoreError, SyncRecord};
+use crate::store::{JournalEntry, Lease, Store, StoreError, SyncRecord};
 
 /// What settling found.
 #[derive(Debug, Default)]
@@ -52,16 +52,27 @@ fn payload(entry: &JournalEntry) -> Payload {
 }
 
 /// Settles every open journal entry against the systems (see the module's documentation).
-pub async fn settle_journal<T: TeamsPort, C: CloudlinkPort>(
+/// Under a `lease` no longer held nothing is sent: the run that took over settles them.
+pub async fn settle_journal<T, M, P, C>(
     store: &mut Store,
-    teams: &T,
-    cloudlink: &C,
+    systems: &Systems<T, M, P, C>,
+    lease: Option<&Lease>,
     now: DateTime<Utc>,
-) -> Result<Settled, StoreError> {
+) -> Result<Settled, StoreError>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
     let open = store.journal_unconfirmed()?;
     if open.is_empty() {
         return Ok(Settled::default());
     }
+    if let Some(lease) = lease.filter(|l| !l.held()) {
+        return Err(lease.not_held());
+    }
+    let (teams, cloudlink) = (&systems.teams, &systems.cloudlink);
     let mut confirmations: Vec<(i64, String)> = Vec::new();
     let mut latest: BTreeMap<(String, String), JournalEntry> = BTreeMap::new();
     for entry in open {
@@ -108,7 +119,7 @@ pub async fn settle_journal<T: TeamsPort, C: CloudlinkPort>(
     .await?;
     settled.closed = confirmations.len();
     let records: Vec<SyncRecord> = records.into_values().collect();
-    store.finish_cycle(&records, &confirmations, &[], None)?;
+    store.finish_cycle(lease, &records, &confirmations, &[], None)?;
     let left_open: usize = settled.unsettled_sessions.values().map(Vec::len).sum();
     tracing::warn!(
         closed = settled.closed,

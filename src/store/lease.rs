@@ -89,6 +89,24 @@ impl Lease {
     fn mark_lost(&self) {
         self.holding.lost.store(true, Ordering::SeqCst);
     }
+
+    /// The error of a run that may not act under this lease now (past its renew deadline,
+    /// or taken over).
+    pub fn not_held(&self) -> StoreError {
+        StoreError::Conflict(format!(
+            "this run no longer holds the {} lease (taken over, or not renewed in time): it sends nothing",
+            self.name
+        ))
+    }
+
+    /// Marks the lease lost, and says so with what it means for this run (`consequence`).
+    pub(super) fn taken_over(&self, consequence: &str) -> StoreError {
+        self.mark_lost();
+        StoreError::Conflict(format!(
+            "the {} lease was taken over by another run: {consequence}",
+            self.name
+        ))
+    }
 }
 
 /// The renew deadline of a lease granted or renewed for `ttl`: two thirds of it, so a holder
@@ -263,6 +281,17 @@ impl Store {
         tx: &rusqlite::Transaction<'_>,
         lease: &Lease,
     ) -> Result<(), StoreError> {
+        if !Store::still_granted(tx, lease)? {
+            return Err(lease.taken_over("this run's writes are dropped unsent"));
+        }
+        Ok(())
+    }
+
+    /// Whether the store still grants `lease` (read in the caller's transaction).
+    pub(super) fn still_granted(
+        tx: &rusqlite::Transaction<'_>,
+        lease: &Lease,
+    ) -> Result<bool, StoreError> {
         let token: Option<String> = tx
             .query_row(
                 "SELECT token FROM leases WHERE name = ?1",
@@ -270,14 +299,7 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        if token.as_deref() != Some(lease.token.as_str()) {
-            lease.mark_lost();
-            return Err(StoreError::Conflict(format!(
-                "the {} lease was taken over by another run: this run's writes are dropped unsent",
-                lease.name
-            )));
-        }
-        Ok(())
+        Ok(token.as_deref() == Some(lease.token.as_str()))
     }
 
     /// Gives the lease back (only if still ours); its row keeps the epoch count.

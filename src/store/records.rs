@@ -415,21 +415,25 @@ impl Store {
 
     /// Stores records in one transaction.
     pub fn put_sync_records(&mut self, records: &[SyncRecord]) -> Result<(), StoreError> {
-        self.finish_cycle(records, &[], &[], None)
+        self.finish_cycle(None, records, &[], &[], None)
     }
 
     /// The end of a sync cycle, in one transaction: the new records, the outcome of every
     /// journaled write, and the tombstones that have nothing left to clear. A crash before
     /// this leaves the journal entries open, to be settled on the next start.
+    ///
+    /// Under a `lease` another run took over, only the outcomes are kept (they say what this
+    /// run sent); the records are the new holder's to write, and the call fails.
     pub fn finish_cycle(
         &mut self,
+        lease: Option<&super::Lease>,
         records: &[SyncRecord],
         confirmations: &[(i64, String)],
         forget: &[String],
         complete_cycle_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
         let now = chrono::Utc::now();
-        self.write(|tx| {
+        let granted = self.write(|tx| {
             {
                 let mut confirm = tx.prepare_cached(
                     "UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1",
@@ -437,6 +441,11 @@ impl Store {
                 for (id, outcome) in confirmations {
                     confirm.execute(params![id, now, outcome])?;
                 }
+            }
+            if let Some(lease) = lease
+                && !Store::still_granted(tx, lease)?
+            {
+                return Ok(false);
             }
             // A record without its observation JSON keeps the stored one (a cycle serialises
             // an observation only when it changed).
@@ -497,8 +506,14 @@ impl Store {
                     [login],
                 )?;
             }
-            Ok(())
-        })
+            Ok(true)
+        })?;
+        match lease {
+            Some(lease) if !granted => {
+                Err(lease.taken_over("its records are left to the run that holds it"))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// CloudLink principal ids by user id, as resolved so far.

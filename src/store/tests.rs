@@ -361,6 +361,49 @@ fn a_renewal_extends_the_lease_and_finds_it_taken_over() {
     );
 }
 
+/// A run that lost its lease mid-cycle keeps what its writes came to (the journal says what
+/// it sent) but leaves the records to the run that took over.
+#[test]
+fn a_cycle_finished_under_a_lease_taken_over_records_only_its_outcomes() {
+    let (dir, mut store) = temp_store();
+    let lease = store
+        .acquire_lease("sync", Duration::from_secs(60))
+        .unwrap();
+    let entry = (
+        "alice".to_string(),
+        "graph",
+        "set_session",
+        serde_json::json!({}),
+    );
+    let ids = store
+        .journal_intend_leased(None, Some(&lease), std::slice::from_ref(&entry))
+        .unwrap();
+    let other = Store::open(&dir.path().join("sub/state.db"), None).unwrap();
+    other
+        .conn
+        .execute("UPDATE leases SET token = 'theirs' WHERE name = 'sync'", [])
+        .unwrap();
+    let record = SyncRecord {
+        micollab_login: "alice".into(),
+        graph_session: Some("Busy/InACall".into()),
+        ..SyncRecord::default()
+    };
+    let outcome = (ids[0], "applied".to_string());
+    let err = store
+        .finish_cycle(Some(&lease), &[record], &[outcome], &[], None)
+        .unwrap_err();
+    assert!(err.to_string().contains("taken over"), "{err}");
+    assert!(lease.lost());
+    assert!(store.journal_unconfirmed().unwrap().is_empty());
+    assert_eq!(store.sync_record("alice").unwrap(), None);
+    // Nor may it journal anything more.
+    assert!(
+        store
+            .journal_intend_leased(None, Some(&lease), &[entry])
+            .is_err()
+    );
+}
+
 fn params_for_stale() -> (
     String,
     chrono::DateTime<chrono::Utc>,
@@ -399,7 +442,7 @@ fn journal_entries_stay_open_until_confirmed() {
         .unwrap();
     let (a, b) = (ids[0], ids[1]);
     store
-        .finish_cycle(&[], &[(a, "applied".to_string())], &[], None)
+        .finish_cycle(None, &[], &[(a, "applied".to_string())], &[], None)
         .unwrap();
     let open = store.journal_unconfirmed().unwrap();
     assert_eq!(open.len(), 1);

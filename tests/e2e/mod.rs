@@ -271,9 +271,13 @@ impl Estate {
         cmd
     }
 
-    /// Requests the emulator has answered for `system` since its stats were reset.
-    pub async fn requests_to(&self, system: &str) -> u64 {
-        sum_numbers(&self.control("GET", "/_sim/stats", None).await["systems"][system])
+    /// Requests the emulator has answered for `system`, on endpoints whose route names
+    /// `endpoint`, since its stats were reset.
+    pub async fn requests_to(&self, system: &str, endpoint: &str) -> u64 {
+        count_in(
+            &self.control("GET", "/_sim/stats", None).await["systems"][system],
+            endpoint,
+        )
     }
 
     /// Writes on Graph presence and CloudLink presentities since the stats were reset.
