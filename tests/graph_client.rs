@@ -378,6 +378,71 @@ async fn many_writes_are_batched_and_each_answer_handled_on_its_own() {
     );
 }
 
+/// An outer `$batch` that fails fails only the writes it carried; a write that once met a
+/// gateway timeout may have been applied, whatever its retries met after (the engine keeps
+/// its journal entry open instead of closing it as failed).
+#[tokio::test]
+async fn a_failed_batch_fails_only_its_writes_and_a_timed_out_write_stays_maybe_applied() {
+    let server = MockServer::start().await;
+    mount_token(&server, 3_599).await;
+    let rounds_of_u1 = Arc::new(AtomicUsize::new(0));
+    let seen = rounds_of_u1.clone();
+    Mock::given(method("POST"))
+        .and(path("/v1.0/$batch"))
+        .respond_with(move |request: &Request| {
+            let batch: BatchRequest = serde_json::from_slice(&request.body).unwrap();
+            if batch.requests.iter().any(|r| r.url.contains("/users/u2")) {
+                return ResponseTemplate::new(400)
+                    .set_body_json(json!({"error": {"code": "BadRequest", "message": "no"}}));
+            }
+            let responses: Vec<Value> = batch
+                .requests
+                .iter()
+                .map(|r| {
+                    if !r.url.contains("/users/u01/") {
+                        return json!({"id": r.id, "status": 200});
+                    }
+                    if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                        json!({"id": r.id, "status": 504})
+                    } else {
+                        json!({"id": r.id, "status": 429, "headers": {"Retry-After": "0"}})
+                    }
+                })
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({ "responses": responses }))
+        })
+        .mount(&server)
+        .await;
+    let graph = GraphClient::new(settings(&server)).unwrap();
+    // u00..u19 in one $batch, u20..u24 in the other (the one refused).
+    let writes: Vec<SessionWrite> = (0..25)
+        .map(|i| SessionWrite::Clear {
+            user_id: format!("u{i:02}"),
+        })
+        .collect();
+    let outcomes = graph.write_sessions(&writes).await;
+    for (i, outcome) in outcomes.iter().enumerate() {
+        match i {
+            1 => {
+                let error = outcome.result.as_ref().unwrap_err();
+                assert_eq!(error.status, Some(429), "{error}");
+                assert!(error.maybe_applied(), "{error}");
+            }
+            20.. => {
+                let error = outcome.result.as_ref().unwrap_err();
+                assert_eq!(error.status, Some(400), "{error}");
+                assert!(!error.maybe_applied(), "{error}");
+            }
+            _ => assert!(outcome.result.is_ok(), "u{i}: {:?}", outcome.result),
+        }
+    }
+    assert_eq!(
+        rounds_of_u1.load(Ordering::SeqCst),
+        4,
+        "every round of the policy"
+    );
+}
+
 /// A directory of users; `$filter … in (…)` and paging are answered from it.
 fn directory() -> Vec<Value> {
     (0..40)

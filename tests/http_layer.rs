@@ -245,6 +245,40 @@ async fn a_504_is_retried_for_an_idempotent_request_only() {
     assert_eq!(hits(&server).await, 4);
 }
 
+/// An idempotent write whose first attempt may have landed (a 504) and whose retries were
+/// then refused (429) may still have been applied: the journal must keep it open.
+#[tokio::test]
+async fn a_write_that_may_have_landed_once_stays_maybe_applied_whatever_came_after() {
+    let server = MockServer::start().await;
+    Mock::given(path("/presence"))
+        .respond_with(ResponseTemplate::new(504))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/presence"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .mount(&server)
+        .await;
+    let http = client(fast_policy(3));
+    let error = http
+        .send(&Call::post(url(&server, "/presence")).idempotent())
+        .await
+        .unwrap_err();
+    assert_eq!((error.status, hits(&server).await), (Some(429), 3));
+    assert!(error.maybe_applied(), "{error}");
+    // Refused every time: not applied.
+    let refused = MockServer::start().await;
+    Mock::given(path("/presence"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .mount(&refused)
+        .await;
+    let error = http
+        .send(&Call::post(url(&refused, "/presence")).idempotent())
+        .await
+        .unwrap_err();
+    assert!(!error.maybe_applied(), "{error}");
+}
+
 #[tokio::test]
 async fn a_429_on_a_post_is_retried_since_it_was_not_applied() {
     let server = MockServer::start().await;

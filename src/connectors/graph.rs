@@ -5,6 +5,7 @@
 //! which mcteams uses `budget_share`), `Retry-After` obeyed.
 
 mod auth;
+mod batch;
 mod plan;
 
 use std::collections::{HashMap, HashSet};
@@ -27,13 +28,13 @@ use super::{
 };
 use crate::config::{Config, ConfigError};
 use crate::http::{
-    Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, RateBudget, RetryPolicy,
-    ServiceErrorDetails, System, TokenCache, parse_retry_after, same_origin,
+    Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, RateBudget, RetryPolicy, System,
+    TokenCache, same_origin,
 };
 use crate::wire::graph::{
-    BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem, ClearPresenceRequest,
-    GetPresencesRequest, MAX_BATCH_REQUESTS, MAX_FILTER_IN_VALUES, MAX_PRESENCE_IDS,
-    MAX_USERS_PAGE, Page, Presence, PresenceBrief, SetPresenceRequest, User, format_iso_duration,
+    BatchRequestItem, BatchResponseItem, ClearPresenceRequest, GetPresencesRequest,
+    MAX_FILTER_IN_VALUES, MAX_PRESENCE_IDS, MAX_USERS_PAGE, Page, Presence, PresenceBrief,
+    SetPresenceRequest, User, format_iso_duration,
 };
 
 /// Everything needed to build a [`GraphClient`]; [`GraphSettings::from_config`] fills it
@@ -158,23 +159,6 @@ pub struct GraphClient {
     client_id: String,
 }
 
-/// `Retry-After`, `retry-after`: `$batch` answers keep the header's case as the service sent it.
-fn inner_header<'a>(answer: &'a BatchResponseItem, name: &str) -> Option<&'a str> {
-    answer
-        .headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// Statuses of an inner `$batch` answer worth another round (not applied, or idempotent).
-fn inner_retryable(status: u16) -> bool {
-    matches!(status, 429 | 503 | 504)
-}
-
-/// The status a `$batch` answer is given when it left an inner request unanswered.
-const NO_INNER_ANSWER: u16 = 0;
-
 impl GraphClient {
     pub fn from_config(config: &Config) -> Result<GraphClient, ConfigError> {
         GraphClient::new(GraphSettings::from_config(config)?)
@@ -258,156 +242,6 @@ impl GraphClient {
                 HttpErrorKind::Local(format!("invalid URL: {e}")),
             )
         })
-    }
-
-    /// The error of an inner `$batch` request, named by its own method and path.
-    fn inner_failure(&self, item: &BatchRequestItem, answer: &BatchResponseItem) -> HttpError {
-        let path = format!(
-            "{}{}",
-            self.base_url.path().trim_end_matches('/'),
-            item.url.split('?').next().unwrap_or_default()
-        );
-        let (kind, details) = if answer.status == NO_INNER_ANSWER {
-            (
-                HttpErrorKind::Decode(format!(
-                    "the $batch answer has no response with id {}",
-                    item.id
-                )),
-                ServiceErrorDetails::default(),
-            )
-        } else {
-            let body = answer
-                .body
-                .as_ref()
-                .and_then(|b| serde_json::to_vec(b).ok())
-                .unwrap_or_default();
-            let kind = if inner_retryable(answer.status) {
-                HttpErrorKind::Throttled {
-                    retry_after: inner_header(answer, "retry-after")
-                        .and_then(|v| parse_retry_after(v, std::time::SystemTime::now())),
-                }
-            } else {
-                HttpErrorKind::Status
-            };
-            (kind, ServiceErrorDetails::from_body(&body))
-        };
-        let mut error = HttpError::new(System::Graph, &item.method, &path, kind);
-        if answer.status != NO_INNER_ANSWER {
-            error.status = Some(answer.status);
-        }
-        error.code = details.code;
-        error.message = details.message;
-        error.request_id = details
-            .request_id
-            .or_else(|| inner_header(answer, "request-id").map(str::to_string));
-        error
-    }
-
-    /// Sends `items` in `$batch` requests of 20, concurrently, and retries the inner requests
-    /// answered 429/503/504 (after the longest inner `Retry-After`, else a backoff) within the
-    /// retry policy. Returns one final answer per item, in order; only the outer requests'
-    /// failures are errors.
-    ///
-    /// Every inner request mcteams batches is safe to repeat (reads, and presence writes that
-    /// set a state), so whole `$batch` requests are retried as idempotent too.
-    async fn run_batch(
-        &self,
-        items: &[BatchRequestItem],
-        cost_each: u32,
-    ) -> Result<Vec<BatchResponseItem>, HttpError> {
-        let policy = self.api.retry_policy();
-        let mut backoff = policy.backoff();
-        let url = self.endpoint("/$batch")?;
-        let mut finals: Vec<Option<BatchResponseItem>> = vec![None; items.len()];
-        let mut pending: Vec<usize> = (0..items.len()).collect();
-        let mut round = 0u32;
-        let mut waited = Duration::ZERO;
-        while !pending.is_empty() {
-            round += 1;
-            let calls: Vec<(Vec<usize>, Call)> = pending
-                .chunks(MAX_BATCH_REQUESTS)
-                .map(|chunk| {
-                    let requests = chunk
-                        .iter()
-                        .map(|&i| BatchRequestItem {
-                            id: i.to_string(),
-                            ..items[i].clone()
-                        })
-                        .collect();
-                    let call = Call::post(url.clone())
-                        .json(&BatchRequest { requests })
-                        .idempotent()
-                        .cost(cost_each * chunk.len() as u32);
-                    (chunk.to_vec(), call)
-                })
-                .collect();
-            let answers = join_all(calls.iter().map(|(_, call)| async move {
-                let answer: BatchResponse = self.api.send_json(call).await?;
-                Ok::<_, HttpError>(answer)
-            }))
-            .await;
-            let mut again = Vec::new();
-            let mut hint: Option<Duration> = None;
-            for ((indices, _), answer) in calls.iter().zip(answers) {
-                let mut by_id: HashMap<String, BatchResponseItem> = answer?
-                    .responses
-                    .into_iter()
-                    .map(|r| (r.id.clone(), r))
-                    .collect();
-                for &i in indices {
-                    let answer = by_id.remove(&i.to_string()).unwrap_or(BatchResponseItem {
-                        id: i.to_string(),
-                        status: NO_INNER_ANSWER,
-                        headers: Default::default(),
-                        body: None,
-                    });
-                    if inner_retryable(answer.status) || answer.status == NO_INNER_ANSWER {
-                        let after = inner_header(&answer, "retry-after")
-                            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
-                        if crate::http::is_throttling(answer.status, after.is_some()) {
-                            self.api.count_throttled();
-                        }
-                        hint = hint.max(after);
-                        again.push(i);
-                    }
-                    finals[i] = Some(answer);
-                }
-            }
-            if again.is_empty() || round >= policy.max_attempts {
-                break;
-            }
-            let delay = hint.unwrap_or_else(|| backoff.next().unwrap_or(policy.max_delay));
-            if waited + delay > policy.budget {
-                break;
-            }
-            tracing::warn!(
-                requests = again.len(),
-                round,
-                delay_ms = delay.as_millis() as u64,
-                "graph $batch: retrying inner requests answered 429/503/504"
-            );
-            // Stopping: the answers so far stand; the rest were not sent again.
-            if crate::http::stop::unless_stopped(tokio::time::sleep(delay))
-                .await
-                .is_none()
-            {
-                break;
-            }
-            waited += delay;
-            pending = again;
-        }
-        Ok(finals
-            .into_iter()
-            .enumerate()
-            .map(|(i, answer)| {
-                answer.unwrap_or(BatchResponseItem {
-                    id: i.to_string(),
-                    status: NO_INNER_ANSWER,
-                    headers: Default::default(),
-                    body: None,
-                })
-            })
-            .collect())
     }
 
     /// Presence of every distinct id, 650 per call, every chunk at once (the HTTP layer's
@@ -531,10 +365,8 @@ impl GraphClient {
             })
             .collect();
         let answers = self.run_batch(&items, 0).await?;
-        for (item, answer) in items.iter().zip(answers) {
-            if answer.status != 200 {
-                return Err(self.inner_failure(item, &answer));
-            }
+        for (item, batched) in items.iter().zip(answers) {
+            let answer = batched.result(self, item, |answer| answer.status == 200)?;
             let page: Page<User> = answer
                 .body
                 .clone()
@@ -668,15 +500,13 @@ impl PresenceDirectory for GraphClient {
             Ok(answers) => writes
                 .iter()
                 .zip(items.iter().zip(answers))
-                .map(|(write, (item, answer))| {
-                    let ok = (200..300).contains(&answer.status)
-                        || (answer.status == 404 && matches!(write, SessionWrite::Clear { .. }));
-                    let result = if ok {
-                        Ok(())
-                    } else {
-                        Err(self.inner_failure(item, &answer))
+                .map(|(write, (item, batched))| {
+                    // A clearPresence that finds no session: it is gone, as asked.
+                    let done = |answer: &BatchResponseItem| {
+                        (200..300).contains(&answer.status)
+                            || (answer.status == 404 && matches!(write, SessionWrite::Clear { .. }))
                     };
-                    outcome(write, result)
+                    outcome(write, batched.result(self, item, done).map(drop))
                 })
                 .collect(),
             Err(error) => writes

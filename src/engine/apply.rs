@@ -209,7 +209,21 @@ fn journal(
     let mut entries = session_entries.chain(write_entries).peekable();
     while entries.peek().is_some() {
         let chunk: Vec<_> = entries.by_ref().take(settings.writes_per_chunk).collect();
-        ids.extend(store.journal_intend_leased(run, lease, &chunk)?);
+        match store.journal_intend_leased(run, lease, &chunk) {
+            Ok(more) => ids.extend(more),
+            Err(e) => {
+                // Nothing is sent yet: the entries journaled so far are closed as unsent, so
+                // no later run sends them (by then stale) again.
+                let unsent: Vec<_> = ids
+                    .iter()
+                    .map(|id| (*id, format!("not sent: {e}")))
+                    .collect();
+                if let Err(close) = store.finish_cycle(None, &[], &unsent, &[], None) {
+                    tracing::warn!(error = %close, "could not close the unsent journal entries; the next run settles them");
+                }
+                return Err(e);
+            }
+        }
     }
     Ok(ids)
 }

@@ -3,7 +3,8 @@
 //! writes to make, rows to store, tombstones to forget, users the guard holds.
 //!
 //! The guard counts only unexpected changes: users an admin just turned on through mcteams
-//! (onboarding) and the users of an approved plan are expected. Past the guard a one-shot
+//! (onboarding) and the users of an approved plan are expected, and the rewrite of a
+//! session an interrupted run left unknown is mcteams repairing its own write. Past the guard a one-shot
 //! run keeps nothing (it stops, exit 5); a watch holds the unexpected users' changes as a
 //! plan and goes on with everyone else, session refreshes included.
 
@@ -139,9 +140,10 @@ impl<'a> Decided<'a> {
             return;
         }
         let changes = changes_in(&decision.actions);
+        let unguarded = self.unguarded(&user.login);
         // A user of the plan held now stays held (until approved): the mass change it is
         // part of is not counted again, and ordinary changes of others go on beside it.
-        let still_held = !expected
+        let still_held = !unguarded
             && changes > 0
             && self.settings.hold_over_guard
             && self.rollout.holds(&user.login);
@@ -149,7 +151,7 @@ impl<'a> Decided<'a> {
             report,
             &user.login,
             &decision.actions,
-            expected || still_held,
+            unguarded || still_held,
             changes,
         );
         if expected && !self.settings.dry_run {
@@ -165,7 +167,7 @@ impl<'a> Decided<'a> {
                 return;
             }
             self.start_holding();
-            hold |= !expected && changes > 0;
+            hold |= !unguarded && changes > 0;
         }
         if hold {
             self.held.push(user.login.clone());
@@ -183,6 +185,13 @@ impl<'a> Decided<'a> {
             old,
             decision,
         });
+    }
+
+    /// Changes the guard neither counts nor holds: an expected rollout's, and the rewrite of
+    /// a session an interrupted run left unknown (mcteams repairing its own write, however
+    /// many users a kill left that way).
+    fn unguarded(&self, login: &str) -> bool {
+        self.rollout.expects(login) || self.settled.unsettled_sessions.contains_key(login)
     }
 
     fn count(
@@ -227,7 +236,7 @@ impl<'a> Decided<'a> {
                 decision,
             } = plan;
             let changes = changes_in(&decision.actions);
-            if self.rollout.expects(&user.login) || changes == 0 {
+            if self.unguarded(&user.login) || changes == 0 {
                 self.plans.push(UserPlan {
                     user,
                     observation,

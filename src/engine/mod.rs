@@ -539,12 +539,25 @@ fn record_rollout(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if let Some(plan) = &rollout.approved {
-        store.finish_plan(
-            plan.id,
-            crate::store::PlanState::Approved,
-            crate::store::PlanState::Applied,
-        )?;
-        report.approved_plan_applied = Some(plan.id);
+        // Applied only once every system was read and none of its users' writes failed;
+        // until then (or until it lapses) the next cycle goes on applying it.
+        let failed: std::collections::HashSet<&str> =
+            report.user_errors.iter().map(|(l, _)| l.as_str()).collect();
+        let incomplete = !report.read_errors.is_empty()
+            || plan.users.iter().any(|u| failed.contains(u.as_str()));
+        if incomplete {
+            tracing::warn!(
+                plan = plan.id,
+                "the approved plan is not applied in full yet: the next cycle goes on with it"
+            );
+        } else {
+            store.finish_plan(
+                plan.id,
+                crate::store::PlanState::Approved,
+                crate::store::PlanState::Applied,
+            )?;
+            report.approved_plan_applied = Some(plan.id);
+        }
     }
     if !held.is_empty() {
         let id = store.hold_plan(&held, held_changes, max_changes, now)?;

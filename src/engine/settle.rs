@@ -76,6 +76,10 @@ where
     let mut confirmations: Vec<(i64, String)> = Vec::new();
     let mut latest: BTreeMap<(String, String), JournalEntry> = BTreeMap::new();
     for entry in open {
+        if let Some(later) = entry.superseded_by {
+            confirmations.push((entry.id, format!("superseded by entry {later}")));
+            continue;
+        }
         let key = (entry.micollab_login.clone(), entry.system.clone());
         let newer = entry.id;
         if let Some(older) = latest.insert(key, entry) {
@@ -129,20 +133,33 @@ where
     Ok(settled)
 }
 
-/// The stored record of `login`, loaded once per settle.
+/// The stored record of `login`, loaded once per settle; a new one for a user whose first
+/// write was interrupted. `None` for a login mcteams has forgotten (no mapping any more):
+/// its entry is settled, but no record comes back for it.
 fn record_of<'a>(
     store: &Store,
     records: &'a mut HashMap<String, SyncRecord>,
     login: &str,
-) -> Result<&'a mut SyncRecord, StoreError> {
+) -> Result<Option<&'a mut SyncRecord>, StoreError> {
     if !records.contains_key(login) {
-        let stored = store.sync_record(login)?.unwrap_or_else(|| SyncRecord {
-            micollab_login: login.to_string(),
-            ..Default::default()
-        });
+        let stored = match store.sync_record(login)? {
+            Some(stored) => stored,
+            None if mapped(store, login)? => SyncRecord {
+                micollab_login: login.to_string(),
+                ..Default::default()
+            },
+            None => return Ok(None),
+        };
         records.insert(login.to_string(), stored);
     }
-    Ok(records.get_mut(login).expect("inserted above"))
+    Ok(records.get_mut(login))
+}
+
+/// Whether `login` still has a mapping (a tombstone counts: its session is still cleared).
+fn mapped(store: &Store, login: &str) -> Result<bool, StoreError> {
+    Ok(store
+        .find_mapping(login)?
+        .is_some_and(|m| m.micollab_login == login))
 }
 
 /// The session change an entry journaled, with the Entra id from the mapping when the entry
@@ -212,14 +229,15 @@ async fn resend_sessions<T: TeamsPort>(
     for (index, (entry, change)) in sendable.into_iter().enumerate() {
         match results.get(index) {
             Some(Ok(())) => {
-                let stored = record_of(store, records, &entry.micollab_login)?;
-                let mut record = record_from_store(stored);
-                record.session = change.set.map(|(intent, ttl)| SessionRecord {
-                    intent,
-                    written_at: now,
-                    expires_at: now + chrono::Duration::from_std(ttl).unwrap_or_default(),
-                });
-                merge_record(stored, &record);
+                if let Some(stored) = record_of(store, records, &entry.micollab_login)? {
+                    let mut record = record_from_store(stored);
+                    record.session = change.set.map(|(intent, ttl)| SessionRecord {
+                        intent,
+                        written_at: now,
+                        expires_at: now + chrono::Duration::from_std(ttl).unwrap_or_default(),
+                    });
+                    merge_record(stored, &record);
+                }
                 confirmations.push((entry.id, "settled: sent again".into()));
             }
             Some(Err(e)) if !e.unavailable && !e.maybe_applied => {
@@ -279,7 +297,13 @@ async fn read_back_presentities<C: CloudlinkPort>(
         let (Some(status), Some(shown)) = (status, now_shown) else {
             continue;
         };
-        let stored = record_of(store, records, &entry.micollab_login)?;
+        let Some(stored) = record_of(store, records, &entry.micollab_login)? else {
+            confirmations.push((
+                entry.id,
+                "settled: applied (read back); user forgotten".into(),
+            ));
+            continue;
+        };
         let mut record = record_from_store(stored);
         let based_on = p
             .based_on

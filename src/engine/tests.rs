@@ -37,6 +37,8 @@ struct World {
     failing_session_writes: HashSet<String>,
     /// The failing session writes got no answer (they may have been applied).
     failing_writes_maybe_applied: bool,
+    /// The next this many calls writing sessions get no answer at all (Graph unreachable).
+    unanswered_session_calls: u32,
     session_writes: u64,
     presentity_writes: u64,
     /// Passes over CloudLink's whole directory.
@@ -204,6 +206,17 @@ impl TeamsPort for &Fake {
         world.graph_reads_at_first_write =
             world.graph_reads_at_first_write.or(Some(world.graph_reads));
         let now = world.now.unwrap();
+        if world.unanswered_session_calls > 0 {
+            world.unanswered_session_calls -= 1;
+            let unanswered = SourceError {
+                system: "graph",
+                unavailable: true,
+                maybe_applied: true,
+                gave_up: false,
+                message: "timed out".into(),
+            };
+            return vec![Err(unanswered); changes.len()];
+        }
         let failing = world.failing_session_writes.clone();
         let mut results = Vec::new();
         for change in changes {
@@ -347,7 +360,11 @@ impl Rig {
     /// As if a run had journaled a session write for user0 (set `intent`, or clear) and
     /// died before recording its outcome.
     fn journal_unsent(&mut self, intent: Option<SessionIntent>) {
-        let teams_id = "00000000-0000-4000-8000-000000000000";
+        self.journal_unsent_for(0, intent);
+    }
+
+    fn journal_unsent_for(&mut self, user: usize, intent: Option<SessionIntent>) {
+        let teams_id = format!("00000000-0000-4000-8000-{user:012}");
         let (action, payload) = match intent {
             Some(i) => (
                 "set_session",
@@ -356,7 +373,7 @@ impl Rig {
             None => ("clear_session", serde_json::json!({"teams_id": teams_id})),
         };
         self.store
-            .journal_intend_many(None, &[("user0".to_string(), "graph", action, payload)])
+            .journal_intend_many(None, &[(format!("user{user}"), "graph", action, payload)])
             .unwrap();
     }
 
@@ -993,4 +1010,101 @@ fn an_entry_whose_session_has_expired_is_closed_not_sent_again() {
     assert_eq!(rig.fake.world(|w| w.session_writes), 0);
     assert!(rig.fake.user(0, |u| u.ours.is_none()));
     assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
+
+/// A kill can leave many users' sessions unknown; rewriting them is mcteams repairing its
+/// own writes, which the mass-change guard neither counts nor holds.
+#[test]
+fn rewrites_of_sessions_a_kill_left_unknown_pass_the_guard() {
+    let mut rig = Rig::new(4);
+    for i in 0..4 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    rig.cycle();
+    // A run journaled four clears and was killed; settle's re-send gets no answer.
+    for i in 0..4 {
+        rig.journal_unsent_for(i, None);
+    }
+    rig.fake.world(|w| w.unanswered_session_calls = 1);
+    let guarded = CycleSettings {
+        max_changes: 1,
+        ..settings()
+    };
+    let report = rig.cycle_with(&guarded);
+    assert_eq!(report.guard_tripped, None, "{report:?}");
+    assert_eq!(report.unexpected_changes, 0);
+    assert_eq!(report.applied.pbx_to_teams, 4);
+    for i in 0..4 {
+        assert_eq!(
+            rig.fake.user(i, |u| u.ours.map(|(intent, _)| intent)),
+            Some(SessionIntent::InACall)
+        );
+    }
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
+
+/// An approved plan is applied once its users' writes landed: one that failed keeps the
+/// plan approved, and the next cycle goes on with it.
+#[test]
+fn an_approved_plan_stays_approved_until_its_writes_land() {
+    let mut rig = Rig::new(3);
+    rig.cycle();
+    for i in 0..3 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    let watch = CycleSettings {
+        max_changes: 1,
+        hold_over_guard: true,
+        ..settings()
+    };
+    let held = rig.cycle_with(&watch).held_plan.expect("held");
+    rig.store.approve_plan(held.id, None).unwrap();
+    rig.fake
+        .world(|w| w.failing_session_writes.insert("user1".into()));
+    let report = rig.cycle_with(&watch);
+    assert_eq!(report.approved_plan_applied, None);
+    assert_eq!(report.applied.pbx_to_teams, 2);
+    let state = |rig: &Rig| rig.store.plan(held.id).unwrap().unwrap().state;
+    assert_eq!(state(&rig), crate::store::PlanState::Approved);
+    rig.fake.world(|w| w.failing_session_writes.clear());
+    let report = rig.cycle_with(&watch);
+    assert_eq!(report.guard_tripped, None);
+    assert_eq!(report.approved_plan_applied, Some(held.id));
+    assert_eq!(report.applied.pbx_to_teams, 1);
+    assert_eq!(state(&rig), crate::store::PlanState::Applied);
+}
+
+/// An entry of a forgotten user is settled, but brings no record back for it.
+#[test]
+fn settling_brings_no_record_back_for_a_forgotten_user() {
+    let mut rig = Rig::new(2);
+    // The write landed (read back as mcteams' own), for user0 and for a login since forgotten.
+    rig.fake.user(0, |u| {
+        u.presentity = Presentity {
+            status: Some("Busy".into()),
+            activity: Some(String::new()),
+            version: "v9".into(),
+            source: Some(WRITER.into()),
+        }
+    });
+    let write = |login: &str| {
+        (
+            login.to_string(),
+            "cloudlink",
+            "write_presentity",
+            serde_json::json!({"principal_id": "p-cl-0", "status": "Busy", "activity": ""}),
+        )
+    };
+    let ids = rig
+        .store
+        .journal_intend_many(None, &[write("user0"), write("user0"), write("gone")])
+        .unwrap();
+    rig.store
+        .finish_cycle(None, &[], &[(ids[1], "applied".to_string())], &[], None)
+        .unwrap();
+    let report = rig.cycle();
+    assert_eq!(report.settled_journal_entries, 2, "{report:?}");
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+    assert_eq!(rig.store.sync_record("gone").unwrap(), None);
+    assert!(rig.store.sync_record("user0").unwrap().is_some());
 }

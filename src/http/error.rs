@@ -98,6 +98,9 @@ pub struct HttpErrorInfo {
     /// `request-id` (Graph), `correlation_id` (Entra ID) or `x-mitel-correlation-id`.
     pub request_id: Option<String>,
     pub kind: HttpErrorKind,
+    /// An earlier attempt of this call was sent and got no usable answer (a timeout, a
+    /// gateway's 502/504): whatever the last attempt met, the service may have applied it.
+    pub sent_before: bool,
 }
 
 impl HttpError {
@@ -111,6 +114,7 @@ impl HttpError {
             message: None,
             request_id: None,
             kind,
+            sent_before: false,
         }))
     }
 }
@@ -131,12 +135,13 @@ impl std::ops::DerefMut for HttpError {
 
 impl HttpErrorKind {
     /// Whether the service may have applied the request although it failed: no answer
-    /// after it was sent, or a gateway's 502/504 (which can come after the service acted).
-    /// A refusal (429, 503, another status) or a request never sent was not applied.
+    /// after it was sent, an answer mcteams cannot read, or a gateway's 502/504 (which can
+    /// come after the service acted). A refusal (429, 503, another status) or a request
+    /// never sent was not applied.
     pub fn maybe_applied(&self, status: Option<u16>) -> bool {
         match self {
             HttpErrorKind::Transport { sent, .. } => *sent,
-            HttpErrorKind::Timeout => true,
+            HttpErrorKind::Timeout | HttpErrorKind::Decode(_) => true,
             HttpErrorKind::Throttled { .. } => matches!(status, Some(502 | 504)),
             HttpErrorKind::GaveUp { last, .. } => last.maybe_applied(status),
             _ => false,
@@ -145,9 +150,10 @@ impl HttpErrorKind {
 }
 
 impl HttpErrorInfo {
-    /// Whether the service may have applied the failed request ([`HttpErrorKind::maybe_applied`]).
+    /// Whether the service may have applied the failed request: this attempt
+    /// ([`HttpErrorKind::maybe_applied`]) or an earlier one.
     pub fn maybe_applied(&self) -> bool {
-        self.kind.maybe_applied(self.status)
+        self.sent_before || self.kind.maybe_applied(self.status)
     }
 
     /// The exit status a run that ends on this error stands for (DESIGN.md section 4).

@@ -568,8 +568,23 @@ impl HttpClient {
         })
     }
 
-    /// Sends `call`, retrying as its [`Replay`] and the system's [`RetryPolicy`] allow.
+    /// Sends `call`, retrying as its [`Replay`] and the system's [`RetryPolicy`] allow. A
+    /// failure says whether any attempt may have been applied, not only the last.
     pub async fn send(&self, call: &Call) -> Result<Response, HttpError> {
+        let mut sent_before = false;
+        self.send_attempts(call, &mut sent_before)
+            .await
+            .map_err(|mut error| {
+                error.sent_before |= sent_before;
+                error
+            })
+    }
+
+    async fn send_attempts(
+        &self,
+        call: &Call,
+        sent_before: &mut bool,
+    ) -> Result<Response, HttpError> {
         let inner = &*self.inner;
         if let Err(why) = check_url(&call.url) {
             return Err(self.error(call, HttpErrorKind::InsecureUrl(why)));
@@ -639,6 +654,7 @@ impl HttpClient {
             if !failed.retryable || !safe {
                 return Err(failed.error);
             }
+            *sent_before |= failed.maybe_applied;
             let give_up = |failed: Failed, waited: Duration| {
                 let mut error = failed.error;
                 let last = std::mem::replace(&mut error.kind, HttpErrorKind::Timeout);

@@ -36,6 +36,9 @@ pub struct JournalEntry {
     pub intended_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub outcome: Option<String>,
+    /// A later write for the same user and system that was confirmed applied: what the
+    /// system shows is that one's, so this entry has nothing left to settle.
+    pub superseded_by: Option<i64>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -267,7 +270,11 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, run_id, micollab_login, system, action, payload, intended_at,
-                        confirmed_at, outcome
+                        confirmed_at, outcome,
+                        (SELECT max(later.id) FROM journal later
+                          WHERE later.id > journal.id AND later.outcome = 'applied'
+                            AND later.micollab_login = journal.micollab_login
+                            AND later.system = journal.system)
                  FROM journal WHERE confirmed_at IS NULL ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
@@ -283,6 +290,7 @@ impl Store {
                     intended_at: r.get(6)?,
                     confirmed_at: r.get(7)?,
                     outcome: r.get(8)?,
+                    superseded_by: r.get(9)?,
                 })
             })
             .map_err(|e| self.err(e))?

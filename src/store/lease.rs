@@ -109,6 +109,12 @@ impl Lease {
     }
 }
 
+/// How soon a heartbeat tries again after a renewal failed (the store busy or locked): a
+/// quarter beat, so a store locked for most of a beat still leaves tries before the deadline.
+fn retry_after_failure(beat: Duration) -> Duration {
+    (beat / 4).max(Duration::from_millis(50))
+}
+
 /// The renew deadline of a lease granted or renewed for `ttl`: two thirds of it, so a holder
 /// stops acting well before others may take the lease over (as client-go's leader election
 /// keeps its renew deadline inside the lease duration).
@@ -329,22 +335,27 @@ impl Store {
             .spawn(move || {
                 let (flag, wake) = &*stopped;
                 let mut done = flag.lock().unwrap_or_else(|p| p.into_inner());
+                let mut wait = beat;
                 loop {
                     let (guard, _) = wake
-                        .wait_timeout_while(done, beat, |stop| !*stop)
+                        .wait_timeout_while(done, wait, |stop| !*stop)
                         .unwrap_or_else(|p| p.into_inner());
                     done = guard;
                     if *done {
                         return;
                     }
-                    match store.renew_lease(&lease, ttl) {
-                        Ok(()) => {}
+                    wait = match store.renew_lease(&lease, ttl) {
+                        Ok(()) => beat,
                         Err(StoreError::Conflict(why)) => {
                             tracing::error!("{why}: this run stops acting");
                             return;
                         }
-                        Err(e) => tracing::warn!(error = %e, "could not renew the sync lease; trying again"),
-                    }
+                        // Sooner than a beat: two missed beats would pass the renew deadline.
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not renew the sync lease; trying again");
+                            retry_after_failure(beat)
+                        }
+                    };
                 }
             })
             .map_err(|e| StoreError::Io {
@@ -372,6 +383,25 @@ impl Drop for Heartbeat {
         wake.notify_all();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A renewal that fails once (the store busy for a moment) leaves the heartbeat several
+    /// more tries before the holder must stop acting; a full beat's wait would leave one.
+    #[test]
+    fn a_failed_renewal_is_tried_again_well_before_the_renew_deadline() {
+        for ttl_s in [3, 60, 600] {
+            let ttl = Duration::from_secs(ttl_s);
+            let beat = ttl / 3;
+            let left_after_a_failed_beat = renew_deadline(ttl) - beat;
+            let tries =
+                left_after_a_failed_beat.as_millis() / retry_after_failure(beat).as_millis();
+            assert!(tries >= 3, "ttl {ttl_s}s: {tries} tries");
         }
     }
 }

@@ -448,6 +448,38 @@ fn journal_entries_stay_open_until_confirmed() {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].id, b);
     assert_eq!(open[0].micollab_login, "bob");
+    assert_eq!(open[0].superseded_by, None);
+    // A later write for bob confirmed applied supersedes the open one; a failed one does not.
+    let later = |store: &mut Store| {
+        store
+            .journal_intend_many(
+                Some(run),
+                &[(
+                    "bob".to_string(),
+                    "graph",
+                    "clear_presence",
+                    serde_json::json!({}),
+                )],
+            )
+            .unwrap()[0]
+    };
+    let failed = later(&mut store);
+    let applied = later(&mut store);
+    store
+        .finish_cycle(
+            None,
+            &[],
+            &[
+                (failed, "failed: 403".to_string()),
+                (applied, "applied".to_string()),
+            ],
+            &[],
+            None,
+        )
+        .unwrap();
+    let open = store.journal_unconfirmed().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].superseded_by, Some(applied));
     store
         .finish_run(run, 0, &serde_json::json!({"changes": 1}))
         .unwrap();

@@ -1,0 +1,252 @@
+//! Graph's `$batch`: up to 20 requests in one, each answered on its own, the ones answered
+//! 429/503/504 sent again within the retry policy.
+//!
+//! What a write came to is kept per request: an outer `$batch` that fails fails only the
+//! requests it carried in that round, and a request that once got a gateway's timeout or no
+//! answer of its own may have been applied, whatever a later round says (the journal keeps
+//! such a write open, to be settled instead of assumed).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use futures_util::future::join_all;
+
+use super::GraphClient;
+use crate::http::{Call, HttpError, HttpErrorKind, ServiceErrorDetails, System, parse_retry_after};
+use crate::wire::graph::{
+    BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem, MAX_BATCH_REQUESTS,
+};
+
+/// `Retry-After`, `retry-after`: `$batch` answers keep the header's case as the service sent it.
+fn inner_header<'a>(answer: &'a BatchResponseItem, name: &str) -> Option<&'a str> {
+    answer
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Statuses of an inner `$batch` answer worth another round (not applied, or idempotent).
+fn inner_retryable(status: u16) -> bool {
+    matches!(status, 429 | 503 | 504)
+}
+
+/// The status a `$batch` answer is given when it left an inner request unanswered.
+const NO_INNER_ANSWER: u16 = 0;
+
+/// Inner answers after which the request may have been applied: a gateway's, or none.
+fn maybe_applied(status: u16) -> bool {
+    matches!(status, 502 | 504 | NO_INNER_ANSWER)
+}
+
+fn unanswered(index: usize) -> BatchResponseItem {
+    BatchResponseItem {
+        id: index.to_string(),
+        status: NO_INNER_ANSWER,
+        headers: Default::default(),
+        body: None,
+    }
+}
+
+/// What one batched request came to.
+pub(super) struct Batched {
+    /// Its last inner answer, or the error of the outer request that carried it last.
+    pub answer: Result<BatchResponseItem, HttpError>,
+    /// Some round's answer left it possibly applied (a 502/504, or no answer of its own).
+    pub sent_before: bool,
+}
+
+impl Batched {
+    /// The request's result, `done` telling which inner answers are a success.
+    pub fn result(
+        self,
+        client: &GraphClient,
+        item: &BatchRequestItem,
+        done: impl Fn(&BatchResponseItem) -> bool,
+    ) -> Result<BatchResponseItem, HttpError> {
+        let answer = self.answer.and_then(|answer| {
+            if done(&answer) {
+                Ok(answer)
+            } else {
+                Err(client.inner_failure(item, &answer))
+            }
+        });
+        answer.map_err(|mut error| {
+            error.sent_before |= self.sent_before;
+            error
+        })
+    }
+}
+
+impl GraphClient {
+    /// The error of an inner `$batch` request, named by its own method and path.
+    pub(super) fn inner_failure(
+        &self,
+        item: &BatchRequestItem,
+        answer: &BatchResponseItem,
+    ) -> HttpError {
+        let path = format!(
+            "{}{}",
+            self.base_url.path().trim_end_matches('/'),
+            item.url.split('?').next().unwrap_or_default()
+        );
+        let (kind, details) = if answer.status == NO_INNER_ANSWER {
+            (
+                HttpErrorKind::Decode(format!(
+                    "the $batch answer has no response with id {}",
+                    item.id
+                )),
+                ServiceErrorDetails::default(),
+            )
+        } else {
+            let body = answer
+                .body
+                .as_ref()
+                .and_then(|b| serde_json::to_vec(b).ok())
+                .unwrap_or_default();
+            let kind = if inner_retryable(answer.status) {
+                HttpErrorKind::Throttled {
+                    retry_after: inner_header(answer, "retry-after")
+                        .and_then(|v| parse_retry_after(v, std::time::SystemTime::now())),
+                }
+            } else {
+                HttpErrorKind::Status
+            };
+            (kind, ServiceErrorDetails::from_body(&body))
+        };
+        let mut error = HttpError::new(System::Graph, &item.method, &path, kind);
+        if answer.status != NO_INNER_ANSWER {
+            error.status = Some(answer.status);
+        }
+        error.sent_before = maybe_applied(answer.status);
+        error.code = details.code;
+        error.message = details.message;
+        error.request_id = details
+            .request_id
+            .or_else(|| inner_header(answer, "request-id").map(str::to_string));
+        error
+    }
+
+    /// Sends `items` in `$batch` requests of 20, concurrently, and retries the inner requests
+    /// answered 429/503/504 (after the longest inner `Retry-After`, else a backoff) within the
+    /// retry policy. Returns what each item came to, in order (see [`Batched`]).
+    ///
+    /// Every inner request mcteams batches is safe to repeat (reads, and presence writes that
+    /// set a state), so whole `$batch` requests are retried as idempotent too.
+    pub(super) async fn run_batch(
+        &self,
+        items: &[BatchRequestItem],
+        cost_each: u32,
+    ) -> Result<Vec<Batched>, HttpError> {
+        let policy = self.api.retry_policy();
+        let mut backoff = policy.backoff();
+        let url = self.endpoint("/$batch")?;
+        let mut finals: Vec<Option<Result<BatchResponseItem, HttpError>>> = vec![None; items.len()];
+        let mut sent_before = vec![false; items.len()];
+        let mut pending: Vec<usize> = (0..items.len()).collect();
+        let mut round = 0u32;
+        let mut waited = Duration::ZERO;
+        while !pending.is_empty() {
+            round += 1;
+            let calls = self.batch_calls(&url, items, &pending, cost_each);
+            let answers = join_all(calls.iter().map(|(_, call)| async move {
+                let answer: BatchResponse = self.api.send_json(call).await?;
+                Ok::<_, HttpError>(answer)
+            }))
+            .await;
+            let mut again = Vec::new();
+            let mut hint: Option<Duration> = None;
+            for ((indices, _), answer) in calls.iter().zip(answers) {
+                let answer = match answer {
+                    Ok(answer) => answer,
+                    Err(error) => {
+                        for &i in indices {
+                            finals[i] = Some(Err(error.clone()));
+                        }
+                        continue;
+                    }
+                };
+                let mut by_id: HashMap<String, BatchResponseItem> = answer
+                    .responses
+                    .into_iter()
+                    .map(|r| (r.id.clone(), r))
+                    .collect();
+                for &i in indices {
+                    let answer = by_id
+                        .remove(&i.to_string())
+                        .unwrap_or_else(|| unanswered(i));
+                    sent_before[i] |= maybe_applied(answer.status);
+                    if inner_retryable(answer.status) || answer.status == NO_INNER_ANSWER {
+                        let after = inner_header(&answer, "retry-after")
+                            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
+                        if crate::http::is_throttling(answer.status, after.is_some()) {
+                            self.api.count_throttled();
+                        }
+                        hint = hint.max(after);
+                        again.push(i);
+                    }
+                    finals[i] = Some(Ok(answer));
+                }
+            }
+            if again.is_empty() || round >= policy.max_attempts {
+                break;
+            }
+            let delay = hint.unwrap_or_else(|| backoff.next().unwrap_or(policy.max_delay));
+            if waited + delay > policy.budget {
+                break;
+            }
+            tracing::warn!(
+                requests = again.len(),
+                round,
+                delay_ms = delay.as_millis() as u64,
+                "graph $batch: retrying inner requests answered 429/503/504"
+            );
+            // Stopping: the answers so far stand; the rest were not sent again.
+            if crate::http::stop::unless_stopped(tokio::time::sleep(delay))
+                .await
+                .is_none()
+            {
+                break;
+            }
+            waited += delay;
+            pending = again;
+        }
+        Ok(finals
+            .into_iter()
+            .zip(sent_before)
+            .enumerate()
+            .map(|(i, (answer, sent_before))| Batched {
+                answer: answer.unwrap_or_else(|| Ok(unanswered(i))),
+                sent_before,
+            })
+            .collect())
+    }
+
+    /// The `$batch` requests of one round: the pending items, 20 to a request, each item
+    /// numbered by its index so its answer can be found.
+    fn batch_calls(
+        &self,
+        url: &url::Url,
+        items: &[BatchRequestItem],
+        pending: &[usize],
+        cost_each: u32,
+    ) -> Vec<(Vec<usize>, Call)> {
+        pending
+            .chunks(MAX_BATCH_REQUESTS)
+            .map(|chunk| {
+                let requests = chunk
+                    .iter()
+                    .map(|&i| BatchRequestItem {
+                        id: i.to_string(),
+                        ..items[i].clone()
+                    })
+                    .collect();
+                let call = Call::post(url.clone())
+                    .json(&BatchRequest { requests })
+                    .idempotent()
+                    .cost(cost_each * chunk.len() as u32);
+                (chunk.to_vec(), call)
+            })
+            .collect()
+    }
+}
