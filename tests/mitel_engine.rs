@@ -6,9 +6,9 @@ mod mitel_common;
 use std::time::Duration;
 
 use chrono::Utc;
+use mcteams::connectors::connect;
 use mcteams::connectors::micollab::{MicollabAdmin, MicollabClient};
 use mcteams::connectors::pbx::PbxClient;
-use mcteams::engine::adapters::{MitelCloudlink, MitelPbx, connect};
 use mcteams::engine::{CycleSettings, Systems, run_cycle};
 use mcteams::mapping::Mapping;
 use mcteams::reconcile::{Policy, SyncDirection};
@@ -79,7 +79,7 @@ async fn a_phone_call_reaches_the_presentity_through_teams_in_two_cycles() {
     assert_eq!(users.len(), 4);
     let mappings: Vec<Mapping> = users.iter().map(mapping).collect();
 
-    teams_presence_on(&systems.micollab.0, &mappings).await;
+    teams_presence_on(&systems.micollab, &mappings).await;
 
     let state = rig.dir.path().join("state.db");
     let mut store = Store::open(&state, rig.config.estate().as_ref()).expect("store");
@@ -139,7 +139,7 @@ async fn an_unreachable_mitel_system_is_a_read_error_that_changes_nothing() {
     let systems = Systems {
         teams: connected.teams,
         micollab: connected.micollab,
-        pbx: MitelPbx(PbxClient::new(pbx_settings, pbx_url).unwrap()),
+        pbx: PbxClient::new(pbx_settings, pbx_url).unwrap(),
         cloudlink: connected.cloudlink,
     };
     rig.outage("pbx", true).await;
@@ -177,11 +177,11 @@ async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight(
         teams: connected.teams,
         micollab: connected.micollab,
         pbx: connected.pbx,
-        cloudlink: MitelCloudlink(rig.cloudlink_limited_to(1)),
+        cloudlink: rig.cloudlink_limited_to(1),
     };
     let users = rig.users(60).await;
     let mappings: Vec<Mapping> = users.iter().map(mapping).collect();
-    teams_presence_on(&systems.micollab.0, &mappings).await;
+    teams_presence_on(&systems.micollab, &mappings).await;
     let mut store = Store::open(
         &rig.dir.path().join("state.db"),
         rig.config.estate().as_ref(),

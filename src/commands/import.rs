@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
     let resolved = if args.offline {
         HashMap::new()
     } else {
-        let systems = crate::engine::adapters::connect(&config)?;
+        let systems = crate::connectors::connect(&config)?;
         super::runtime()?.block_on(resolve_rows(ctx, &systems, &file))?
     };
     let plan = import::plan(&file, &existing, &resolved, !args.offline, args.prune);

@@ -224,11 +224,10 @@ fn discover(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<Exit
         .into_iter()
         .map(|m| m.micollab_login)
         .collect();
-    let systems = crate::engine::adapters::connect(&config)?;
+    let systems = crate::connectors::connect(&config)?;
     let found = super::runtime()?.block_on(async {
         let micollab: Vec<MicollabUser> = systems
             .micollab
-            .0
             .users(None)
             .await
             .context("reading MiCollab's users")?
@@ -245,8 +244,8 @@ fn discover(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<Exit
             .filter_map(|u| u.email.clone())
             .collect();
         let (resolution, cloudlink) = tokio::join!(
-            systems.teams.0.resolve_users(&emails),
-            systems.cloudlink.0.users()
+            systems.teams.resolve_users(&emails),
+            systems.cloudlink.users()
         );
         let mut teams: Vec<TeamsUser> = Vec::new();
         let mut seen = std::collections::HashSet::new();

@@ -11,7 +11,7 @@ use super::Context;
 pub fn run(ctx: &Context, args: WriteArgs) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     super::sync::require_systems(&config)?;
-    let systems = crate::engine::adapters::connect(&config)?;
+    let systems = crate::connectors::connect(&config)?;
     super::runtime()?.block_on(execute(ctx, &args, &config, &systems.teams))
 }
 

@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<ExitStatus> {
         gather::from_state(&store, chrono::Utc::now()).context("reading the store")?
     } else {
         super::sync::require_systems(&config)?;
-        let systems = crate::engine::adapters::connect(&config)?;
+        let systems = crate::connectors::connect(&config)?;
         let store = ctx.open_store(&config)?;
         // Read only: it starts where the last sync left Graph's rate limit, and records nothing.
         super::resume_graph_limit(&store, &systems.teams)?;

@@ -37,10 +37,10 @@ pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitStatus> {
     }
     let config = ctx.config()?;
     require_systems(&config)?;
-    let systems = crate::engine::adapters::connect(&config)?;
+    let systems = crate::connectors::connect(&config)?;
     if args.watch {
         // A service fails fast and tries each system again next cycle (see `watch`).
-        crate::engine::adapters::set_retry_policy(&systems, crate::http::RetryPolicy::service());
+        crate::connectors::set_retry_policy(&systems, crate::http::RetryPolicy::service());
     }
     super::runtime()?.block_on(execute(ctx, &args, &config, &systems))
 }

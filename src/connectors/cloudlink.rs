@@ -3,6 +3,8 @@
 //! with optimistic concurrency: a presentity another writer changed is reported as a
 //! conflict, never overwritten).
 
+mod port;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::ids::IdMap;

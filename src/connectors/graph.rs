@@ -7,6 +7,7 @@
 mod auth;
 mod batch;
 mod plan;
+mod port;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;

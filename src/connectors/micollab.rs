@@ -6,6 +6,8 @@
 //! the Teams-owned status name and DND, status additions) come back as typed
 //! [`MicollabRefusal`]s carrying what MiCollab said was found and required.
 
+mod port;
+
 use std::collections::HashMap;
 
 use crate::ids::IdMap;

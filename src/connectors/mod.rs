@@ -1,11 +1,15 @@
-//! Clients of the systems mcteams syncs, each behind a trait so the sync engine can run
-//! against in-memory fakes as well as the real services (or the emulator).
+//! Clients of the systems mcteams syncs, each implementing its system's port
+//! ([`ports`]), so the sync engine runs against in-memory fakes as well as the real services
+//! (or the emulator).
 
 pub mod cloudlink;
 pub mod graph;
 pub mod micollab;
 pub mod mitel;
 pub mod pbx;
+pub mod ports;
+
+pub use ports::ConnectedSystems;
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -163,6 +167,27 @@ pub trait PresenceDirectory: Send + Sync {
         };
         async move { single(self.write_sessions(std::slice::from_ref(&write)).await) }
     }
+}
+
+/// Builds the four clients from the configuration. Only configuration problems fail here
+/// (a missing key, an unreadable secret or `ca_file`: exit 78); nothing is contacted yet.
+pub fn connect(
+    config: &crate::config::Config,
+) -> Result<ConnectedSystems, crate::config::ConfigError> {
+    Ok(ports::Systems {
+        teams: graph::GraphClient::from_config(config)?,
+        micollab: micollab::MicollabClient::from_config(config)?,
+        pbx: pbx::PbxClient::from_config(config)?,
+        cloudlink: cloudlink::CloudlinkClient::from_config(config)?,
+    })
+}
+
+/// Sets every system's retry policy (the HTTP layer's patience with one request).
+pub fn set_retry_policy(systems: &ConnectedSystems, policy: crate::http::RetryPolicy) {
+    systems.teams.http().set_retry_policy(policy);
+    systems.micollab.api().http().set_retry_policy(policy);
+    systems.pbx.api().http().set_retry_policy(policy);
+    systems.cloudlink.api().http().set_retry_policy(policy);
 }
 
 fn single(outcomes: Vec<WriteOutcome>) -> Result<(), HttpError> {

@@ -2,6 +2,8 @@
 //! call state, DND, device type and ACD hot-desk login. mcteams never writes to the phone,
 //! so this client has no method that could: read-only by construction.
 
+mod port;
+
 use std::collections::HashMap;
 use std::future::Future;
 

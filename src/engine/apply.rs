@@ -8,13 +8,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::ports::{
-    CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
-    TeamsPort, WriteFailure,
-};
 use super::settle::Settled;
 use super::users::row_to_store;
 use super::{CycleReport, CycleSettings, UserPlan};
+use crate::connectors::ports::{
+    CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
+    TeamsPort, WriteFailure,
+};
 use crate::reconcile::Action;
 use crate::store::{RunId, Store, StoreError};
 

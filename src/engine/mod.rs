@@ -4,12 +4,10 @@
 //! The engine knows the systems only through [`ports`]; the store is its memory. One user's
 //! failure never fails the others.
 
-pub mod adapters;
 mod apply;
 mod decide;
 mod observe;
 mod patience;
-pub mod ports;
 mod records;
 pub mod release;
 pub mod settle;
@@ -25,14 +23,14 @@ use crate::ids::IdMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use crate::connectors::ports::{
+    CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
+    TeamsPort, WriteFailure,
+};
 use crate::reconcile::{Action, Observed, Policy, Record, SyncDirection};
 use crate::store::{RunId, Store, StoreError};
 use futures_util::StreamExt;
 pub use observe::{Principals, principals};
-pub use ports::{
-    CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
-    TeamsPort, WriteFailure,
-};
 pub use records::{record_from_store, record_to_store};
 
 use users::{Observation, User};

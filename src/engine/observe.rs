@@ -5,9 +5,11 @@
 use crate::ids::IdMap;
 
 use super::patience;
-use super::ports::{CloudlinkPort, MicollabPort, PbxPort, SourceError, Systems, TeamsPort};
 use super::users::User;
 use crate::connectors::cloudlink::PER_USER_LOOKUP_MAX;
+use crate::connectors::ports::{
+    CloudlinkPort, MicollabPort, PbxPort, SourceError, Systems, TeamsPort,
+};
 use crate::mapping::Mapping;
 use crate::reconcile::Observed;
 use crate::store::{Store, StoreError};

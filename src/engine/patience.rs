@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::time::Duration;
 
-use super::ports::SourceError;
+use crate::connectors::ports::SourceError;
 
 /// How much longer than the other systems a system known to be down is waited for.
 pub const GRACE: Duration = Duration::from_secs(2);

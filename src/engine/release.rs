@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::store::{RunId, Store, StoreError};
 
-use super::ports::{SessionChange, SourceError, TeamsPort};
+use crate::connectors::ports::{SessionChange, SourceError, TeamsPort};
 
 /// A session mcteams set and has not cleared.
 #[derive(Debug, Clone, Serialize)]

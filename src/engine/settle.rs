@@ -18,8 +18,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::ports::{CloudlinkPort, MicollabPort, PbxPort, SessionChange, Systems, TeamsPort};
 use super::records::{record_from_store, record_to_store};
+use crate::connectors::ports::{
+    CloudlinkPort, MicollabPort, PbxPort, SessionChange, Systems, TeamsPort,
+};
 use crate::presence::{MiCollabStatus, SessionIntent};
 use crate::reconcile::{PresentityRecord, SessionRecord, WRITER};
 use crate::store::{JournalEntry, Lease, Store, StoreError, SyncRecord};

@@ -5,6 +5,7 @@
 //! run and a real run see the same plan.
 
 pub mod csv_input;
+mod directory;
 pub mod discover;
 pub mod resolve;
 pub mod validate;

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use super::{Candidate, RowError};
-use crate::engine::SourceError;
+use crate::connectors::ports::SourceError;
 
 /// An Entra user as resolution found it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,13 +13,13 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use crate::connectors::ConnectedSystems;
 use crate::connectors::cloudlink::CloudlinkDirectory;
 use crate::connectors::micollab::{MicollabAdmin, teams_gates};
 use crate::connectors::pbx::{PbxDirectory, phone_state};
+use crate::connectors::ports::{SourceError, TeamsPort};
 use crate::connectors::{PresenceDirectory, graph::GraphClient};
-use crate::engine::adapters::{ConnectedSystems, micollab_error, source_error};
 use crate::engine::record_from_store;
-use crate::engine::{SourceError, TeamsPort};
 use crate::mapping::Mapping;
 use crate::presence::PhoneState;
 use crate::reconcile::{Observed, Presentity, TeamsPresence, WRITER};
@@ -260,7 +260,7 @@ async fn teams_existence(
     let resolution = graph
         .resolve_users(&names)
         .await
-        .map_err(|e| source_error("graph", &e))?;
+        .map_err(|e| SourceError::of("graph", &e))?;
     let found: HashMap<String, crate::wire::graph::User> = resolution
         .found
         .into_iter()
@@ -284,7 +284,7 @@ async fn teams_existence(
         graph
             .users_by_id(&lost)
             .await
-            .map_err(|e| source_error("graph", &e))?
+            .map_err(|e| SourceError::of("graph", &e))?
             .into_iter()
             .map(|u| (u.id.to_ascii_lowercase(), u))
             .collect()
@@ -332,7 +332,7 @@ pub async fn from_systems(
     let found = crate::engine::principals(store, &systems.cloudlink, &mappings).await?;
     let principals = found.by_user;
     read_errors.extend(found.error);
-    let cloudlink = &systems.cloudlink.0;
+    let cloudlink = &systems.cloudlink;
     let principal_of = |m: &Mapping| {
         m.cloudlink_user_id
             .as_ref()
@@ -342,14 +342,14 @@ pub async fn from_systems(
     let teams_ids: Vec<String> = mappings.iter().filter_map(|m| m.teams_id.clone()).collect();
     let extensions: Vec<String> = mappings.iter().map(|m| m.extension.clone()).collect();
     let principal_ids: Vec<String> = mappings.iter().filter_map(principal_of).collect();
-    let micollab = &systems.micollab.0;
+    let micollab = &systems.micollab;
     let (system, users, presences, phones, presentities, teams_users) = tokio::join!(
         micollab.system(),
         micollab.users(None),
-        systems.teams.0.read_presences(&teams_ids),
-        systems.pbx.0.extensions(&extensions),
+        PresenceDirectory::read_presences(&systems.teams, &teams_ids),
+        systems.pbx.extensions(&extensions),
         cloudlink.presentities(&principal_ids),
-        teams_existence(&systems.teams.0, &mappings),
+        teams_existence(&systems.teams, &mappings),
     );
     // Session expiry runs on Graph's clock, and the sync records its times on it: judge there.
     let now = match systems.teams.clock_skew() {
@@ -369,15 +369,17 @@ pub async fn from_systems(
             })
         }
         Err(e) => {
-            keep(micollab_error(&e));
+            keep(SourceError::of_micollab(&e));
             None
         }
     };
-    let users = users.map_err(|e| keep(micollab_error(&e))).ok();
-    let presences = presences.map_err(|e| keep(source_error("graph", &e))).ok();
-    let phones = phones.map_err(|e| keep(source_error("pbx", &e))).ok();
+    let users = users.map_err(|e| keep(SourceError::of_micollab(&e))).ok();
+    let presences = presences
+        .map_err(|e| keep(SourceError::of("graph", &e)))
+        .ok();
+    let phones = phones.map_err(|e| keep(SourceError::of("pbx", &e))).ok();
     let presentities = presentities
-        .map_err(|e| keep(source_error("cloudlink", &e)))
+        .map_err(|e| keep(SourceError::of("cloudlink", &e)))
         .ok();
     let teams_users = teams_users.map_err(&mut keep).ok();
 

@@ -1,12 +1,14 @@
-//! What the sync engine needs of each system. The connectors implement these; tests use
-//! in-memory fakes. Every read is in bulk; a user missing from an answer is "unknown", never
-//! "off", so a system that answers empty or partial causes no removals.
+//! What the sync engine needs of each system: the one port layer. Each connector implements
+//! its system's port itself (no adapters between); the engine's tests use in-memory fakes.
+//! Every read is in bulk; a user missing from an answer is "unknown", never "off", so a
+//! system that answers empty or partial causes no removals.
 
 use crate::ids::IdMap;
 use std::future::Future;
 use std::time::Duration;
 
 use crate::exit::ExitStatus;
+use crate::http::HttpError;
 use crate::presence::{MiCollabStatus, PhoneState, SessionIntent};
 use crate::reconcile::{Presentity, TeamsPresence};
 
@@ -30,6 +32,29 @@ pub struct SourceError {
 }
 
 impl SourceError {
+    /// A connector's HTTP error as the engine reports it: one line, and whether to try
+    /// again later.
+    pub fn of(system: &'static str, error: &HttpError) -> SourceError {
+        SourceError {
+            system,
+            unavailable: error.exit_status() == ExitStatus::Unavailable,
+            maybe_applied: error.maybe_applied(),
+            gave_up: false,
+            message: error.to_string(),
+        }
+    }
+
+    /// A MiCollab error as the engine and import report it.
+    pub fn of_micollab(error: &super::micollab::MicollabError) -> SourceError {
+        SourceError {
+            system: "micollab",
+            unavailable: error.exit_status() == ExitStatus::Unavailable,
+            maybe_applied: false,
+            gave_up: false,
+            message: error.to_string(),
+        }
+    }
+
     pub fn exit_status(&self) -> ExitStatus {
         if self.unavailable {
             ExitStatus::Unavailable
@@ -207,3 +232,11 @@ pub struct Systems<T, M, P, C> {
     pub pbx: P,
     pub cloudlink: C,
 }
+
+/// The four real systems.
+pub type ConnectedSystems = Systems<
+    super::graph::GraphClient,
+    super::micollab::MicollabClient,
+    super::pbx::PbxClient,
+    super::cloudlink::CloudlinkClient,
+>;

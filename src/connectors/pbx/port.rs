@@ -1,0 +1,46 @@
+//! MiVoice Business as the sync engine's source of phone states ([`PbxPort`]).
+
+use super::PbxClient;
+use crate::connectors::ports::{PbxPort, SourceError};
+use crate::ids::{IdMap, id_map};
+use crate::presence::PhoneState;
+
+/// MiVoice Business as the sync engine's source of phone states (read only).
+impl PbxPort for PbxClient {
+    async fn warm_up(&self) {
+        self.api.http().warm_up().await;
+    }
+
+    fn requests_sent(&self) -> u64 {
+        self.api.http().stats().attempts
+    }
+
+    fn throttled_seen(&self) -> u64 {
+        self.api.http().stats().throttled
+    }
+
+    async fn phone_states(&self, extensions: &[String]) -> Result<IdMap<PhoneState>, SourceError> {
+        // Each answer is turned into phone states as it is decoded (only the fields a
+        // phone state needs): the extensions themselves are never all held at once.
+        let found = PbxClient::phone_states(self, extensions)
+            .await
+            .map_err(|e| SourceError::of("pbx", &e))?;
+        let mut states = id_map(found.len());
+        for (number, state) in found {
+            match state {
+                Some(state) => {
+                    states.insert(number, state);
+                }
+                // Left out: unknown, so the engine changes nothing for this phone.
+                None => {
+                    states.remove(&number);
+                    tracing::warn!(
+                        extension = number.as_str(),
+                        "pbx: extension state not understood (call state, DND or device type missing or new): left unknown"
+                    )
+                }
+            }
+        }
+        Ok(states)
+    }
+}
