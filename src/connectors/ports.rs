@@ -64,6 +64,47 @@ impl SourceError {
     }
 }
 
+/// What every system's port has: a warm-up, and its traffic counted for the cycle's
+/// summary and the metrics.
+pub trait Port {
+    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
+    /// still reading the store. A failure is left for the reads to report.
+    fn warm_up(&self) -> impl Future<Output = ()> {
+        async {}
+    }
+
+    /// Requests sent so far (every attempt; a Graph `$batch` as the requests inside it, as
+    /// Graph counts them).
+    fn requests_sent(&self) -> u64 {
+        0
+    }
+
+    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
+    /// answers included).
+    fn throttled_seen(&self) -> u64 {
+        0
+    }
+}
+
+/// A client on the Mitel API layer: its traffic is its HTTP client's.
+pub trait OnMitelApi {
+    fn mitel_api(&self) -> &super::mitel::MitelApi;
+}
+
+impl<T: OnMitelApi> Port for T {
+    async fn warm_up(&self) {
+        self.mitel_api().http().warm_up().await;
+    }
+
+    fn requests_sent(&self) -> u64 {
+        self.mitel_api().http().stats().attempts
+    }
+
+    fn throttled_seen(&self) -> u64 {
+        self.mitel_api().http().stats().throttled
+    }
+}
+
 /// Set (with its lifetime) or clear mcteams' app session for one Entra user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionChange {
@@ -86,13 +127,7 @@ pub enum WriteFailure {
     Failed(SourceError),
 }
 
-pub trait TeamsPort {
-    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
-    /// still reading the store. A failure is left for the reads to report.
-    fn warm_up(&self) -> impl Future<Output = ()> {
-        async {}
-    }
-
+pub trait TeamsPort: Port {
     /// Aggregated presence by Entra object id.
     fn read_presences(
         &self,
@@ -111,18 +146,6 @@ pub trait TeamsPort {
         None
     }
 
-    /// Requests sent so far (every attempt; a `$batch` as the requests inside it, as Graph
-    /// counts them), for the cycle's summary.
-    fn requests_sent(&self) -> u64 {
-        0
-    }
-
-    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
-    /// answers included), for the metrics.
-    fn throttled_seen(&self) -> u64 {
-        0
-    }
-
     /// How far ahead of now this run has taken Graph's rate limit: Graph counts its limit
     /// over a sliding window, so the next run must start there ([`Self::carry_over_rate_limit`]).
     fn rate_limit_ahead(&self) -> Duration {
@@ -133,63 +156,23 @@ pub trait TeamsPort {
     fn carry_over_rate_limit(&self, _ahead: Duration) {}
 }
 
-pub trait MicollabPort {
-    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
-    /// still reading the store. A failure is left for the reads to report.
-    fn warm_up(&self) -> impl Future<Output = ()> {
-        async {}
-    }
-
+pub trait MicollabPort: Port {
     /// Whether Teams presence is on (by profile or per-user flag) for these MiCollab logins.
     fn teams_flags(
         &self,
         logins: &[String],
     ) -> impl Future<Output = Result<IdMap<bool>, SourceError>>;
-
-    /// Requests sent so far (every attempt), for the cycle's summary.
-    fn requests_sent(&self) -> u64 {
-        0
-    }
-
-    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
-    /// answers included), for the metrics.
-    fn throttled_seen(&self) -> u64 {
-        0
-    }
 }
 
-pub trait PbxPort {
-    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
-    /// still reading the store. A failure is left for the reads to report.
-    fn warm_up(&self) -> impl Future<Output = ()> {
-        async {}
-    }
-
+pub trait PbxPort: Port {
     /// Phone state by extension. Read only: mcteams never writes to the phone.
     fn phone_states(
         &self,
         extensions: &[String],
     ) -> impl Future<Output = Result<IdMap<PhoneState>, SourceError>>;
-
-    /// Requests sent so far (every attempt), for the cycle's summary.
-    fn requests_sent(&self) -> u64 {
-        0
-    }
-
-    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
-    /// answers included), for the metrics.
-    fn throttled_seen(&self) -> u64 {
-        0
-    }
 }
 
-pub trait CloudlinkPort {
-    /// Gets what the first read needs (an access token) ahead of it, while the cycle is
-    /// still reading the store. A failure is left for the reads to report.
-    fn warm_up(&self) -> impl Future<Output = ()> {
-        async {}
-    }
-
+pub trait CloudlinkPort: Port {
     /// Principal ids (what presentities are keyed by) of CloudLink user ids; unknown users
     /// are absent. The engine keeps them in the store, so each is resolved once.
     fn principal_ids(
@@ -212,17 +195,6 @@ pub trait CloudlinkPort {
         &self,
         writes: &[PresentityWrite],
     ) -> impl Future<Output = Vec<Result<String, WriteFailure>>>;
-
-    /// Requests sent so far (every attempt), for the cycle's summary.
-    fn requests_sent(&self) -> u64 {
-        0
-    }
-
-    /// Throttling answers seen so far (429s, and 503s with `Retry-After`, `$batch` inner
-    /// answers included), for the metrics.
-    fn throttled_seen(&self) -> u64 {
-        0
-    }
 }
 
 /// The four systems, as the engine sees them.

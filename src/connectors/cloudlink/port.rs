@@ -1,23 +1,13 @@
 //! CloudLink as the sync engine's presentity store ([`CloudlinkPort`]).
 
 use super::{CloudlinkClient, CloudlinkDirectory, PresentityUpdate, PresentityWriteError};
-use crate::connectors::ports::{CloudlinkPort, PresentityWrite, SourceError, WriteFailure};
+use crate::connectors::ports::{
+    CloudlinkPort, OnMitelApi, PresentityWrite, SourceError, WriteFailure,
+};
 use crate::ids::IdMap;
 use crate::reconcile::Presentity;
 
 impl CloudlinkPort for CloudlinkClient {
-    async fn warm_up(&self) {
-        self.api.http().warm_up().await;
-    }
-
-    fn requests_sent(&self) -> u64 {
-        self.api.http().stats().attempts
-    }
-
-    fn throttled_seen(&self) -> u64 {
-        self.api.http().stats().throttled
-    }
-
     async fn principal_ids(&self, user_ids: &[String]) -> Result<IdMap<String>, SourceError> {
         CloudlinkDirectory::principal_ids(self, user_ids)
             .await
@@ -112,5 +102,11 @@ impl CloudlinkPort for CloudlinkClient {
                 })
             })
             .collect()
+    }
+}
+
+impl OnMitelApi for CloudlinkClient {
+    fn mitel_api(&self) -> &crate::connectors::mitel::MitelApi {
+        &self.api
     }
 }

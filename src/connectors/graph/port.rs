@@ -1,13 +1,13 @@
 //! Microsoft Graph as the sync engine's Teams side ([`TeamsPort`]).
 
-use crate::connectors::ports::{SessionChange, SourceError, TeamsPort};
+use crate::connectors::ports::{Port, SessionChange, SourceError, TeamsPort};
 use crate::connectors::{PresenceDirectory, SessionWrite};
 use crate::ids::IdMap;
 use crate::reconcile::TeamsPresence;
 
 use super::GraphClient;
 
-impl TeamsPort for GraphClient {
+impl Port for GraphClient {
     async fn warm_up(&self) {
         PresenceDirectory::warm_up(self).await;
     }
@@ -19,7 +19,9 @@ impl TeamsPort for GraphClient {
     fn throttled_seen(&self) -> u64 {
         PresenceDirectory::throttled_seen(self)
     }
+}
 
+impl TeamsPort for GraphClient {
     fn rate_limit_ahead(&self) -> std::time::Duration {
         PresenceDirectory::rate_limit_ahead(self)
     }

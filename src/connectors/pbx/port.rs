@@ -1,24 +1,12 @@
 //! MiVoice Business as the sync engine's source of phone states ([`PbxPort`]).
 
 use super::PbxClient;
-use crate::connectors::ports::{PbxPort, SourceError};
+use crate::connectors::ports::{OnMitelApi, PbxPort, SourceError};
 use crate::ids::{IdMap, id_map};
 use crate::presence::PhoneState;
 
 /// MiVoice Business as the sync engine's source of phone states (read only).
 impl PbxPort for PbxClient {
-    async fn warm_up(&self) {
-        self.api.http().warm_up().await;
-    }
-
-    fn requests_sent(&self) -> u64 {
-        self.api.http().stats().attempts
-    }
-
-    fn throttled_seen(&self) -> u64 {
-        self.api.http().stats().throttled
-    }
-
     async fn phone_states(&self, extensions: &[String]) -> Result<IdMap<PhoneState>, SourceError> {
         // Each answer is turned into phone states as it is decoded (only the fields a
         // phone state needs): the extensions themselves are never all held at once.
@@ -42,5 +30,11 @@ impl PbxPort for PbxClient {
             }
         }
         Ok(states)
+    }
+}
+
+impl OnMitelApi for PbxClient {
+    fn mitel_api(&self) -> &crate::connectors::mitel::MitelApi {
+        &self.api
     }
 }
