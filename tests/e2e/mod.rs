@@ -47,8 +47,15 @@ impl Estate {
             users: Vec::new(),
             http,
         };
-        let list = estate.control("GET", "/_sim/users?limit=10000", None).await;
-        estate.users = list["items"].as_array().cloned().unwrap_or_default();
+        while estate.users.len() < users as usize {
+            let page = format!("/_sim/users?limit=10000&offset={}", estate.users.len());
+            let list = estate.control("GET", &page, None).await;
+            let items = list["items"].as_array().cloned().unwrap_or_default();
+            if items.is_empty() {
+                break;
+            }
+            estate.users.extend(items);
+        }
         estate
     }
 
@@ -278,6 +285,18 @@ impl Estate {
             &self.control("GET", "/_sim/stats", None).await["systems"][system],
             endpoint,
         )
+    }
+
+    /// Answers with this status from any system since the stats were reset.
+    pub async fn answers_with(&self, status: u16) -> u64 {
+        let stats = self.control("GET", "/_sim/stats", None).await;
+        let mut count = 0;
+        for (_, endpoints) in stats["systems"].as_object().into_iter().flatten() {
+            for (_, statuses) in endpoints.as_object().into_iter().flatten() {
+                count += statuses[status.to_string()].as_u64().unwrap_or(0);
+            }
+        }
+        count
     }
 
     /// Writes on Graph presence and CloudLink presentities since the stats were reset.
