@@ -123,3 +123,85 @@ async fn a_system_down_holds_up_only_the_direction_that_needs_it() {
     );
     assert_eq!(watch.stop().await, Some(0));
 }
+
+/// The sync lease's row as the store holds it: its holder's token and its expiry.
+fn lease_row(estate: &Estate) -> Option<(String, chrono::DateTime<chrono::Utc>)> {
+    let path = estate.path("state.db");
+    let db =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("the state store opens");
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    let row = db.query_row(
+        "SELECT token, expires_at FROM leases WHERE name = 'sync'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
+    match row {
+        Ok(row) => Some(row),
+        Err(rusqlite::Error::QueryReturnedNoRows) => None,
+        Err(e) => panic!("reading the lease: {e}"),
+    }
+}
+
+/// Issue 16: an outage of every system for many lease periods (a 3 s lease here, so the
+/// outage is over four of them; with the default 60 s lease that is a 200 s outage) never
+/// costs the watch its lease: the heartbeat renews it throughout, a cron run meanwhile exits
+/// 75, and once the systems answer the watch syncs again, still the holder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_of_many_lease_periods_never_costs_the_lease() {
+    let estate = Estate::start(20).await;
+    let users = estate.pick(2, desk_phone);
+    estate.map_and_enable(&users).await;
+    let config = std::fs::read_to_string(&estate.config).unwrap();
+    std::fs::write(
+        &estate.config,
+        format!("{config}\n[sync]\nlease_duration = \"3s\"\n"),
+    )
+    .unwrap();
+    let watch = Watch::start(&estate, &["--interval", "1s"]);
+    assert!(watch.said("sync cycle").await, "{}", watch.log());
+    for system in ["graph", "micollab", "pbx", "cloudlink"] {
+        outage(&estate, system, true).await;
+    }
+    let (holder, _) = lease_row(&estate).expect("the watch holds the lease");
+    // Renewals seen, one a second: thirteen span over four 3 s lease periods.
+    let mut renewals = std::collections::BTreeSet::new();
+    let mut cron_refused = false;
+    for _ in 0..1_500 {
+        let (token, expires) = lease_row(&estate).expect("the lease row stays");
+        assert_eq!(token, holder, "the lease changed hands: {}", watch.log());
+        assert!(
+            expires > chrono::Utc::now(),
+            "the lease lapsed at {expires}: {}",
+            watch.log()
+        );
+        renewals.insert(expires);
+        if renewals.len() == 6 && !cron_refused {
+            let out = estate.run(&["sync"]).await;
+            assert_eq!(out.status.code(), Some(75), "a cron run during the outage");
+            cron_refused = true;
+        }
+        if renewals.len() >= 13 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    assert!(renewals.len() >= 13 && cron_refused, "{}", watch.log());
+    assert!(watch.said("pbx is down").await, "{}", watch.log());
+    for system in ["graph", "micollab", "pbx", "cloudlink"] {
+        outage(&estate, system, false).await;
+    }
+    let ext = users[0]["extension"].as_str().unwrap().to_string();
+    estate.phone_state(&ext, "busy").await;
+    eventually("phone -> Teams after the outage", &watch, || async {
+        estate.mcteams_sessions(Estate::upn(&users[0])).await == ["Busy/InACall"]
+    })
+    .await;
+    assert_eq!(lease_row(&estate).map(|(t, _)| t), Some(holder));
+    let log = watch.log();
+    assert!(
+        !log.contains("lost the sync lease") && !log.contains("standing by"),
+        "{log}"
+    );
+    assert_eq!(watch.stop().await, Some(0));
+}

@@ -232,7 +232,10 @@ async fn a_3000_user_profile_enable_is_onboarded_within_the_budgets() {
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
     assert_eq!(onboarded, sales.len(), "{}", watch.log());
-    eprintln!("3,000 users onboarded {:.1?} after `profile enable`", started.elapsed());
+    eprintln!(
+        "3,000 users onboarded {:.1?} after `profile enable`",
+        started.elapsed()
+    );
     assert!(
         all_written_by_mcteams(&estate, &sales[..50]).await,
         "{}",

@@ -19,13 +19,13 @@ use crate::store::{Lease, Store};
 
 use super::Context;
 
-/// The sync lease's lifetime. A heartbeat renews it every third of that, on its own
-/// connection, during cycles and backoff alike; its holder stops acting at two thirds
-/// ([`crate::store::lease::renew_deadline`]). Longer than the longest write transaction
-/// (a first sync of 100,000 users stores its records in a few seconds), so a renewal that
-/// waits for one never lets the lease lapse. A crashed holder's lease goes stale at once on
-/// the same host (its process is gone), elsewhere when it expires.
-pub(super) const LEASE_TTL: Duration = Duration::from_secs(60);
+// The sync lease's lifetime is `sync.lease_duration` (60 s by default). A heartbeat renews
+// it every third of that, on its own connection, during cycles and backoff alike; its holder
+// stops acting at two thirds ([`crate::store::lease::renew_deadline`]). The default is
+// longer than the longest write transaction (a first sync of 100,000 users stores its
+// records in a few seconds), so a renewal that waits for one never lets the lease lapse. A
+// crashed holder's lease goes stale at once on the same host (its process is gone),
+// elsewhere when it expires.
 /// The longest wait between cycles while a system is down.
 pub(super) const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
 /// How long a stopped one-shot run waits for the writes in flight to be answered.
@@ -117,12 +117,13 @@ where
         return finish_status(&report);
     }
     let stop = (!args.watch).then(arm_graceful_stop);
-    let lease = store.acquire_lease("sync", LEASE_TTL)?;
+    let lease_ttl = config.sync().lease_duration;
+    let lease = store.acquire_lease("sync", lease_ttl)?;
     if args.watch {
         return super::watch::watch(ctx, args, store, systems, config, settings, interval, lease)
             .await;
     }
-    let heartbeat = store.start_heartbeat(&lease, LEASE_TTL)?;
+    let heartbeat = store.start_heartbeat(&lease, lease_ttl)?;
     let settings = CycleSettings {
         lease: Some(lease.clone()),
         ..settings

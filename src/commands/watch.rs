@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use super::Context;
-use super::sync::{LEASE_TTL, backoff, give_back, summary, unix_now};
+use super::sync::{backoff, give_back, summary, unix_now};
 use crate::cli::SyncArgs;
 use crate::config::Config;
 use crate::engine::{
@@ -39,8 +39,8 @@ struct Holding {
 }
 
 impl Holding {
-    fn start(store: &Store, lease: Lease) -> Result<Holding, StoreError> {
-        let heartbeat = store.start_heartbeat(&lease, LEASE_TTL)?;
+    fn start(store: &Store, lease: Lease, ttl: Duration) -> Result<Holding, StoreError> {
+        let heartbeat = store.start_heartbeat(&lease, ttl)?;
         Ok(Holding {
             lease,
             _heartbeat: heartbeat,
@@ -79,7 +79,7 @@ where
     ));
     // Past the guard a service holds the unexpected changes and goes on with everyone else.
     settings.hold_over_guard = true;
-    let mut holding = Some(Holding::start(&store, lease)?);
+    let mut holding = Some(Holding::start(&store, lease, config.sync().lease_duration)?);
     let mut failures_in_a_row: u32 = 0;
     let reload = reload_on_sighup();
     let mut config = config.clone();
@@ -94,9 +94,10 @@ where
                 tracing::error!("lost the sync lease: another run took it over");
             }
             metrics.set_standby(true);
-            match standby(&mut store, &mut stop_rx, interval).await {
+            let ttl = config.sync().lease_duration;
+            match standby(&mut store, &mut stop_rx, interval, ttl).await {
                 Some(lease) => {
-                    holding = Some(Holding::start(&store, lease)?);
+                    holding = Some(Holding::start(&store, lease, ttl)?);
                     metrics.set_standby(false);
                     continue;
                 }
@@ -242,6 +243,7 @@ async fn standby(
     store: &mut Store,
     stop_rx: &mut tokio::sync::watch::Receiver<bool>,
     interval: Duration,
+    ttl: Duration,
 ) -> Option<Lease> {
     tracing::error!(
         "another run holds the sync lease: standing by, writing nothing, until it is free"
@@ -251,7 +253,7 @@ async fn standby(
             _ = tokio::time::sleep(interval) => {}
             _ = stop_rx.wait_for(|s| *s) => return None,
         }
-        match store.acquire_lease("sync", LEASE_TTL) {
+        match store.acquire_lease("sync", ttl) {
             Ok(lease) => {
                 tracing::info!(epoch = lease.epoch, "took the sync lease: syncing again");
                 return Some(lease);

@@ -69,6 +69,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
         "sync",
         &[
             "interval",
+            "lease_duration",
             "max_changes",
             "session_ttl",
             "settle_window",
@@ -138,6 +139,7 @@ pub struct CloudlinkSection {
 #[serde(deny_unknown_fields)]
 pub struct SyncSection {
     pub interval: Option<ConfigDuration>,
+    pub lease_duration: Option<ConfigDuration>,
     pub max_changes: Option<ChangeLimit>,
     pub session_ttl: Option<ConfigDuration>,
     pub settle_window: Option<ConfigDuration>,
@@ -197,6 +199,9 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncSettings {
     pub interval: std::time::Duration,
+    /// How long the sync lease lasts without a renewal (renewed every third of it; its
+    /// holder stops acting at two thirds).
+    pub lease_duration: std::time::Duration,
     pub max_changes: ChangeLimit,
     pub session_ttl: std::time::Duration,
     pub settle_window: std::time::Duration,
@@ -337,6 +342,14 @@ impl Config {
                 ),
             ],
         )?;
+        if let Some(lease) = &f.sync.lease_duration {
+            let secs = lease.0.as_secs();
+            if !(3..=3600).contains(&secs) {
+                return Err(ConfigError::new(format!(
+                    "{shown}: sync.lease_duration = \"{lease}\": choose 3s to 1h (it is renewed every third of it)"
+                )));
+            }
+        }
         if let Some(ttl) = &f.sync.session_ttl {
             let secs = ttl.0.as_secs();
             if !(300..=4 * 3600).contains(&secs) {
@@ -408,6 +421,7 @@ impl Config {
         };
         SyncSettings {
             interval: or(&s.interval, 15),
+            lease_duration: or(&s.lease_duration, 60),
             max_changes: s.max_changes.unwrap_or(ChangeLimit::Share(0.05)),
             session_ttl: or(&s.session_ttl, 15 * 60),
             settle_window: or(&s.settle_window, 60),
@@ -533,6 +547,7 @@ impl Config {
             ("graph", "base_url") => DEFAULT_GRAPH_URL.to_string(),
             ("graph", "budget_share") => DEFAULT_BUDGET_SHARE.to_string(),
             ("sync", "interval") => ConfigDuration(sync.interval).to_string(),
+            ("sync", "lease_duration") => ConfigDuration(sync.lease_duration).to_string(),
             ("sync", "max_changes") => sync.max_changes.to_string(),
             ("sync", "session_ttl") => ConfigDuration(sync.session_ttl).to_string(),
             ("sync", "settle_window") => ConfigDuration(sync.settle_window).to_string(),

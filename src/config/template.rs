@@ -51,6 +51,9 @@ pub const TEMPLATE: &str = r#"# mcteams configuration.
 [sync]
 # Time between cycles of `mcteams sync --watch`.
 # interval = "15s"
+# How long the sync lease lasts unrenewed: another run may take over a holder that stopped
+# renewing it (on another host) after this long. Renewed every third of it.
+# lease_duration = "60s"
 # Mass-change guard: a number, or a share of mapped users (at least 500).
 # max_changes = "5%"
 # Lifetime of mcteams' app session in Teams (5m to 4h); refreshed while the phone state lasts.

@@ -85,6 +85,10 @@ fn errors_name_file_line_and_key() {
             "[sync]\nsession_ttl = \"5h\"\n",
             &["sync.session_ttl", "5m to 4h"],
         ),
+        (
+            "[sync]\nlease_duration = \"1s\"\n",
+            &["sync.lease_duration", "3s to 1h"],
+        ),
         ("[graph\n", &["config.toml line 1"]),
     ];
     for (text, fragments) in cases {

@@ -218,6 +218,11 @@ impl Estate {
         }
     }
 
+    /// A path inside this estate's directory (its HOME).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, text).expect("write");
