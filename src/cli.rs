@@ -21,7 +21,7 @@ const ROOT_LONG_AFTER_HELP: &str = concat!(
     root_examples!(),
     "\n\n",
     "Exit codes (when several apply, the first listed wins):
-  78  configuration error (config file, secret, state file)
+  78  configuration error (config file, secret, state file, a refused credential)
    2  usage error (bad flags; confirmation needed but no terminal)
  130  stopped by SIGINT (Ctrl-C) after finishing and recording the writes in flight
  143  stopped by SIGTERM after finishing and recording the writes in flight

@@ -89,23 +89,24 @@ fn parse_reasons(codes: &[String]) -> anyhow::Result<Vec<Reason>> {
 }
 
 /// A system that answered wrongly (not just down) makes the report unreliable: refuse it
-/// rather than show users on half the facts (exit 1). A system that is down is reported per
-/// user (`source_unavailable`) and ends the run with 75.
+/// rather than show users on half the facts (exit 1; 78 when it refused mcteams'
+/// configuration, a credential say). A system that is down is reported per user
+/// (`source_unavailable`) and ends the run with 75.
 fn refuse_failed_reads(gathering: &Gathering) -> anyhow::Result<()> {
-    let failed: Vec<String> = gathering
+    let failed: Vec<&crate::engine::SourceError> = gathering
         .read_errors
         .iter()
         .filter(|e| !e.unavailable)
-        .map(ToString::to_string)
         .collect();
-    if failed.is_empty() {
+    let Some(first) = failed.iter().min_by_key(|e| !e.configuration) else {
         return Ok(());
+    };
+    let all: Vec<String> = failed.iter().map(ToString::to_string).collect();
+    let mut message = format!("could not read every system: {}", all.join("; "));
+    if first.configuration {
+        message = format!("{message}: {}", first.configuration_hint());
     }
-    Err(CliError::new(
-        ExitStatus::Failure,
-        format!("could not read every system: {}", failed.join("; ")),
-    )
-    .into())
+    Err(CliError::new(first.exit_status(), message).into())
 }
 
 /// One user's line: the values seen on every side, the reasons and a hint per reason.

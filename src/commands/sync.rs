@@ -260,7 +260,12 @@ pub(super) fn unix_now() -> f64 {
 
 /// The exit status of a one-shot cycle (DESIGN.md section 4).
 pub fn finish_status(report: &CycleReport) -> anyhow::Result<ExitStatus> {
-    // In the order of the exit-code table: failure, unavailable, guard, partial.
+    // In the order of the exit-code table: configuration, failure, unavailable, guard,
+    // partial.
+    if let Some(e) = report.read_errors.iter().find(|e| e.configuration) {
+        let message = format!("{e}: {}", e.configuration_hint());
+        return Err(CliError::new(ExitStatus::Config, message).into());
+    }
     if let Some(e) = report.read_errors.iter().find(|e| !e.unavailable) {
         return Err(CliError::new(ExitStatus::Failure, e.to_string()).into());
     }
@@ -439,6 +444,7 @@ mod tests {
             unavailable: true,
             maybe_applied: false,
             gave_up: false,
+            configuration: false,
             message: "down".into(),
         });
         assert_eq!(status(&report), ExitStatus::Unavailable);

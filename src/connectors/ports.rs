@@ -28,6 +28,10 @@ pub struct SourceError {
     /// so a system that is back but slower than the others is not cut off for good.
     #[serde(skip)]
     pub gave_up: bool,
+    /// The system refused mcteams' configuration (a credential, a certificate, a URL): no
+    /// wait fixes it, so a run ends as a configuration error (exit 78).
+    #[serde(skip)]
+    pub configuration: bool,
     pub message: String,
 }
 
@@ -40,6 +44,7 @@ impl SourceError {
             unavailable: error.exit_status() == ExitStatus::Unavailable,
             maybe_applied: error.maybe_applied(),
             gave_up: false,
+            configuration: error.exit_status() == ExitStatus::Config,
             message: error.to_string(),
         }
     }
@@ -51,12 +56,23 @@ impl SourceError {
             unavailable: error.exit_status() == ExitStatus::Unavailable,
             maybe_applied: false,
             gave_up: false,
+            configuration: error.exit_status() == ExitStatus::Config,
             message: error.to_string(),
         }
     }
 
+    /// What to fix, for an error of [`Self::configuration`].
+    pub fn configuration_hint(&self) -> String {
+        format!(
+            "fix the [{}] section of the configuration (its credential, URL or ca_file), then run again",
+            self.system
+        )
+    }
+
     pub fn exit_status(&self) -> ExitStatus {
-        if self.unavailable {
+        if self.configuration {
+            ExitStatus::Config
+        } else if self.unavailable {
             ExitStatus::Unavailable
         } else {
             ExitStatus::Failure

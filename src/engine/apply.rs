@@ -251,6 +251,7 @@ where
         unavailable: true,
         maybe_applied: false,
         gave_up: false,
+        configuration: false,
         message: "not sent: this run no longer holds the sync lease".into(),
     };
     let no_answer = |system: &'static str| SourceError {
@@ -258,6 +259,7 @@ where
         unavailable: false,
         maybe_applied: false,
         gave_up: false,
+        configuration: false,
         message: "no answer for this write".into(),
     };
     let (sessions, presentities) = (&writes.sessions, &writes.presentities);

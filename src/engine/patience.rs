@@ -63,6 +63,7 @@ impl Patience {
                 unavailable: true,
                 maybe_applied: false,
                 gave_up: true,
+                configuration: false,
                 message: format!(
                     "no answer within {}s after the other systems (down at the last cycle too; \
                      tried again next cycle)",

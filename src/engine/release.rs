@@ -86,6 +86,7 @@ pub async fn release_sessions<T: TeamsPort>(
             unavailable: false,
             maybe_applied: false,
             gave_up: false,
+            configuration: false,
             message: "no answer for this write".into(),
         })
     });
@@ -117,6 +118,7 @@ pub async fn release_sessions<T: TeamsPort>(
                 unavailable: false,
                 maybe_applied: false,
                 gave_up: false,
+                configuration: false,
                 message: "the mapping has no Entra object id".into(),
             })
         });

@@ -156,6 +156,7 @@ impl Fake {
                 unavailable: true,
                 maybe_applied: false,
                 gave_up: false,
+                configuration: false,
                 message: "connection refused".into(),
             })
         } else {
@@ -182,6 +183,7 @@ impl TeamsPort for &Fake {
                 unavailable: true,
                 maybe_applied: false,
                 gave_up: false,
+                configuration: false,
                 message: "503 Service Unavailable".into(),
             });
         }
@@ -216,6 +218,7 @@ impl TeamsPort for &Fake {
                 unavailable: true,
                 maybe_applied: true,
                 gave_up: false,
+                configuration: false,
                 message: "timed out".into(),
             };
             return vec![Err(unanswered); changes.len()];
@@ -234,6 +237,7 @@ impl TeamsPort for &Fake {
                     unavailable: world.failing_writes_maybe_applied,
                     maybe_applied: world.failing_writes_maybe_applied,
                     gave_up: false,
+                    configuration: false,
                     message: "503 Service Unavailable".into(),
                 }));
                 continue;

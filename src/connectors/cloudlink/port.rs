@@ -70,6 +70,7 @@ impl CloudlinkPort for CloudlinkClient {
                         unavailable: false,
                         maybe_applied: false,
                         gave_up: false,
+                        configuration: false,
                         message: format!(
                             "cloudlink: presentity {}: expected version {:?} is not a CloudLink version; not written",
                             w.principal_id, w.expected_version
@@ -97,6 +98,7 @@ impl CloudlinkPort for CloudlinkClient {
                         unavailable: false,
                         maybe_applied: false,
                         gave_up: false,
+                        configuration: false,
                         message: "cloudlink: no answer for this write".to_string(),
                     }))
                 })
