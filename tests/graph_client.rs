@@ -443,6 +443,44 @@ async fn a_failed_batch_fails_only_its_writes_and_a_timed_out_write_stays_maybe_
     );
 }
 
+/// A `$batch` whose first attempt met a gateway timeout and whose retry was answered: its
+/// writes may have been done by the first, so inner refusals after it stay maybe-applied.
+#[tokio::test]
+async fn writes_of_a_batch_retried_after_a_gateway_timeout_stay_maybe_applied() {
+    let server = MockServer::start().await;
+    mount_token(&server, 3_599).await;
+    Mock::given(method("POST"))
+        .and(path("/v1.0/$batch"))
+        .respond_with(ResponseTemplate::new(504))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1.0/$batch"))
+        .respond_with(move |request: &Request| {
+            let batch: BatchRequest = serde_json::from_slice(&request.body).unwrap();
+            let responses: Vec<Value> = batch
+                .requests
+                .iter()
+                .map(|r| json!({"id": r.id, "status": 429, "headers": {"Retry-After": "0"}}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({ "responses": responses }))
+        })
+        .mount(&server)
+        .await;
+    let graph = GraphClient::new(settings(&server)).unwrap();
+    let writes: Vec<SessionWrite> = (0..3)
+        .map(|i| SessionWrite::Clear {
+            user_id: format!("u{i}"),
+        })
+        .collect();
+    for outcome in graph.write_sessions(&writes).await {
+        let error = outcome.result.unwrap_err();
+        assert_eq!(error.status, Some(429), "{error}");
+        assert!(error.maybe_applied(), "{}: {error}", outcome.user_id);
+    }
+}
+
 /// A directory of users; `$filter … in (…)` and paging are answered from it.
 fn directory() -> Vec<Value> {
     (0..40)

@@ -390,6 +390,44 @@ fn authorized_client(policy: RetryPolicy) -> (HttpClient, Arc<AtomicU64>) {
     (http, fetches)
 }
 
+/// A token endpoint that does not answer in time.
+struct TimedOutTokens;
+
+impl TokenSource for TimedOutTokens {
+    fn fetch(&self) -> Pin<Box<dyn Future<Output = Result<AccessToken, HttpError>> + Send + '_>> {
+        Box::pin(async {
+            Err(HttpError::new(
+                System::EntraId,
+                "POST",
+                "/token",
+                HttpErrorKind::Timeout,
+            ))
+        })
+    }
+}
+
+/// A write whose access token could not be had was never sent: whatever the token call
+/// met (a timeout here), the write was not applied, so its journal entry may be closed.
+#[tokio::test]
+async fn a_write_without_a_token_was_never_sent() {
+    let server = MockServer::start().await;
+    let tokens = Arc::new(TokenCache::new(Box::new(TimedOutTokens)));
+    let http = HttpClient::with_tokens(
+        HttpSettings {
+            retry: fast_policy(2),
+            ..HttpSettings::new(System::Graph)
+        },
+        tokens,
+    )
+    .unwrap();
+    let error = http
+        .send(&Call::post(url(&server, "/presence")).idempotent())
+        .await
+        .unwrap_err();
+    assert_eq!(hits(&server).await, 0);
+    assert!(!error.maybe_applied(), "{error}");
+}
+
 #[tokio::test]
 async fn a_401_refreshes_the_token_once_and_retries() {
     let server = MockServer::start().await;

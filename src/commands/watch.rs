@@ -114,7 +114,10 @@ where
                 failures_in_a_row = 0;
                 interval
             }
-            Turn::LeaseLost => continue,
+            Turn::LeaseLost if held.lease.lost() => continue,
+            // Past its renew deadline but not taken over (the store was busy): the heartbeat
+            // may still renew it, so the next turn comes after a moment, not at once.
+            Turn::LeaseLost => (config.sync().lease_duration / 12).max(Duration::from_millis(100)),
             Turn::StoreBusy => {
                 failures_in_a_row = failures_in_a_row.saturating_add(1);
                 backoff(interval, failures_in_a_row)

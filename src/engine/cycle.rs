@@ -242,7 +242,9 @@ where
                 self.apply_mid_cycle(store, decided, report, now).await?;
             }
             if store_rows_early && decided.stored_rows.len() >= settings.users_per_slice {
-                store.put_sync_records(&decided.stored_rows)?;
+                // Under the lease, as at the end: a holder that lost it stores nothing.
+                let lease = settings.lease.as_ref();
+                store.finish_cycle(lease, &decided.stored_rows, &[], &[], None)?;
                 decided.stored_rows.clear();
             }
             next = source.next(&mut reads, &mut kept).await;

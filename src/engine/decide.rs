@@ -140,20 +140,18 @@ impl<'a> Decided<'a> {
             return;
         }
         let changes = changes_in(&decision.actions);
-        let unguarded = self.unguarded(&user.login);
         // A user of the plan held now stays held (until approved): the mass change it is
         // part of is not counted again, and ordinary changes of others go on beside it.
-        let still_held = !unguarded
+        let still_held = !expected
             && changes > 0
             && self.settings.hold_over_guard
             && self.rollout.holds(&user.login);
-        self.count(
-            report,
-            &user.login,
-            &decision.actions,
-            unguarded || still_held,
-            changes,
-        );
+        let unexpected = if expected || still_held {
+            0
+        } else {
+            changes - self.repairs(&user.login, &decision.actions)
+        };
+        self.count(report, &user.login, &decision.actions, unexpected, changes);
         if expected && !self.settings.dry_run {
             self.onboarding_writes.push(user.login.clone());
         }
@@ -167,7 +165,7 @@ impl<'a> Decided<'a> {
                 return;
             }
             self.start_holding();
-            hold |= !unguarded && changes > 0;
+            hold |= unexpected > 0;
         }
         if hold {
             self.held.push(user.login.clone());
@@ -187,11 +185,19 @@ impl<'a> Decided<'a> {
         });
     }
 
-    /// Changes the guard neither counts nor holds: an expected rollout's, and the rewrite of
-    /// a session an interrupted run left unknown (mcteams repairing its own write, however
-    /// many users a kill left that way).
-    fn unguarded(&self, login: &str) -> bool {
-        self.rollout.expects(login) || self.settled.unsettled_sessions.contains_key(login)
+    /// Of these changes, the rewrite of a session an interrupted run left unknown: mcteams
+    /// repairing its own write (however many users a kill left that way), which the guard
+    /// neither counts nor holds. The user's other changes count as usual.
+    fn repairs(&self, login: &str, actions: &[Action]) -> u64 {
+        if !self.settled.unsettled_sessions.contains_key(login) {
+            return 0;
+        }
+        let sessions: Vec<Action> = actions
+            .iter()
+            .filter(|a| a.direction() == crate::reconcile::SyncDirection::PbxToTeams)
+            .cloned()
+            .collect();
+        changes_in(&sessions)
     }
 
     fn count(
@@ -199,7 +205,7 @@ impl<'a> Decided<'a> {
         report: &mut CycleReport,
         login: &str,
         actions: &[Action],
-        uncounted: bool,
+        unexpected: u64,
         changes: u64,
     ) {
         for action in actions {
@@ -214,11 +220,8 @@ impl<'a> Decided<'a> {
                 });
             }
         }
-        if uncounted {
-            report.expected_changes += changes;
-        } else {
-            report.unexpected_changes += changes;
-        }
+        report.unexpected_changes += unexpected;
+        report.expected_changes += changes - unexpected;
     }
 
     /// The first time the guard trips in a watch: the plans kept so far of unexpected users
@@ -236,7 +239,8 @@ impl<'a> Decided<'a> {
                 decision,
             } = plan;
             let changes = changes_in(&decision.actions);
-            if self.unguarded(&user.login) || changes == 0 {
+            let repairs = self.repairs(&user.login, &decision.actions);
+            if self.rollout.expects(&user.login) || changes == repairs {
                 self.plans.push(UserPlan {
                     user,
                     observation,

@@ -53,6 +53,10 @@ where
                 .filter(|l| !failed.contains(l.as_str())),
         );
         let held = (held, held_changes, self.settings.max_changes);
+        // The rollout state is the holder's alone to record.
+        if let Some(lease) = &self.settings.lease {
+            store.ensure_lease(lease)?;
+        }
         record_rollout(store, self.rollout, report, held, &onboarded, now)?;
         stage.lap("journal, apply and store writes");
         // A user without an error counts as synchronized by this cycle when it was complete

@@ -215,6 +215,11 @@ async fn resend_sessions<T: TeamsPort>(
 ) -> Result<Vec<(String, i64)>, StoreError> {
     let mut sendable = Vec::new();
     for entry in entries {
+        // Forgotten only once its session was cleared: the entry is older than that clear.
+        if !mapped(store, &entry.micollab_login)? {
+            confirmations.push((entry.id, "settled: user forgotten, not sent again".into()));
+            continue;
+        }
         match session_change(store, &entry, now)? {
             Some(change) => sendable.push((entry, change)),
             None => {

@@ -1027,20 +1027,27 @@ fn rewrites_of_sessions_a_kill_left_unknown_pass_the_guard() {
     for i in 0..4 {
         rig.fake.user(i, |u| u.phone.call = CallState::Busy);
     }
+    // The calls reach Teams, then MiCollab follows Teams: all in sync.
+    rig.cycle();
     rig.cycle();
     // A run journaled four clears and was killed; settle's re-send gets no answer.
     for i in 0..4 {
         rig.journal_unsent_for(i, None);
     }
     rig.fake.world(|w| w.unanswered_session_calls = 1);
+    // One of them also picks a status in Teams: that change is counted as usual.
+    rig.fake.user(0, |u| {
+        u.preferred = Some((Availability::Away, Activity::Away))
+    });
     let guarded = CycleSettings {
         max_changes: 1,
         ..settings()
     };
     let report = rig.cycle_with(&guarded);
     assert_eq!(report.guard_tripped, None, "{report:?}");
-    assert_eq!(report.unexpected_changes, 0);
+    assert_eq!(report.unexpected_changes, 1, "{report:?}");
     assert_eq!(report.applied.pbx_to_teams, 4);
+    assert_eq!(report.applied.teams_to_micollab, 1);
     for i in 0..4 {
         assert_eq!(
             rig.fake.user(i, |u| u.ours.map(|(intent, _)| intent)),

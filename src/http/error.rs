@@ -101,6 +101,10 @@ pub struct HttpErrorInfo {
     /// An earlier attempt of this call was sent and got no usable answer (a timeout, a
     /// gateway's 502/504): whatever the last attempt met, the service may have applied it.
     pub sent_before: bool,
+    /// This attempt never left: what failed came before it (its access token could not be
+    /// had), so it applied nothing whatever the failure's kind says (an earlier attempt
+    /// still may have: [`Self::sent_before`]).
+    pub not_sent: bool,
 }
 
 impl HttpError {
@@ -115,6 +119,7 @@ impl HttpError {
             request_id: None,
             kind,
             sent_before: false,
+            not_sent: false,
         }))
     }
 }
@@ -153,7 +158,7 @@ impl HttpErrorInfo {
     /// Whether the service may have applied the failed request: this attempt
     /// ([`HttpErrorKind::maybe_applied`]) or an earlier one.
     pub fn maybe_applied(&self) -> bool {
-        self.sent_before || self.kind.maybe_applied(self.status)
+        self.sent_before || (!self.not_sent && self.kind.maybe_applied(self.status))
     }
 
     /// The exit status a run that ends on this error stands for (DESIGN.md section 4).

@@ -197,6 +197,9 @@ pub struct Response {
     pub headers: HeaderMap,
     pub body: Bytes,
     pub request_id: Option<String>,
+    /// An earlier attempt of the call got no usable answer after it was sent: what it
+    /// asked may have been done before this answer (a `$batch`'s writes, say).
+    pub sent_before: bool,
 }
 
 // Bodies stay out of `Debug`: a token request's body holds the client secret, a token
@@ -572,12 +575,16 @@ impl HttpClient {
     /// failure says whether any attempt may have been applied, not only the last.
     pub async fn send(&self, call: &Call) -> Result<Response, HttpError> {
         let mut sent_before = false;
-        self.send_attempts(call, &mut sent_before)
-            .await
-            .map_err(|mut error| {
+        match self.send_attempts(call, &mut sent_before).await {
+            Ok(mut response) => {
+                response.sent_before = sent_before;
+                Ok(response)
+            }
+            Err(mut error) => {
                 error.sent_before |= sent_before;
-                error
-            })
+                Err(error)
+            }
+        }
     }
 
     async fn send_attempts(
@@ -612,7 +619,10 @@ impl HttpClient {
                 return Err(self.error(call, HttpErrorKind::Stopped));
             }
             let lease = match (&inner.tokens, call.authorized) {
-                (Some(tokens), true) => Some(tokens.get().await?),
+                (Some(tokens), true) => Some(tokens.get().await.map_err(|mut e| {
+                    e.not_sent = true;
+                    e
+                })?),
                 _ => None,
             };
             let outcome = {
@@ -763,6 +773,7 @@ impl HttpClient {
             request_id: request_id(&headers),
             headers,
             body,
+            sent_before: false,
         })
     }
 
@@ -970,6 +981,7 @@ mod tests {
             headers: HeaderMap::new(),
             body: Bytes::from_static(br#"{"access_token":"tok-123"}"#),
             request_id: None,
+            sent_before: false,
         };
         assert!(!format!("{response:?}").contains("tok-123"));
     }

@@ -293,6 +293,19 @@ impl Store {
         Ok(())
     }
 
+    /// Fails unless the store still grants `lease`, before writes that must not come from a
+    /// former holder but have no transaction of their own to check it in.
+    pub fn ensure_lease(&mut self, lease: &Lease) -> Result<(), StoreError> {
+        if !lease.held() {
+            return Err(lease.not_held());
+        }
+        let granted = self.write(|tx| Store::still_granted(tx, lease))?;
+        if !granted {
+            return Err(lease.taken_over("this run's records are left to it"));
+        }
+        Ok(())
+    }
+
     /// Whether the store still grants `lease` (read in the caller's transaction).
     pub(super) fn still_granted(
         tx: &rusqlite::Transaction<'_>,
@@ -322,14 +335,14 @@ impl Store {
 
     /// Renews `lease` for `ttl` every third of it, on a connection and a thread of its own,
     /// until the returned heartbeat is dropped (or the lease is found taken over). A store
-    /// too busy to renew is tried again at the next beat; the holder stops acting once its
-    /// renew deadline passes meanwhile.
+    /// too busy to renew is waited for a quarter beat at most, then tried again a quarter
+    /// beat later; the holder stops acting once its renew deadline passes meanwhile.
     pub fn start_heartbeat(&self, lease: &Lease, ttl: Duration) -> Result<Heartbeat, StoreError> {
-        let mut store = self.second_connection()?;
+        let beat = (ttl / 3).max(Duration::from_millis(100));
+        let mut store = self.second_connection(retry_after_failure(beat))?;
         let lease = lease.clone();
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let stopped = stop.clone();
-        let beat = (ttl / 3).max(Duration::from_millis(100));
         let thread = std::thread::Builder::new()
             .name("mcteams-lease".into())
             .spawn(move || {
@@ -391,17 +404,19 @@ impl Drop for Heartbeat {
 mod tests {
     use super::*;
 
-    /// A renewal that fails once (the store busy for a moment) leaves the heartbeat several
-    /// more tries before the holder must stop acting; a full beat's wait would leave one.
+    /// A renewal that fails once (the store busy: waited for a quarter beat at most) leaves
+    /// the heartbeat more tries before the holder must stop acting; a full beat's wait, or
+    /// the store's usual 10 s busy timeout, would leave one or none.
     #[test]
     fn a_failed_renewal_is_tried_again_well_before_the_renew_deadline() {
         for ttl_s in [3, 60, 600] {
             let ttl = Duration::from_secs(ttl_s);
             let beat = ttl / 3;
             let left_after_a_failed_beat = renew_deadline(ttl) - beat;
-            let tries =
-                left_after_a_failed_beat.as_millis() / retry_after_failure(beat).as_millis();
-            assert!(tries >= 3, "ttl {ttl_s}s: {tries} tries");
+            // Each try: the busy wait, then the pause before the next.
+            let one_try = 2 * retry_after_failure(beat).as_millis();
+            let tries = left_after_a_failed_beat.as_millis() / one_try;
+            assert!(tries >= 2, "ttl {ttl_s}s: {tries} tries");
         }
     }
 }

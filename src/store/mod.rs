@@ -147,9 +147,10 @@ impl Store {
 
     /// A second connection to this store that can write, for a thread of its own (the
     /// lease's heartbeat): the store is already open and migrated.
-    pub(super) fn second_connection(&self) -> Result<Store, StoreError> {
+    pub(super) fn second_connection(&self, busy_timeout: Duration) -> Result<Store, StoreError> {
         let conn = Connection::open(&self.path).map_err(|e| self.err(e))?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
+        conn.busy_timeout(busy_timeout.min(BUSY_TIMEOUT))
+            .map_err(|e| self.err(e))?;
         Ok(Store {
             conn,
             path: self.path.clone(),

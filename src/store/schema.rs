@@ -155,6 +155,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
         finished_at   TEXT
     );
     "#,
+    // 5: settling asks, for each open journal entry, whether a later write for the same user
+    // and system was applied: answered from this index, not by scanning the journal after it.
+    r#"
+    CREATE INDEX journal_applied_by_user ON journal (micollab_login, system, id)
+        WHERE outcome = 'applied';
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -150,15 +150,22 @@ impl GraphClient {
             round += 1;
             let calls = self.batch_calls(&url, items, &pending, cost_each);
             let answers = join_all(calls.iter().map(|(_, call)| async move {
-                let answer: BatchResponse = self.api.send_json(call).await?;
-                Ok::<_, HttpError>(answer)
+                let response = self.api.send(call).await?;
+                let answer: BatchResponse = self.api.decode(call, &response)?;
+                Ok::<_, HttpError>((answer, response.sent_before))
             }))
             .await;
             let mut again = Vec::new();
             let mut hint: Option<Duration> = None;
             for ((indices, _), answer) in calls.iter().zip(answers) {
                 let answer = match answer {
-                    Ok(answer) => answer,
+                    // A retried `$batch`: its first attempt may have done its writes.
+                    Ok((answer, sent_before_this)) => {
+                        for &i in indices {
+                            sent_before[i] |= sent_before_this;
+                        }
+                        answer
+                    }
                     Err(error) => {
                         for &i in indices {
                             finals[i] = Some(Err(error.clone()));
