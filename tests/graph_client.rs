@@ -52,6 +52,17 @@ async fn mount_token(server: &MockServer, expires_in: u64) -> Arc<AtomicUsize> {
     issued
 }
 
+/// A `$batch` responder answering each request inside it with `answer`.
+fn answer_each(
+    answer: impl Fn(&mcteams::wire::graph::BatchRequestItem) -> Value + Send + Sync + 'static,
+) -> impl Fn(&Request) -> ResponseTemplate + Send + Sync + 'static {
+    move |request: &Request| {
+        let batch: BatchRequest = serde_json::from_slice(&request.body).unwrap();
+        let responses: Vec<Value> = batch.requests.iter().map(&answer).collect();
+        ResponseTemplate::new(200).set_body_json(json!({ "responses": responses }))
+    }
+}
+
 fn settings(server: &MockServer) -> GraphSettings {
     let mut settings = GraphSettings::with_secret(
         TENANT,
@@ -389,28 +400,24 @@ async fn a_failed_batch_fails_only_its_writes_and_a_timed_out_write_stays_maybe_
     let seen = rounds_of_u1.clone();
     Mock::given(method("POST"))
         .and(path("/v1.0/$batch"))
-        .respond_with(move |request: &Request| {
-            let batch: BatchRequest = serde_json::from_slice(&request.body).unwrap();
-            if batch.requests.iter().any(|r| r.url.contains("/users/u2")) {
-                return ResponseTemplate::new(400)
-                    .set_body_json(json!({"error": {"code": "BadRequest", "message": "no"}}));
+        .and(body_string_contains("/users/u2"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": {"code": "BadRequest", "message": "no"}})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1.0/$batch"))
+        .respond_with(answer_each(move |r| {
+            if !r.url.contains("/users/u01/") {
+                json!({"id": r.id, "status": 200})
+            } else if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                json!({"id": r.id, "status": 504})
+            } else {
+                json!({"id": r.id, "status": 429, "headers": {"Retry-After": "0"}})
             }
-            let responses: Vec<Value> = batch
-                .requests
-                .iter()
-                .map(|r| {
-                    if !r.url.contains("/users/u01/") {
-                        return json!({"id": r.id, "status": 200});
-                    }
-                    if seen.fetch_add(1, Ordering::SeqCst) == 0 {
-                        json!({"id": r.id, "status": 504})
-                    } else {
-                        json!({"id": r.id, "status": 429, "headers": {"Retry-After": "0"}})
-                    }
-                })
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "responses": responses }))
-        })
+        }))
         .mount(&server)
         .await;
     let graph = GraphClient::new(settings(&server)).unwrap();
@@ -457,15 +464,9 @@ async fn writes_of_a_batch_retried_after_a_gateway_timeout_stay_maybe_applied() 
         .await;
     Mock::given(method("POST"))
         .and(path("/v1.0/$batch"))
-        .respond_with(move |request: &Request| {
-            let batch: BatchRequest = serde_json::from_slice(&request.body).unwrap();
-            let responses: Vec<Value> = batch
-                .requests
-                .iter()
-                .map(|r| json!({"id": r.id, "status": 429, "headers": {"Retry-After": "0"}}))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({ "responses": responses }))
-        })
+        .respond_with(answer_each(
+            |r| json!({"id": r.id, "status": 429, "headers": {"Retry-After": "0"}}),
+        ))
         .mount(&server)
         .await;
     let graph = GraphClient::new(settings(&server)).unwrap();
