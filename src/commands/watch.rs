@@ -210,6 +210,12 @@ fn reconfigure(
             "SIGHUP: these sections changed; they take effect when the service restarts"
         );
     }
+    if sync.lease_duration != config.sync().lease_duration {
+        tracing::info!(
+            lease_duration = %humantime::format_duration(sync.lease_duration),
+            "SIGHUP: sync.lease_duration applies from the next grant of the lease"
+        );
+    }
     tracing::info!(
         interval = %humantime::format_duration(*interval),
         session_ttl = %humantime::format_duration(settings.policy.session_ttl),

@@ -230,7 +230,8 @@ impl Store {
         if lapsed > 0 {
             tracing::warn!(
                 plans = lapsed,
-                "an approval of a held plan lapsed unused (10 minutes): approve it again"
+                "an approval of a held plan lapsed (10 minutes) before its users' writes all landed: \
+                 check `mcteams report --reason held_by_guard`, and approve it again if it is still held"
             );
         }
         self.plan_where("state = 'approved'", None)
