@@ -41,12 +41,7 @@ async fn held_by_guard(estate: &Estate) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollout_through_mcteams_is_onboarded_and_a_console_mass_change_waits_for_approval() {
     let estate = Estate::start(80).await;
-    let sales: Vec<Value> = estate
-        .users
-        .iter()
-        .filter(|u| u["profile"] == "Sales" && desk_phone(u))
-        .cloned()
-        .collect();
+    let sales = estate.desk_phones_of("Sales");
     let others: Vec<Value> = estate
         .users
         .iter()
@@ -161,15 +156,7 @@ async fn a_3000_user_profile_enable_is_onboarded_within_the_budgets() {
         .collect();
     assert_eq!((sales.len(), support.len()), (3_000, 500));
     let everyone: Vec<Value> = sales.iter().chain(&support).cloned().collect();
-    let file = estate.write("users.csv", &estate.mapping_csv(&everyone));
-    let out = estate
-        .run(&["import", file.to_str().unwrap(), "--yes"])
-        .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    estate.map(&everyone).await;
     let out = estate
         .run(&["profile", "enable", "Support", "--yes", "--force"])
         .await;

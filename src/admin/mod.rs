@@ -140,10 +140,10 @@ pub struct ProfilePreview {
     pub users_drift_risk: Sample,
     /// What happens to the users, in the admin's words.
     pub effects: Vec<String>,
-    /// Every user for whom Teams takes over (enable only): once it is done, the sync
-    /// onboards them as an expected change.
+    /// Every user whose Teams flag the switch turns (enable: once it is done, the sync
+    /// onboards them as an expected change).
     #[serde(skip)]
-    pub switching_to_teams: Vec<String>,
+    pub switching: Vec<String>,
 }
 
 /// Plans a profile's Teams switch from its users (all of them) and the mapped logins.
@@ -220,11 +220,7 @@ pub fn plan_profile(
         users_without_mapping: without_mapping,
         users_drift_risk: drift,
         effects,
-        switching_to_teams: if enabling {
-            switching.iter().map(|u| u.login.clone()).collect()
-        } else {
-            Vec::new()
-        },
+        switching: switching.iter().map(|u| u.login.clone()).collect(),
     }
 }
 

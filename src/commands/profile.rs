@@ -8,6 +8,7 @@ use crate::cli::{ProfileCommand, WriteArgs};
 use crate::connectors::micollab::{
     MicollabAdmin, MicollabClient, MicollabError, MicollabRefusal, teams_gates,
 };
+use crate::engine::switches;
 use crate::exit::{CliError, ExitStatus};
 use crate::output::{Column, Detail, Format, Records};
 use crate::wire::micollab::{Profile, Status, User};
@@ -301,6 +302,9 @@ fn switch(
     let client = MicollabClient::from_config(&config)?;
     let mut store = ctx.open_store(&config)?;
     let rt = super::runtime()?;
+    // A switch an interrupted run left unrecorded is recorded first (an admin's re-run
+    // after a kill would otherwise find it "already on" and record nothing).
+    rt.block_on(switches::settle(&mut store, &client))?;
     let mappings = store.list_mappings(false)?;
     let mapped = admin::mapped_set(mappings.iter().map(|m| m.micollab_login.as_str()));
 
@@ -387,10 +391,24 @@ fn switch(
     }
 
     let run = store.begin_run(&format!("profile {}", action.verb()))?;
+    // Journaled first: a run killed once MiCollab applied it is still recorded (settled).
+    let switch = switches::Switch {
+        object_type: "profile".into(),
+        object_id: profile.name.clone(),
+        before: Some(profile.teams_presence),
+        after: action.on(),
+        users: preview.switching.clone(),
+        reason: format!("profile {} {}", action.verb(), profile.name),
+    };
+    let entry = switches::intend(&mut store, run, std::slice::from_ref(&switch))?[0];
     let applied = rt.block_on(client.set_profile_teams(&profile.profile_id, action.on()));
     let after = match applied {
         Ok(after) => after,
         Err(e) => {
+            // An answer lost after MiCollab acted stays open, for the next run to settle.
+            if !e.http().maybe_applied() {
+                switches::refused(&mut store, entry, &e.to_string())?;
+            }
             let error = micollab_error(&format!("changing profile {:?}", profile.name), e);
             store.finish_run(
                 run,
@@ -400,18 +418,7 @@ fn switch(
             return Err(error);
         }
     };
-    store.record_change(
-        Some(run),
-        "profile",
-        &profile.name,
-        "teamsPresence",
-        Some(&profile.teams_presence.to_string()),
-        Some(&after.teams_presence.to_string()),
-    )?;
-    if after.teams_presence {
-        let reason = format!("profile enable {}", profile.name);
-        store.mark_onboarding(Some(run), &preview.switching_to_teams, &reason)?;
-    }
+    switches::applied(&mut store, run, entry, &switch, &preview.switching)?;
     store.finish_run(
         run,
         ExitStatus::Success.code(),

@@ -11,6 +11,7 @@ use crate::output::{Column, Records};
 
 use super::Context;
 use super::profile::{check_gates, micollab_error};
+use crate::engine::switches;
 
 pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<ExitStatus> {
     match cmd {
@@ -176,9 +177,11 @@ fn switch(ctx: &Context, args: UserArgs, action: Switch) -> anyhow::Result<ExitS
         return Err(CliError::usage("no MiCollab logins given: nothing to do").into());
     }
     let mut store = ctx.open_store(&config)?;
+    let rt = super::runtime()?;
+    // A switch an interrupted run left unrecorded is recorded first.
+    rt.block_on(switches::settle(&mut store, &client))?;
     let mappings = store.list_mappings(false)?;
     let mapped = admin::mapped_set(mappings.iter().map(|m| m.micollab_login.as_str()));
-    let rt = super::runtime()?;
     let found = rt.block_on(async {
         if action.on() {
             check_gates(&client).await?;
@@ -241,33 +244,40 @@ fn switch(ctx: &Context, args: UserArgs, action: Switch) -> anyhow::Result<ExitS
     }
 
     let run = store.begin_run(&format!("user {}", action.verb()))?;
+    // Journaled first: a run killed once MiCollab applied them is still recorded (settled).
+    let intents: Vec<switches::Switch> = planned
+        .iter()
+        .map(|&i| switches::Switch {
+            object_type: "user".into(),
+            object_id: rows[i].login.clone(),
+            before: rows[i].checkbox_before,
+            after: action.on(),
+            users: vec![rows[i].login.clone()],
+            reason: format!("user {}", action.verb()),
+        })
+        .collect();
+    let entries = switches::intend(&mut store, run, &intents)?;
     let changes: Vec<(String, bool)> = planned
         .iter()
         .map(|&i| (rows[i].login.clone(), action.on()))
         .collect();
     // One bulk change; MiCollab applies or refuses each user on its own.
     let outcomes = rt.block_on(client.set_users_teams(&changes));
-    for (&i, outcome) in planned.iter().zip(&outcomes) {
+    for ((&i, outcome), (intent, &entry)) in planned
+        .iter()
+        .zip(&outcomes)
+        .zip(intents.iter().zip(&entries))
+    {
         admin::record_outcome(&mut rows[i], outcome.result.as_ref());
-        if rows[i].result == UserResult::Changed {
-            let row = &rows[i];
-            store.record_change(
-                Some(run),
-                "user",
-                &row.login,
-                "teamsPresence",
-                row.checkbox_before.map(|b| b.to_string()).as_deref(),
-                row.checkbox_after.map(|b| b.to_string()).as_deref(),
-            )?;
+        match &outcome.result {
+            _ if rows[i].result == UserResult::Changed => {
+                switches::applied(&mut store, run, entry, intent, &intent.users)?
+            }
+            // An answer lost after MiCollab acted stays open, for the next run to settle.
+            Err(e) if e.http().maybe_applied() => {}
+            Err(e) => switches::refused(&mut store, entry, &e.to_string())?,
+            Ok(_) => switches::refused(&mut store, entry, "not changed")?,
         }
-    }
-    if action.on() {
-        let turned_on: Vec<String> = planned
-            .iter()
-            .filter(|&&i| rows[i].result == UserResult::Changed)
-            .map(|&i| rows[i].login.clone())
-            .collect();
-        store.mark_onboarding(Some(run), &turned_on, "user enable")?;
     }
     let status = status_of_rows(&rows);
     store.finish_run(

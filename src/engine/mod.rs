@@ -16,6 +16,7 @@ mod patience;
 mod records;
 pub mod release;
 pub mod settle;
+pub mod switches;
 mod users;
 
 use std::collections::BTreeMap;

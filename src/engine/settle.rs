@@ -67,12 +67,21 @@ where
     P: PbxPort,
     C: CloudlinkPort,
 {
-    let open = store.journal_unconfirmed()?;
-    if open.is_empty() {
-        return Ok(Settled::default());
-    }
     if let Some(lease) = lease.filter(|l| !l.held()) {
         return Err(lease.not_held());
+    }
+    // An admin's Teams switches are settled from the users' flags (see `switches`).
+    let switches = super::switches::settle(store, &systems.micollab).await?;
+    let open: Vec<JournalEntry> = store
+        .journal_unconfirmed()?
+        .into_iter()
+        .filter(|e| e.action != super::switches::ACTION)
+        .collect();
+    if open.is_empty() {
+        return Ok(Settled {
+            closed: switches,
+            ..Settled::default()
+        });
     }
     let (teams, cloudlink) = (&systems.teams, &systems.cloudlink);
     let mut confirmations: Vec<(i64, String)> = Vec::new();
@@ -123,7 +132,7 @@ where
         &mut confirmations,
     )
     .await?;
-    settled.closed = confirmations.len();
+    settled.closed = confirmations.len() + switches;
     let records: Vec<SyncRecord> = records.into_values().collect();
     store.finish_cycle(lease, &records, &confirmations, &[], None)?;
     let left_open: usize = settled.unsettled_sessions.values().map(Vec::len).sum();

@@ -337,6 +337,7 @@ fn set_fault(state: &mut State, req: &Req) -> Reply {
     struct Body {
         system: String,
         latency_ms: Option<u64>,
+        answer_delay_ms: Option<u64>,
         error_rate: Option<f64>,
         error_status: Option<u16>,
         retry_after_s: Option<f64>,
@@ -373,6 +374,9 @@ fn set_fault(state: &mut State, req: &Req) -> Reply {
     if let Some(latency) = body.latency_ms {
         fault.latency_ms = latency;
     }
+    if let Some(delay) = body.answer_delay_ms {
+        fault.answer_delay_ms = delay;
+    }
     if let Some(rate) = body.error_rate {
         fault.error_rate = rate;
     }
@@ -400,6 +404,7 @@ fn faults_json(state: &State) -> Value {
                 system.as_str().to_string(),
                 json!({
                     "latency_ms": f.latency_ms,
+                    "answer_delay_ms": f.answer_delay_ms,
                     "error_rate": f.error_rate,
                     "error_status": if f.error_status == 0 { 500 } else { f.error_status },
                     "retry_after_s": f.retry_after_s,

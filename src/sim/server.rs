@@ -296,6 +296,10 @@ fn hex_value(byte: u8) -> Option<u8> {
 #[derive(Debug, Clone, Default)]
 pub struct Fault {
     pub latency_ms: u64,
+    /// The answer to a change (PATCH, PUT, DELETE) is held back this long after the system
+    /// made it: a service that acted, then answered late or not at all (the client may give
+    /// up, or be killed, first).
+    pub answer_delay_ms: u64,
     pub error_rate: f64,
     /// The status of the `error_rate` failures: 500 (default), 502, 503 or 504.
     pub error_status: u16,
@@ -424,7 +428,9 @@ pub async fn handle(
     // Sleeping first and working after made every request of a burst want the same cores
     // at the same moment, after the wait, and the client (sharing those cores) waited on
     // the emulator's work on top of the latency.
-    let answer_at = tokio::time::Instant::now() + sim.latency;
+    let held_back = matches!(req.method.as_str(), "PATCH" | "PUT" | "DELETE");
+    let delay = Duration::from_millis(if held_back { fault.answer_delay_ms } else { 0 });
+    let answer_at = tokio::time::Instant::now() + sim.latency + delay;
     let reply = match injected_fault(&sim, system, endpoint, &fault, &extra) {
         Some(reply) => reply,
         None => super::dispatch(&sim, system, &req, &extra),

@@ -117,6 +117,44 @@ impl Store {
         Ok(run)
     }
 
+    /// Whether `run` is over: finished, or its process is gone (on this host), or it began
+    /// over an hour ago (on another host, where its process cannot be seen).
+    pub fn run_is_over(&self, run: RunId) -> Result<bool, StoreError> {
+        /// Finished at, host, pid, started at.
+        type RunRow = (Option<DateTime<Utc>>, String, u32, DateTime<Utc>);
+        let row: Option<RunRow> = self
+            .conn
+            .query_row(
+                "SELECT finished_at, host, pid, started_at FROM runs WHERE id = ?1",
+                [run.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((finished, host, pid, started)) = row else {
+            return Ok(true);
+        };
+        Ok(finished.is_some()
+            || if host == super::lease::this_host() {
+                pid != std::process::id()
+                    && super::lease::process_state(pid) == super::lease::Process::Gone
+            } else {
+                started < Utc::now() - chrono::Duration::hours(1)
+            })
+    }
+
+    /// Closes a run that was interrupted (killed), so none stays open for good.
+    pub fn close_interrupted_run(&mut self, run: RunId) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE runs SET finished_at = ?2, summary = '{\"outcome\":\"interrupted\"}'
+                 WHERE id = ?1 AND finished_at IS NULL",
+                params![run.0, Utc::now()],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Closes out the sync runs before `current` that never finished (killed, or the host
     /// went down): they are recorded as interrupted, so no run stays open for good. Call it
     /// holding the sync lease: no other sync can be running.

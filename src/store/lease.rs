@@ -122,20 +122,20 @@ pub fn renew_deadline(ttl: Duration) -> Duration {
     ttl * 2 / 3
 }
 
-fn this_host() -> String {
+pub(super) fn this_host() -> String {
     gethostname::gethostname().to_string_lossy().into_owned()
 }
 
 /// What the process table says of a lease holder on this machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Process {
+pub(super) enum Process {
     Gone,
     /// Stopped (SIGSTOP, a debugger): alive, but not acting, so judged by its expiry.
     Paused,
     Running,
 }
 
-fn process_state(pid: u32) -> Process {
+pub(super) fn process_state(pid: u32) -> Process {
     if !cfg!(target_os = "linux") {
         return Process::Paused; // Without a cheap check, rely on the expiry.
     }

@@ -76,6 +76,32 @@ fn since(now: DateTime<Utc>, age: Duration) -> DateTime<Utc> {
 impl Store {
     /// Records users an admin turned on through mcteams (`reason`: the command), so the
     /// sync onboards them as an expected change.
+    /// Closes the journal entry of an admin change, in one transaction with its audit row
+    /// (`field` of `object_type` `object_id`, `old` -> `new`) and the onboarding of the
+    /// users it turned on, so a run killed in between leaves all or nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub fn finish_admin_change(
+        &mut self,
+        entry: i64,
+        outcome: &str,
+        run: Option<RunId>,
+        (object_type, object_id, field): (&str, &str, &str),
+        (old, new): (Option<&str>, Option<&str>),
+        onboard: &[String],
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let now = Utc::now();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1",
+                params![entry, now, outcome],
+            )?;
+            super::history::audit(tx, run, now, object_type, object_id, field, old, new)?;
+            onboard_in(tx, onboard, now, run, reason)?;
+            Ok(())
+        })
+    }
+
     pub fn mark_onboarding(
         &mut self,
         run: Option<RunId>,
@@ -83,16 +109,7 @@ impl Store {
         reason: &str,
     ) -> Result<(), StoreError> {
         let now = Utc::now();
-        self.write(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO onboarding (micollab_login, since, run_id, reason)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for login in logins {
-                stmt.execute(params![login, now, run.map(|r| r.0), reason])?;
-            }
-            Ok(())
-        })
+        self.write(|tx| Ok(onboard_in(tx, logins, now, run, reason)?))
     }
 
     /// The users being onboarded as of `now` (marked within [`ONBOARDING_FOR`]).
@@ -265,4 +282,22 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Marks `logins` as being onboarded since `now`, in the caller's transaction.
+fn onboard_in(
+    tx: &rusqlite::Transaction<'_>,
+    logins: &[String],
+    now: DateTime<Utc>,
+    run: Option<RunId>,
+    reason: &str,
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO onboarding (micollab_login, since, run_id, reason)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for login in logins {
+        stmt.execute(params![login, now, run.map(|r| r.0), reason])?;
+    }
+    Ok(())
 }

@@ -181,6 +181,15 @@ impl Estate {
         picked
     }
 
+    /// Every user of MiCollab profile `profile` with a desk phone.
+    pub fn desk_phones_of(&self, profile: &str) -> Vec<Value> {
+        self.users
+            .iter()
+            .filter(|u| u["profile"] == profile && desk_phone(u))
+            .cloned()
+            .collect()
+    }
+
     pub fn upn(user: &Value) -> &str {
         user["upn"].as_str().unwrap_or_default()
     }
@@ -203,8 +212,8 @@ impl Estate {
         csv
     }
 
-    /// Maps these users (`import` of their mapping CSV) and ticks their Teams checkbox.
-    pub async fn map_and_enable(&self, users: &[Value]) {
+    /// Maps these users (`import` of their mapping CSV).
+    pub async fn map(&self, users: &[Value]) {
         let file = self.write("users.csv", &self.mapping_csv(users));
         let out = self.run(&["import", file.to_str().unwrap(), "--yes"]).await;
         assert!(
@@ -212,6 +221,11 @@ impl Estate {
             "import: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// Maps these users and ticks their Teams checkbox.
+    pub async fn map_and_enable(&self, users: &[Value]) {
+        self.map(users).await;
         for u in users {
             self.micollab_set_flag(u["login"].as_str().unwrap(), true)
                 .await;
