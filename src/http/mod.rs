@@ -28,7 +28,7 @@ use crate::config::ConfigError;
 
 pub use error::{HttpError, HttpErrorInfo, HttpErrorKind, ServiceErrorDetails, System};
 pub use limit::{MIN_BURST, RateBudget, RateLimit, TokioClock};
-pub use retry::{RetryPolicy, parse_retry_after};
+pub use retry::{Retries, RetryPolicy, parse_retry_after};
 pub use token::{AccessToken, Lease, TokenCache, TokenSource, refresh_margin};
 
 /// `User-Agent` of every request.
@@ -599,13 +599,10 @@ impl HttpClient {
         if let Some(why) = &call.encode_error {
             return Err(self.error(call, HttpErrorKind::Local(why.clone())));
         }
-        let policy = self.retry_policy();
-        let mut delays = policy.backoff();
-        let mut attempts = 0u32;
-        let mut waited = Duration::ZERO;
+        let mut retries = Retries::new(self.retry_policy());
         let mut refreshed_after_401 = false;
         loop {
-            attempts += 1;
+            retries.attempt();
             let ready = stop::unless_stopped(async {
                 self.wait_while_paused().await;
                 if call.cost > 0
@@ -652,7 +649,7 @@ impl HttpClient {
                         refreshed_after_401 = true;
                         tokens.invalidate(lease.generation).await;
                         tracing::info!(system = %inner.system, path = call.url.path(), "token rejected (401): refreshing it once");
-                        attempts -= 1;
+                        retries.uncount();
                         continue;
                     }
                     self.status_failure(call, response)
@@ -665,25 +662,16 @@ impl HttpClient {
                 return Err(failed.error);
             }
             *sent_before |= failed.maybe_applied;
-            let give_up = |failed: Failed, waited: Duration| {
+            let Some(delay) = retries.next_delay(failed.retry_after) else {
                 let mut error = failed.error;
                 let last = std::mem::replace(&mut error.kind, HttpErrorKind::Timeout);
                 error.kind = HttpErrorKind::GaveUp {
-                    attempts,
-                    waited,
+                    attempts: retries.attempts(),
+                    waited: retries.waited(),
                     last: Box::new(last),
                 };
-                error
+                return Err(error);
             };
-            if attempts >= policy.max_attempts {
-                return Err(give_up(failed, waited));
-            }
-            let delay = failed
-                .retry_after
-                .unwrap_or_else(|| delays.next().unwrap_or(policy.max_delay));
-            if waited + delay > policy.budget {
-                return Err(give_up(failed, waited));
-            }
             if failed.retry_after.is_some() {
                 self.pause_all(delay);
             }
@@ -693,7 +681,7 @@ impl HttpClient {
                 path = call.url.path(),
                 status = failed.error.status,
                 request_id = failed.error.request_id.as_deref(),
-                attempt = attempts,
+                attempt = retries.attempts(),
                 delay_ms = delay.as_millis() as u64,
                 "retrying: {}",
                 failed.error.kind
@@ -703,13 +691,9 @@ impl HttpClient {
                 .counters
                 .waited_ms
                 .fetch_add(delay.as_millis() as u64, Ordering::Relaxed);
-            if stop::unless_stopped(tokio::time::sleep(delay))
-                .await
-                .is_none()
-            {
+            if !retries.wait(delay).await {
                 return Err(self.error(call, HttpErrorKind::Stopped));
             }
-            waited += delay;
         }
     }
 

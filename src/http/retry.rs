@@ -56,6 +56,64 @@ impl RetryPolicy {
     }
 }
 
+/// One logical request's retries against a [`RetryPolicy`]: it counts the attempts and the
+/// time waited, and says how long to wait before the next attempt (the service's
+/// `Retry-After`, else the backoff) or that it is time to give up. The HTTP layer's loop and
+/// Graph's `$batch` rounds both run on it.
+pub struct Retries {
+    policy: RetryPolicy,
+    delays: Box<dyn Iterator<Item = Duration> + Send>,
+    attempts: u32,
+    waited: Duration,
+}
+
+impl Retries {
+    pub fn new(policy: RetryPolicy) -> Retries {
+        Retries {
+            policy,
+            delays: Box::new(policy.backoff()),
+            attempts: 0,
+            waited: Duration::ZERO,
+        }
+    }
+
+    /// Starts an attempt.
+    pub fn attempt(&mut self) {
+        self.attempts += 1;
+    }
+
+    /// The attempt just made does not count (a token refreshed after a 401).
+    pub fn uncount(&mut self) {
+        self.attempts = self.attempts.saturating_sub(1);
+    }
+
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    pub fn waited(&self) -> Duration {
+        self.waited
+    }
+
+    /// The wait before another attempt, or `None` to give up: the attempts are used up, or
+    /// the wait would pass the budget (sleeping past it would only delay the error).
+    pub fn next_delay(&mut self, retry_after: Option<Duration>) -> Option<Duration> {
+        if self.attempts >= self.policy.max_attempts {
+            return None;
+        }
+        let delay =
+            retry_after.unwrap_or_else(|| self.delays.next().unwrap_or(self.policy.max_delay));
+        (self.waited + delay <= self.policy.budget).then_some(delay)
+    }
+
+    /// Waits `delay`, unless the run is stopping (then `false`, at once).
+    pub async fn wait(&mut self, delay: Duration) -> bool {
+        let slept = super::stop::unless_stopped(tokio::time::sleep(delay)).await;
+        self.waited += delay;
+        slept.is_some()
+    }
+}
+
 /// The longest `Retry-After` honoured as such; a longer hint is treated as this long (the
 /// retry budget then ends the request), so a broken header cannot overflow a timer.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
@@ -125,5 +183,52 @@ mod tests {
             assert!(*d >= Duration::from_millis(100) && *d <= Duration::from_secs(4));
         }
         assert!(delays[6] >= Duration::from_secs(2), "reaches the cap");
+    }
+
+    /// The give-up rule both retry loops share: attempts used up, or a wait past the budget;
+    /// a `Retry-After` is the wait, else the backoff.
+    #[test]
+    fn retries_wait_as_told_within_the_attempts_and_the_budget() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            budget: Duration::from_secs(10),
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+        };
+        let secs = Duration::from_secs;
+        // (Retry-After of each failed attempt, the waits it gets; None: given up)
+        type Case<'a> = (&'a [Option<u64>], &'a [Option<Duration>]);
+        let cases: &[Case] = &[
+            (&[Some(2), Some(3)], &[Some(secs(2)), Some(secs(3))]),
+            (
+                &[Some(2), Some(3), Some(1)],
+                &[Some(secs(2)), Some(secs(3)), None],
+            ),
+            (&[Some(11)], &[None]),
+            (&[Some(6), Some(5)], &[Some(secs(6)), None]),
+        ];
+        for (hints, want) in cases {
+            let mut retries = Retries::new(policy);
+            let mut got = Vec::new();
+            for hint in *hints {
+                retries.attempt();
+                let delay = retries.next_delay(hint.map(secs));
+                if let Some(d) = delay {
+                    retries.waited += d;
+                }
+                got.push(delay);
+            }
+            assert_eq!(&got, want, "{hints:?}");
+        }
+        // No hint: the backoff, within its bounds.
+        let mut retries = Retries::new(policy);
+        retries.attempt();
+        let delay = retries.next_delay(None).unwrap();
+        assert!(
+            delay >= Duration::from_millis(100) && delay <= secs(2),
+            "{delay:?}"
+        );
+        retries.uncount();
+        assert_eq!(retries.attempts(), 0);
     }
 }

@@ -12,7 +12,9 @@ use std::time::Duration;
 use futures_util::future::join_all;
 
 use super::GraphClient;
-use crate::http::{Call, HttpError, HttpErrorKind, ServiceErrorDetails, System, parse_retry_after};
+use crate::http::{
+    Call, HttpError, HttpErrorKind, Retries, ServiceErrorDetails, System, parse_retry_after,
+};
 use crate::wire::graph::{
     BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem, MAX_BATCH_REQUESTS,
 };
@@ -138,16 +140,13 @@ impl GraphClient {
         items: &[BatchRequestItem],
         cost_each: u32,
     ) -> Result<Vec<Batched>, HttpError> {
-        let policy = self.api.retry_policy();
-        let mut backoff = policy.backoff();
+        let mut retries = Retries::new(self.api.retry_policy());
         let url = self.endpoint("/$batch")?;
         let mut finals: Vec<Option<Result<BatchResponseItem, HttpError>>> = vec![None; items.len()];
         let mut sent_before = vec![false; items.len()];
         let mut pending: Vec<usize> = (0..items.len()).collect();
-        let mut round = 0u32;
-        let mut waited = Duration::ZERO;
         while !pending.is_empty() {
-            round += 1;
+            retries.attempt();
             let calls = self.batch_calls(&url, items, &pending, cost_each);
             let answers = join_all(calls.iter().map(|(_, call)| async move {
                 let response = self.api.send(call).await?;
@@ -195,27 +194,22 @@ impl GraphClient {
                     finals[i] = Some(Ok(answer));
                 }
             }
-            if again.is_empty() || round >= policy.max_attempts {
+            if again.is_empty() {
                 break;
             }
-            let delay = hint.unwrap_or_else(|| backoff.next().unwrap_or(policy.max_delay));
-            if waited + delay > policy.budget {
+            let Some(delay) = retries.next_delay(hint) else {
                 break;
-            }
+            };
             tracing::warn!(
                 requests = again.len(),
-                round,
+                round = retries.attempts(),
                 delay_ms = delay.as_millis() as u64,
                 "graph $batch: retrying inner requests answered 429/503/504"
             );
             // Stopping: the answers so far stand; the rest were not sent again.
-            if crate::http::stop::unless_stopped(tokio::time::sleep(delay))
-                .await
-                .is_none()
-            {
+            if !retries.wait(delay).await {
                 break;
             }
-            waited += delay;
             pending = again;
         }
         Ok(finals
