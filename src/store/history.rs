@@ -254,7 +254,7 @@ impl Store {
         lease: Option<&super::Lease>,
         entries: &[(String, &'static str, &'static str, serde_json::Value)],
     ) -> Result<Vec<i64>, StoreError> {
-        let now = Utc::now();
+        let now = super::time::SqlTime(Utc::now()).text();
         self.write(|tx| {
             if let Some(lease) = lease {
                 Store::check_lease(tx, lease)?;

@@ -11,6 +11,7 @@ mod mappings;
 mod records;
 pub mod rollout;
 mod schema;
+mod time;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

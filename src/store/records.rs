@@ -432,7 +432,7 @@ impl Store {
         forget: &[String],
         complete_cycle_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        let now = chrono::Utc::now();
+        let now = super::time::SqlTime(chrono::Utc::now()).text();
         let granted = self.write(|tx| {
             {
                 let mut confirm = tx.prepare_cached(
@@ -469,23 +469,24 @@ impl Store {
                      last_error_at = excluded.last_error_at,
                      cloudlink_principal_id = excluded.cloudlink_principal_id"
             ))?;
+            use super::time::sql_time;
             for r in records {
                 stmt.execute(params![
                     r.micollab_login,
                     r.graph_session,
-                    r.graph_session_expires_at,
-                    r.graph_written_at,
+                    sql_time(r.graph_session_expires_at),
+                    sql_time(r.graph_written_at),
                     r.cloudlink_status,
                     r.cloudlink_activity,
                     r.cloudlink_version,
-                    r.cloudlink_written_at,
+                    sql_time(r.cloudlink_written_at),
                     r.cloudlink_based_on,
                     r.last_observed,
                     r.last_observed_hash,
-                    r.last_observed_at,
-                    r.last_success_at,
+                    sql_time(r.last_observed_at),
+                    sql_time(r.last_success_at),
                     r.last_error,
-                    r.last_error_at,
+                    sql_time(r.last_error_at),
                     r.cloudlink_principal_id
                 ])?;
             }
@@ -534,7 +535,7 @@ impl Store {
         &mut self,
         pairs: &[(String, String)],
     ) -> Result<(), StoreError> {
-        let now = chrono::Utc::now();
+        let now = super::time::SqlTime(chrono::Utc::now()).text();
         self.write(|tx| {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR REPLACE INTO cloudlink_principals (user_id, principal_id, resolved_at)

@@ -133,11 +133,13 @@ impl Store {
         logins: &[String],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // One statement for them all: a first sync onboards every imported user at once.
+        let logins = serde_json::to_string(logins).unwrap_or_default();
         self.write(|tx| {
-            let mut stmt = tx.prepare_cached("DELETE FROM onboarding WHERE micollab_login = ?1")?;
-            for login in logins {
-                stmt.execute([login])?;
-            }
+            tx.execute(
+                "DELETE FROM onboarding WHERE micollab_login IN (SELECT value FROM json_each(?1))",
+                [&logins],
+            )?;
             tx.execute(
                 "DELETE FROM onboarding WHERE since <= ?1",
                 [since(now, ONBOARDING_FOR)],
@@ -296,8 +298,9 @@ fn onboard_in(
         "INSERT OR REPLACE INTO onboarding (micollab_login, since, run_id, reason)
          VALUES (?1, ?2, ?3, ?4)",
     )?;
+    let since = super::time::SqlTime(now).text();
     for login in logins {
-        stmt.execute(params![login, now, run.map(|r| r.0), reason])?;
+        stmt.execute(params![login, since, run.map(|r| r.0), reason])?;
     }
     Ok(())
 }
