@@ -34,7 +34,7 @@ complete -c mcteams -n "__fish_mcteams_needs_command" -l log-format -d 'Format o
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_needs_command" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_needs_command" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_needs_command" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_needs_command" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_needs_command" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "profile" -d 'Turn Teams presence on or off for MiCollab user profiles'
@@ -61,7 +61,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -f -a "list" -d 'List user profiles: Teams presence on/off, default or custom, user count'
@@ -79,7 +79,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l limit -d 'How many users to list' -r
@@ -94,7 +94,7 @@ json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l all -d 'List every user, not only the first ones'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -110,7 +110,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -126,7 +126,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List user profiles: Teams presence on/off, default or custom, user count'
@@ -144,7 +144,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_see
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -f -a "enable" -d 'Check "Microsoft Teams status" for users'
@@ -164,7 +164,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l from-csv -d 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)' -r -F
@@ -181,7 +181,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Check "Microsoft Teams status" for users'
@@ -197,7 +197,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_s
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -f -a "list" -d 'The Teams-managed statuses of a profile and their settings'
@@ -214,7 +214,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l call-routing -d 'Where calls go in this status (e.g. voicemail, desk, mobile, or a number)' -r
@@ -235,7 +235,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -248,7 +248,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from help" -f -a "list" -d 'The Teams-managed statuses of a profile and their settings'
@@ -276,7 +276,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l dry-run -d 'S
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -289,7 +289,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "list" -d 'List the stored mappings'
@@ -309,7 +309,7 @@ json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l removed -d 'Include removed mappings still waiting for the sync to clear them'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -322,7 +322,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -337,7 +337,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l out -d 'Write to this file instead of stdout' -r -F
@@ -351,7 +351,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l out -d 'Write the proposals (mapping CSV plus confidence and notes) to this file' -r -F
@@ -365,7 +365,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stored mappings'
@@ -393,7 +393,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l force -d 'Go on past the max_changes guard'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -f -a "approve" -d 'Approve the plan the mass-change guard holds: the watch applies those users\' changes'
@@ -410,7 +410,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Approve the plan the mass-change guard holds: the watch applies those users\' changes'
@@ -427,7 +427,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l dry-run -d '
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l reason -d 'Only users with these reason codes' -r
@@ -445,7 +445,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l from-state -d
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l all -d 'Also list users that are in sync'
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l write-check -d 'Also set and clear an app session on this test user' -r
@@ -459,7 +459,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l log-format -d
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -472,7 +472,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_s
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -f -a "init" -d 'Write a commented configuration template'
@@ -490,7 +490,7 @@ json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -503,7 +503,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
@@ -516,7 +516,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented configuration template'
@@ -533,7 +533,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Serve the emulator on loopback until SIGINT/SIGTERM'
@@ -554,7 +554,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_sub
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the emulator on loopback until SIGINT/SIGTERM'
@@ -570,7 +570,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l log-format -d '
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l out -d 'Directory that receives completions/ and man/' -r -F
@@ -584,7 +584,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l log-format 
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s q -l quiet -d 'Only errors and results; no progress, no notes'
-complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l no-color -d 'No colors (also when NO_COLOR is set)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo generate help" -f -a "profile" -d 'Turn Teams presence on or off for MiCollab user profiles'

@@ -77,7 +77,7 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// No colors (also when NO_COLOR is set)
+    /// No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)
     #[arg(long, global = true)]
     pub no_color: bool,
 

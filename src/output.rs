@@ -352,21 +352,21 @@ impl Printer {
     }
 
     pub fn warn(&self, text: impl AsRef<str>) {
-        let label = if self.settings.color {
-            "\x1b[33mwarning:\x1b[0m"
-        } else {
-            "warning:"
-        };
-        eprintln!("{label} {}", text.as_ref());
+        self.labelled(anstyle::AnsiColor::Yellow, "warning:", text.as_ref());
     }
 
     pub fn error(&self, text: impl AsRef<str>) {
-        let label = if self.settings.color {
-            "\x1b[31merror:\x1b[0m"
+        self.labelled(anstyle::AnsiColor::Red, "error:", text.as_ref());
+    }
+
+    /// A line with a coloured label (anstream drops the colour where it is off).
+    fn labelled(&self, color: anstyle::AnsiColor, label: &str, text: &str) {
+        let style = color.on_default();
+        if self.settings.color {
+            anstream::eprintln!("{style}{label}{style:#} {text}");
         } else {
-            "error:"
-        };
-        eprintln!("{label} {}", text.as_ref());
+            eprintln!("{label} {text}");
+        }
     }
 
     /// A progress bar on a terminal (not with `-q`); a silent one otherwise.

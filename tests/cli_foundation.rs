@@ -531,3 +531,34 @@ fn completions_and_man_pages_are_up_to_date() {
         }
     }
 }
+
+/// Colour follows the conventions: `CLICOLOR_FORCE` colours even without a terminal,
+/// `NO_COLOR` and `--no-color` turn it off, and without a terminal there is none.
+#[test]
+fn colour_follows_no_color_clicolor_and_the_flag() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.write("bad.toml", "[sync]\ninterval = \"often\"\n");
+    let run = |env: &[(&str, &str)], flag: bool| {
+        let mut cmd = sandbox.cmd();
+        cmd.env_remove("NO_COLOR")
+            .env_remove("CLICOLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        if flag {
+            cmd.arg("--no-color");
+        }
+        let out = cmd
+            .arg("--config")
+            .arg(&path)
+            .args(["mappings", "list"])
+            .assert()
+            .code(78);
+        stderr_of(out.get_output()).contains('\x1b')
+    };
+    assert!(run(&[("CLICOLOR_FORCE", "1")], false), "forced");
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], true), "--no-color wins");
+    assert!(!run(&[], false), "not a terminal");
+    assert!(!run(&[("NO_COLOR", "1")], false), "NO_COLOR");
+}

@@ -38,19 +38,17 @@ pub struct Context {
 
 impl Context {
     fn from_global(global: &GlobalArgs) -> Context {
-        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let format = match global.output {
             OutputFormat::Table => Format::Table,
             OutputFormat::Json => Format::Json,
             OutputFormat::Jsonl => Format::Jsonl,
             OutputFormat::Csv => Format::Csv,
         };
-        let stderr_tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
         let printer = Printer::new(PrinterSettings {
             format,
             quiet: global.quiet,
             verbose: global.verbose,
-            color: !global.no_color && !no_color_env && stderr_tty,
+            color: colors_on_stderr(),
         });
         let (config_path, config_explicit) = match &global.config {
             Some(path) => (path.clone(), true),
@@ -143,18 +141,30 @@ fn init_logging(global: &GlobalArgs) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false);
-    let no_color = global.no_color
-        || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-        || !std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = match global.log_format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
-        LogFormat::Text => builder.with_ansi(!no_color).try_init(),
+        LogFormat::Text => builder.with_ansi(colors_on_stderr()).try_init(),
     };
+}
+
+/// Decides colour once, for every writer: `--no-color` turns it off; otherwise anstream
+/// follows the conventions (`NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`, `TERM=dumb`, a
+/// terminal or not).
+fn choose_colors(global: &GlobalArgs) {
+    if global.no_color {
+        anstream::ColorChoice::Never.write_global();
+    }
+}
+
+/// Whether what goes to stderr is coloured.
+fn colors_on_stderr() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
 }
 
 /// Runs a parsed command line and returns its exit status. Never panics on input:
 /// every error becomes one line on stderr (and its causes with `-v`).
 pub fn run(cli: Cli) -> ExitStatus {
+    choose_colors(&cli.global);
     init_logging(&cli.global);
     let ctx = Context::from_global(&cli.global);
     match dispatch(&ctx, cli.command) {
