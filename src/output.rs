@@ -398,6 +398,13 @@ impl Progress for BarProgress {
         self.0.set_message(stage.to_string());
     }
 
+    fn restart(&self, total: u64, stage: &str) {
+        self.0.set_length(total);
+        self.0.set_position(0);
+        self.0.reset_eta();
+        self.0.set_message(stage.to_string());
+    }
+
     fn finish(&self) {
         self.0.finish_and_clear();
     }

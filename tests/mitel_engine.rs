@@ -60,6 +60,7 @@ fn settings() -> CycleSettings {
         hold_over_guard: false,
         down: Default::default(),
         flags_kept_for: None,
+        progress: None,
     }
 }
 
@@ -196,6 +197,7 @@ async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight(
         hold_over_guard: false,
         down: Default::default(),
         flags_kept_for: None,
+        progress: None,
         ..settings()
     };
     let report = tokio::time::timeout(

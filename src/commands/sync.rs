@@ -104,11 +104,18 @@ where
         hold_over_guard: false,
         down: Default::default(),
         flags_kept_for: Some(sync.stale_after),
+        // A bar on a terminal for a one-shot run: users decided, then writes answered.
+        progress: (!args.watch).then(|| {
+            let bar = ctx.printer.progress(mapped, "reading");
+            crate::progress::Shared(std::sync::Arc::from(bar))
+        }),
     };
     if args.dry_run {
-        let report = run_cycle(&mut store, systems, &settings, None, chrono::Utc::now())
-            .await
-            .context("running the sync cycle")?;
+        let report = run_cycle(&mut store, systems, &settings, None, chrono::Utc::now()).await;
+        if let Some(progress) = &settings.progress {
+            progress.0.finish();
+        }
+        let report = report.context("running the sync cycle")?;
         // The plan is the result; scripts (-o json|jsonl|csv) get it alone, people a summary too.
         print_plan(ctx, &report)?;
         if ctx.printer.format() == crate::output::Format::Table {
@@ -193,8 +200,14 @@ where
 {
     let run = store.begin_leased_run("sync")?;
     let started = Instant::now();
+    let finish_bar = || {
+        if let Some(progress) = &settings.progress {
+            progress.0.finish();
+        }
+    };
     let report = tokio::select! {
         report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now()) => {
+            finish_bar();
             match report {
                 Err(e) if settings.lease.as_ref().is_some_and(|l| !l.held()) => {
                     return Err(CliError::new(
@@ -207,6 +220,7 @@ where
             }
         }
         _ = grace_over() => {
+            finish_bar();
             // Dropped between two awaits, never inside a store transaction: what was on the
             // wire stays open in the journal.
             let signal = stop.get().copied().unwrap_or(StopSignal::Terminate);

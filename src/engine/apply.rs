@@ -63,6 +63,10 @@ where
         return Ok(());
     }
     let writes = writes_of(&plans);
+    if let Some(progress) = &settings.progress {
+        let total = writes.sessions.len() + writes.presentities.len();
+        progress.0.restart(total as u64, "writing");
+    }
     let journal_ids = journal(store, run, settings, &plans, &writes)?;
     let (sessions, presentities) = send(systems, settings, &writes).await;
     let mut applied = Applied::default();
@@ -263,6 +267,11 @@ where
         message: "no answer for this write".into(),
     };
     let (sessions, presentities) = (&writes.sessions, &writes.presentities);
+    let advance = |n: usize| {
+        if let Some(progress) = &settings.progress {
+            progress.0.advance(n as u64);
+        }
+    };
     tokio::join!(
         async {
             let mut results = Vec::with_capacity(sessions.len());
@@ -272,6 +281,7 @@ where
                     continue;
                 }
                 let answers = systems.teams.apply_sessions(chunk).await;
+                advance(chunk.len());
                 results.extend(complete(answers, chunk.len(), || no_answer("graph")));
             }
             results
@@ -288,6 +298,7 @@ where
                     continue;
                 }
                 let answers = systems.cloudlink.write_presentities(chunk).await;
+                advance(chunk.len());
                 results.extend(complete(answers, chunk.len(), || {
                     WriteFailure::Failed(no_answer("cloudlink"))
                 }));

@@ -227,10 +227,14 @@ where
             note_read_errors(report, &mut slice, &source.down, fallback);
             resolved.append(&mut slice.resolved);
             report.users_checked += slice.users.len();
+            let decided_now = slice.users.len() as u64;
             decided.now = now;
             for user in std::mem::take(&mut slice.users) {
                 let observed = observe::observe(&user, &mut slice);
                 decided.user(report, user, observed);
+            }
+            if let Some(progress) = &settings.progress {
+                progress.0.advance(decided_now);
             }
             // Forced past the guard, a mass change (a first sync) is applied as it is
             // decided, a chunk at a time: the cycle never holds every planned write.
@@ -271,6 +275,11 @@ where
         report: &mut CycleReport,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // The progress stays on the users decided: these writes are a chunk among many.
+        let settings = CycleSettings {
+            progress: None,
+            ..self.settings.clone()
+        };
         apply::apply_and_store(
             store,
             self.systems,
@@ -280,7 +289,7 @@ where
             report,
             now,
             &mut decided.forget,
-            self.settings,
+            &settings,
         )
         .await
     }

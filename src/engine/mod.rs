@@ -60,6 +60,8 @@ pub struct CycleSettings {
     /// While MiCollab cannot be read, go on with the Teams flags the last syncs read if the
     /// last complete cycle is younger than this (`sync.stale_after`).
     pub flags_kept_for: Option<std::time::Duration>,
+    /// Advanced as the cycle goes: users decided, then writes answered (a terminal's bar).
+    pub progress: Option<crate::progress::Shared>,
 }
 
 impl CycleSettings {

@@ -354,6 +354,7 @@ fn settings() -> CycleSettings {
         hold_over_guard: false,
         down: Default::default(),
         flags_kept_for: None,
+        progress: None,
     }
 }
 
@@ -1121,4 +1122,61 @@ fn settling_brings_no_record_back_for_a_forgotten_user() {
     assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
     assert_eq!(rig.store.sync_record("gone").unwrap(), None);
     assert!(rig.store.sync_record("user0").unwrap().is_some());
+}
+
+/// Counts what a cycle reports as it goes.
+#[derive(Default)]
+struct Counted {
+    steps: std::sync::atomic::AtomicU64,
+    stages: Mutex<Vec<(u64, String)>>,
+}
+
+impl crate::progress::Progress for Counted {
+    fn advance(&self, n: u64) {
+        self.steps.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn set_stage(&self, _stage: &str) {}
+    fn restart(&self, total: u64, stage: &str) {
+        self.steps.store(0, std::sync::atomic::Ordering::SeqCst);
+        self.stages.lock().unwrap().push((total, stage.to_string()));
+    }
+    fn finish(&self) {}
+}
+
+/// The progress moves while the work happens: slice by slice as users are decided, then
+/// chunk by chunk as the writes are answered.
+#[test]
+fn a_cycle_advances_its_progress_as_users_are_decided_then_writes_are_answered() {
+    let mut rig = Rig::new(7);
+    for i in 0..5 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    let counted = std::sync::Arc::new(Counted::default());
+    let with_progress = CycleSettings {
+        progress: Some(crate::progress::Shared(counted.clone())),
+        ..settings()
+    };
+    let report = rig.cycle_with(&with_progress);
+    let writes = report.applied.pbx_to_teams + report.applied.teams_to_micollab;
+    assert!(writes >= 5, "{report:?}");
+    assert_eq!(
+        *counted.stages.lock().unwrap(),
+        vec![(writes, "writing".to_string())]
+    );
+    assert_eq!(
+        counted.steps.load(std::sync::atomic::Ordering::SeqCst),
+        writes,
+        "every write answered"
+    );
+    // Once in sync (MiCollab follows the calls), the users decided are the whole of it.
+    rig.cycle();
+    let counted = std::sync::Arc::new(Counted::default());
+    let with_progress = CycleSettings {
+        progress: Some(crate::progress::Shared(counted.clone())),
+        ..settings()
+    };
+    let report = rig.cycle_with(&with_progress);
+    assert_eq!(report.planned.total(), 0, "{report:?}");
+    assert_eq!(counted.steps.load(std::sync::atomic::Ordering::SeqCst), 7);
+    assert!(counted.stages.lock().unwrap().is_empty());
 }
