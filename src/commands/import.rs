@@ -210,8 +210,10 @@ pub async fn resolve_rows<D: import::resolve::Directory>(
         .iter()
         .filter_map(|row| import::validate_row(row).ok().map(|c| (row.row, c)))
         .collect();
-    let progress = ctx.printer.progress(candidates.len() as u64, "resolving");
-    let resolved = import::resolve::resolve(directory, &candidates)
+    let progress = ctx
+        .printer
+        .progress(import::resolve::SYSTEMS_ASKED, "asking the systems");
+    let resolved = import::resolve::resolve(directory, &candidates, progress.as_ref())
         .await
         .map_err(|e| {
             CliError::new(
@@ -219,7 +221,6 @@ pub async fn resolve_rows<D: import::resolve::Directory>(
                 format!("checking rows against the systems: {e}"),
             )
         });
-    progress.advance(candidates.len() as u64);
     progress.finish();
     Ok(resolved?)
 }

@@ -48,11 +48,16 @@ pub trait Directory {
     fn cloudlink_users(&self) -> impl Future<Output = Result<Vec<CloudlinkUser>, SourceError>>;
 }
 
+/// The systems a resolution asks, each a step of its progress.
+pub const SYSTEMS_ASKED: u64 = 4;
+
 /// Checks every candidate; a row fails with a code naming what is missing. A system that
 /// cannot be read fails the whole resolution (nothing is stored as verified on a guess).
+/// `progress` advances as each system answers.
 pub async fn resolve<D: Directory>(
     directory: &D,
     candidates: &[(usize, Candidate)],
+    progress: &dyn crate::progress::Progress,
 ) -> Result<HashMap<usize, Result<Candidate, RowError>>, SourceError> {
     let upns: Vec<String> = candidates
         .iter()
@@ -66,11 +71,31 @@ pub async fn resolve<D: Directory>(
         .iter()
         .map(|(_, c)| c.extension.clone())
         .collect();
+    let answered = |system: &str| {
+        progress.advance(1);
+        progress.set_stage(&format!("{system} answered"));
+    };
     let (teams, micollab, pbx, cloudlink) = tokio::join!(
-        directory.teams_users(&upns),
-        directory.micollab_logins(&logins),
-        directory.extensions(&extensions),
-        directory.cloudlink_users(),
+        async {
+            let users = directory.teams_users(&upns).await;
+            answered("Entra ID");
+            users
+        },
+        async {
+            let logins = directory.micollab_logins(&logins).await;
+            answered("MiCollab");
+            logins
+        },
+        async {
+            let extensions = directory.extensions(&extensions).await;
+            answered("the PBX");
+            extensions
+        },
+        async {
+            let users = directory.cloudlink_users().await;
+            answered("CloudLink");
+            users
+        },
     );
     let (teams, micollab, pbx, cloudlink) = (teams?, micollab?, pbx?, cloudlink?);
     let by_id: HashSet<&str> = cloudlink.iter().map(|u| u.user_id.as_str()).collect();
@@ -309,7 +334,13 @@ mod tests {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let out = runtime.block_on(resolve(&Fake, &rows)).unwrap();
+        let asked = Asked::default();
+        let out = runtime.block_on(resolve(&Fake, &rows, &asked)).unwrap();
+        assert_eq!(
+            asked.0.load(std::sync::atomic::Ordering::SeqCst),
+            SYSTEMS_ASKED,
+            "a step as each system answers"
+        );
         let alice = out[&1].as_ref().unwrap();
         assert_eq!(
             alice.teams_id.as_deref(),
@@ -329,5 +360,18 @@ mod tests {
         assert_eq!(code(5), "extension_not_found");
         assert_eq!(code(6), "teams_id_mismatch");
         assert_eq!(code(7), "cloudlink_user_not_found");
+    }
+
+    /// Counts the steps of a resolution's progress.
+    #[derive(Default)]
+    struct Asked(std::sync::atomic::AtomicU64);
+
+    impl crate::progress::Progress for Asked {
+        fn advance(&self, n: u64) {
+            self.0.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+        }
+        fn set_stage(&self, _stage: &str) {}
+        fn restart(&self, _total: u64, _stage: &str) {}
+        fn finish(&self) {}
     }
 }
