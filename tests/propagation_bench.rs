@@ -9,6 +9,10 @@
 //! The emulator and `mcteams sync --watch --interval 15s` each run in their own process.
 //! Users pick "Do not disturb" in Teams at spread-out moments; the time until their MiCollab
 //! status (the CloudLink presentity) shows it is measured by polling the emulator every 50 ms.
+//!
+//! On a bad day (issue 16): `MCTEAMS_BENCH_DOWN=pbx` keeps that system down for the whole run
+//! (Teams -> MiCollab does not need it), and `MCTEAMS_BENCH_SPREAD_S` spreads the changes over
+//! that long (default 30 s), e.g. `MCTEAMS_BENCH_DOWN=pbx MCTEAMS_BENCH_SPREAD_S=300`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -27,6 +31,12 @@ async fn teams_to_micollab_propagation_in_watch_mode() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(40);
+    let spread_ms: u64 = std::env::var("MCTEAMS_BENCH_SPREAD_S")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(30)
+        * 1000;
+    let down = std::env::var("MCTEAMS_BENCH_DOWN").ok();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     let mut sim = Command::new(bin())
@@ -120,8 +130,15 @@ async fn teams_to_micollab_propagation_in_watch_mode() {
         .spawn()
         .unwrap();
     tokio::time::sleep(Duration::from_secs(2)).await;
+    if let Some(system) = &down {
+        http.post(format!("{base}/_sim/faults"))
+            .json(&json!({"system": system, "outage": true}))
+            .send()
+            .await
+            .unwrap();
+    }
 
-    // Spread the changes over two intervals, a few concurrently.
+    // Spread the changes (over two intervals by default), a few concurrently.
     let mut tasks = Vec::new();
     for k in 0..samples {
         let upn = users[k * 7 % users.len()]["upn"]
@@ -130,7 +147,7 @@ async fn teams_to_micollab_propagation_in_watch_mode() {
             .to_string();
         let http = http.clone();
         let base = base.clone();
-        let offset = Duration::from_millis((k as u64 * 30_000 / samples as u64) % 30_000);
+        let offset = Duration::from_millis((k as u64 * spread_ms / samples as u64) % spread_ms);
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(offset).await;
             http.post(format!("{base}/_sim/teams/{upn}/preferred"))
@@ -170,8 +187,12 @@ async fn teams_to_micollab_propagation_in_watch_mode() {
     let pct =
         |p: f64| delays[((delays.len() as f64 * p).ceil() as usize).clamp(1, delays.len()) - 1];
     println!(
-        "propagation Teams -> MiCollab, interval 15 s, {} samples: p50 {:.1} s, p95 {:.1} s, max {:.1} s",
+        "propagation Teams -> MiCollab, interval 15 s, {} samples over {} s{}: p50 {:.1} s, p95 {:.1} s, max {:.1} s",
         delays.len(),
+        spread_ms / 1000,
+        down.as_ref()
+            .map(|s| format!(" with {s} down"))
+            .unwrap_or_default(),
         pct(0.50).as_secs_f64(),
         pct(0.95).as_secs_f64(),
         delays.last().unwrap().as_secs_f64()
