@@ -222,7 +222,7 @@ fn journal(
                     .iter()
                     .map(|id| (*id, format!("not sent: {e}")))
                     .collect();
-                if let Err(close) = store.finish_cycle(None, &[], &unsent, &[], None) {
+                if let Err(close) = store.close_journal(&unsent) {
                     tracing::warn!(error = %close, "could not close the unsent journal entries; the next run settles them");
                 }
                 return Err(e);

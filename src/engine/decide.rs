@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use super::settle::Settled;
 use super::users::{Observation, User, row_to_store};
 use super::{CycleReport, CycleSettings, PlannedAction, UserPlan, observation_hash};
-use crate::reconcile::{Action, Note, Observed, Record, changes_in, hold_changes, reconcile};
+use crate::reconcile::{
+    Action, Note, Observed, Record, changes_in, hold_changes, is_change, reconcile,
+};
 use crate::store::{HeldPlan, Store, StoreError, SyncRecord};
 
 /// What the rollout state says about this cycle's users.
@@ -192,12 +194,12 @@ impl<'a> Decided<'a> {
         if !self.settled.unsettled_sessions.contains_key(login) {
             return 0;
         }
-        let sessions: Vec<Action> = actions
+        let session = |a: &&Action| a.direction() == crate::reconcile::SyncDirection::PbxToTeams;
+        actions
             .iter()
-            .filter(|a| a.direction() == crate::reconcile::SyncDirection::PbxToTeams)
-            .cloned()
-            .collect();
-        changes_in(&sessions)
+            .filter(session)
+            .filter(|a| is_change(a))
+            .count() as u64
     }
 
     fn count(

@@ -71,12 +71,12 @@ where
         return Err(lease.not_held());
     }
     // An admin's Teams switches are settled from the users' flags (see `switches`).
-    let switches = super::switches::settle(store, &systems.micollab).await?;
-    let open: Vec<JournalEntry> = store
+    let (switch_entries, open): (Vec<JournalEntry>, Vec<JournalEntry>) = store
         .journal_unconfirmed()?
         .into_iter()
-        .filter(|e| e.action != super::switches::ACTION)
-        .collect();
+        .partition(super::switches::is_switch);
+    let switches =
+        super::switches::settle_entries(store, &systems.micollab, switch_entries).await?;
     if open.is_empty() {
         return Ok(Settled {
             closed: switches,

@@ -13,7 +13,7 @@ use crate::connectors::ports::MicollabPort;
 use crate::store::{JournalEntry, RunId, Store, StoreError};
 
 /// The journal's name for a switch (system `micollab`).
-pub const ACTION: &str = "switch_teams";
+const ACTION: &str = "switch_teams";
 const SYSTEM: &str = "micollab";
 
 /// One switch as journaled.
@@ -89,15 +89,30 @@ pub fn applied(
 
 /// MiCollab refused the switch: nothing to record but the outcome.
 pub fn refused(store: &mut Store, entry: i64, why: &str) -> Result<(), StoreError> {
-    store.finish_cycle(None, &[], &[(entry, format!("failed: {why}"))], &[], None)
+    store.close_journal(&[(entry, format!("failed: {why}"))])
 }
 
 /// Settles the switches runs that are over left open, from the users' flags as MiCollab
 /// shows them now. Returns how many were closed; none while MiCollab cannot be read.
 pub async fn settle<M: MicollabPort>(store: &mut Store, micollab: &M) -> Result<usize, StoreError> {
+    let open = store.journal_unconfirmed()?;
+    settle_entries(store, micollab, open).await
+}
+
+/// Whether a journal entry is a switch (settled here, not by the sync's settle).
+pub fn is_switch(entry: &JournalEntry) -> bool {
+    entry.system == SYSTEM && entry.action == ACTION
+}
+
+/// [`settle`] of the switches among `entries` (open journal entries already read).
+pub async fn settle_entries<M: MicollabPort>(
+    store: &mut Store,
+    micollab: &M,
+    entries: Vec<JournalEntry>,
+) -> Result<usize, StoreError> {
     let mut open: Vec<(JournalEntry, Switch)> = Vec::new();
-    for entry in store.journal_unconfirmed()? {
-        if entry.system != SYSTEM || entry.action != ACTION {
+    for entry in entries {
+        if !is_switch(&entry) {
             continue;
         }
         // A switch still on its way (its run alive) is its run's to record.
@@ -109,13 +124,7 @@ pub async fn settle<M: MicollabPort>(store: &mut Store, micollab: &M) -> Result<
         }
         match serde_json::from_str::<Switch>(&entry.payload) {
             Ok(switch) => open.push((entry, switch)),
-            Err(_) => store.finish_cycle(
-                None,
-                &[],
-                &[(entry.id, "settled: cannot be read".into())],
-                &[],
-                None,
-            )?,
+            Err(_) => store.close_journal(&[(entry.id, "settled: cannot be read".into())])?,
         }
     }
     if open.is_empty() {
@@ -144,7 +153,7 @@ pub async fn settle<M: MicollabPort>(store: &mut Store, micollab: &M) -> Result<
             } else {
                 "settled: not applied (read back)"
             };
-            store.finish_cycle(None, &[], &[(entry.id, why.into())], &[], None)?;
+            store.close_journal(&[(entry.id, why.into())])?;
         } else {
             let outcome = "settled: applied (read back)";
             switch.finish(store, run, entry.id, outcome, &turned)?;

@@ -359,12 +359,14 @@ pub fn hold_changes(mut decision: Decision, old: &Record) -> Decision {
     decision
 }
 
-/// Changes among these actions, as the mass-change guard counts them (refreshes are not).
+/// Whether the mass-change guard counts this action as a change (a refresh is not).
+pub fn is_change(action: &Action) -> bool {
+    !matches!(action, Action::SetSession { refresh: true, .. })
+}
+
+/// Changes among these actions, as the mass-change guard counts them.
 pub fn changes_in(actions: &[Action]) -> u64 {
-    actions
-        .iter()
-        .filter(|a| !matches!(a, Action::SetSession { refresh: true, .. }))
-        .count() as u64
+    actions.iter().filter(|a| is_change(a)).count() as u64
 }
 
 #[cfg(test)]

@@ -413,6 +413,12 @@ impl Store {
         Ok(flags)
     }
 
+    /// Records what journal entries came to, nothing else (writes never sent, refused, or
+    /// settled without a record to change).
+    pub fn close_journal(&mut self, outcomes: &[(i64, String)]) -> Result<(), StoreError> {
+        self.finish_cycle(None, &[], outcomes, &[], None)
+    }
+
     /// Stores records in one transaction.
     pub fn put_sync_records(&mut self, records: &[SyncRecord]) -> Result<(), StoreError> {
         self.finish_cycle(None, records, &[], &[], None)
