@@ -6,9 +6,7 @@
 //! same as for Graph.
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
 use std::path::PathBuf;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,22 +18,16 @@ use serde_json::Value;
 
 use crate::config::{ConfigError, Secret, SecretSource};
 use crate::http::{
-    AccessToken, Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, Response, RetryPolicy,
-    System, TokenCache, TokenSource, same_origin,
+    Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, Response, RetryPolicy, System,
+    TokenCache, same_origin,
 };
 use crate::wire::cloudlink::{
-    ErrorBody, List, MAX_OPERATIONS, MAX_PAGE, Operation, OperationResult, OperationResults,
-    Operations, TokenRequest, TokenResponse,
+    List, MAX_OPERATIONS, MAX_PAGE, Operation, OperationResult, OperationResults, Operations,
+    TokenRequest,
 };
 
 /// The header every Mitel answer carries, to be logged with every error.
 pub const CORRELATION_HEADER: &str = "x-mitel-correlation-id";
-
-/// Longest service message kept in an error.
-const MAX_MESSAGE_CHARS: usize = 200;
-
-/// A refresh token lives one day; it is used only while well inside that.
-const REFRESH_TOKEN_USE_WITHIN: Duration = Duration::from_secs(20 * 3600);
 
 /// How a Mitel system is logged in to.
 pub enum MitelGrant {
@@ -235,181 +227,12 @@ pub fn endpoint(
     Ok(url)
 }
 
-/// A Mitel call that failed: the HTTP error (`code` = the answer's `reason`, `request_id` =
-/// its correlation id) and the answer's structured `data` (e.g. `found`/`required`).
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{error}")]
-pub struct MitelFailure {
-    pub error: HttpError,
-    pub data: Option<Value>,
-}
+mod failure;
+mod token;
 
-impl MitelFailure {
-    /// The machine-readable cause (`VersionNotSupported`, `UserNotFound`, …).
-    pub fn reason(&self) -> Option<&str> {
-        self.error.code.as_deref()
-    }
-
-    pub fn status(&self) -> Option<u16> {
-        self.error.status
-    }
-
-    /// `data.<field>` as text.
-    pub fn data_text(&self, field: &str) -> Option<String> {
-        self.data
-            .as_ref()
-            .and_then(|d| d.get(field))
-            .and_then(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Null => None,
-                other => Some(other.to_string()),
-            })
-    }
-}
-
-impl From<HttpError> for MitelFailure {
-    fn from(error: HttpError) -> Self {
-        MitelFailure { error, data: None }
-    }
-}
-
-/// Cuts `text` to `max` characters on a character boundary, marking the cut.
-fn shorten(text: &str, max: usize) -> String {
-    let text = text.trim();
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
-}
-
-/// Builds the error of a Mitel error answer, whatever part of it is there.
-fn failure_from(
-    system: System,
-    method: &str,
-    path: &str,
-    status: u16,
-    body: &[u8],
-    correlation: Option<String>,
-) -> MitelFailure {
-    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
-    let mut error = HttpError::new(system, method, path, HttpErrorKind::Status);
-    error.status = Some(status);
-    error.code = parsed.reason.or(parsed.name);
-    error.message = parsed.message.map(|m| shorten(&m, MAX_MESSAGE_CHARS));
-    error.request_id = correlation.or(parsed.correlation_id);
-    MitelFailure {
-        error,
-        data: parsed.data,
-    }
-}
-
-fn correlation_of(response: &Response) -> Option<String> {
-    response
-        .headers
-        .get(CORRELATION_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| response.request_id.clone())
-}
-
-/// The password / client-credentials grant, and the refresh-token grant while its one-use
-/// refresh token is fresh.
-struct MitelTokenSource {
-    http: HttpClient,
-    token_url: url::Url,
-    grant: MitelGrant,
-    refresh: Mutex<Option<(Secret, tokio::time::Instant)>>,
-}
-
-impl MitelTokenSource {
-    async fn exchange(&self, request: &TokenRequest) -> Result<TokenResponse, HttpError> {
-        // A token request changes nothing the client relies on: safe to repeat (a refresh
-        // token spent by a lost answer only makes the next attempt use the credential).
-        let call = Call::post(self.token_url.clone())
-            .json(request)
-            .unauthorized()
-            .idempotent()
-            .secret_answer()
-            .accept(400)
-            .accept(401)
-            .accept(403);
-        let response = self.http.send(&call).await?;
-        if !(200..300).contains(&response.status) {
-            let mut failure = failure_from(
-                self.http.system(),
-                "POST",
-                self.token_url.path(),
-                response.status,
-                &response.body,
-                correlation_of(&response),
-            );
-            // Nothing the admin can wait out: the configured credential is refused.
-            failure.error.kind = HttpErrorKind::CredentialRejected;
-            let secret = self.grant.secret().expose();
-            if let Some(message) = failure.error.message.as_mut()
-                && !secret.is_empty()
-            {
-                // Defence in depth: should the endpoint ever echo the secret, it stops here.
-                *message = message.replace(secret, "***");
-            }
-            return Err(failure.error);
-        }
-        let answer: TokenResponse = self.http.decode(&call, &response)?;
-        if !answer.token_type.eq_ignore_ascii_case("bearer") {
-            return Err(self.http.error(
-                &call,
-                HttpErrorKind::Decode(format!(
-                    "token_type {:?}, expected bearer",
-                    answer.token_type
-                )),
-            ));
-        }
-        Ok(answer)
-    }
-
-    async fn request_token(&self) -> Result<AccessToken, HttpError> {
-        let stored = self
-            .refresh
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        let mut answer = None;
-        if let Some((refresh_token, obtained)) = stored
-            && obtained.elapsed() < REFRESH_TOKEN_USE_WITHIN
-        {
-            let request = TokenRequest {
-                grant_type: "refresh_token".to_string(),
-                refresh_token: Some(refresh_token.expose().to_string()),
-                ..TokenRequest::default()
-            };
-            match self.exchange(&request).await {
-                Ok(a) => answer = Some(a),
-                // Spent, expired or revoked: log in again with the credential.
-                Err(e) if e.kind == HttpErrorKind::CredentialRejected => {
-                    tracing::debug!(system = %self.http.system(), error = %e, "refresh token refused: using the credential");
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        let answer = match answer {
-            Some(a) => a,
-            None => self.exchange(&self.grant.request()).await?,
-        };
-        *self.refresh.lock().unwrap_or_else(|p| p.into_inner()) = answer
-            .refresh_token
-            .map(|t| (Secret::new(t), tokio::time::Instant::now()));
-        Ok(AccessToken {
-            value: Secret::new(answer.access_token),
-            lifetime: Duration::from_secs(answer.expires_in),
-        })
-    }
-}
-
-impl TokenSource for MitelTokenSource {
-    fn fetch(&self) -> Pin<Box<dyn Future<Output = Result<AccessToken, HttpError>> + Send + '_>> {
-        Box::pin(self.request_token())
-    }
-}
+pub use failure::MitelFailure;
+use failure::{correlation_of, failure_from};
+use token::MitelTokenSource;
 
 pub use crate::http::ClockReading;
 
