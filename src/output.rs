@@ -405,6 +405,14 @@ impl Progress for BarProgress {
         self.0.set_message(stage.to_string());
     }
 
+    fn add_to_stage(&self, more: u64, stage: &str) {
+        if self.0.message() == stage {
+            self.0.inc_length(more);
+        } else {
+            self.restart(more, stage);
+        }
+    }
+
     fn finish(&self) {
         self.0.finish_and_clear();
     }

@@ -7,6 +7,9 @@ pub trait Progress: Send + Sync {
     fn set_stage(&self, stage: &str);
     /// Starts a new stage of `total` steps from zero (a sync's writes after its reads).
     fn restart(&self, total: u64, stage: &str);
+    /// Adds `more` steps to `stage`, first starting it from zero when another stage is
+    /// showing (a sync's two pipelines each add their writes).
+    fn add_to_stage(&self, more: u64, stage: &str);
     fn finish(&self);
 }
 
@@ -27,5 +30,6 @@ impl Progress for Silent {
     fn advance(&self, _n: u64) {}
     fn set_stage(&self, _stage: &str) {}
     fn restart(&self, _total: u64, _stage: &str) {}
+    fn add_to_stage(&self, _more: u64, _stage: &str) {}
     fn finish(&self) {}
 }

@@ -84,10 +84,14 @@ fn hint<'a>(row: &'a Value, reason: &str) -> &'a str {
 }
 
 async fn sync(estate: &Estate, args: &[&str]) {
+    sync_exits(estate, args, 0).await;
+}
+
+async fn sync_exits(estate: &Estate, args: &[&str], code: i32) {
     let mut all = vec!["sync"];
     all.extend_from_slice(args);
     let out = estate.run(&all).await;
-    assert_eq!(out.status.code(), Some(0), "sync: {}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(code), "sync: {}", text(&out.stderr));
 }
 
 async fn phone(estate: &Estate, u: &Value, state: &str) {
@@ -323,8 +327,8 @@ async fn mismatches_count_once_they_outlast_the_settle_window() {
     let (code, rows, stderr) = report(&estate, &[], &["--detailed-exitcode"]).await;
     assert_eq!(code, 0, "all in sync after a sync: {rows:?} {stderr}");
 
-    // Teams changes; a sync that moves only phone -> Teams observes it but writes nothing
-    // to MiCollab. Meanwhile the other phone goes busy.
+    // Teams changes and the other phone goes busy; a sync whose guard stops both directions
+    // (exit 5) sees both changes and writes nothing.
     estate
         .control(
             "POST",
@@ -333,12 +337,14 @@ async fn mismatches_count_once_they_outlast_the_settle_window() {
         )
         .await;
     phone(&estate, &phone_side, "busy").await;
-    sync(&estate, &["--direction", "pbx-to-teams"]).await;
+    sync_exits(&estate, &["--max-changes", "0"], 5).await;
     // Within the settle window: settling, informational.
     let (code, rows, _) = report(&estate, &[], &["--all", "--detailed-exitcode"]).await;
     assert_eq!(code, 0, "{rows:?}");
     assert!(reasons(&rows[login(&teams_side)]).contains(&"settling"));
+    assert!(reasons(&rows[login(&phone_side)]).contains(&"settling"));
 
+    // Past it, both count: the last sync saw them and left them.
     let settle = [("MCTEAMS_SYNC_SETTLE_WINDOW", "1s")];
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (code, rows, _) = report(&estate, &settle, &["--detailed-exitcode"]).await;
@@ -351,10 +357,18 @@ async fn mismatches_count_once_they_outlast_the_settle_window() {
         ),
         "{r}"
     );
+    let r = &rows[login(&phone_side)];
+    assert!(reasons(r).contains(&"pbx_teams_mismatch"), "{r}");
+    assert!(
+        hint(r, "pbx_teams_mismatch").contains("mcteams holds no matching Teams session"),
+        "{r}"
+    );
 
-    // The phone hangs up; a sync that moves only Teams -> MiCollab leaves mcteams' session.
+    // A full sync puts both right; then the phone hangs up and the guard stops the session
+    // from being cleared.
+    sync(&estate, &[]).await;
     phone(&estate, &phone_side, "idle").await;
-    sync(&estate, &["--direction", "teams-to-micollab"]).await;
+    sync_exits(&estate, &["--max-changes", "0"], 5).await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (code, rows, _) = report(&estate, &settle, &["--detailed-exitcode"]).await;
     assert_eq!(code, 4);

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::settle::Settled;
 use super::users::row_to_store;
-use super::{CycleReport, CycleSettings, UserPlan};
+use super::{CycleReport, CycleSettings, StoreCell, UserPlan};
 use crate::connectors::ports::{
     CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
     TeamsPort, WriteFailure,
@@ -43,7 +43,7 @@ struct Applied {
 /// `forget`.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn apply_and_store<T, M, P, C>(
-    store: &mut Store,
+    store: &StoreCell<'_>,
     systems: &Systems<T, M, P, C>,
     run: Option<RunId>,
     settled: &Settled,
@@ -65,9 +65,10 @@ where
     let writes = writes_of(&plans);
     if let Some(progress) = &settings.progress {
         let total = writes.sessions.len() + writes.presentities.len();
-        progress.0.restart(total as u64, "writing");
+        // Both pipelines' writes count towards one "writing" stage.
+        progress.0.add_to_stage(total as u64, "writing");
     }
-    let journal_ids = journal(store, run, settings, &plans, &writes)?;
+    let journal_ids = journal(&mut store.borrow_mut(), run, settings, &plans, &writes)?;
     let (sessions, presentities) = send(systems, settings, &writes).await;
     let mut applied = Applied::default();
     let outcomes = record_outcomes(
@@ -107,11 +108,12 @@ where
                 .user_errors
                 .push((user.login.clone(), message.clone()));
         }
-        if let Some(row) = row_to_store(user, &plan.decision.record, plan.observation, error, now) {
+        let (record, observation) = (&plan.decision.record, plan.observation);
+        if let Some(row) = row_to_store(user, settings.part(), record, observation, error, now) {
             rows.push(row);
         }
     }
-    store.finish_cycle(
+    store.borrow_mut().finish_cycle(
         settings.lease.as_ref(),
         &rows,
         &applied.confirmations,

@@ -16,9 +16,9 @@ use super::settle::Settled;
 use super::users::{Observation, User, row_to_store};
 use super::{CycleReport, CycleSettings, PlannedAction, UserPlan, observation_hash};
 use crate::reconcile::{
-    Action, Note, Observed, Record, changes_in, hold_changes, is_change, reconcile,
+    Action, Decision, Note, Observed, Record, changes_in, hold_changes, is_change, reconcile,
 };
-use crate::store::{HeldPlan, Store, StoreError, SyncRecord};
+use crate::store::{HeldPlan, RecordPart, Store, StoreError, SyncRecord};
 
 /// What the rollout state says about this cycle's users.
 #[derive(Debug, Default)]
@@ -119,7 +119,11 @@ impl<'a> Decided<'a> {
         let never_written = Record::default();
         let stored = user.stored.as_ref().map_or(&never_written, |s| &s.record);
         let unsettled;
-        let old = if self.settled.unsettled_sessions.contains_key(&user.login) {
+        let part = self.settings.part();
+        // An unsettled session is the phone pipeline's to repair.
+        let old = if part != RecordPart::TeamsToMicollab
+            && self.settled.unsettled_sessions.contains_key(&user.login)
+        {
             unsettled = Record {
                 session_unsettled: true,
                 ..stored.clone()
@@ -129,7 +133,8 @@ impl<'a> Decided<'a> {
             stored
         };
         let mut decision = reconcile(&observed, old, &self.settings.policy, self.now);
-        let observation = observation_of(&user, &observed);
+        keep_other_part(&mut decision, old, part);
+        let observation = observation_of(&user, &observed, part);
         count_notes(report, &decision.notes);
         let expected = self.rollout.expects(&user.login);
         if decision.actions.is_empty() {
@@ -163,7 +168,14 @@ impl<'a> Decided<'a> {
         let mut hold = still_held;
         if self.settings.guard_stops(report.unexpected_changes) {
             if !self.settings.hold_over_guard {
-                self.plans.clear(); // The cycle stops: it keeps no plan.
+                // The direction stops: it keeps no plan, but records what it saw with the
+                // records as they were, so `report` counts a lasting mismatch the guard
+                // keeps from being fixed.
+                for plan in std::mem::take(&mut self.plans) {
+                    self.keep_row(plan.user, &plan.old, plan.observation, false);
+                }
+                let old = old.clone();
+                self.keep_row(user, &old, observation, false);
                 return;
             }
             self.start_holding();
@@ -270,24 +282,63 @@ impl<'a> Decided<'a> {
     fn keep_row(&mut self, user: User, record: &Record, observation: Observation, forget: bool) {
         if forget {
             self.forget.push(user.login);
-        } else if let Some(row) = row_to_store(&user, record, observation, None, self.now) {
+        } else if let Some(row) = row_to_store(
+            &user,
+            self.settings.part(),
+            record,
+            observation,
+            None,
+            self.now,
+        ) {
             self.stored_rows.push(row);
         }
     }
 }
 
+/// A pipeline decides its own direction only: its record keeps the other direction's part
+/// as stored (the other pipeline records that part), and only the phone pipeline, which
+/// clears what mcteams set in Teams, forgets a tombstone.
+fn keep_other_part(decision: &mut Decision, old: &Record, part: RecordPart) {
+    match part {
+        RecordPart::TeamsToMicollab => {
+            decision.record.session = old.session;
+            decision.record.session_unsettled = old.session_unsettled;
+            decision.forget = false;
+        }
+        RecordPart::PhoneToTeams => decision.record.presentity = old.presentity.clone(),
+        RecordPart::Whole | RecordPart::Written => {}
+    }
+}
+
 /// The observation as the store keeps it: its digest, and its JSON only when it changed.
-fn observation_of(user: &User, observed: &Observed) -> Observation {
+fn observation_of(user: &User, observed: &Observed, part: RecordPart) -> Observation {
     let hash = observation_hash(observed);
-    let unchanged = user.stored.as_ref().and_then(|s| s.observed_hash) == Some(hash);
+    let stored = user.stored.as_ref().map(|s| s.seen(part));
+    let unchanged = stored.and_then(|s| s.observed_hash) == Some(hash);
     Observation {
         hash,
         json: if unchanged {
             None
         } else {
-            serde_json::to_string(observed).ok()
+            observation_json(observed, part)
         },
     }
+}
+
+/// The JSON of what a pipeline saw: only the keys it reads, and only those it could read,
+/// so the store can merge the two pipelines' observations into one (the phone pipeline's
+/// keys win; a key left out keeps the other pipeline's).
+fn observation_json(observed: &Observed, part: RecordPart) -> Option<String> {
+    let serde_json::Value::Object(mut keys) = serde_json::to_value(observed).ok()? else {
+        return None;
+    };
+    let read_by_pipeline = |key: &str| match part {
+        RecordPart::TeamsToMicollab => key != "phone",
+        RecordPart::PhoneToTeams => !matches!(key, "teams" | "presentity"),
+        RecordPart::Whole | RecordPart::Written => true,
+    };
+    keys.retain(|key, value| read_by_pipeline(key) && !value.is_null());
+    serde_json::to_string(&keys).ok()
 }
 
 fn count_notes(report: &mut CycleReport, notes: &[Note]) {

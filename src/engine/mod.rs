@@ -2,10 +2,11 @@
 //! guard against mass changes, journal the writes, apply them, and record the outcome.
 //!
 //! The engine knows the systems only through their ports ([`crate::connectors::ports`]);
-//! the store is its memory. One user's failure never fails the others. The phases, in
-//! order: [`settle`], `observe` (reads, slice by slice), `decide` (reconcile and the
-//! guard), `apply` (journal, send, outcomes), `finish` (rollout state, rows); `cycle` runs
-//! them.
+//! the store is its memory. One user's failure never fails the others. A cycle settles the
+//! journal ([`settle`]), then runs one `pipeline` per direction side by side, each through
+//! `observe` (reads, slice by slice), `decide` (reconcile and its guard) and `apply`
+//! (journal, send, outcomes, its part of the rows); `finish` records the rollout state once.
+//! `cycle` runs them.
 
 mod apply;
 mod cycle;
@@ -13,6 +14,7 @@ mod decide;
 mod finish;
 mod observe;
 mod patience;
+mod pipeline;
 mod records;
 pub mod release;
 pub mod settle;
@@ -72,6 +74,16 @@ impl CycleSettings {
 }
 
 impl CycleSettings {
+    /// The part of a user's row this cycle's pipeline records.
+    fn part(&self) -> crate::store::RecordPart {
+        use crate::store::RecordPart;
+        match self.policy.direction {
+            SyncDirection::TeamsToMicollab => RecordPart::TeamsToMicollab,
+            SyncDirection::PbxToTeams => RecordPart::PhoneToTeams,
+            SyncDirection::Both => RecordPart::Whole,
+        }
+    }
+
     /// Whether `changes` planned changes stop the cycle before any write.
     fn guard_stops(&self, changes: u64) -> bool {
         changes > self.max_changes && !self.force
@@ -109,6 +121,11 @@ impl DirectionCounts {
 
     pub fn total(&self) -> u64 {
         self.pbx_to_teams + self.teams_to_micollab
+    }
+
+    fn add_counts(&mut self, other: &DirectionCounts) {
+        self.pbx_to_teams += other.pbx_to_teams;
+        self.teams_to_micollab += other.teams_to_micollab;
     }
 }
 
@@ -220,6 +237,9 @@ where
     }
     Ok(report)
 }
+
+/// The store as the two pipelines of a cycle share it: each borrows it only between awaits.
+type StoreCell<'s> = std::cell::RefCell<&'s mut Store>;
 
 /// Users are read and reconciled this many at a time, so a cycle holds one slice's answers
 /// rather than every user's. A multiple of Graph's 650 ids per presence read and of the Mitel

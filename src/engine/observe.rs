@@ -1,6 +1,11 @@
-//! The observe phase: a slice of users read from every system at once, each system with its
-//! own patience ([`super::patience`]), and each user's observation taken from the answers.
+//! The observe phase: a slice of users read from the systems one pipeline needs, all at
+//! once, each system with its own patience ([`super::patience`]), and each user's
+//! observation taken from the answers.
 //! A user missing from an answer is unknown, never "off".
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use crate::ids::IdMap;
 
@@ -11,10 +16,12 @@ use crate::connectors::ports::{
     CloudlinkPort, MicollabPort, PbxPort, SourceError, Systems, TeamsPort,
 };
 use crate::mapping::Mapping;
-use crate::reconcile::Observed;
+use crate::reconcile::{Observed, SyncDirection};
 use crate::store::{Store, StoreError};
 
-/// One slice of users and what the four systems answered for it.
+/// One slice of users and what the systems one pipeline reads answered for it (`None`:
+/// not read, or failed).
+#[derive(Default)]
 pub(super) struct SliceReads {
     pub users: Vec<User>,
     pub teams: Option<IdMap<crate::reconcile::TeamsPresence>>,
@@ -26,15 +33,93 @@ pub(super) struct SliceReads {
     pub errors: Vec<SourceError>,
 }
 
-/// Resolves the slice's missing CloudLink principal ids (once per user: the store keeps
-/// them), then reads the slice from every system at once. A slice with more to resolve than
-/// are worth looking up one at a time uses the cycle's one pass over CloudLink's directory
-/// (`directory`): the first sync of a large estate would otherwise page through the whole
-/// directory once per slice.
+/// What the two pipelines' reads share across a cycle: CloudLink's directory (read once,
+/// when a slice has many principals to resolve), the systems found down so far, and each
+/// slice's Teams flags, read once for both pipelines.
+pub(super) struct SharedReads {
+    directory: tokio::sync::OnceCell<Result<IdMap<String>, SourceError>>,
+    pub down: RefCell<BTreeSet<&'static str>>,
+    /// How many pipelines read each slice's flags.
+    pipelines: usize,
+    flags: RefCell<HashMap<usize, FlagsSlot>>,
+}
+
+/// One slice's flags, until every pipeline has taken them.
+struct FlagsSlot {
+    /// The slice's logins, digested: the pipelines read the store apart, so a slice is
+    /// shared only when it is the same slice.
+    logins: u64,
+    read: Rc<tokio::sync::OnceCell<Result<IdMap<bool>, SourceError>>>,
+    takers_left: usize,
+}
+
+impl SharedReads {
+    pub fn new(down: BTreeSet<&'static str>, pipelines: usize) -> SharedReads {
+        SharedReads {
+            directory: tokio::sync::OnceCell::new(),
+            down: RefCell::new(down),
+            pipelines,
+            flags: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The Teams flags of slice `index`: read by the first pipeline to ask, answered from
+    /// that read to the other.
+    async fn flags<M: MicollabPort>(
+        &self,
+        micollab: &M,
+        index: usize,
+        logins: &[String],
+    ) -> Result<IdMap<bool>, SourceError> {
+        let read = || timed("micollab", micollab.teams_flags(logins));
+        if self.pipelines < 2 {
+            return read().await;
+        }
+        let digest = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            logins.hash(&mut hasher);
+            hasher.finish()
+        };
+        let shared = {
+            let mut slots = self.flags.borrow_mut();
+            let slot = slots.entry(index).or_insert_with(|| FlagsSlot {
+                logins: digest,
+                read: Rc::default(),
+                takers_left: self.pipelines,
+            });
+            let same = slot.logins == digest;
+            let shared = same.then(|| slot.read.clone());
+            slot.takers_left -= usize::from(same);
+            if slot.takers_left == 0 {
+                slots.remove(&index);
+            }
+            shared
+        };
+        match shared {
+            Some(shared) => shared.get_or_init(read).await.clone(),
+            None => read().await,
+        }
+    }
+}
+
+/// The systems each direction reads.
+fn systems_read(direction: SyncDirection) -> &'static [&'static str] {
+    match direction {
+        SyncDirection::TeamsToMicollab => &["graph", "micollab", "cloudlink"],
+        SyncDirection::PbxToTeams => &["micollab", "pbx"],
+        SyncDirection::Both => &["graph", "micollab", "pbx", "cloudlink"],
+    }
+}
+
+/// Reads slice `index` from the systems one direction needs, each with its own patience.
+/// The Teams -> MiCollab pipeline leaves tombstones out: only the phone pipeline has
+/// anything to clear for them.
 pub(super) async fn read_slice<T, M, P, C>(
     systems: &Systems<T, M, P, C>,
-    directory: &tokio::sync::OnceCell<Result<IdMap<String>, SourceError>>,
-    down: &std::collections::BTreeSet<&'static str>,
+    shared: &SharedReads,
+    direction: SyncDirection,
+    index: usize,
     mut users: Vec<User>,
 ) -> SliceReads
 where
@@ -43,13 +128,30 @@ where
     P: PbxPort,
     C: CloudlinkPort,
 {
-    let teams_ids: Vec<String> = users.iter().filter_map(|u| u.teams_id.clone()).collect();
     let logins: Vec<String> = users.iter().map(|u| u.login.clone()).collect();
-    let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
-    let patience = patience::Patience::new(down, &["graph", "micollab", "pbx", "cloudlink"]);
+    let down = shared.down.borrow().clone();
+    let patience = patience::Patience::new(&down, systems_read(direction));
+    let flags = patience.read(
+        "micollab",
+        shared.flags(&systems.micollab, index, &logins),
+        Err,
+    );
+    let mut reads = SliceReads::default();
+    if direction == SyncDirection::PbxToTeams {
+        let extensions: Vec<String> = users.iter().map(|u| u.extension.clone()).collect();
+        let pbx = timed("pbx", systems.pbx.phone_states(&extensions));
+        let (flags, phones) = tokio::join!(flags, patience.read("pbx", pbx, Err));
+        reads.flags = reads.keep(flags);
+        reads.phones = reads.keep(phones);
+        reads.users = users;
+        return reads;
+    }
+    users.retain(|u| !u.tombstone);
+    let teams_ids: Vec<String> = users.iter().filter_map(|u| u.teams_id.clone()).collect();
     // CloudLink's side waits for principal ids still to be resolved; the others need not.
     let cloudlink = async {
-        let (found, error) = resolve_slice_principals(&systems.cloudlink, directory, &users).await;
+        let (found, error) =
+            resolve_slice_principals(&systems.cloudlink, &shared.directory, &users).await;
         for user in users.iter_mut().filter(|u| u.principal.is_none()) {
             user.principal = user
                 .cloudlink_user_id
@@ -61,34 +163,25 @@ where
         let presentities = timed("cloudlink", systems.cloudlink.presentities(&principals)).await;
         (found, error, presentities)
     };
-    let (teams, flags, phones, (found, error, presentities)) = tokio::join!(
-        patience.read(
-            "graph",
-            timed("graph", systems.teams.read_presences(&teams_ids)),
-            Err
-        ),
-        patience.read(
-            "micollab",
-            timed("micollab", systems.micollab.teams_flags(&logins)),
-            Err
-        ),
-        patience.read(
-            "pbx",
-            timed("pbx", systems.pbx.phone_states(&extensions)),
-            Err
-        ),
+    let graph = timed("graph", systems.teams.read_presences(&teams_ids));
+    let (teams, flags, (found, error, presentities)) = tokio::join!(
+        patience.read("graph", graph, Err),
+        flags,
         patience.read("cloudlink", cloudlink, |e| (IdMap::default(), None, Err(e))),
     );
-    let mut errors: Vec<SourceError> = error.into_iter().collect();
-    let mut keep = |e: SourceError| errors.push(e);
-    SliceReads {
-        teams: teams.map_err(&mut keep).ok(),
-        flags: flags.map_err(&mut keep).ok(),
-        phones: phones.map_err(&mut keep).ok(),
-        presentities: presentities.map_err(&mut keep).ok(),
-        resolved: found.into_iter().collect(),
-        users,
-        errors,
+    reads.errors.extend(error);
+    reads.teams = reads.keep(teams);
+    reads.flags = reads.keep(flags);
+    reads.presentities = reads.keep(presentities);
+    reads.resolved = found.into_iter().collect();
+    reads.users = users;
+    reads
+}
+
+impl SliceReads {
+    /// A read's answer, or `None` with its error kept.
+    fn keep<T>(&mut self, read: Result<T, SourceError>) -> Option<T> {
+        read.map_err(|e| self.errors.push(e)).ok()
     }
 }
 

@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 
 use super::records::{record_from_view, record_to_store};
 use crate::reconcile::Record;
-use crate::store::{Store, StoreError, SyncRecord, SyncUserView};
+use crate::store::{RecordPart, Store, StoreError, SyncRecord, SyncUserView};
 
 /// One mapped user (a tombstone included) and what the store remembers of it.
 #[derive(Debug, Clone)]
@@ -27,11 +27,32 @@ pub struct User {
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub record: Record,
-    /// The digest of the last observation ([`super::observation_hash`]).
+    pub success_at: Option<DateTime<Utc>>,
+    /// What each pipeline last saw and whether it failed.
+    pub teams_side: Seen,
+    pub phone_side: Seen,
+}
+
+/// What one pipeline last recorded of a user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Seen {
+    /// The digest of its last observation ([`super::observation_hash`]).
     pub observed_hash: Option<u64>,
     pub observed_at: Option<DateTime<Utc>>,
-    pub success_at: Option<DateTime<Utc>>,
     pub has_error: bool,
+}
+
+impl Stored {
+    pub fn seen(&self, part: RecordPart) -> Seen {
+        match part {
+            RecordPart::PhoneToTeams => self.phone_side,
+            _ => self.teams_side,
+        }
+    }
+}
+
+fn digest(hex: Option<&str>) -> Option<u64> {
+    hex.and_then(|h| u64::from_str_radix(h, 16).ok())
 }
 
 impl User {
@@ -39,12 +60,17 @@ impl User {
         User {
             stored: row.record.map(|r| Stored {
                 record: record_from_view(&r),
-                observed_hash: r
-                    .last_observed_hash
-                    .and_then(|h| u64::from_str_radix(h, 16).ok()),
-                observed_at: r.last_observed_at,
                 success_at: r.last_success_at,
-                has_error: r.has_error,
+                teams_side: Seen {
+                    observed_hash: digest(r.last_observed_hash),
+                    observed_at: r.last_observed_at,
+                    has_error: r.has_error,
+                },
+                phone_side: Seen {
+                    observed_hash: digest(r.phone_observed_hash),
+                    observed_at: r.phone_observed_at,
+                    has_error: r.has_phone_error,
+                },
             }),
             login: row.micollab_login.to_owned(),
             teams_id: row.teams_id.map(str::to_owned),
@@ -102,30 +128,36 @@ pub struct Observation {
     pub json: Option<String>,
 }
 
-/// The row to store for a user after a cycle, or `None` when it would say nothing the
-/// stored one does not: a quiet cycle over 100,000 users writes a handful of rows.
+/// The row to store for a user after one pipeline's cycle (its part of the row), or `None`
+/// when it would say nothing the stored one does not: a quiet cycle over 100,000 users
+/// writes a handful of rows.
 pub fn row_to_store(
     user: &User,
+    part: RecordPart,
     record: &Record,
     observation: Observation,
     error: Option<String>,
     now: DateTime<Utc>,
 ) -> Option<SyncRecord> {
     let stored = user.stored.as_ref();
+    let seen = stored.map(|s| s.seen(part));
+    let principal_kept =
+        part == RecordPart::PhoneToTeams || user.principal_in_record || user.principal.is_none();
     let unchanged = stored.is_some_and(|s| {
         observation.json.is_none()
             && error.is_none()
-            && !s.has_error
+            && !s.seen(part).has_error
             && s.record == *record
-            && (user.principal_in_record || user.principal.is_none())
+            && principal_kept
     });
     if unchanged {
         return None;
     }
     let mut row = record_to_store(&user.login, record);
+    row.part = part;
     row.cloudlink_principal_id = user.principal.clone();
-    match (observation.json, stored) {
-        (None, Some(s)) => row.last_observed_at = s.observed_at,
+    match (observation.json, seen) {
+        (None, Some(seen)) => row.last_observed_at = seen.observed_at,
         (json, _) => {
             row.last_observed = json;
             row.last_observed_at = Some(now);

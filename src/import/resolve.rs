@@ -372,6 +372,7 @@ mod tests {
         }
         fn set_stage(&self, _stage: &str) {}
         fn restart(&self, _total: u64, _stage: &str) {}
+        fn add_to_stage(&self, _more: u64, _stage: &str) {}
         fn finish(&self) {}
     }
 }

@@ -221,8 +221,10 @@ pub fn reconcile(
         next.session = None;
     }
 
-    // Phone -> Teams.
-    let wanted_session = if !active {
+    // Phone -> Teams (the session is this direction's alone, cleared or set).
+    let wanted_session = if !policy.direction.pbx_to_teams() {
+        None
+    } else if !active {
         // Flag off or mapping removed: clear what mcteams set, set nothing new. When the flag
         // is unknown (MiCollab not read) leave the session to run out by itself.
         if observed.tombstone || observed.teams_enabled == Some(false) {
@@ -230,8 +232,6 @@ pub fn reconcile(
         } else {
             None
         }
-    } else if !policy.direction.pbx_to_teams() {
-        None
     } else {
         match &observed.phone {
             None => None, // Unread phone: no change; a held session still expires by itself.

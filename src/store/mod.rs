@@ -12,6 +12,7 @@ mod records;
 pub mod rollout;
 mod schema;
 mod time;
+mod upsert;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,7 +25,7 @@ use crate::exit::ExitStatus;
 pub use history::{AuditEntry, JournalEntry, RunId};
 pub use lease::{Heartbeat, Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
-pub use records::{SyncRecord, SyncRecordView, SyncUserView};
+pub use records::{RecordPart, SyncRecord, SyncRecordView, SyncUserView};
 pub use rollout::{HeldPlan, PlanState};
 pub use schema::SCHEMA_VERSION;
 

@@ -34,6 +34,28 @@ pub struct SyncRecord {
     /// The CloudLink principal id the user's presentity is read and written by, as the
     /// cycle that wrote the record knew it.
     pub cloudlink_principal_id: Option<String>,
+    /// Which columns storing this row writes ([`RecordPart`]).
+    #[serde(skip)]
+    pub part: RecordPart,
+}
+
+/// The columns of a user's row one writer owns. The two sync pipelines record a user at
+/// once, each only its own direction, so neither writes over what the other just stored.
+/// Read back, a row is one record: the phone pipeline's observation merged into the Teams
+/// one, and the two errors joined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RecordPart {
+    /// Every column but the phone pipeline's own (an admin command, a test).
+    #[default]
+    Whole,
+    /// What mcteams wrote (session and presentity), not what a cycle saw (settling, a
+    /// release).
+    Written,
+    /// Teams -> MiCollab: the presentity written, its observation and error.
+    TeamsToMicollab,
+    /// Phone -> Teams: the session written, its observation (`phone_observed*`) and error
+    /// (`phone_error*`), taken from the row's `last_observed*` and `last_error*` fields.
+    PhoneToTeams,
 }
 
 impl SyncRecord {
@@ -52,29 +74,49 @@ impl SyncRecord {
             last_observed_at: self.last_observed_at,
             last_success_at: self.last_success_at,
             has_error: self.last_error.is_some(),
+            ..SyncRecordView::default()
         }
     }
 }
 
-const COLUMNS: &str = "micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
+pub(super) const COLUMNS: &str = "micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
     cloudlink_status, cloudlink_activity, cloudlink_version, cloudlink_written_at, \
     cloudlink_based_on, last_observed, last_observed_hash, last_observed_at, last_success_at, \
     last_error, last_error_at, cloudlink_principal_id";
 
 /// The columns as read: a user without an error was synchronized by the last complete cycle.
-fn select(observed: &str) -> String {
+/// The phone pipeline's observation and error are merged into the Teams pipeline's, so a row
+/// reads back as one record (observed as it is since the later of the two times).
+fn select() -> String {
     format!(
         "SELECT micollab_login, graph_session, graph_session_expires_at, graph_written_at, \
          cloudlink_status, cloudlink_activity, cloudlink_version, cloudlink_written_at, \
-         cloudlink_based_on, {observed}, last_observed_hash, last_observed_at, \
-         CASE WHEN last_error IS NULL \
+         cloudlink_based_on, {MERGED_OBSERVATION}, last_observed_hash, \
+         CASE WHEN phone_observed_at IS NULL THEN last_observed_at \
+              WHEN last_observed_at IS NULL OR phone_observed_at > last_observed_at THEN phone_observed_at \
+              ELSE last_observed_at END, \
+         CASE WHEN last_error IS NULL AND phone_error IS NULL \
               THEN coalesce((SELECT value FROM meta WHERE key = '{LAST_COMPLETE_CYCLE}'), last_success_at) \
               ELSE last_success_at END, \
-         last_error, last_error_at, cloudlink_principal_id FROM sync_records"
+         CASE WHEN phone_error IS NULL THEN last_error \
+              WHEN last_error IS NULL THEN phone_error \
+              ELSE last_error || '; ' || phone_error END, \
+         CASE WHEN phone_error_at IS NULL THEN last_error_at \
+              WHEN last_error_at IS NULL OR phone_error_at > last_error_at THEN phone_error_at \
+              ELSE last_error_at END, \
+         cloudlink_principal_id FROM sync_records"
     )
 }
 
-const LAST_COMPLETE_CYCLE: &str = "last_complete_cycle_at";
+/// Both pipelines' observations as one JSON object (the phone pipeline's keys win; each
+/// pipeline stores only the keys it saw). Unreadable JSON is left as it is, for the reader
+/// to report.
+pub(super) const MERGED_OBSERVATION: &str = "CASE \
+    WHEN phone_observed IS NULL OR NOT json_valid(phone_observed) THEN last_observed \
+    WHEN last_observed IS NULL OR NOT json_valid(last_observed) THEN phone_observed \
+    ELSE json_patch(last_observed, phone_observed) END";
+
+pub(super) const LAST_COMPLETE_CYCLE: &str = "last_complete_cycle_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
     record_at(r, 0)
@@ -99,6 +141,7 @@ fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<SyncRecord> {
         last_error: r.get(first + 13)?,
         last_error_at: time_at(r, first + 14)?,
         cloudlink_principal_id: r.get(first + 15)?,
+        part: RecordPart::Whole,
     })
 }
 
@@ -249,7 +292,7 @@ pub struct SyncUserView<'a> {
 
 /// What a sync pass reads of a [`SyncRecord`]: all but the observation JSON and the error's
 /// text and time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncRecordView<'a> {
     pub graph_session: Option<&'a str>,
     pub graph_session_expires_at: Option<DateTime<Utc>>,
@@ -263,7 +306,12 @@ pub struct SyncRecordView<'a> {
     pub last_observed_at: Option<DateTime<Utc>>,
     /// As [`SyncRecord::last_success_at`] reads back.
     pub last_success_at: Option<DateTime<Utc>>,
+    /// The Teams -> MiCollab pipeline's error.
     pub has_error: bool,
+    /// The phone -> Teams pipeline's observation digest, since when, and whether it failed.
+    pub phone_observed_hash: Option<&'a str>,
+    pub phone_observed_at: Option<DateTime<Utc>>,
+    pub has_phone_error: bool,
 }
 
 /// A text column as `&str` (NULL: `None`), borrowed from the row.
@@ -275,7 +323,7 @@ impl Store {
     pub fn sync_record(&self, login: &str) -> Result<Option<SyncRecord>, StoreError> {
         self.conn
             .query_row(
-                &format!("{} WHERE micollab_login = ?1", select("last_observed")),
+                &format!("{} WHERE micollab_login = ?1", select()),
                 [login],
                 from_row,
             )
@@ -286,10 +334,7 @@ impl Store {
     pub fn sync_records(&self) -> Result<Vec<SyncRecord>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!(
-                "{} ORDER BY micollab_login",
-                select("last_observed")
-            ))
+            .prepare_cached(&format!("{} ORDER BY micollab_login", select()))
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], from_row)
@@ -319,7 +364,8 @@ impl Store {
                         coalesce(r.cloudlink_principal_id,
                                  (SELECT principal_id FROM cloudlink_principals
                                   WHERE user_id = m.cloudlink_user_id)),
-                        r.cloudlink_principal_id IS NOT NULL
+                        r.cloudlink_principal_id IS NOT NULL,
+                        r.phone_observed_hash, r.phone_observed_at, r.phone_error IS NOT NULL
                  FROM mappings m
                  LEFT JOIN sync_records r ON r.micollab_login = m.micollab_login
                  ORDER BY m.micollab_login",
@@ -332,6 +378,7 @@ impl Store {
         let read = |r: &Row<'_>, visit: &mut dyn FnMut(SyncUserView<'_>) -> bool| {
             let record = if r.get(5)? {
                 let has_error: bool = r.get(17)?;
+                let has_phone_error: bool = r.get(22)?;
                 Some(SyncRecordView {
                     graph_session: text_at(r, 6)?,
                     graph_session_expires_at: time_at(r, 7)?,
@@ -344,10 +391,13 @@ impl Store {
                     last_observed_hash: text_at(r, 14)?,
                     last_observed_at: time_at(r, 15)?,
                     last_success_at: match last_complete_cycle {
-                        Some(at) if !has_error => Some(at),
+                        Some(at) if !has_error && !has_phone_error => Some(at),
                         _ => time_at(r, 16)?,
                     },
                     has_error,
+                    phone_observed_hash: text_at(r, 20)?,
+                    phone_observed_at: time_at(r, 21)?,
+                    has_phone_error,
                 })
             } else {
                 None
@@ -399,11 +449,14 @@ impl Store {
         }
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT micollab_login, json_extract(last_observed, '$.teams_enabled')
-                 FROM sync_records
-                 WHERE last_error IS NULL AND json_extract(last_observed, '$.teams_enabled') IS NOT NULL",
-            )
+            .prepare(&format!(
+                "SELECT micollab_login, json_extract(observed, '$.teams_enabled')
+                     FROM (SELECT micollab_login, {MERGED_OBSERVATION} AS observed
+                           FROM sync_records
+                           WHERE last_error IS NULL AND phone_error IS NULL)
+                     WHERE json_valid(observed)
+                       AND json_extract(observed, '$.teams_enabled') IS NOT NULL"
+            ))
             .map_err(|e| self.err(e))?;
         let flags = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
@@ -411,116 +464,6 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
         Ok(flags)
-    }
-
-    /// Records what journal entries came to, nothing else (writes never sent, refused, or
-    /// settled without a record to change).
-    pub fn close_journal(&mut self, outcomes: &[(i64, String)]) -> Result<(), StoreError> {
-        self.finish_cycle(None, &[], outcomes, &[], None)
-    }
-
-    /// Stores records in one transaction.
-    pub fn put_sync_records(&mut self, records: &[SyncRecord]) -> Result<(), StoreError> {
-        self.finish_cycle(None, records, &[], &[], None)
-    }
-
-    /// The end of a sync cycle, in one transaction: the new records, the outcome of every
-    /// journaled write, and the tombstones that have nothing left to clear. A crash before
-    /// this leaves the journal entries open, to be settled on the next start.
-    ///
-    /// Under a `lease` another run took over, only the outcomes are kept (they say what this
-    /// run sent); the records are the new holder's to write, and the call fails.
-    pub fn finish_cycle(
-        &mut self,
-        lease: Option<&super::Lease>,
-        records: &[SyncRecord],
-        confirmations: &[(i64, String)],
-        forget: &[String],
-        complete_cycle_at: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError> {
-        let now = super::time::SqlTime(chrono::Utc::now()).text();
-        let granted = self.write(|tx| {
-            {
-                let mut confirm = tx.prepare_cached(
-                    "UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1",
-                )?;
-                for (id, outcome) in confirmations {
-                    confirm.execute(params![id, now, outcome])?;
-                }
-            }
-            if let Some(lease) = lease
-                && !Store::still_granted(tx, lease)?
-            {
-                return Ok(false);
-            }
-            // A record without its observation JSON keeps the stored one (a cycle serialises
-            // an observation only when it changed).
-            let mut stmt = tx.prepare_cached(&format!(
-                "INSERT INTO sync_records ({COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                 ON CONFLICT (micollab_login) DO UPDATE SET
-                     graph_session = excluded.graph_session,
-                     graph_session_expires_at = excluded.graph_session_expires_at,
-                     graph_written_at = excluded.graph_written_at,
-                     cloudlink_status = excluded.cloudlink_status,
-                     cloudlink_activity = excluded.cloudlink_activity,
-                     cloudlink_version = excluded.cloudlink_version,
-                     cloudlink_written_at = excluded.cloudlink_written_at,
-                     cloudlink_based_on = excluded.cloudlink_based_on,
-                     last_observed = coalesce(excluded.last_observed, sync_records.last_observed),
-                     last_observed_hash = excluded.last_observed_hash,
-                     last_observed_at = excluded.last_observed_at,
-                     last_success_at = excluded.last_success_at,
-                     last_error = excluded.last_error,
-                     last_error_at = excluded.last_error_at,
-                     cloudlink_principal_id = excluded.cloudlink_principal_id"
-            ))?;
-            use super::time::sql_time;
-            for r in records {
-                stmt.execute(params![
-                    r.micollab_login,
-                    r.graph_session,
-                    sql_time(r.graph_session_expires_at),
-                    sql_time(r.graph_written_at),
-                    r.cloudlink_status,
-                    r.cloudlink_activity,
-                    r.cloudlink_version,
-                    sql_time(r.cloudlink_written_at),
-                    r.cloudlink_based_on,
-                    r.last_observed,
-                    r.last_observed_hash,
-                    sql_time(r.last_observed_at),
-                    sql_time(r.last_success_at),
-                    r.last_error,
-                    sql_time(r.last_error_at),
-                    r.cloudlink_principal_id
-                ])?;
-            }
-            if let Some(at) = complete_cycle_at {
-                tx.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                    params![LAST_COMPLETE_CYCLE, at],
-                )?;
-            }
-            // Last, so a forgotten tombstone's record never comes back.
-            for login in forget {
-                tx.execute(
-                    "DELETE FROM mappings WHERE micollab_login = ?1 AND removed_at IS NOT NULL",
-                    [login],
-                )?;
-                tx.execute(
-                    "DELETE FROM sync_records WHERE micollab_login = ?1",
-                    [login],
-                )?;
-            }
-            Ok(true)
-        })?;
-        match lease {
-            Some(lease) if !granted => {
-                Err(lease.taken_over("its records are left to the run that holds it"))
-            }
-            _ => Ok(()),
-        }
     }
 
     /// CloudLink principal ids by user id, as resolved so far.

@@ -161,6 +161,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE INDEX journal_applied_by_user ON journal (micollab_login, system, id)
         WHERE outcome = 'applied';
     "#,
+    // 6: the two directions are two pipelines, each recording its own part of a user's row:
+    // phone -> Teams keeps its observation and its error beside the Teams -> MiCollab ones
+    // (last_observed*, last_error*), so neither pipeline's upsert overwrites the other's.
+    r#"
+    ALTER TABLE sync_records ADD COLUMN phone_observed TEXT;
+    ALTER TABLE sync_records ADD COLUMN phone_observed_hash TEXT;
+    ALTER TABLE sync_records ADD COLUMN phone_observed_at TEXT;
+    ALTER TABLE sync_records ADD COLUMN phone_error TEXT;
+    ALTER TABLE sync_records ADD COLUMN phone_error_at TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -760,3 +760,91 @@ fn a_store_in_wal_mode_lets_its_reader_read_beside_a_writer() {
     let reader = store.reader().unwrap();
     assert_eq!(reader.count_mappings().unwrap(), 0);
 }
+
+#[test]
+fn each_pipeline_records_only_its_part_and_a_row_reads_back_as_one() {
+    let (_dir, mut store) = temp_store();
+    store
+        .upsert_mappings(&[mapping("alice", "alice@contoso.com", "1001")], None)
+        .unwrap();
+    let at = chrono::Utc::now();
+    let teams = SyncRecord {
+        micollab_login: "alice".into(),
+        cloudlink_status: Some("Away".into()),
+        cloudlink_written_at: Some(at),
+        last_observed: Some(
+            r#"{"teams_enabled":true,"teams":{"availability":"Away","activity":"Away"}}"#.into(),
+        ),
+        last_observed_hash: Some("00000000000000aa".into()),
+        last_error: Some("cloudlink: 503".into()),
+        last_error_at: Some(at),
+        part: RecordPart::TeamsToMicollab,
+        ..Default::default()
+    };
+    // The phone pipeline's row carries what it knew of the presentity: nothing. Stored
+    // after the Teams row, it must not clear it.
+    let phone = SyncRecord {
+        micollab_login: "alice".into(),
+        graph_session: Some("Busy/InACall".into()),
+        graph_session_expires_at: Some(at),
+        last_observed: Some(r#"{"teams_enabled":true,"phone":{"call":"busy"}}"#.into()),
+        last_observed_hash: Some("00000000000000bb".into()),
+        last_error: Some("graph: 429".into()),
+        last_error_at: Some(at),
+        part: RecordPart::PhoneToTeams,
+        ..Default::default()
+    };
+    store
+        .put_sync_records(std::slice::from_ref(&teams))
+        .unwrap();
+    store.put_sync_records(&[phone]).unwrap();
+    let read = store.sync_record("alice").unwrap().unwrap();
+    assert_eq!(read.cloudlink_status.as_deref(), Some("Away"));
+    assert_eq!(read.graph_session.as_deref(), Some("Busy/InACall"));
+    assert_eq!(
+        read.last_error.as_deref(),
+        Some("cloudlink: 503; graph: 429")
+    );
+    let observed: serde_json::Value =
+        serde_json::from_str(read.last_observed.as_deref().unwrap()).unwrap();
+    assert_eq!(observed["teams"]["availability"], "Away");
+    assert_eq!(observed["phone"]["call"], "busy");
+    // Storing the Teams part again keeps the phone pipeline's session and observation.
+    store
+        .put_sync_records(&[SyncRecord {
+            last_error: None,
+            last_error_at: None,
+            last_observed: None,
+            ..teams
+        }])
+        .unwrap();
+    let read = store.sync_record("alice").unwrap().unwrap();
+    assert_eq!(read.graph_session.as_deref(), Some("Busy/InACall"));
+    assert_eq!(read.last_error.as_deref(), Some("graph: 429"));
+    let observed: serde_json::Value =
+        serde_json::from_str(read.last_observed.as_deref().unwrap()).unwrap();
+    assert_eq!(observed["teams"]["activity"], "Away", "kept: no new JSON");
+    // A cycle's pass reads each pipeline's digest and error apart.
+    let mut views = Vec::new();
+    store
+        .visit_sync_users(|u| {
+            let r = u.record.unwrap();
+            views.push((
+                r.last_observed_hash.map(str::to_owned),
+                r.phone_observed_hash.map(str::to_owned),
+                r.has_error,
+                r.has_phone_error,
+            ));
+            true
+        })
+        .unwrap();
+    assert_eq!(
+        views,
+        [(
+            Some("00000000000000aa".to_string()),
+            Some("00000000000000bb".to_string()),
+            false,
+            true
+        )]
+    );
+}

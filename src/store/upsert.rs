@@ -1,0 +1,178 @@
+//! Storing what a cycle came to: records (each writing only its part of the row), journal
+//! outcomes, forgotten tombstones and the completion marker, in one transaction.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, params};
+
+use super::records::{COLUMNS, LAST_COMPLETE_CYCLE, RecordPart, SyncRecord};
+use super::time::sql_time;
+use super::{Store, StoreError};
+
+/// The columns each part updates in a row that exists; a new row is inserted whole (the
+/// other part's columns are empty until its pipeline stores them). An observation without
+/// its JSON keeps the stored one: a cycle serialises an observation only when it changed.
+fn updated_columns(part: RecordPart) -> Vec<&'static str> {
+    const SESSION: &[&str] = &[
+        "graph_session",
+        "graph_session_expires_at",
+        "graph_written_at",
+    ];
+    const PRESENTITY: &[&str] = &[
+        "cloudlink_status",
+        "cloudlink_activity",
+        "cloudlink_version",
+        "cloudlink_written_at",
+        "cloudlink_based_on",
+        "cloudlink_principal_id",
+    ];
+    const TEAMS_SEEN: &[&str] = &[
+        "last_observed",
+        "last_observed_hash",
+        "last_observed_at",
+        "last_success_at",
+        "last_error",
+        "last_error_at",
+    ];
+    const PHONE_SEEN: &[&str] = &[
+        "phone_observed",
+        "phone_observed_hash",
+        "phone_observed_at",
+        "last_success_at",
+        "phone_error",
+        "phone_error_at",
+    ];
+    match part {
+        RecordPart::Whole => [SESSION, PRESENTITY, TEAMS_SEEN].concat(),
+        RecordPart::Written => [SESSION, PRESENTITY].concat(),
+        RecordPart::TeamsToMicollab => [PRESENTITY, TEAMS_SEEN].concat(),
+        RecordPart::PhoneToTeams => [SESSION, PHONE_SEEN].concat(),
+    }
+}
+
+fn upsert_sql(part: RecordPart) -> String {
+    let set: Vec<String> = updated_columns(part)
+        .iter()
+        .map(|c| match *c {
+            "last_observed" | "phone_observed" => {
+                format!("{c} = coalesce(excluded.{c}, sync_records.{c})")
+            }
+            c => format!("{c} = excluded.{c}"),
+        })
+        .collect();
+    format!(
+        "INSERT INTO sync_records ({COLUMNS}, phone_observed, phone_observed_hash, \
+         phone_observed_at, phone_error, phone_error_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                 ?17, ?18, ?19, ?20, ?21)
+         ON CONFLICT (micollab_login) DO UPDATE SET {}",
+        set.join(", ")
+    )
+}
+
+/// Stores one row: the phone pipeline's observation and error go to its own columns.
+fn upsert(tx: &Transaction<'_>, r: &SyncRecord) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(&upsert_sql(r.part))?;
+    let phone = r.part == RecordPart::PhoneToTeams;
+    let (teams_seen, phone_seen) = if phone {
+        (None, Some(r))
+    } else {
+        (Some(r), None)
+    };
+    stmt.execute(params![
+        r.micollab_login,
+        r.graph_session,
+        sql_time(r.graph_session_expires_at),
+        sql_time(r.graph_written_at),
+        r.cloudlink_status,
+        r.cloudlink_activity,
+        r.cloudlink_version,
+        sql_time(r.cloudlink_written_at),
+        r.cloudlink_based_on,
+        teams_seen.and_then(|r| r.last_observed.as_ref()),
+        teams_seen.and_then(|r| r.last_observed_hash.as_ref()),
+        sql_time(teams_seen.and_then(|r| r.last_observed_at)),
+        sql_time(r.last_success_at),
+        teams_seen.and_then(|r| r.last_error.as_ref()),
+        sql_time(teams_seen.and_then(|r| r.last_error_at)),
+        r.cloudlink_principal_id,
+        phone_seen.and_then(|r| r.last_observed.as_ref()),
+        phone_seen.and_then(|r| r.last_observed_hash.as_ref()),
+        sql_time(phone_seen.and_then(|r| r.last_observed_at)),
+        phone_seen.and_then(|r| r.last_error.as_ref()),
+        sql_time(phone_seen.and_then(|r| r.last_error_at)),
+    ])?;
+    Ok(())
+}
+
+impl Store {
+    /// Records what journal entries came to, nothing else (writes never sent, refused, or
+    /// settled without a record to change).
+    pub fn close_journal(&mut self, outcomes: &[(i64, String)]) -> Result<(), StoreError> {
+        self.finish_cycle(None, &[], outcomes, &[], None)
+    }
+
+    /// Stores records in one transaction.
+    pub fn put_sync_records(&mut self, records: &[SyncRecord]) -> Result<(), StoreError> {
+        self.finish_cycle(None, records, &[], &[], None)
+    }
+
+    /// The end of a sync cycle (or of one of its pipelines), in one transaction: the new
+    /// records, the outcome of every journaled write, and the tombstones that have nothing
+    /// left to clear. A crash before this leaves the journal entries open, to be settled on
+    /// the next start.
+    ///
+    /// Under a `lease` another run took over, only the outcomes are kept (they say what this
+    /// run sent); the records are the new holder's to write, and the call fails.
+    pub fn finish_cycle(
+        &mut self,
+        lease: Option<&super::Lease>,
+        records: &[SyncRecord],
+        confirmations: &[(i64, String)],
+        forget: &[String],
+        complete_cycle_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let now = super::time::SqlTime(chrono::Utc::now()).text();
+        let granted = self.write(|tx| {
+            {
+                let mut confirm = tx.prepare_cached(
+                    "UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1",
+                )?;
+                for (id, outcome) in confirmations {
+                    confirm.execute(params![id, now, outcome])?;
+                }
+            }
+            if let Some(lease) = lease
+                && !Store::still_granted(tx, lease)?
+            {
+                return Ok(false);
+            }
+            for r in records {
+                upsert(tx, r)?;
+            }
+            if let Some(at) = complete_cycle_at {
+                tx.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    params![LAST_COMPLETE_CYCLE, at],
+                )?;
+            }
+            // Last, so a forgotten tombstone's record never comes back.
+            for login in forget {
+                tx.execute(
+                    "DELETE FROM mappings WHERE micollab_login = ?1 AND removed_at IS NOT NULL",
+                    [login],
+                )?;
+                tx.execute(
+                    "DELETE FROM sync_records WHERE micollab_login = ?1",
+                    [login],
+                )?;
+            }
+            Ok(true)
+        })?;
+        match lease {
+            Some(lease) if !granted => {
+                Err(lease.taken_over("its records are left to the run that holds it"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
