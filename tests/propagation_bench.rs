@@ -12,7 +12,8 @@
 //!
 //! On a bad day (issue 16): `MCTEAMS_BENCH_DOWN=pbx` keeps that system down for the whole run
 //! (Teams -> MiCollab does not need it), and `MCTEAMS_BENCH_SPREAD_S` spreads the changes over
-//! that long (default 30 s), e.g. `MCTEAMS_BENCH_DOWN=pbx MCTEAMS_BENCH_SPREAD_S=300`.
+//! that long (default 30 s), e.g. `MCTEAMS_BENCH_DOWN=pbx MCTEAMS_BENCH_SPREAD_S=300`;
+//! `MCTEAMS_BENCH_SLOW=pbx:5000` makes that system answer every request 5 s late instead.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -37,6 +38,8 @@ async fn teams_to_micollab_propagation_in_watch_mode() {
         .unwrap_or(30)
         * 1000;
     let down = std::env::var("MCTEAMS_BENCH_DOWN").ok();
+    // A system that answers every request this late without failing (`pbx:5000`).
+    let slow = std::env::var("MCTEAMS_BENCH_SLOW").ok();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     let mut sim = Command::new(bin())
@@ -137,6 +140,14 @@ async fn teams_to_micollab_propagation_in_watch_mode() {
             .await
             .unwrap();
     }
+    if let Some((system, ms)) = slow.as_deref().and_then(|s| s.split_once(':')) {
+        let latency_ms: u64 = ms.parse().expect("MCTEAMS_BENCH_SLOW: system:milliseconds");
+        http.post(format!("{base}/_sim/faults"))
+            .json(&json!({"system": system, "latency_ms": latency_ms}))
+            .send()
+            .await
+            .unwrap();
+    }
 
     // Spread the changes (over two intervals by default), a few concurrently.
     let mut tasks = Vec::new();
@@ -192,6 +203,7 @@ async fn teams_to_micollab_propagation_in_watch_mode() {
         spread_ms / 1000,
         down.as_ref()
             .map(|s| format!(" with {s} down"))
+            .or(slow.as_ref().map(|s| format!(" with {s} ms slow")))
             .unwrap_or_default(),
         pct(0.50).as_secs_f64(),
         pct(0.95).as_secs_f64(),
