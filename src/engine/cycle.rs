@@ -73,7 +73,7 @@ where
     let directions = pipelines(settings.policy.direction);
     // Without WAL one pipeline's writes would wait for the other's store reader.
     let side_by_side = settings.dry_run || store.reads_beside_writes()?;
-    let shared = SharedReads::new(settings.down.clone(), directions.len());
+    let shared = SharedReads::new(settings.down.clone(), directions.len(), side_by_side);
     let pipelines: Vec<_> = directions
         .iter()
         .enumerate()

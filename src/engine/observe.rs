@@ -42,6 +42,18 @@ pub(super) struct SharedReads {
     /// How many pipelines read each slice's flags.
     pipelines: usize,
     flags: RefCell<HashMap<usize, FlagsSlot>>,
+    /// The Teams pipeline's first Graph read has answered (or that pipeline is done): Graph's
+    /// clock is known, if Graph could be read. `None`: no Teams pipeline runs beside.
+    pub graph_heard: Option<tokio::sync::watch::Sender<bool>>,
+}
+
+/// Says the Graph read happened when dropped, however the Teams pipeline ends.
+pub(super) struct GraphHeard<'a>(pub &'a tokio::sync::watch::Sender<bool>);
+
+impl Drop for GraphHeard<'_> {
+    fn drop(&mut self) {
+        self.0.send_replace(true);
+    }
 }
 
 /// One slice's flags, until every pipeline has taken them.
@@ -54,12 +66,16 @@ struct FlagsSlot {
 }
 
 impl SharedReads {
-    pub fn new(down: BTreeSet<&'static str>, pipelines: usize) -> SharedReads {
+    /// `side_by_side`: the pipelines run at once (the phone pipeline may wait for the Teams
+    /// one's first Graph answer; one after the other, it would wait forever).
+    pub fn new(down: BTreeSet<&'static str>, pipelines: usize, side_by_side: bool) -> SharedReads {
         SharedReads {
             directory: tokio::sync::OnceCell::new(),
             down: RefCell::new(down),
             pipelines,
             flags: RefCell::new(HashMap::new()),
+            graph_heard: (pipelines > 1 && side_by_side)
+                .then(|| tokio::sync::watch::channel(false).0),
         }
     }
 
@@ -163,7 +179,13 @@ where
         let presentities = timed("cloudlink", systems.cloudlink.presentities(&principals)).await;
         (found, error, presentities)
     };
-    let graph = timed("graph", systems.teams.read_presences(&teams_ids));
+    let graph = async {
+        let read = timed("graph", systems.teams.read_presences(&teams_ids)).await;
+        if let Some(heard) = &shared.graph_heard {
+            heard.send_replace(true);
+        }
+        read
+    };
     let (teams, flags, (found, error, presentities)) = tokio::join!(
         patience.read("graph", graph, Err),
         flags,

@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 
 use super::cycle::Cycle;
 use super::decide::Decided;
-use super::observe::{self, SharedReads, SliceReads};
+use super::observe::{self, GraphHeard, SharedReads, SliceReads};
 use super::users::{self, Slices};
 use super::{
     CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, SLICES_IN_FLIGHT, StoreCell,
@@ -79,6 +79,12 @@ where
     ) -> Result<Outcome, StoreError> {
         let settings = &self.settings;
         let cycle = self.cycle;
+        let teams_side = self.direction() == SyncDirection::TeamsToMicollab;
+        let _heard = shared
+            .graph_heard
+            .as_ref()
+            .filter(|_| teams_side)
+            .map(GraphHeard);
         let mut report = CycleReport::default();
         let mut decided = Decided::new(settings, cycle.settled, cycle.rollout, now);
         let (now, resolved) = self
@@ -178,7 +184,7 @@ where
             let mut slice = slice?;
             let now = match judged_now {
                 Some(now) => now,
-                None => *judged_now.insert(self.judged_now(report, &slice, now).await),
+                None => *judged_now.insert(self.judged_now(report, shared, &slice, now).await),
             };
             {
                 let store = store.borrow();
@@ -243,18 +249,27 @@ where
 
     /// Session expiry runs on Graph's clock: the pipeline judges it there (its `Date`
     /// header, to the second; a skew under two seconds is noise). The phone pipeline reads no
-    /// presence, so before Graph has answered this process once it asks for one user's.
+    /// presence: before Graph has answered this process once, it waits for the Teams
+    /// pipeline's first read beside it, or else asks for one user's presence itself.
     async fn judged_now(
         &self,
         report: &mut CycleReport,
+        shared: &SharedReads,
         slice: &SliceReads,
         now: DateTime<Utc>,
     ) -> DateTime<Utc> {
         let teams = &self.cycle.systems.teams;
-        if teams.clock_skew().is_none()
-            && let Some(id) = slice.users.iter().find_map(|u| u.teams_id.clone())
-        {
-            let _ = teams.read_presences(&[id]).await;
+        if teams.clock_skew().is_none() {
+            match &shared.graph_heard {
+                Some(heard) => {
+                    let _ = heard.subscribe().wait_for(|heard| *heard).await;
+                }
+                None => {
+                    if let Some(id) = slice.users.iter().find_map(|u| u.teams_id.clone()) {
+                        let _ = teams.read_presences(&[id]).await;
+                    }
+                }
+            }
         }
         match teams.clock_skew() {
             Some(skew) if skew.num_seconds().abs() >= 2 => {
