@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use super::settle::Settled;
 use super::users::{Observation, User, row_to_store};
-use super::{CycleReport, CycleSettings, PlannedAction, UserPlan, observation_hash};
+use super::{CycleReport, CycleSettings, PlannedAction, UserPlan, digest};
 use crate::reconcile::{
     Action, Decision, Note, Observed, Record, changes_in, hold_changes, is_change, reconcile,
 };
@@ -312,7 +312,7 @@ fn keep_other_part(decision: &mut Decision, old: &Record, part: RecordPart) {
 
 /// The observation as the store keeps it: its digest, and its JSON only when it changed.
 fn observation_of(user: &User, observed: &Observed, part: RecordPart) -> Observation {
-    let hash = observation_hash(observed);
+    let hash = digest(observed);
     let stored = user.stored.as_ref().map(|s| s.seen(part));
     let unchanged = stored.and_then(|s| s.observed_hash) == Some(hash);
     Observation {

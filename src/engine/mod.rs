@@ -30,7 +30,7 @@ pub use crate::connectors::ports::{
     CloudlinkPort, MicollabPort, PbxPort, PresentityWrite, SessionChange, SourceError, Systems,
     TeamsPort, WriteFailure,
 };
-use crate::reconcile::{Action, Observed, Policy, Record, SyncDirection};
+use crate::reconcile::{Action, Policy, Record, SyncDirection};
 use crate::store::{RunId, Store, StoreError};
 pub use observe::{Principals, principals};
 pub use records::{record_from_store, record_to_store};
@@ -264,11 +264,12 @@ struct UserPlan {
     decision: crate::reconcile::Decision,
 }
 
-/// A digest of an observation (stable within a build; a new build rewrites each row once).
-fn observation_hash(observed: &Observed) -> u64 {
-    use std::hash::{Hash, Hasher};
+/// A digest stable within a build (the store keeps observations' digests; a new build
+/// rewrites each row once).
+fn digest<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
     let mut hasher = std::hash::DefaultHasher::new();
-    observed.hash(&mut hasher);
+    value.hash(&mut hasher);
     hasher.finish()
 }
 

@@ -91,12 +91,7 @@ impl SharedReads {
         if self.pipelines < 2 {
             return read().await;
         }
-        let digest = {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = std::hash::DefaultHasher::new();
-            logins.hash(&mut hasher);
-            hasher.finish()
-        };
+        let digest = super::digest(logins);
         let shared = {
             let mut slots = self.flags.borrow_mut();
             let slot = slots.entry(index).or_insert_with(|| FlagsSlot {

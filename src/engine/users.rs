@@ -36,7 +36,7 @@ pub struct Stored {
 /// What one pipeline last recorded of a user.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Seen {
-    /// The digest of its last observation ([`super::observation_hash`]).
+    /// The digest of its last observation ([`super::digest`]).
     pub observed_hash: Option<u64>,
     pub observed_at: Option<DateTime<Utc>>,
     pub has_error: bool,

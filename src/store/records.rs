@@ -45,11 +45,11 @@ pub struct SyncRecord {
 /// one, and the two errors joined.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RecordPart {
-    /// Every column but the phone pipeline's own (an admin command, a test).
+    /// Every column but the phone pipeline's own (a record built whole, as in tests).
     #[default]
     Whole,
-    /// What mcteams wrote (session and presentity), not what a cycle saw (settling, a
-    /// release).
+    /// What mcteams wrote (session and presentity), not what a cycle saw: a record read
+    /// back (merged) and stored again, by settling or a release.
     Written,
     /// Teams -> MiCollab: the presentity written, its observation and error.
     TeamsToMicollab,
@@ -141,7 +141,9 @@ fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<SyncRecord> {
         last_error: r.get(first + 13)?,
         last_error_at: time_at(r, first + 14)?,
         cloudlink_principal_id: r.get(first + 15)?,
-        part: RecordPart::Whole,
+        // Read back merged: stored again (settling, a release), it writes what mcteams
+        // wrote, never the merge into the Teams pipeline's columns.
+        part: RecordPart::Written,
     })
 }
 

@@ -821,6 +821,12 @@ fn each_pipeline_records_only_its_part_and_a_row_reads_back_as_one() {
     let read = store.sync_record("alice").unwrap().unwrap();
     assert_eq!(read.graph_session.as_deref(), Some("Busy/InACall"));
     assert_eq!(read.last_error.as_deref(), Some("graph: 429"));
+    // A record read back and stored again (settling does) keeps each part's own columns:
+    // the merge is not copied into the Teams pipeline's.
+    store.put_sync_records(std::slice::from_ref(&read)).unwrap();
+    let again = store.sync_record("alice").unwrap().unwrap();
+    assert_eq!(again.last_error.as_deref(), Some("graph: 429"));
+    assert_eq!(again.last_observed, read.last_observed);
     let observed: serde_json::Value =
         serde_json::from_str(read.last_observed.as_deref().unwrap()).unwrap();
     assert_eq!(observed["teams"]["activity"], "Away", "kept: no new JSON");

@@ -69,9 +69,21 @@ fn upsert_sql(part: RecordPart) -> String {
     )
 }
 
+/// Each part's statement, built once (a first sync stores every user's row), in the order
+/// [`RecordPart`] declares its parts.
+static UPSERTS: std::sync::LazyLock<[String; 4]> = std::sync::LazyLock::new(|| {
+    [
+        RecordPart::Whole,
+        RecordPart::Written,
+        RecordPart::TeamsToMicollab,
+        RecordPart::PhoneToTeams,
+    ]
+    .map(upsert_sql)
+});
+
 /// Stores one row: the phone pipeline's observation and error go to its own columns.
 fn upsert(tx: &Transaction<'_>, r: &SyncRecord) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(&upsert_sql(r.part))?;
+    let mut stmt = tx.prepare_cached(&UPSERTS[r.part as usize])?;
     let phone = r.part == RecordPart::PhoneToTeams;
     let (teams_seen, phone_seen) = if phone {
         (None, Some(r))
