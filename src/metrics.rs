@@ -34,8 +34,9 @@ pub struct SyncMetrics {
     throttled: Counter,
     guard_trips: Counter,
     cycle_duration: Histogram,
-    /// Unix time of the last successful cycle, for /healthz.
-    last_success_unix: Mutex<Option<f64>>,
+    /// Unix time of each lane's last successful cycle (`None`: none yet), for /healthz: the
+    /// one joint cycle (`both`), or each direction's where they run on their own pace.
+    last_success_unix: Mutex<std::collections::BTreeMap<&'static str, Option<f64>>>,
     /// Another run holds the sync lease: this instance waits, calling no system.
     standby: std::sync::atomic::AtomicBool,
     standby_gauge: Gauge,
@@ -119,7 +120,7 @@ impl SyncMetrics {
             throttled,
             guard_trips,
             cycle_duration,
-            last_success_unix: Mutex::new(None),
+            last_success_unix: Mutex::new([("both", None)].into()),
             standby: std::sync::atomic::AtomicBool::new(false),
             standby_gauge,
             held_users,
@@ -127,8 +128,24 @@ impl SyncMetrics {
         }
     }
 
-    /// Counts one cycle, with the throttling answers it met ([`CycleReport::throttled`]).
-    pub fn record(&self, report: &CycleReport, took: Duration, succeeded: bool, now_unix: f64) {
+    /// The lanes whose cycles count for health: `both`, or one per direction.
+    pub fn expect_lanes(&self, lanes: &[&'static str]) {
+        if let Ok(mut last) = self.last_success_unix.lock() {
+            *last = lanes.iter().map(|lane| (*lane, None)).collect();
+        }
+    }
+
+    /// Counts one cycle of `lane`. The throttling answers are counted apart
+    /// ([`Self::add_throttled`]): two lanes' cycles overlap, and each one's report counts
+    /// the other's meanwhile.
+    pub fn record(
+        &self,
+        report: &CycleReport,
+        took: Duration,
+        succeeded: bool,
+        lane: &'static str,
+        now_unix: f64,
+    ) {
         self.cycles.inc();
         self.cycle_duration.observe(took.as_secs_f64());
         self.changes
@@ -146,18 +163,24 @@ impl SyncMetrics {
                 .get_or_create(&SystemLabel { system })
                 .inc_by(*count);
         }
-        self.throttled.inc_by(report.throttled);
         self.held_users
             .set(report.held_plan.map_or(0, |p| p.users as i64));
         if report.guard_tripped.is_some() {
             self.guard_trips.inc();
         }
-        if succeeded {
-            self.last_success.set(now_unix);
-            if let Ok(mut last) = self.last_success_unix.lock() {
-                *last = Some(now_unix);
+        if succeeded && let Ok(mut last) = self.last_success_unix.lock() {
+            last.insert(lane, Some(now_unix));
+            // The gauge is the lane longest without a success: an alert on it sees either
+            // direction fall behind.
+            if let Some(oldest) = last.values().map(|at| at.unwrap_or(0.0)).reduce(f64::min) {
+                self.last_success.set(oldest);
             }
         }
+    }
+
+    /// Counts throttling answers (429s, 503s with `Retry-After`) the clients met.
+    pub fn add_throttled(&self, answers: u64) {
+        self.throttled.inc_by(answers);
     }
 
     /// The Prometheus text exposition.
@@ -169,8 +192,6 @@ impl SyncMetrics {
         text
     }
 
-    /// Healthy while the last success is at most three intervals old. `started_unix`: before a
-    /// first success, the service counts as healthy for three intervals from its start.
     /// Marks this instance as standby (another run holds the lease) or active again.
     pub fn set_standby(&self, standby: bool) {
         self.standby
@@ -178,7 +199,7 @@ impl SyncMetrics {
         self.standby_gauge.set(i64::from(standby));
     }
 
-    /// Marks which directions the last cycle found degraded.
+    /// Marks which directions a system that could not be read holds up now.
     pub fn set_degraded(&self, degraded: &std::collections::BTreeSet<&'static str>) {
         for direction in ["pbx_to_teams", "teams_to_micollab"] {
             self.degraded
@@ -196,14 +217,14 @@ impl SyncMetrics {
         self.standby.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Healthy while every lane's last success is at most three intervals old. `started_unix`:
+    /// before a lane's first success, it counts as healthy for three intervals from the start.
     pub fn healthy(&self, now_unix: f64, started_unix: f64, interval: Duration) -> bool {
-        let last = self
-            .last_success_unix
-            .lock()
-            .ok()
-            .and_then(|l| *l)
-            .unwrap_or(started_unix);
-        now_unix - last <= 3.0 * interval.as_secs_f64()
+        let Ok(last) = self.last_success_unix.lock() else {
+            return false;
+        };
+        last.values()
+            .all(|at| now_unix - at.unwrap_or(started_unix) <= 3.0 * interval.as_secs_f64())
     }
 }
 
@@ -284,8 +305,8 @@ mod tests {
         report.applied.pbx_to_teams = 2;
         report.errors_by_system.insert("graph", 1);
         report.guard_tripped = Some((900, 500));
-        report.throttled = 3;
-        metrics.record(&report, Duration::from_millis(300), true, 1_000.0);
+        metrics.add_throttled(3);
+        metrics.record(&report, Duration::from_millis(300), true, "both", 1_000.0);
         let text = metrics.encode();
         for line in [
             "mcteams_sync_cycles_total 1",
@@ -304,5 +325,29 @@ mod tests {
         let fresh = SyncMetrics::new();
         assert!(fresh.healthy(40.0, 0.0, interval));
         assert!(!fresh.healthy(46.0, 0.0, interval));
+    }
+
+    #[test]
+    fn health_waits_for_every_lane() {
+        let metrics = SyncMetrics::new();
+        metrics.expect_lanes(&["pbx_to_teams", "teams_to_micollab"]);
+        let report = CycleReport::default();
+        let interval = Duration::from_secs(15);
+        metrics.record(&report, Duration::ZERO, true, "teams_to_micollab", 100.0);
+        // The phone lane never succeeded: healthy only within three intervals of the start.
+        assert!(metrics.healthy(45.0, 0.0, interval));
+        assert!(!metrics.healthy(46.0, 0.0, interval));
+        metrics.record(&report, Duration::ZERO, true, "pbx_to_teams", 40.0);
+        assert!(metrics.healthy(85.0, 0.0, interval));
+        assert!(
+            !metrics.healthy(86.0, 0.0, interval),
+            "the phone lane is behind"
+        );
+        assert!(
+            metrics
+                .encode()
+                .contains("mcteams_sync_last_success_timestamp_seconds 40.0"),
+            "the gauge is the lane furthest behind"
+        );
     }
 }

@@ -205,3 +205,46 @@ async fn an_outage_of_many_lease_periods_never_costs_the_lease() {
     );
     assert_eq!(watch.stop().await, Some(0));
 }
+
+/// Each direction of the watch keeps its own pace: while every PBX request takes 30 s,
+/// Teams -> MiCollab goes on cycle after cycle (a joint cycle would wait for the PBX, and
+/// miss the 20 s bound), and the stop waits for the phone lane's read in flight.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_pbx_holds_up_only_phone_to_teams() {
+    let estate = Estate::start(40).await;
+    let users = estate.pick(2, desk_phone);
+    estate.map_and_enable(&users).await;
+    let watch = Watch::start(&estate, &["--interval", "1s"]);
+    for lane in ["lane=\"pbx_to_teams\"", "lane=\"teams_to_micollab\""] {
+        assert!(watch.said(lane).await, "{}", watch.log());
+    }
+    let fault = json!({"system": "pbx", "latency_ms": 30_000});
+    estate.control("POST", "/_sim/faults", Some(fault)).await;
+    let ext = users[1]["extension"].as_str().unwrap().to_string();
+    estate.phone_state(&ext, "busy").await;
+    let upn = Estate::upn(&users[0]).to_string();
+    for (availability, status) in [("DoNotDisturb", "Do not disturb"), ("Away", "Away")] {
+        estate
+            .control(
+                "POST",
+                &format!("/_sim/teams/{upn}/preferred"),
+                Some(json!({"availability": availability, "activity": availability})),
+            )
+            .await;
+        eventually(
+            "Teams -> MiCollab while the PBX is slow",
+            &watch,
+            || async { estate.micollab_status(&upn).await == status },
+        )
+        .await;
+    }
+    assert!(
+        estate
+            .mcteams_sessions(Estate::upn(&users[1]))
+            .await
+            .is_empty(),
+        "the call is not shown yet: its read is still on the wire"
+    );
+    estate.control("DELETE", "/_sim/faults", None).await;
+    assert_eq!(watch.stop().await, Some(0));
+}

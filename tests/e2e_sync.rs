@@ -325,12 +325,15 @@ async fn a_second_sync_waits_for_the_first_and_watch_stops_cleanly() {
     let hal = estate.pick(1, desk_phone).remove(0);
     estate_with(std::slice::from_ref(&hal), &estate).await;
     let watch = e2e::Watch::start(&estate, &["--interval", "1h"]);
-    // Wait until the service has finished its first cycle.
-    assert!(watch.said("sync cycle").await, "{}", watch.log());
+    // Wait until the service has finished its first cycle in each direction (each has its
+    // own lane: the store is in WAL).
+    for lane in ["lane=\"pbx_to_teams\"", "lane=\"teams_to_micollab\""] {
+        assert!(watch.said(lane).await, "{}", watch.log());
+    }
     let (status, _) = watch.health().await;
     assert_eq!(status, 200);
     let metrics = watch.metrics_text().await;
-    assert!(metrics.contains("mcteams_sync_cycles_total 1"), "{metrics}");
+    assert!(metrics.contains("mcteams_sync_cycles_total 2"), "{metrics}");
     let (code, _, stderr) = estate.run_json(&["sync"]).await;
     assert_eq!(code, 75, "{stderr}");
     assert!(

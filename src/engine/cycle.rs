@@ -8,7 +8,8 @@ use std::cell::RefCell;
 use chrono::{DateTime, Utc};
 
 use super::decide::Rollout;
-use super::observe::SharedReads;
+use super::finish::RolloutBoard;
+use super::observe::{FlagsShare, SharedReads};
 use super::pipeline::Pipeline;
 use super::settle::{self, Settled};
 use super::{CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort};
@@ -23,6 +24,33 @@ pub(super) struct Cycle<'a, T, M, P, C> {
     pub run: Option<RunId>,
     pub settled: &'a Settled,
     pub rollout: &'a Rollout,
+    /// The directions whose outcomes the rollout state is recorded from: this cycle's, or
+    /// both where each runs its own cycles ([`Alongside`]).
+    pub directions: &'static [SyncDirection],
+}
+
+/// What the two directions' cycles of `sync --watch` share, each running on its own pace
+/// so a slow system holds up only the direction that reads it: every direction's last
+/// outcome, from which the rollout state is recorded, and the Teams flags, read once for
+/// both where their cycles overlap. A new lease starts a new one.
+pub struct Alongside {
+    board: RefCell<RolloutBoard>,
+    flags: std::rc::Rc<FlagsShare>,
+}
+
+impl Default for Alongside {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Alongside {
+    pub fn new() -> Alongside {
+        Alongside {
+            board: RefCell::default(),
+            flags: std::rc::Rc::new(FlagsShare::across_cycles()),
+        }
+    }
 }
 
 /// The pipelines `--direction` selects, phone -> Teams first (a call missing from Teams is
@@ -35,11 +63,14 @@ fn pipelines(direction: SyncDirection) -> &'static [SyncDirection] {
     }
 }
 
+/// One cycle of the direction `settings` select; `alongside`: of one direction, beside the
+/// other's cycles (then it settles only its own system's journal entries).
 pub(super) async fn cycle<T, M, P, C>(
     store: &mut Store,
     systems: &Systems<T, M, P, C>,
     settings: &CycleSettings,
     run: Option<RunId>,
+    alongside: Option<&Alongside>,
     now: DateTime<Utc>,
 ) -> Result<CycleReport, StoreError>
 where
@@ -55,7 +86,12 @@ where
     let settled = if settings.dry_run {
         Settled::default()
     } else {
-        let settled = settle::settle_journal(store, systems, settings.lease.as_ref(), now).await?;
+        let scope = match alongside {
+            Some(_) => settings.policy.direction,
+            None => SyncDirection::Both,
+        };
+        let lease = settings.lease.as_ref();
+        let settled = settle::settle_journal(store, systems, lease, scope, now).await?;
         report.settled_journal_entries = settled.closed;
         settled
     };
@@ -63,17 +99,25 @@ where
     // Before the store's readers start: lapsing an approval writes, and without WAL a write
     // waits for every reader.
     let rollout = Rollout::load(store, now, settings.dry_run)?;
+    let directions = pipelines(settings.policy.direction);
     let cycle = Cycle {
         systems,
         settings,
         run,
         settled: &settled,
         rollout: &rollout,
+        directions: match alongside {
+            Some(_) => pipelines(SyncDirection::Both),
+            None => directions,
+        },
     };
-    let directions = pipelines(settings.policy.direction);
     // Without WAL one pipeline's writes would wait for the other's store reader.
     let side_by_side = settings.dry_run || store.reads_beside_writes()?;
-    let shared = SharedReads::new(settings.down.clone(), directions.len(), side_by_side);
+    let flags = match alongside {
+        Some(alongside) => alongside.flags.clone(),
+        None => std::rc::Rc::new(FlagsShare::within_cycle(directions.len())),
+    };
+    let shared = SharedReads::new(settings.down.clone(), flags, directions.len(), side_by_side);
     let pipelines: Vec<_> = directions
         .iter()
         .enumerate()
@@ -92,7 +136,11 @@ where
     };
     stage.lap("pipelines: read, reconcile, journal, apply, store");
     let outcomes = outcomes.into_iter().collect::<Result<Vec<_>, _>>()?;
-    cycle.finish(store.into_inner(), outcomes, &mut report, now)?;
+    let outcomes = directions.iter().copied().zip(outcomes).collect();
+    let mut own_board = RolloutBoard::default();
+    let mut shared_board = alongside.map(|a| a.board.borrow_mut());
+    let board = shared_board.as_deref_mut().unwrap_or(&mut own_board);
+    cycle.finish(store.into_inner(), outcomes, board, &mut report, now)?;
     stage.lap("rollout state");
     Ok(report)
 }

@@ -306,7 +306,10 @@ fn keep_other_part(decision: &mut Decision, old: &Record, part: RecordPart) {
             decision.forget = false;
         }
         RecordPart::PhoneToTeams => decision.record.presentity = old.presentity.clone(),
-        RecordPart::Whole | RecordPart::Written => {}
+        RecordPart::Whole
+        | RecordPart::Written
+        | RecordPart::SessionWritten
+        | RecordPart::PresentityWritten => {}
     }
 }
 
@@ -335,7 +338,10 @@ fn observation_json(observed: &Observed, part: RecordPart) -> Option<String> {
     let read_by_pipeline = |key: &str| match part {
         RecordPart::TeamsToMicollab => key != "phone",
         RecordPart::PhoneToTeams => !matches!(key, "teams" | "presentity"),
-        RecordPart::Whole | RecordPart::Written => true,
+        RecordPart::Whole
+        | RecordPart::Written
+        | RecordPart::SessionWritten
+        | RecordPart::PresentityWritten => true,
     };
     keys.retain(|key, value| read_by_pipeline(key) && !value.is_null());
     serde_json::to_string(&keys).ok()

@@ -1,7 +1,7 @@
 //! The end of a cycle, once its pipelines are done: their reports as one, the rollout
 //! state recorded, and whether the cycle was complete.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -9,7 +9,114 @@ use super::cycle::Cycle;
 use super::decide::Rollout;
 use super::pipeline::Outcome;
 use super::{CloudlinkPort, CycleReport, HeldSummary, MicollabPort, PbxPort, TeamsPort};
+use crate::reconcile::SyncDirection;
 use crate::store::{Store, StoreError};
+
+/// Each direction's last outcome, as far as the rollout state needs it. A one-shot cycle
+/// fills it from its two pipelines at once; in `sync --watch` each direction's cycle runs on
+/// its own pace and updates its own entry, and the rollout state is recorded from both.
+#[derive(Debug, Default)]
+pub(super) struct RolloutBoard {
+    by_direction: HashMap<SyncDirection, DirectionOutcome>,
+}
+
+#[derive(Debug, Default)]
+struct DirectionOutcome {
+    held: Vec<String>,
+    held_changes: u64,
+    onboarded: HashSet<String>,
+    /// When this direction last read every system (its users without an error are in sync).
+    complete_at: Option<DateTime<Utc>>,
+    /// The approved plan this direction applied in full.
+    applied_plan: Option<i64>,
+}
+
+/// What the directions came to together.
+struct Together {
+    held: Vec<String>,
+    held_changes: u64,
+    onboarded: Vec<String>,
+    complete_at: Option<DateTime<Utc>>,
+    applied_plan: Option<i64>,
+}
+
+impl RolloutBoard {
+    /// Takes a direction's outcome (`applied_plan`: the approved plan it applied in full),
+    /// keeping the last complete time of a direction that could not read everything now.
+    fn put(
+        &mut self,
+        direction: SyncDirection,
+        outcome: &Outcome,
+        applied_plan: Option<i64>,
+        now: DateTime<Utc>,
+    ) {
+        let entry = self.by_direction.entry(direction).or_default();
+        entry.held = outcome.held.clone();
+        entry.held_changes = outcome.held_changes;
+        entry.onboarded = outcome.onboarded.clone();
+        if outcome.report.read_errors.is_empty() {
+            entry.complete_at = Some(now);
+        }
+        entry.applied_plan = applied_plan;
+    }
+
+    /// Users whose onboarding is recorded as done: a direction's last outcome no longer
+    /// counts them, or an outcome older than a later `profile enable` of theirs would.
+    fn onboarding_done(&mut self, users: &[String]) {
+        for outcome in self.by_direction.values_mut() {
+            for user in users {
+                outcome.onboarded.remove(user);
+            }
+        }
+    }
+
+    /// The outcomes of `directions` together: held, the users any direction holds; onboarded,
+    /// the users every direction has in sync; complete, when every direction last was.
+    fn together(&self, directions: &[SyncDirection]) -> Together {
+        let outcomes: Vec<Option<&DirectionOutcome>> = directions
+            .iter()
+            .map(|d| self.by_direction.get(d))
+            .collect();
+        let mut held: Vec<String> = outcomes
+            .iter()
+            .flatten()
+            .flat_map(|o| o.held.iter().cloned())
+            .collect();
+        held.sort();
+        held.dedup();
+        let mut onboarded: Option<HashSet<String>> = None;
+        for outcome in &outcomes {
+            let theirs = outcome.map(|o| o.onboarded.clone()).unwrap_or_default();
+            onboarded = Some(match onboarded {
+                None => theirs,
+                Some(so_far) => so_far.intersection(&theirs).cloned().collect(),
+            });
+        }
+        let mut onboarded: Vec<String> = onboarded.unwrap_or_default().into_iter().collect();
+        onboarded.sort();
+        let all = |f: &dyn Fn(&DirectionOutcome) -> bool| outcomes.iter().all(|o| o.is_some_and(f));
+        let first = outcomes.first().copied().flatten();
+        let applied_plan = first
+            .and_then(|o| o.applied_plan)
+            .filter(|id| all(&|o| o.applied_plan == Some(*id)));
+        let complete_at = all(&|o| o.complete_at.is_some())
+            .then(|| {
+                outcomes
+                    .iter()
+                    .flatten()
+                    .filter_map(|o| o.complete_at)
+                    .min()
+            })
+            .flatten();
+        Together {
+            held,
+            held_changes: outcomes.iter().flatten().map(|o| o.held_changes).sum(),
+            onboarded,
+            complete_at,
+            applied_plan,
+        }
+    }
+}
 
 impl<T, M, P, C> Cycle<'_, T, M, P, C>
 where
@@ -19,29 +126,23 @@ where
     C: CloudlinkPort,
 {
     /// Takes the pipelines' reports into the cycle's, then records the rollout state and
-    /// the completion of a cycle that wrote. A pipeline its guard stopped (a one-shot run)
-    /// leaves the rollout state as it was: the other direction's writes are recorded already.
+    /// the completion from every direction's last outcome (`board`). A pipeline its guard
+    /// stopped (a one-shot run) leaves the rollout state as it was: the other direction's
+    /// writes are recorded already.
     pub(super) fn finish(
         &self,
         store: &mut Store,
-        outcomes: Vec<Outcome>,
+        outcomes: Vec<(SyncDirection, Outcome)>,
+        board: &mut RolloutBoard,
         report: &mut CycleReport,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut held = Vec::new();
-        let mut held_changes = 0;
-        let mut onboarded: Option<HashSet<String>> = None;
-        let mut stopped = false;
-        for outcome in outcomes {
+        let stopped = outcomes.iter().any(|(_, o)| o.stopped);
+        let plan = self.rollout.approved.as_ref().map(|p| p.id);
+        for (direction, outcome) in outcomes {
+            let plan = plan.filter(|_| self.applied_in_full(&outcome.report));
+            board.put(direction, &outcome, plan, now);
             report.absorb(outcome.report);
-            held.extend(outcome.held);
-            held_changes += outcome.held_changes;
-            stopped |= outcome.stopped;
-            // Onboarded once every direction has the user in sync.
-            onboarded = Some(match onboarded {
-                None => outcome.onboarded,
-                Some(so_far) => so_far.intersection(&outcome.onboarded).cloned().collect(),
-            });
         }
         report
             .plan
@@ -49,22 +150,40 @@ where
         if stopped || self.settings.dry_run {
             return Ok(());
         }
-        held.sort();
-        held.dedup();
-        let mut onboarded: Vec<String> = onboarded.unwrap_or_default().into_iter().collect();
-        onboarded.sort();
         // The rollout state is the holder's alone to record.
         if let Some(lease) = &self.settings.lease {
             store.ensure_lease(lease)?;
         }
-        let held = (held, held_changes, self.settings.max_changes);
-        record_rollout(store, self.rollout, report, held, &onboarded, now)?;
-        // A user without an error counts as synchronized by this cycle when it was complete
-        // (every system read), which the store records once.
-        if report.read_errors.is_empty() {
-            store.finish_cycle(self.settings.lease.as_ref(), &[], &[], &[], Some(now))?;
+        let together = board.together(self.directions);
+        record_rollout(
+            store,
+            self.rollout,
+            report,
+            &together,
+            self.settings.max_changes,
+            now,
+        )?;
+        board.onboarding_done(&together.onboarded);
+        // A user without an error counts as synchronized by the last cycle that was complete
+        // in every direction (every system read), which the store records once.
+        if let Some(at) = together.complete_at {
+            store.finish_cycle(self.settings.lease.as_ref(), &[], &[], &[], Some(at))?;
         }
         Ok(())
+    }
+
+    /// Whether a direction applied the approved plan in full: every system read, none of the
+    /// plan's users failed. Until every direction has (or the approval lapses), the next
+    /// cycles go on applying it.
+    fn applied_in_full(&self, report: &CycleReport) -> bool {
+        let Some(plan) = &self.rollout.approved else {
+            return false;
+        };
+        report.read_errors.is_empty()
+            && !report
+                .user_errors
+                .iter()
+                .any(|(login, _)| plan.users.contains(login))
     }
 }
 
@@ -119,33 +238,29 @@ fn record_rollout(
     store: &mut Store,
     rollout: &Rollout,
     report: &mut CycleReport,
-    (held, held_changes, max_changes): (Vec<String>, u64, u64),
-    onboarded: &[String],
+    together: &Together,
+    max_changes: u64,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if let Some(plan) = &rollout.approved {
-        // Applied only once every system was read and none of its users' writes failed;
-        // until then (or until it lapses) the next cycle goes on applying it.
-        let failed: HashSet<&str> = report.user_errors.iter().map(|(l, _)| l.as_str()).collect();
-        let incomplete = !report.read_errors.is_empty()
-            || plan.users.iter().any(|u| failed.contains(u.as_str()));
-        if incomplete {
-            tracing::warn!(
-                plan = plan.id,
-                "the approved plan is not applied in full yet: the next cycle goes on with it"
-            );
-        } else {
+        if together.applied_plan == Some(plan.id) {
             store.finish_plan(
                 plan.id,
                 crate::store::PlanState::Approved,
                 crate::store::PlanState::Applied,
             )?;
             report.approved_plan_applied = Some(plan.id);
+        } else {
+            tracing::warn!(
+                plan = plan.id,
+                "the approved plan is not applied in full yet: the next cycle goes on with it"
+            );
         }
     }
+    let held = &together.held;
     if !held.is_empty() {
-        let id = store.hold_plan(&held, held_changes, max_changes, now)?;
-        let same = rollout.held.as_ref().is_some_and(|p| p.users == held);
+        let id = store.hold_plan(held, together.held_changes, max_changes, now)?;
+        let same = rollout.held.as_ref().is_some_and(|p| p.users == *held);
         if same {
             tracing::debug!(
                 plan = id,
@@ -172,8 +287,8 @@ fn record_rollout(
             crate::store::PlanState::Resolved,
         )?;
     }
-    if !onboarded.is_empty() {
-        store.finish_onboarding(onboarded, now)?;
+    if !together.onboarded.is_empty() {
+        store.finish_onboarding(&together.onboarded, now)?;
     }
     Ok(())
 }

@@ -32,6 +32,7 @@ pub use crate::connectors::ports::{
 };
 use crate::reconcile::{Action, Policy, Record, SyncDirection};
 use crate::store::{RunId, Store, StoreError};
+pub use cycle::Alongside;
 pub use observe::{Principals, principals};
 pub use records::{record_from_store, record_to_store};
 
@@ -171,28 +172,29 @@ impl CycleReport {
     /// The directions a system that could not be read degraded this cycle: the PBX holds up
     /// phone -> Teams, CloudLink Teams -> MiCollab, Graph and MiCollab (the Teams flags) both.
     pub fn degraded(&self) -> std::collections::BTreeSet<&'static str> {
-        let mut degraded = std::collections::BTreeSet::new();
-        for e in &self.read_errors {
-            match e.system {
-                "pbx" => {
-                    degraded.insert("pbx_to_teams");
-                }
-                "cloudlink" => {
-                    degraded.insert("teams_to_micollab");
-                }
-                _ => {
-                    degraded.insert("pbx_to_teams");
-                    degraded.insert("teams_to_micollab");
-                }
-            }
-        }
-        degraded
+        degraded_by(self.read_errors.iter().map(|e| e.system))
     }
 
     /// The read error that makes the run "temporarily unavailable", if any.
     pub fn unavailable(&self) -> Option<&SourceError> {
         self.read_errors.iter().find(|e| e.unavailable)
     }
+}
+
+/// The directions held up by `systems` that could not be read: the PBX holds up phone ->
+/// Teams, CloudLink Teams -> MiCollab, Graph and MiCollab (the Teams flags) both.
+pub fn degraded_by<'a>(
+    systems: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeSet<&'static str> {
+    let mut degraded = std::collections::BTreeSet::new();
+    for system in systems {
+        match system {
+            "pbx" => degraded.insert("pbx_to_teams"),
+            "cloudlink" => degraded.insert("teams_to_micollab"),
+            _ => degraded.insert("pbx_to_teams") | degraded.insert("teams_to_micollab"),
+        };
+    }
+    degraded
 }
 
 /// Runs one cycle at `now`; the report counts the requests it sent to each system.
@@ -209,26 +211,50 @@ where
     P: PbxPort,
     C: CloudlinkPort,
 {
-    let sent = |s: &Systems<T, M, P, C>| {
-        [
-            ("graph", s.teams.requests_sent(), s.teams.throttled_seen()),
-            (
-                "micollab",
-                s.micollab.requests_sent(),
-                s.micollab.throttled_seen(),
-            ),
-            ("pbx", s.pbx.requests_sent(), s.pbx.throttled_seen()),
-            (
-                "cloudlink",
-                s.cloudlink.requests_sent(),
-                s.cloudlink.throttled_seen(),
-            ),
-        ]
-    };
-    let before = sent(systems);
-    let mut report = cycle::cycle(store, systems, settings, run, now).await?;
+    counted(
+        systems,
+        cycle::cycle(store, systems, settings, run, None, now),
+    )
+    .await
+}
+
+/// Runs one cycle of the direction `settings` select beside the other direction's cycles
+/// (`sync --watch`, each on its own pace): the two share the rollout state and the Teams
+/// flags through `alongside`. The requests counted include the other direction's sent
+/// meanwhile.
+pub async fn run_direction_cycle<T, M, P, C>(
+    store: &mut Store,
+    systems: &Systems<T, M, P, C>,
+    settings: &CycleSettings,
+    run: Option<RunId>,
+    alongside: &Alongside,
+    now: DateTime<Utc>,
+) -> Result<CycleReport, StoreError>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let cycle = cycle::cycle(store, systems, settings, run, Some(alongside), now);
+    counted(systems, cycle).await
+}
+
+/// A cycle's report with the requests sent and the throttling met while it ran.
+async fn counted<T, M, P, C>(
+    systems: &Systems<T, M, P, C>,
+    cycle: impl std::future::Future<Output = Result<CycleReport, StoreError>>,
+) -> Result<CycleReport, StoreError>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let before = traffic(systems);
+    let mut report = cycle.await?;
     for ((system, sent_after, throttled_after), (_, sent_before, throttled_before)) in
-        sent(systems).into_iter().zip(before)
+        traffic(systems).into_iter().zip(before)
     {
         report
             .requests_by_system
@@ -236,6 +262,30 @@ where
         report.throttled += throttled_after.saturating_sub(throttled_before);
     }
     Ok(report)
+}
+
+/// Each system's requests sent and throttling answers met so far, by its client.
+pub fn traffic<T, M, P, C>(s: &Systems<T, M, P, C>) -> [(&'static str, u64, u64); 4]
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    [
+        ("graph", s.teams.requests_sent(), s.teams.throttled_seen()),
+        (
+            "micollab",
+            s.micollab.requests_sent(),
+            s.micollab.throttled_seen(),
+        ),
+        ("pbx", s.pbx.requests_sent(), s.pbx.throttled_seen()),
+        (
+            "cloudlink",
+            s.cloudlink.requests_sent(),
+            s.cloudlink.throttled_seen(),
+        ),
+    ]
 }
 
 /// The store as the two pipelines of a cycle share it: each borrows it only between awaits.

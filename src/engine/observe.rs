@@ -35,13 +35,13 @@ pub(super) struct SliceReads {
 
 /// What the two pipelines' reads share across a cycle: CloudLink's directory (read once,
 /// when a slice has many principals to resolve), the systems found down so far, and each
-/// slice's Teams flags, read once for both pipelines.
+/// slice's Teams flags, read once for both pipelines ([`FlagsShare`]).
 pub(super) struct SharedReads {
     directory: tokio::sync::OnceCell<Result<IdMap<String>, SourceError>>,
     pub down: RefCell<BTreeSet<&'static str>>,
-    /// How many pipelines read each slice's flags.
-    pipelines: usize,
-    flags: RefCell<HashMap<usize, FlagsSlot>>,
+    flags: Rc<FlagsShare>,
+    /// When the cycle began (after it loaded the rollout state).
+    began: tokio::time::Instant,
     /// The Teams pipeline's first Graph read has answered (or that pipeline is done): Graph's
     /// clock is known, if Graph could be read. `None`: no Teams pipeline runs beside.
     pub graph_heard: Option<tokio::sync::watch::Sender<bool>>,
@@ -56,61 +56,112 @@ impl Drop for GraphHeard<'_> {
     }
 }
 
-/// One slice's flags, until every pipeline has taken them.
+/// Each slice's Teams flags, read by the first direction to ask and answered from that read
+/// to the other: within one cycle's two pipelines, or (`sync --watch`) across the two
+/// directions' cycles, each on its own pace, while the read is fresh.
+pub(super) struct FlagsShare {
+    /// Whether two directions read flags here at all.
+    shared: bool,
+    slots: RefCell<HashMap<usize, FlagsSlot>>,
+}
+
+/// One slice's flags, until the other direction has taken them.
 struct FlagsSlot {
-    /// The slice's logins, digested: the pipelines read the store apart, so a slice is
+    /// The direction that read them.
+    read_by: SyncDirection,
+    read_at: tokio::time::Instant,
+    /// The slice's logins, digested: the directions read the store apart, so a slice is
     /// shared only when it is the same slice.
     logins: u64,
     read: Rc<tokio::sync::OnceCell<Result<IdMap<bool>, SourceError>>>,
-    takers_left: usize,
+}
+
+impl FlagsShare {
+    /// For one cycle of `pipelines` pipelines.
+    pub fn within_cycle(pipelines: usize) -> FlagsShare {
+        FlagsShare {
+            shared: pipelines > 1,
+            slots: RefCell::default(),
+        }
+    }
+
+    /// For the two directions' cycles of `sync --watch`.
+    pub fn across_cycles() -> FlagsShare {
+        FlagsShare {
+            shared: true,
+            slots: RefCell::default(),
+        }
+    }
+
+    /// The read of slice `index` made by the other direction, if it is of the same logins
+    /// and began since the asking cycle did (`since`), taken (no third direction comes for
+    /// it); else a new read of this one's, left for the other. A read older than the cycle
+    /// would be older than the rollout state it loaded first: a user an admin just turned on
+    /// would be seen off, and their onboarding counted as done.
+    fn take_or_start(
+        &self,
+        direction: SyncDirection,
+        index: usize,
+        logins: u64,
+        since: tokio::time::Instant,
+    ) -> Rc<tokio::sync::OnceCell<Result<IdMap<bool>, SourceError>>> {
+        let mut slots = self.slots.borrow_mut();
+        let now = tokio::time::Instant::now();
+        let theirs = slots.get(&index).is_some_and(|slot| {
+            slot.read_by != direction && slot.logins == logins && slot.read_at >= since
+        });
+        if theirs && let Some(slot) = slots.remove(&index) {
+            return slot.read;
+        }
+        let read = Rc::<tokio::sync::OnceCell<_>>::default();
+        slots.insert(
+            index,
+            FlagsSlot {
+                read_by: direction,
+                read_at: now,
+                logins,
+                read: read.clone(),
+            },
+        );
+        read
+    }
 }
 
 impl SharedReads {
     /// `side_by_side`: the pipelines run at once (the phone pipeline may wait for the Teams
     /// one's first Graph answer; one after the other, it would wait forever).
-    pub fn new(down: BTreeSet<&'static str>, pipelines: usize, side_by_side: bool) -> SharedReads {
+    pub fn new(
+        down: BTreeSet<&'static str>,
+        flags: Rc<FlagsShare>,
+        pipelines: usize,
+        side_by_side: bool,
+    ) -> SharedReads {
         SharedReads {
             directory: tokio::sync::OnceCell::new(),
             down: RefCell::new(down),
-            pipelines,
-            flags: RefCell::new(HashMap::new()),
+            flags,
+            began: tokio::time::Instant::now(),
             graph_heard: (pipelines > 1 && side_by_side)
                 .then(|| tokio::sync::watch::channel(false).0),
         }
     }
 
-    /// The Teams flags of slice `index`: read by the first pipeline to ask, answered from
-    /// that read to the other.
+    /// The Teams flags of slice `index`, read once for both directions ([`FlagsShare`]).
     async fn flags<M: MicollabPort>(
         &self,
         micollab: &M,
+        direction: SyncDirection,
         index: usize,
         logins: &[String],
     ) -> Result<IdMap<bool>, SourceError> {
         let read = || timed("micollab", micollab.teams_flags(logins));
-        if self.pipelines < 2 {
+        if !self.flags.shared {
             return read().await;
         }
-        let digest = super::digest(logins);
-        let shared = {
-            let mut slots = self.flags.borrow_mut();
-            let slot = slots.entry(index).or_insert_with(|| FlagsSlot {
-                logins: digest,
-                read: Rc::default(),
-                takers_left: self.pipelines,
-            });
-            let same = slot.logins == digest;
-            let shared = same.then(|| slot.read.clone());
-            slot.takers_left -= usize::from(same);
-            if slot.takers_left == 0 {
-                slots.remove(&index);
-            }
-            shared
-        };
-        match shared {
-            Some(shared) => shared.get_or_init(read).await.clone(),
-            None => read().await,
-        }
+        let slot = self
+            .flags
+            .take_or_start(direction, index, super::digest(logins), self.began);
+        slot.get_or_init(read).await.clone()
     }
 }
 
@@ -144,7 +195,7 @@ where
     let patience = patience::Patience::new(&down, systems_read(direction));
     let flags = patience.read(
         "micollab",
-        shared.flags(&systems.micollab, index, &logins),
+        shared.flags(&systems.micollab, direction, index, &logins),
         Err,
     );
     let mut reads = SliceReads::default();

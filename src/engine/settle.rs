@@ -23,8 +23,8 @@ use crate::connectors::ports::{
     CloudlinkPort, MicollabPort, PbxPort, SessionChange, Systems, TeamsPort,
 };
 use crate::presence::{MiCollabStatus, SessionIntent};
-use crate::reconcile::{PresentityRecord, SessionRecord, WRITER};
-use crate::store::{JournalEntry, Lease, Store, StoreError, SyncRecord};
+use crate::reconcile::{PresentityRecord, SessionRecord, SyncDirection, WRITER};
+use crate::store::{JournalEntry, Lease, RecordPart, Store, StoreError, SyncRecord};
 
 /// What settling found.
 #[derive(Debug, Default)]
@@ -53,12 +53,16 @@ fn payload(entry: &JournalEntry) -> Payload {
     serde_json::from_str(&entry.payload).unwrap_or_default()
 }
 
-/// Settles every open journal entry against the systems (see the module's documentation).
-/// Under a `lease` no longer held nothing is sent: the run that took over settles them.
+/// Settles the open journal entries of `scope` against the systems (see the module's
+/// documentation): `Both`, every entry; a direction, only the entries of the system it
+/// writes (Graph sessions, or the rest), as each direction's cycle of `sync --watch` does
+/// while the other's writes may be in flight. Under a `lease` no longer held nothing is
+/// sent: the run that took over settles them.
 pub async fn settle_journal<T, M, P, C>(
     store: &mut Store,
     systems: &Systems<T, M, P, C>,
     lease: Option<&Lease>,
+    scope: SyncDirection,
     now: DateTime<Utc>,
 ) -> Result<Settled, StoreError>
 where
@@ -71,9 +75,15 @@ where
         return Err(lease.not_held());
     }
     // An admin's Teams switches are settled from the users' flags (see `switches`).
+    let in_scope = |e: &JournalEntry| match scope {
+        SyncDirection::Both => true,
+        SyncDirection::PbxToTeams => e.system == "graph",
+        SyncDirection::TeamsToMicollab => e.system != "graph",
+    };
     let (switch_entries, open): (Vec<JournalEntry>, Vec<JournalEntry>) = store
         .journal_unconfirmed()?
         .into_iter()
+        .filter(in_scope)
         .partition(super::switches::is_switch);
     let switches =
         super::switches::settle_entries(store, &systems.micollab, switch_entries).await?;
@@ -252,7 +262,7 @@ async fn resend_sessions<T: TeamsPort>(
                         written_at: now,
                         expires_at: now + chrono::Duration::from_std(ttl).unwrap_or_default(),
                     });
-                    merge_record(stored, &record);
+                    merge_record(stored, &record, RecordPart::SessionWritten);
                 }
                 confirmations.push((entry.id, "settled: sent again".into()));
             }
@@ -332,14 +342,21 @@ async fn read_back_presentities<C: CloudlinkPort>(
             based_on,
             written_at: entry.intended_at,
         });
-        merge_record(stored, &record);
+        merge_record(stored, &record, RecordPart::PresentityWritten);
         confirmations.push((entry.id, "settled: applied (read back)".into()));
     }
     Ok(())
 }
 
-/// Puts the record's part into a stored row, keeping its observation and error fields.
-fn merge_record(stored: &mut SyncRecord, record: &crate::reconcile::Record) {
+/// Puts the record's `part` into a stored row, keeping its observation and error fields.
+/// Stored again, the row writes only the parts settling changed.
+fn merge_record(stored: &mut SyncRecord, record: &crate::reconcile::Record, part: RecordPart) {
+    stored.part = match stored.part {
+        RecordPart::SessionWritten | RecordPart::PresentityWritten if stored.part != part => {
+            RecordPart::Written
+        }
+        _ => part,
+    };
     let fresh = record_to_store(&stored.micollab_login, record);
     stored.graph_session = fresh.graph_session;
     stored.graph_session_expires_at = fresh.graph_session_expires_at;

@@ -36,7 +36,7 @@ pub fn written_by_another(mine: &PresentityRecord, shown: &Presentity) -> bool {
 }
 
 /// Which directions a sync moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SyncDirection {
     Both,

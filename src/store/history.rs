@@ -113,7 +113,7 @@ impl Store {
     /// holder left open ([`Store::close_interrupted_runs`]).
     pub fn begin_leased_run(&mut self, command: &str) -> Result<RunId, StoreError> {
         let run = self.begin_run(command)?;
-        self.close_interrupted_runs(run)?;
+        self.close_interrupted_runs(Some(run))?;
         Ok(run)
     }
 
@@ -158,12 +158,14 @@ impl Store {
     /// Closes out the sync runs before `current` that never finished (killed, or the host
     /// went down): they are recorded as interrupted, so no run stays open for good. Call it
     /// holding the sync lease: no other sync can be running.
-    pub fn close_interrupted_runs(&mut self, current: RunId) -> Result<usize, StoreError> {
+    /// `None`: every open one, before this holder begins its own.
+    pub fn close_interrupted_runs(&mut self, current: Option<RunId>) -> Result<usize, StoreError> {
+        let before = current.map_or(i64::MAX, |run| run.0);
         self.write(|tx| {
             Ok(tx.execute(
                 "UPDATE runs SET finished_at = ?2, summary = '{\"outcome\":\"interrupted\"}'
                  WHERE finished_at IS NULL AND id < ?1 AND command LIKE 'sync%'",
-                params![current.0, Utc::now()],
+                params![before, Utc::now()],
             )?)
         })
     }

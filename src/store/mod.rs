@@ -159,6 +159,13 @@ impl Store {
         })
     }
 
+    /// Another connection that writes, for a second writer in this thread (each direction
+    /// of `sync --watch` on its own pace): the writes of the two wait for each other only
+    /// as long as one transaction.
+    pub fn another_writer(&self) -> Result<Store, StoreError> {
+        self.second_connection(BUSY_TIMEOUT)
+    }
+
     /// Whether a [`Store::reader`] can go on reading while this connection writes (WAL).
     /// Without WAL a writer waits for every reader to finish, so writing while one's pass is
     /// still open would wait on it.

@@ -51,6 +51,11 @@ pub enum RecordPart {
     /// What mcteams wrote (session and presentity), not what a cycle saw: a record read
     /// back (merged) and stored again, by settling or a release.
     Written,
+    /// The session alone, as settling a session write confirms it: the other direction's
+    /// cycle may be storing the presentity meanwhile (`sync --watch`).
+    SessionWritten,
+    /// The presentity alone, as settling a presentity write confirms it.
+    PresentityWritten,
     /// Teams -> MiCollab: the presentity written, its observation and error.
     TeamsToMicollab,
     /// Phone -> Teams: the session written, its observation (`phone_observed*`) and error

@@ -44,6 +44,8 @@ fn updated_columns(part: RecordPart) -> Vec<&'static str> {
     match part {
         RecordPart::Whole => [SESSION, PRESENTITY, TEAMS_SEEN].concat(),
         RecordPart::Written => [SESSION, PRESENTITY].concat(),
+        RecordPart::SessionWritten => SESSION.to_vec(),
+        RecordPart::PresentityWritten => PRESENTITY.to_vec(),
         RecordPart::TeamsToMicollab => [PRESENTITY, TEAMS_SEEN].concat(),
         RecordPart::PhoneToTeams => [SESSION, PHONE_SEEN].concat(),
     }
@@ -71,10 +73,12 @@ fn upsert_sql(part: RecordPart) -> String {
 
 /// Each part's statement, built once (a first sync stores every user's row), in the order
 /// [`RecordPart`] declares its parts.
-static UPSERTS: std::sync::LazyLock<[String; 4]> = std::sync::LazyLock::new(|| {
+static UPSERTS: std::sync::LazyLock<[String; 6]> = std::sync::LazyLock::new(|| {
     [
         RecordPart::Whole,
         RecordPart::Written,
+        RecordPart::SessionWritten,
+        RecordPart::PresentityWritten,
         RecordPart::TeamsToMicollab,
         RecordPart::PhoneToTeams,
     ]

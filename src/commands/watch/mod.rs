@@ -1,0 +1,376 @@
+//! `mcteams sync --watch`: the sync as a service. Cycles on an interval in lanes of their
+//! own pace ([`lane`]: one per direction where the store allows, else one for both), backs
+//! off while the store is busy, keeps its lease on a heartbeat of its own, waits as standby
+//! while another run holds the lease, and stops on SIGTERM / SIGINT after the cycles in
+//! progress (exit 0: stopping a service is normal).
+
+mod lane;
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use super::Context;
+use super::sync::{give_back, unix_now};
+use crate::cli::SyncArgs;
+use crate::config::Config;
+use crate::engine::{
+    Alongside, CloudlinkPort, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort,
+};
+use crate::exit::ExitStatus;
+use crate::metrics::SyncMetrics;
+use crate::reconcile::SyncDirection;
+use crate::signals::StopSignals;
+use crate::store::{Lease, Store, StoreError};
+use lane::{Lane, LaneEnd};
+
+/// What the lanes share for the service's whole life.
+struct Service<'a, T, M, P, C> {
+    ctx: &'a Context,
+    args: &'a SyncArgs,
+    systems: &'a Systems<T, M, P, C>,
+    metrics: &'a SyncMetrics,
+    tuning: RefCell<Tuning>,
+    stop: tokio::sync::watch::Receiver<bool>,
+    /// The clients' throttling answers counted into the metrics so far.
+    throttled_counted: Cell<u64>,
+    /// The systems each lane's last cycle could not read: Graph or MiCollab down degrades
+    /// both directions, though only one lane may read it.
+    unread_by_lane: RefCell<std::collections::BTreeMap<&'static str, Vec<&'static str>>>,
+}
+
+/// What the lanes share while the service holds one grant of the lease.
+struct Holding<'a> {
+    lease: Lease,
+    /// Set when a lane ends: the others end after their cycle in progress.
+    over: tokio::sync::watch::Sender<bool>,
+    /// Where each direction has a lane: what their cycles share.
+    alongside: Option<&'a Alongside>,
+}
+
+/// The settings SIGHUP may change, re-read by whichever lane starts a cycle first.
+struct Tuning {
+    config: Config,
+    interval: Duration,
+    session_ttl: Duration,
+    max_changes: u64,
+    reload: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl<T, M, P, C> Service<'_, T, M, P, C>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    /// Re-reads the configuration if SIGHUP asked, and puts the `[sync]` settings into a
+    /// lane's.
+    fn retune(&self, store: &Store, settings: &mut CycleSettings) {
+        let mut tuning = self.tuning.borrow_mut();
+        if tuning
+            .reload
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            reconfigure(self.ctx, self.args, store, &mut tuning);
+        }
+        settings.policy.session_ttl = tuning.session_ttl;
+        settings.max_changes = tuning.max_changes;
+    }
+
+    /// Takes the systems a lane's cycle could not read, and tells which directions are
+    /// degraded now.
+    fn tell_unread(&self, lane: &'static str, report: &crate::engine::CycleReport) {
+        let mut unread = self.unread_by_lane.borrow_mut();
+        unread.insert(lane, report.read_errors.iter().map(|e| e.system).collect());
+        let degraded = crate::engine::degraded_by(unread.values().flatten().copied());
+        self.metrics.set_degraded(&degraded);
+    }
+
+    /// Counts the throttling answers the clients met since the last count (two lanes'
+    /// cycles overlap: counted here once, not from each one's report).
+    fn count_throttled(&self) {
+        let seen = throttled_seen(self.systems);
+        let before = self.throttled_counted.replace(seen);
+        self.metrics.add_throttled(seen.saturating_sub(before));
+    }
+}
+
+fn throttled_seen<T, M, P, C>(systems: &Systems<T, M, P, C>) -> u64
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    crate::engine::traffic(systems)
+        .iter()
+        .map(|(_, _, throttled)| throttled)
+        .sum()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn watch<T, M, P, C>(
+    ctx: &Context,
+    args: &SyncArgs,
+    mut store: Store,
+    systems: &Systems<T, M, P, C>,
+    config: &Config,
+    mut settings: CycleSettings,
+    interval: Duration,
+    lease: Lease,
+) -> anyhow::Result<ExitStatus>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut signals = StopSignals::listen();
+    tokio::spawn(async move {
+        signals.next().await;
+        let _ = stop_tx.send(true);
+    });
+    let metrics = Arc::new(SyncMetrics::new());
+    serve_metrics(ctx, args, &metrics, &stop_rx, interval).await?;
+    ctx.printer.note(format!(
+        "syncing every {}; stop with Ctrl-C or SIGTERM",
+        humantime::format_duration(interval)
+    ));
+    // Past the guard a service holds the unexpected changes and goes on with everyone else.
+    settings.hold_over_guard = true;
+    // Each direction on its own pace needs a second writer beside the first one's readers.
+    let mut second = (settings.policy.direction == SyncDirection::Both
+        && store.reads_beside_writes()?)
+    .then(|| store.another_writer())
+    .transpose()?;
+    metrics.expect_lanes(match second {
+        Some(_) => &["pbx_to_teams", "teams_to_micollab"],
+        None => &["both"],
+    });
+    let service = Service {
+        ctx,
+        args,
+        systems,
+        metrics: &metrics,
+        tuning: RefCell::new(Tuning {
+            config: config.clone(),
+            interval,
+            session_ttl: settings.policy.session_ttl,
+            max_changes: settings.max_changes,
+            reload: reload_on_sighup(),
+        }),
+        stop: stop_rx.clone(),
+        // What the clients met before the service began is not the service's.
+        throttled_counted: Cell::new(throttled_seen(systems)),
+        unread_by_lane: RefCell::default(),
+    };
+    let mut granted = Some(lease);
+    loop {
+        let lease = match granted.take() {
+            Some(lease) => lease,
+            None => {
+                metrics.set_standby(true);
+                let (interval, ttl) = {
+                    let tuning = service.tuning.borrow();
+                    (tuning.interval, tuning.config.sync().lease_duration)
+                };
+                let mut stop = stop_rx.clone();
+                let Some(lease) = standby(&mut store, &mut stop, interval, ttl).await else {
+                    break;
+                };
+                metrics.set_standby(false);
+                lease
+            }
+        };
+        let ttl = service.tuning.borrow().config.sync().lease_duration;
+        let heartbeat = store.start_heartbeat(&lease, ttl)?;
+        let end = hold(&service, &mut store, second.as_mut(), &settings, &lease).await;
+        // The heartbeat stops: a lease lost is not ours to renew, one stopped is given back.
+        drop(heartbeat);
+        match end? {
+            LaneEnd::Stopped => {
+                give_back(&mut store, lease);
+                break;
+            }
+            LaneEnd::LeaseLost => {
+                tracing::error!("lost the sync lease: another run took it over");
+            }
+        }
+    }
+    ctx.printer
+        .note("stopped: in-flight writes finished and recorded");
+    Ok(ExitStatus::Success)
+}
+
+/// Runs the lanes for one grant of the lease, until the service stops or the lease is
+/// lost: one for both directions, or (with `second`, a second writer) one per direction,
+/// sharing the rollout state and the Teams flags.
+async fn hold<T, M, P, C>(
+    service: &Service<'_, T, M, P, C>,
+    store: &mut Store,
+    second: Option<&mut Store>,
+    settings: &CycleSettings,
+    lease: &Lease,
+) -> anyhow::Result<LaneEnd>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    // Holding the lease, no other sync runs: the runs left open were interrupted.
+    if let Err(e) = store.close_interrupted_runs(None) {
+        tracing::warn!(error = %e, "could not close the runs an earlier holder left open");
+    }
+    let alongside = Alongside::new();
+    let holding = Holding {
+        lease: lease.clone(),
+        over: tokio::sync::watch::channel(false).0,
+        alongside: second.is_some().then_some(&alongside),
+    };
+    let Some(second) = second else {
+        return Lane::new(store, settings, SyncDirection::Both)
+            .run(service, &holding)
+            .await;
+    };
+    let (phone, teams) = tokio::join!(
+        Lane::new(store, settings, SyncDirection::PbxToTeams).run(service, &holding),
+        Lane::new(second, settings, SyncDirection::TeamsToMicollab).run(service, &holding),
+    );
+    // A failure wins, then a lost lease.
+    match (phone?, teams?) {
+        (LaneEnd::Stopped, LaneEnd::Stopped) => Ok(LaneEnd::Stopped),
+        _ => Ok(LaneEnd::LeaseLost),
+    }
+}
+
+/// Listens for SIGHUP: the flag asks the loop to re-read the configuration before its next
+/// cycle (SIGHUP no longer ends the service, leaving its lease behind).
+fn reload_on_sighup() -> Arc<std::sync::atomic::AtomicBool> {
+    let asked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::hangup()) {
+            Ok(mut hangups) => {
+                let asked = asked.clone();
+                tokio::spawn(async move {
+                    while hangups.recv().await.is_some() {
+                        asked.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGHUP"),
+        }
+    }
+    asked
+}
+
+/// Re-reads the configuration (SIGHUP). A bad one is refused and the running one kept. The
+/// `[sync]` settings apply from the next cycle (a command-line flag still wins); the systems'
+/// connections are built once, so a change to them is named and waits for a restart.
+fn reconfigure(ctx: &Context, args: &SyncArgs, store: &Store, tuning: &mut Tuning) {
+    let fresh = match ctx.config() {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "SIGHUP: the configuration is refused; keeping the running one");
+            return;
+        }
+    };
+    let sync = fresh.sync();
+    let mapped = store.count_mappings().unwrap_or(0).max(0) as u64;
+    tuning.interval = args.interval.unwrap_or(sync.interval);
+    tuning.session_ttl = sync.session_ttl;
+    tuning.max_changes = args
+        .max_changes
+        .unwrap_or_else(|| sync.max_changes.limit_for(mapped));
+    let sections = |c: &Config| {
+        let f = &c.file;
+        [
+            ("graph", serde_json::to_value(&f.graph).ok()),
+            ("micollab", serde_json::to_value(&f.micollab).ok()),
+            ("pbx", serde_json::to_value(&f.pbx).ok()),
+            ("cloudlink", serde_json::to_value(&f.cloudlink).ok()),
+            ("state", serde_json::to_value(&f.state).ok()),
+        ]
+    };
+    let changed: Vec<&str> = sections(&tuning.config)
+        .into_iter()
+        .zip(sections(&fresh))
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((name, _), _)| name)
+        .collect();
+    if !changed.is_empty() {
+        tracing::warn!(
+            sections = changed.join(", "),
+            "SIGHUP: these sections changed; they take effect when the service restarts"
+        );
+    }
+    if sync.lease_duration != tuning.config.sync().lease_duration {
+        tracing::info!(
+            lease_duration = %humantime::format_duration(sync.lease_duration),
+            "SIGHUP: sync.lease_duration applies from the next grant of the lease"
+        );
+    }
+    tracing::info!(
+        interval = %humantime::format_duration(tuning.interval),
+        session_ttl = %humantime::format_duration(tuning.session_ttl),
+        max_changes = tuning.max_changes,
+        "SIGHUP: configuration re-read; [sync] settings apply from the next cycle"
+    );
+    tuning.config = fresh;
+}
+
+async fn serve_metrics(
+    ctx: &Context,
+    args: &SyncArgs,
+    metrics: &Arc<SyncMetrics>,
+    stop_rx: &tokio::sync::watch::Receiver<bool>,
+    interval: Duration,
+) -> anyhow::Result<()> {
+    let Some(addr) = args.metrics_addr else {
+        return Ok(());
+    };
+    let mut stop = stop_rx.clone();
+    let bound = crate::metrics::serve(addr, metrics.clone(), unix_now(), interval, async move {
+        let _ = stop.wait_for(|s| *s).await;
+    })
+    .await
+    .with_context(|| format!("serving metrics on {addr}"))?;
+    ctx.printer.note(format!(
+        "metrics on http://{bound}/metrics, health on http://{bound}/healthz"
+    ));
+    Ok(())
+}
+
+/// Waits, calling no system, until the lease can be taken again (`None`: stopped first).
+async fn standby(
+    store: &mut Store,
+    stop_rx: &mut tokio::sync::watch::Receiver<bool>,
+    interval: Duration,
+    ttl: Duration,
+) -> Option<Lease> {
+    tracing::error!(
+        "another run holds the sync lease: standing by, writing nothing, until it is free"
+    );
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop_rx.wait_for(|s| *s) => return None,
+        }
+        match store.acquire_lease("sync", ttl) {
+            Ok(lease) => {
+                tracing::info!(epoch = lease.epoch, "took the sync lease: syncing again");
+                return Some(lease);
+            }
+            Err(StoreError::LockHeld { holder, .. }) => {
+                tracing::debug!(%holder, "the sync lease is still held");
+            }
+            Err(e) => tracing::warn!(error = %e, "could not take the sync lease; trying again"),
+        }
+    }
+}
