@@ -292,3 +292,113 @@ fn record_rollout(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connectors::ports::SourceError;
+    use chrono::TimeZone;
+
+    const PHONE: SyncDirection = SyncDirection::PbxToTeams;
+    const TEAMS: SyncDirection = SyncDirection::TeamsToMicollab;
+
+    fn at(second: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 4, 9, 0, second).unwrap()
+    }
+
+    fn users(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    fn outcome(held: &[&str], onboarded: &[&str], read_all: bool) -> Outcome {
+        let mut outcome = Outcome {
+            held: users(held),
+            held_changes: held.len() as u64,
+            onboarded: users(onboarded).into_iter().collect(),
+            ..Outcome::default()
+        };
+        if !read_all {
+            outcome.report.read_errors.push(SourceError {
+                system: "pbx",
+                unavailable: true,
+                maybe_applied: false,
+                gave_up: false,
+                configuration: false,
+                message: "down".into(),
+            });
+        }
+        outcome
+    }
+
+    #[test]
+    fn a_user_is_onboarded_only_when_every_direction_has_them_in_sync() {
+        let mut board = RolloutBoard::default();
+        board.put(PHONE, &outcome(&[], &["ann", "bob"], true), None, at(1));
+        let phone_only = board.together(&[PHONE, TEAMS]);
+        assert!(
+            phone_only.onboarded.is_empty(),
+            "Teams -> MiCollab has not run yet"
+        );
+        assert_eq!(board.together(&[PHONE]).onboarded, users(&["ann", "bob"]));
+
+        board.put(TEAMS, &outcome(&[], &["bob", "cyd"], true), None, at(2));
+        assert_eq!(board.together(&[PHONE, TEAMS]).onboarded, users(&["bob"]));
+    }
+
+    #[test]
+    fn onboarding_done_is_forgotten_by_every_direction() {
+        let mut board = RolloutBoard::default();
+        board.put(PHONE, &outcome(&[], &["ann", "bob"], true), None, at(1));
+        board.put(TEAMS, &outcome(&[], &["ann", "bob"], true), None, at(2));
+        board.onboarding_done(&users(&["ann"]));
+        assert_eq!(board.together(&[PHONE, TEAMS]).onboarded, users(&["bob"]));
+        assert_eq!(board.together(&[PHONE]).onboarded, users(&["bob"]));
+        assert_eq!(board.together(&[TEAMS]).onboarded, users(&["bob"]));
+    }
+
+    #[test]
+    fn held_users_are_those_any_direction_holds() {
+        let mut board = RolloutBoard::default();
+        board.put(PHONE, &outcome(&["bob", "ann"], &[], true), None, at(1));
+        board.put(TEAMS, &outcome(&["bob", "cyd"], &[], true), None, at(2));
+        let together = board.together(&[PHONE, TEAMS]);
+        assert_eq!(together.held, users(&["ann", "bob", "cyd"]));
+        assert_eq!(
+            together.held_changes, 4,
+            "changes are counted per direction"
+        );
+        board.put(PHONE, &outcome(&[], &[], true), None, at(3));
+        assert_eq!(board.together(&[PHONE, TEAMS]).held, users(&["bob", "cyd"]));
+    }
+
+    #[test]
+    fn an_approved_plan_is_applied_only_when_every_direction_applied_it() {
+        let mut board = RolloutBoard::default();
+        board.put(PHONE, &outcome(&[], &[], true), Some(7), at(1));
+        assert_eq!(board.together(&[PHONE, TEAMS]).applied_plan, None);
+        board.put(TEAMS, &outcome(&[], &[], true), Some(6), at(2));
+        assert_eq!(board.together(&[PHONE, TEAMS]).applied_plan, None);
+        board.put(TEAMS, &outcome(&[], &[], true), Some(7), at(3));
+        assert_eq!(board.together(&[PHONE, TEAMS]).applied_plan, Some(7));
+        assert_eq!(board.together(&[PHONE]).applied_plan, Some(7));
+    }
+
+    #[test]
+    fn complete_is_when_every_direction_last_read_everything() {
+        let mut board = RolloutBoard::default();
+        board.put(PHONE, &outcome(&[], &[], true), None, at(1));
+        assert_eq!(board.together(&[PHONE, TEAMS]).complete_at, None);
+        board.put(TEAMS, &outcome(&[], &[], true), None, at(5));
+        assert_eq!(board.together(&[PHONE, TEAMS]).complete_at, Some(at(1)));
+        // A phone cycle that could not read the PBX keeps its last complete time.
+        board.put(PHONE, &outcome(&[], &[], false), None, at(9));
+        assert_eq!(board.together(&[PHONE, TEAMS]).complete_at, Some(at(1)));
+        board.put(PHONE, &outcome(&[], &[], true), None, at(12));
+        assert_eq!(board.together(&[PHONE, TEAMS]).complete_at, Some(at(5)));
+        // A direction that never read everything leaves the cycle incomplete.
+        let mut fresh = RolloutBoard::default();
+        fresh.put(PHONE, &outcome(&[], &[], false), None, at(1));
+        fresh.put(TEAMS, &outcome(&[], &[], true), None, at(2));
+        assert_eq!(fresh.together(&[PHONE, TEAMS]).complete_at, None);
+    }
+}

@@ -854,3 +854,65 @@ fn each_pipeline_records_only_its_part_and_a_row_reads_back_as_one() {
         )]
     );
 }
+
+#[test]
+fn settling_one_write_stores_only_what_it_confirmed() {
+    let (_dir, mut store) = temp_store();
+    store
+        .upsert_mappings(&[mapping("alice", "alice@contoso.com", "1001")], None)
+        .unwrap();
+    let at = chrono::Utc::now();
+    let before = SyncRecord {
+        micollab_login: "alice".into(),
+        graph_session: Some("Busy/InACall".into()),
+        graph_session_expires_at: Some(at),
+        cloudlink_status: Some("Away".into()),
+        cloudlink_written_at: Some(at),
+        ..Default::default()
+    };
+    store
+        .put_sync_records(std::slice::from_ref(&before))
+        .unwrap();
+    // The Teams direction stores a new presentity beside a settle of the session that
+    // read the row before it: the session settle carries the old presentity.
+    store
+        .put_sync_records(&[SyncRecord {
+            cloudlink_status: Some("Available".into()),
+            part: RecordPart::TeamsToMicollab,
+            ..before.clone()
+        }])
+        .unwrap();
+    store
+        .put_sync_records(&[SyncRecord {
+            graph_session: None,
+            graph_session_expires_at: None,
+            part: RecordPart::SessionWritten,
+            ..before.clone()
+        }])
+        .unwrap();
+    let read = store.sync_record("alice").unwrap().unwrap();
+    assert_eq!(read.graph_session, None, "the settled session is stored");
+    assert_eq!(read.cloudlink_status.as_deref(), Some("Available"), "kept");
+    // And a presentity settle carries a session the phone direction replaced meanwhile.
+    store
+        .put_sync_records(&[SyncRecord {
+            graph_session: Some("DoNotDisturb/Presenting".into()),
+            part: RecordPart::PhoneToTeams,
+            ..read.clone()
+        }])
+        .unwrap();
+    store
+        .put_sync_records(&[SyncRecord {
+            cloudlink_status: Some("Busy".into()),
+            part: RecordPart::PresentityWritten,
+            ..read
+        }])
+        .unwrap();
+    let read = store.sync_record("alice").unwrap().unwrap();
+    assert_eq!(read.cloudlink_status.as_deref(), Some("Busy"), "settled");
+    assert_eq!(
+        read.graph_session.as_deref(),
+        Some("DoNotDisturb/Presenting"),
+        "kept"
+    );
+}
