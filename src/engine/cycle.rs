@@ -12,7 +12,11 @@ use super::finish::RolloutBoard;
 use super::observe::{FlagsShare, SharedReads};
 use super::pipeline::Pipeline;
 use super::settle::{self, Settled};
-use super::{CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort};
+use super::users;
+use super::{
+    CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, SLICES_IN_FLIGHT, Systems,
+    TeamsPort,
+};
 use crate::reconcile::SyncDirection;
 use crate::store::{RunId, Store, StoreError};
 
@@ -118,19 +122,31 @@ where
         None => std::rc::Rc::new(FlagsShare::within_cycle(directions.len())),
     };
     let shared = SharedReads::new(settings.down.clone(), flags, directions.len(), side_by_side);
+    let beside = if side_by_side { directions.len() } else { 1 };
     let pipelines: Vec<_> = directions
         .iter()
         .enumerate()
-        .map(|(i, direction)| Pipeline::new(&cycle, *direction, i == 0))
+        .map(|(i, direction)| Pipeline::new(&cycle, *direction, i == 0, beside))
         .collect();
-    let store = RefCell::new(store);
     let outcomes = if side_by_side {
-        let runs = pipelines.iter().map(|p| p.run(&store, &shared, now));
+        // Side by side, the pipelines share one read of the store.
+        let slices = users::stream(
+            store,
+            settings.users_per_slice,
+            (SLICES_IN_FLIGHT / beside).max(1),
+            pipelines.len(),
+        )?;
+        let store = RefCell::new(&mut *store);
+        let runs = pipelines
+            .iter()
+            .zip(slices)
+            .map(|(p, slices)| p.run(&store, &shared, Some(slices), now));
         futures_util::future::join_all(runs).await
     } else {
+        let store = RefCell::new(&mut *store);
         let mut outcomes = Vec::with_capacity(pipelines.len());
         for pipeline in &pipelines {
-            outcomes.push(pipeline.run(&store, &shared, now).await);
+            outcomes.push(pipeline.run(&store, &shared, None, now).await);
         }
         outcomes
     };
@@ -140,7 +156,7 @@ where
     let mut own_board = RolloutBoard::default();
     let mut shared_board = alongside.map(|a| a.board.borrow_mut());
     let board = shared_board.as_deref_mut().unwrap_or(&mut own_board);
-    cycle.finish(store.into_inner(), outcomes, board, &mut report, now)?;
+    cycle.finish(store, outcomes, board, &mut report, now)?;
     stage.lap("rollout state");
     Ok(report)
 }

@@ -30,6 +30,9 @@ pub(super) struct Pipeline<'c, 'a, T, M, P, C> {
     settings: CycleSettings,
     /// This pipeline advances the "users decided" progress (one does, for both).
     counts_users: bool,
+    /// Slices read from the systems at once ([`SLICES_IN_FLIGHT`] shared by the pipelines
+    /// side by side).
+    in_flight: usize,
 }
 
 /// What a pipeline came to, for the cycle to record once.
@@ -56,6 +59,7 @@ where
         cycle: &'c Cycle<'a, T, M, P, C>,
         direction: SyncDirection,
         counts_users: bool,
+        pipelines_beside: usize,
     ) -> Self {
         let mut settings = cycle.settings.clone();
         settings.policy.direction = direction;
@@ -63,6 +67,7 @@ where
             cycle,
             settings,
             counts_users,
+            in_flight: (SLICES_IN_FLIGHT / pipelines_beside.max(1)).max(1),
         }
     }
 
@@ -70,11 +75,13 @@ where
         self.settings.policy.direction
     }
 
-    /// Reads, decides, applies and records this direction.
+    /// Reads, decides, applies and records this direction; `slices`: its share of a read of
+    /// the store shared with the other pipeline, else it reads the store itself.
     pub async fn run(
         &self,
         store: &StoreCell<'_>,
         shared: &SharedReads,
+        slices: Option<Slices>,
         now: DateTime<Utc>,
     ) -> Result<Outcome, StoreError> {
         let settings = &self.settings;
@@ -88,7 +95,7 @@ where
         let mut report = CycleReport::default();
         let mut decided = Decided::new(settings, cycle.settled, cycle.rollout, now);
         let (now, resolved) = self
-            .read_and_decide(store, shared, &mut report, &mut decided, now)
+            .read_and_decide(store, shared, slices, &mut report, &mut decided, now)
             .await?;
         if !resolved.is_empty() && !settings.dry_run {
             store.borrow_mut().put_cloudlink_principals(&resolved)?;
@@ -156,6 +163,7 @@ where
         &self,
         store: &StoreCell<'_>,
         shared: &SharedReads,
+        slices: Option<Slices>,
         report: &mut CycleReport,
         decided: &mut Decided<'_>,
         now: DateTime<Utc>,
@@ -163,7 +171,10 @@ where
         let settings = &self.settings;
         let (loaded, store_rows_early) = {
             let store = store.borrow();
-            let loaded = users::stream(&store, settings.users_per_slice, SLICES_IN_FLIGHT)?;
+            let loaded = match slices {
+                Some(slices) => slices,
+                None => users::stream_alone(&store, settings.users_per_slice, self.in_flight)?,
+            };
             // Rows of users without writes are stored a slice's worth at a time, so a cycle
             // in which every observation changed (the one after a mass change) never holds
             // them all. They record only what was seen, so storing them early is safe; a dry
@@ -356,7 +367,7 @@ impl SliceSource {
                 Ok(observe::read_slice(systems, shared, direction, index, users).await)
             }
         })
-        .buffered(SLICES_IN_FLIGHT)
+        .buffered(pipeline.in_flight)
     }
 
     /// The next slice: one kept back, else the next from the stream (the gate opened).

@@ -83,6 +83,46 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The same error for a second reader of it (SQLite's and I/O's errors cannot be
+    /// cloned): what it says and what kind of error it is are kept.
+    pub fn duplicate(&self) -> StoreError {
+        match self {
+            StoreError::NotAStore { path, detail } => StoreError::NotAStore {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            StoreError::NewerSchema { path, found, known } => StoreError::NewerSchema {
+                path: path.clone(),
+                found: *found,
+                known: *known,
+            },
+            StoreError::ForeignEstate {
+                path,
+                stored_tenant,
+                stored_micollab,
+                tenant,
+                micollab,
+            } => StoreError::ForeignEstate {
+                path: path.clone(),
+                stored_tenant: stored_tenant.clone(),
+                stored_micollab: stored_micollab.clone(),
+                tenant: tenant.clone(),
+                micollab: micollab.clone(),
+            },
+            StoreError::Sqlite { .. } => StoreError::Conflict(self.to_string()),
+            StoreError::LockHeld { name, holder } => StoreError::LockHeld {
+                name: name.clone(),
+                holder: holder.clone(),
+            },
+            StoreError::Busy { path } => StoreError::Busy { path: path.clone() },
+            StoreError::Io { path, source } => StoreError::Io {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            StoreError::Conflict(message) => StoreError::Conflict(message.clone()),
+        }
+    }
+
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             StoreError::NotAStore { .. }
