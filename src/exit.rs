@@ -2,6 +2,13 @@
 
 use std::fmt;
 
+use crate::config::ConfigError;
+use crate::connectors::micollab::MicollabError;
+use crate::connectors::ports::SourceError;
+use crate::http::{HttpError, Remedy};
+use crate::signals::StopSignal;
+use crate::store::StoreError;
+
 /// What a run ended with. The numeric values are a contract with scripts (DESIGN.md section 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -103,19 +110,95 @@ impl CliError {
     }
 }
 
+/// The exit status what a layer below reports stands for: the one mapping from the layers'
+/// own error kinds to the README's codes. The layers know nothing of exit codes.
+pub trait ExitCode {
+    fn exit_status(&self) -> ExitStatus;
+}
+
+impl ExitCode for Remedy {
+    fn exit_status(&self) -> ExitStatus {
+        match self {
+            Remedy::FixConfiguration => ExitStatus::Config,
+            Remedy::TryLater => ExitStatus::Unavailable,
+            Remedy::Investigate => ExitStatus::Failure,
+        }
+    }
+}
+
+impl ExitCode for HttpError {
+    fn exit_status(&self) -> ExitStatus {
+        self.remedy().exit_status()
+    }
+}
+
+impl ExitCode for MicollabError {
+    fn exit_status(&self) -> ExitStatus {
+        self.remedy().exit_status()
+    }
+}
+
+impl ExitCode for SourceError {
+    fn exit_status(&self) -> ExitStatus {
+        self.remedy().exit_status()
+    }
+}
+
+impl ExitCode for StoreError {
+    fn exit_status(&self) -> ExitStatus {
+        match self {
+            // The state file is not this estate's, or cannot be used: fixed by configuration.
+            StoreError::NotAStore { .. }
+            | StoreError::NewerSchema { .. }
+            | StoreError::ForeignEstate { .. }
+            | StoreError::Io { .. } => ExitStatus::Config,
+            StoreError::LockHeld { .. } | StoreError::Busy { .. } => ExitStatus::Unavailable,
+            StoreError::Sqlite { .. } | StoreError::Conflict(_) => ExitStatus::Failure,
+        }
+    }
+}
+
+/// A one-shot run a signal stopped, after recording the writes in flight (130 / 143).
+impl ExitCode for StopSignal {
+    fn exit_status(&self) -> ExitStatus {
+        match self {
+            StopSignal::Interrupt => ExitStatus::Interrupted,
+            StopSignal::Terminate => ExitStatus::Terminated,
+        }
+    }
+}
+
 /// The exit status an error stands for: the first typed error in its chain decides.
 pub fn status_of(error: &anyhow::Error) -> ExitStatus {
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<CliError>() {
             return e.status;
         }
-        if cause.downcast_ref::<crate::config::ConfigError>().is_some() {
+        if cause.downcast_ref::<ConfigError>().is_some() {
             return ExitStatus::Config;
         }
-        if let Some(e) = cause.downcast_ref::<crate::store::StoreError>() {
-            return e.exit_status();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::http::HttpError>() {
+        let typed: Option<&dyn ExitCode> = None
+            .or_else(|| {
+                cause
+                    .downcast_ref::<StoreError>()
+                    .map(|e| e as &dyn ExitCode)
+            })
+            .or_else(|| {
+                cause
+                    .downcast_ref::<HttpError>()
+                    .map(|e| e as &dyn ExitCode)
+            })
+            .or_else(|| {
+                cause
+                    .downcast_ref::<MicollabError>()
+                    .map(|e| e as &dyn ExitCode)
+            })
+            .or_else(|| {
+                cause
+                    .downcast_ref::<SourceError>()
+                    .map(|e| e as &dyn ExitCode)
+            });
+        if let Some(e) = typed {
             return e.exit_status();
         }
     }
@@ -165,6 +248,84 @@ mod tests {
             assert_eq!(a.combine(b), winner, "{a:?} + {b:?}");
             assert_eq!(b.combine(a), winner, "{b:?} + {a:?}");
         }
+    }
+
+    /// Every kind of error a layer reports, and the documented code it ends a run with:
+    /// rejected credentials are a configuration error for every system.
+    #[test]
+    fn every_error_kind_maps_to_its_documented_code() {
+        use crate::http::{HttpErrorKind, System};
+        use std::path::PathBuf;
+        let http = |system, kind, status| {
+            let mut e = HttpError::new(system, "POST", "/token", kind);
+            e.status = status;
+            anyhow::Error::new(e)
+        };
+        let source = |configuration, unavailable| SourceError {
+            system: "pbx",
+            unavailable,
+            maybe_applied: false,
+            gave_up: false,
+            configuration,
+            message: "x".into(),
+        };
+        let path = || PathBuf::from("state.db");
+        let cases: Vec<(anyhow::Error, u8)> = vec![
+            (anyhow::Error::new(ConfigError::new("x")), 78),
+            (CliError::usage("bad flag").into(), 2),
+            (CliError::new(Guard, "max-changes").into(), 5),
+            (CliError::new(Partial, "some rows").into(), 3),
+            (CliError::new(OutOfSync, "drift").into(), 4),
+            (
+                http(
+                    System::EntraId,
+                    HttpErrorKind::CredentialRejected,
+                    Some(401),
+                ),
+                78,
+            ),
+            (
+                http(
+                    System::Micollab,
+                    HttpErrorKind::CredentialRejected,
+                    Some(401),
+                ),
+                78,
+            ),
+            (
+                http(System::Pbx, HttpErrorKind::CredentialRejected, Some(401)),
+                78,
+            ),
+            (
+                http(
+                    System::Cloudlink,
+                    HttpErrorKind::CredentialRejected,
+                    Some(400),
+                ),
+                78,
+            ),
+            (http(System::Graph, HttpErrorKind::Timeout, None), 75),
+            (http(System::Graph, HttpErrorKind::Status, Some(503)), 75),
+            (http(System::Graph, HttpErrorKind::Status, Some(403)), 1),
+            (anyhow::Error::new(source(true, false)), 78),
+            (anyhow::Error::new(source(false, true)), 75),
+            (anyhow::Error::new(source(false, false)), 1),
+            (anyhow::Error::new(StoreError::Busy { path: path() }), 75),
+            (
+                anyhow::Error::new(StoreError::NotAStore {
+                    path: path(),
+                    detail: "x".into(),
+                }),
+                78,
+            ),
+            (anyhow::Error::new(StoreError::Conflict("x".into())), 1),
+            (anyhow::anyhow!("an internal error"), 1),
+        ];
+        for (error, code) in cases {
+            assert_eq!(status_of(&error).code(), code, "{error:#}");
+        }
+        assert_eq!(StopSignal::Interrupt.exit_status().code(), 130);
+        assert_eq!(StopSignal::Terminate.exit_status().code(), 143);
     }
 
     #[test]

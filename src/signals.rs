@@ -1,6 +1,4 @@
-//! The signals a run stops on, and what each means for its exit code.
-
-use crate::exit::ExitStatus;
+//! The signals a run stops on (`src/exit.rs` says what each means for the exit code).
 
 /// A signal that asks a run to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,14 +8,6 @@ pub enum StopSignal {
 }
 
 impl StopSignal {
-    /// The exit status of a one-shot run this signal stopped (130 / 143).
-    pub fn exit_status(self) -> ExitStatus {
-        match self {
-            StopSignal::Interrupt => ExitStatus::Interrupted,
-            StopSignal::Terminate => ExitStatus::Terminated,
-        }
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             StopSignal::Interrupt => "SIGINT",

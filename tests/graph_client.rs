@@ -13,7 +13,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use mcteams::config::Secret;
 use mcteams::connectors::graph::{GraphClient, GraphSettings};
 use mcteams::connectors::{MatchedOn, PresenceDirectory, SessionWrite};
-use mcteams::exit::ExitStatus;
+use mcteams::exit::{ExitCode, ExitStatus};
 use mcteams::http::{HttpErrorKind, RetryPolicy};
 use mcteams::wire::graph::{Activity, Availability, BatchRequest};
 use serde_json::{Value, json};

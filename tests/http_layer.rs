@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use mcteams::config::Secret;
-use mcteams::exit::{ExitStatus, status_of};
+use mcteams::exit::{ExitCode, ExitStatus, status_of};
 use mcteams::http::{
     AccessToken, Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, RetryPolicy, System,
     TokenCache, TokenSource, USER_AGENT,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mcteams::exit::ExitStatus;
+use mcteams::exit::{ExitCode, ExitStatus};
 use mcteams::http::{Call, HttpClient, HttpErrorKind, HttpSettings, RetryPolicy, System};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

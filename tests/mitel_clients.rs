@@ -12,7 +12,7 @@ use mcteams::connectors::micollab::{
     GateFailure, MicollabAdmin, MicollabClient, MicollabRefusal, StatusEdit,
 };
 use mcteams::connectors::pbx::{PbxClient, PbxDirectory};
-use mcteams::exit::ExitStatus;
+use mcteams::exit::{ExitCode, ExitStatus};
 use mcteams::http::HttpErrorKind;
 use mitel_common::{Rig, fast_policy};
 use reqwest::Method;

@@ -7,7 +7,7 @@ use mcteams::connectors::cloudlink::{
 };
 use mcteams::connectors::micollab::{MicollabAdmin, MicollabClient};
 use mcteams::connectors::mitel::{MitelGrant, MitelSettings};
-use mcteams::exit::ExitStatus;
+use mcteams::exit::{ExitCode, ExitStatus};
 use mcteams::http::{HttpErrorKind, System};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::cli::ImportArgs;
-use crate::exit::{CliError, ExitStatus};
+use crate::exit::{CliError, ExitCode, ExitStatus};
 use crate::import::{self, ImportPlan, ReadOptions, RowAction, csv_input};
 use crate::output::{Column, Format, Records, neutralise_formula, write_atomically};
 

@@ -9,7 +9,7 @@ use crate::connectors::micollab::{
     MicollabAdmin, MicollabClient, MicollabError, MicollabRefusal, teams_gates,
 };
 use crate::engine::switches;
-use crate::exit::{CliError, ExitStatus};
+use crate::exit::{CliError, ExitCode, ExitStatus};
 use crate::output::{Column, Detail, Format, Records};
 use crate::wire::micollab::{Profile, Status, User};
 

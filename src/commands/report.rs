@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::cli::ReportArgs;
-use crate::exit::{CliError, ExitStatus};
+use crate::exit::{CliError, ExitCode, ExitStatus};
 use crate::output::{Column, Format, Records};
 use crate::presence::{CallState, DeviceType};
 use crate::report::gather::{self, Gathering, Origin, Subject};

@@ -11,7 +11,7 @@ use crate::config::{Config, ConfigError};
 use crate::engine::{
     CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort, run_cycle,
 };
-use crate::exit::{CliError, ExitStatus};
+use crate::exit::{CliError, ExitCode, ExitStatus};
 use crate::output::{Column, Detail, Records};
 use crate::reconcile::{Action, Policy, SyncDirection};
 use crate::signals::{StopSignal, StopSignals};

@@ -7,8 +7,7 @@ use crate::ids::IdMap;
 use std::future::Future;
 use std::time::Duration;
 
-use crate::exit::ExitStatus;
-use crate::http::HttpError;
+use crate::http::{HttpError, Remedy};
 use crate::presence::{MiCollabStatus, PhoneState, SessionIntent};
 use crate::reconcile::{Presentity, TeamsPresence};
 
@@ -41,10 +40,10 @@ impl SourceError {
     pub fn of(system: &'static str, error: &HttpError) -> SourceError {
         SourceError {
             system,
-            unavailable: error.exit_status() == ExitStatus::Unavailable,
+            unavailable: error.remedy() == Remedy::TryLater,
             maybe_applied: error.maybe_applied(),
             gave_up: false,
-            configuration: error.exit_status() == ExitStatus::Config,
+            configuration: error.remedy() == Remedy::FixConfiguration,
             message: error.to_string(),
         }
     }
@@ -53,10 +52,10 @@ impl SourceError {
     pub fn of_micollab(error: &super::micollab::MicollabError) -> SourceError {
         SourceError {
             system: "micollab",
-            unavailable: error.exit_status() == ExitStatus::Unavailable,
+            unavailable: error.remedy() == Remedy::TryLater,
             maybe_applied: false,
             gave_up: false,
-            configuration: error.exit_status() == ExitStatus::Config,
+            configuration: error.remedy() == Remedy::FixConfiguration,
             message: error.to_string(),
         }
     }
@@ -69,13 +68,14 @@ impl SourceError {
         )
     }
 
-    pub fn exit_status(&self) -> ExitStatus {
+    /// What fixes it (the edge maps it to the run's exit code).
+    pub fn remedy(&self) -> Remedy {
         if self.configuration {
-            ExitStatus::Config
+            Remedy::FixConfiguration
         } else if self.unavailable {
-            ExitStatus::Unavailable
+            Remedy::TryLater
         } else {
-            ExitStatus::Failure
+            Remedy::Investigate
         }
     }
 }

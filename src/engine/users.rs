@@ -291,7 +291,8 @@ mod tests {
     #[test]
     fn the_read_keeps_pace_with_the_pipeline_furthest_along_within_a_bound() {
         // (slices taken per pipeline, slice to send, may it go); two in flight.
-        let cases: [(&[Option<usize>], usize, Option<bool>); 9] = [
+        type Case = (&'static [Option<usize>], usize, Option<bool>);
+        let cases: [Case; 9] = [
             (&[Some(0)], 0, Some(true)),
             (&[Some(0)], 1, Some(true)),
             (&[Some(0)], 2, Some(false)),

@@ -7,8 +7,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::exit::ExitStatus;
-
 /// The systems mcteams talks to, as they are named in errors and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum System {
@@ -37,6 +35,17 @@ impl fmt::Display for System {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// What fixes a failed call, as a run that ends on it reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// A credential, certificate or URL the system refused: the configuration must change.
+    FixConfiguration,
+    /// Down, unreachable or throttled beyond the retry budget: try again later.
+    TryLater,
+    /// The system answered an error that neither waiting nor the configuration fixes.
+    Investigate,
 }
 
 /// What went wrong, without the where (that is in [`HttpError`]).
@@ -161,24 +170,22 @@ impl HttpErrorInfo {
         self.sent_before || (!self.not_sent && self.kind.maybe_applied(self.status))
     }
 
-    /// The exit status a run that ends on this error stands for (DESIGN.md section 4).
-    pub fn exit_status(&self) -> ExitStatus {
+    /// What fixes it: the edge (`src/exit.rs`) maps this to the run's exit code.
+    pub fn remedy(&self) -> Remedy {
         match &self.kind {
             // Fixed by changing the configuration (credential, URL, ca_file), not by waiting.
             HttpErrorKind::CredentialRejected
             | HttpErrorKind::InsecureUrl(_)
             | HttpErrorKind::Tls(_)
-            | HttpErrorKind::Local(_) => ExitStatus::Config,
+            | HttpErrorKind::Local(_) => Remedy::FixConfiguration,
             HttpErrorKind::GaveUp { .. }
             | HttpErrorKind::Throttled { .. }
             | HttpErrorKind::Transport { .. }
             | HttpErrorKind::Timeout
-            | HttpErrorKind::Stopped => ExitStatus::Unavailable,
+            | HttpErrorKind::Stopped => Remedy::TryLater,
             // A gateway that cannot reach the service is an outage too: cron should retry.
-            HttpErrorKind::Status if matches!(self.status, Some(502..=504)) => {
-                ExitStatus::Unavailable
-            }
-            HttpErrorKind::Status | HttpErrorKind::Decode(_) => ExitStatus::Failure,
+            HttpErrorKind::Status if matches!(self.status, Some(502..=504)) => Remedy::TryLater,
+            HttpErrorKind::Status | HttpErrorKind::Decode(_) => Remedy::Investigate,
         }
     }
 
@@ -363,30 +370,37 @@ mod tests {
              throttled or temporarily unavailable (Retry-After 30.0s); gave up after 6 attempts \
              and 61.0s of waiting [request id r-1]"
         );
-        assert_eq!(e.exit_status(), ExitStatus::Unavailable);
+        assert_eq!(e.remedy(), Remedy::TryLater);
     }
 
     #[test]
-    fn exit_statuses() {
-        let of = |kind: HttpErrorKind, status: Option<u16>| {
-            let mut e = HttpError::new(System::Graph, "GET", "/x", kind);
+    fn remedies() {
+        let cases = [
+            (
+                HttpErrorKind::CredentialRejected,
+                Some(401),
+                Remedy::FixConfiguration,
+            ),
+            (
+                HttpErrorKind::Tls("x".into()),
+                None,
+                Remedy::FixConfiguration,
+            ),
+            (HttpErrorKind::Timeout, None, Remedy::TryLater),
+            (HttpErrorKind::Stopped, None, Remedy::TryLater),
+            (HttpErrorKind::Status, Some(502), Remedy::TryLater),
+            (HttpErrorKind::Status, Some(403), Remedy::Investigate),
+            (
+                HttpErrorKind::Decode("x".into()),
+                Some(200),
+                Remedy::Investigate,
+            ),
+        ];
+        for (kind, status, remedy) in cases {
+            let mut e = HttpError::new(System::Graph, "GET", "/x", kind.clone());
             e.status = status;
-            e.exit_status()
-        };
-        assert_eq!(
-            of(HttpErrorKind::CredentialRejected, Some(401)),
-            ExitStatus::Config
-        );
-        assert_eq!(of(HttpErrorKind::Timeout, None), ExitStatus::Unavailable);
-        assert_eq!(
-            of(HttpErrorKind::Status, Some(502)),
-            ExitStatus::Unavailable
-        );
-        assert_eq!(of(HttpErrorKind::Status, Some(403)), ExitStatus::Failure);
-        assert_eq!(
-            of(HttpErrorKind::Decode("x".into()), Some(200)),
-            ExitStatus::Failure
-        );
+            assert_eq!(e.remedy(), remedy, "{kind:?} {status:?}");
+        }
     }
 
     #[test]

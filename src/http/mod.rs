@@ -29,7 +29,7 @@ use tokio::time::Instant;
 
 use crate::config::ConfigError;
 
-pub use error::{HttpError, HttpErrorInfo, HttpErrorKind, ServiceErrorDetails, System};
+pub use error::{HttpError, HttpErrorInfo, HttpErrorKind, Remedy, ServiceErrorDetails, System};
 pub use limit::{MIN_BURST, RateBudget, RateLimit, TokioClock};
 pub use retry::{Retries, RetryPolicy, parse_retry_after};
 pub use token::{AccessToken, Lease, TokenCache, TokenSource, refresh_margin};

@@ -20,7 +20,6 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::config::Estate;
-use crate::exit::ExitStatus;
 
 pub use history::{AuditEntry, JournalEntry, RunId};
 pub use lease::{Heartbeat, Lease, LeaseHolder};
@@ -120,17 +119,6 @@ impl StoreError {
                 source: std::io::Error::new(source.kind(), source.to_string()),
             },
             StoreError::Conflict(message) => StoreError::Conflict(message.clone()),
-        }
-    }
-
-    pub fn exit_status(&self) -> ExitStatus {
-        match self {
-            StoreError::NotAStore { .. }
-            | StoreError::NewerSchema { .. }
-            | StoreError::ForeignEstate { .. }
-            | StoreError::Io { .. } => ExitStatus::Config,
-            StoreError::LockHeld { .. } | StoreError::Busy { .. } => ExitStatus::Unavailable,
-            StoreError::Sqlite { .. } | StoreError::Conflict(_) => ExitStatus::Failure,
         }
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::exit::{ExitCode, ExitStatus};
 use crate::mapping::Mapping;
 
 fn estate(tenant: &str) -> Estate {
@@ -62,7 +63,7 @@ fn refuses_a_store_from_a_newer_version() {
     let text = err.to_string();
     assert!(text.contains("newer mcteams"), "{text}");
     assert!(text.contains(&path.display().to_string()), "{text}");
-    assert_eq!(err.exit_status(), crate::exit::ExitStatus::Config);
+    assert_eq!(err.exit_status(), ExitStatus::Config);
 }
 
 #[test]

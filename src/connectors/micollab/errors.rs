@@ -4,8 +4,7 @@
 
 use std::fmt;
 
-use crate::exit::ExitStatus;
-use crate::http::HttpError;
+use crate::http::{HttpError, Remedy};
 use crate::wire::micollab::{GateData, SystemInfo};
 
 use crate::connectors::mitel::MitelFailure;
@@ -177,11 +176,11 @@ impl MicollabError {
         }
     }
 
-    /// A refusal is a failure of what was asked (1); transport and outages keep their own.
-    pub fn exit_status(&self) -> ExitStatus {
+    /// A refusal is a failure of what was asked; transport and outages keep their own.
+    pub fn remedy(&self) -> Remedy {
         match self {
-            MicollabError::Refused { .. } => ExitStatus::Failure,
-            MicollabError::Http(e) => e.exit_status(),
+            MicollabError::Refused { .. } => Remedy::Investigate,
+            MicollabError::Http(e) => e.remedy(),
         }
     }
 
