@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::wire::graph::{Activity, Availability};
 
+/// The name mcteams writes as the presentity's source (how it knows its own writes).
+pub const WRITER: &str = "mcteams";
+
 /// The Teams-managed statuses MiCollab shows while Teams manages presence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MiCollabStatus {

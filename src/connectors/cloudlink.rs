@@ -14,7 +14,7 @@ use futures_util::future::join_all;
 
 use crate::config::{Config, ConfigError};
 use crate::http::{Call, HttpError, HttpErrorKind, System};
-use crate::reconcile::WRITER;
+use crate::presence::WRITER;
 use crate::wire::cloudlink::{
     List, MAX_PAGE, MAX_QUERY_IDS, Operation, Presentity, PresentityQuery, PresentityWrite, User,
     VersionMismatch,

@@ -189,6 +189,10 @@ pub trait PbxPort: Port {
 }
 
 pub trait CloudlinkPort: Port {
+    /// Up to how many unresolved users are looked up one at a time; more are resolved by one
+    /// pass over the directory ([`Self::principal_directory`]).
+    const PER_USER_LOOKUP_MAX: usize;
+
     /// Principal ids (what presentities are keyed by) of CloudLink user ids; unknown users
     /// are absent. The engine keeps them in the store, so each is resolved once.
     fn principal_ids(

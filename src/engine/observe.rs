@@ -11,7 +11,6 @@ use crate::ids::IdMap;
 
 use super::patience;
 use super::users::User;
-use crate::connectors::cloudlink::PER_USER_LOOKUP_MAX;
 use crate::connectors::ports::{
     CloudlinkPort, MicollabPort, PbxPort, SourceError, Systems, TeamsPort,
 };
@@ -265,7 +264,7 @@ async fn resolve_slice_principals<C: CloudlinkPort>(
         .filter(|u| u.principal.is_none())
         .filter_map(|u| u.cloudlink_user_id.clone())
         .collect();
-    if unresolved.len() <= PER_USER_LOOKUP_MAX {
+    if unresolved.len() <= C::PER_USER_LOOKUP_MAX {
         return resolve_principals(cloudlink, unresolved).await;
     }
     let all = directory

@@ -303,6 +303,8 @@ impl PbxPort for &Fake {
 }
 
 impl CloudlinkPort for &Fake {
+    const PER_USER_LOOKUP_MAX: usize = crate::connectors::cloudlink::PER_USER_LOOKUP_MAX;
+
     async fn principal_ids(&self, ids: &[String]) -> Result<IdMap<String>, SourceError> {
         let world = self.0.lock().unwrap();
         Fake::fail_read(&world, "cloudlink")?;

@@ -27,7 +27,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::config::ConfigError;
+use crate::config::{ConfigError, is_loopback};
 
 pub use error::{HttpError, HttpErrorInfo, HttpErrorKind, Remedy, ServiceErrorDetails, System};
 pub use limit::{MIN_BURST, RateBudget, RateLimit, TokioClock};
@@ -592,8 +592,6 @@ pub fn check_url(url: &url::Url) -> Result<(), String> {
     }
 }
 
-/// Loopback, as the config judges it (the one rule for where plain http is allowed).
-pub use crate::config::is_loopback;
 
 /// True when `link` points at the same scheme, host and port as `base`: a paging link that
 /// leads elsewhere would receive the bearer token, so it is never followed.

@@ -26,8 +26,7 @@ use crate::presence::{
 };
 use crate::wire::graph::{Activity, Availability};
 
-/// The name mcteams writes as the presentity's source.
-pub const WRITER: &str = "mcteams";
+pub use crate::presence::WRITER;
 
 /// Whether someone other than mcteams wrote the presentity since mcteams' write `mine`.
 pub fn written_by_another(mine: &PresentityRecord, shown: &Presentity) -> bool {

@@ -8,6 +8,8 @@ use crate::ids::IdMap;
 use crate::reconcile::Presentity;
 
 impl CloudlinkPort for CloudlinkClient {
+    const PER_USER_LOOKUP_MAX: usize = super::PER_USER_LOOKUP_MAX;
+
     async fn principal_ids(&self, user_ids: &[String]) -> Result<IdMap<String>, SourceError> {
         CloudlinkDirectory::principal_ids(self, user_ids)
             .await
