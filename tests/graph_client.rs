@@ -35,12 +35,19 @@ fn fake_jwt(serial: usize) -> String {
 
 /// Mounts the token endpoint; returns the counter of tokens issued.
 async fn mount_token(server: &MockServer, expires_in: u64) -> Arc<AtomicUsize> {
+    mount_token_lifetimes(server, &[expires_in]).await
+}
+
+/// A token endpoint whose n-th answer lives `lifetimes[n]` seconds (the last one repeats).
+async fn mount_token_lifetimes(server: &MockServer, lifetimes: &[u64]) -> Arc<AtomicUsize> {
     let issued = Arc::new(AtomicUsize::new(0));
     let counter = issued.clone();
+    let lifetimes = lifetimes.to_vec();
     Mock::given(method("POST"))
         .and(path(format!("/{TENANT}/oauth2/v2.0/token")))
         .respond_with(move |_: &Request| {
             let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            let expires_in = lifetimes[(n - 1).min(lifetimes.len() - 1)];
             ResponseTemplate::new(200).set_body_json(json!({
                 "token_type": "Bearer",
                 "expires_in": expires_in,
@@ -191,21 +198,27 @@ async fn a_hundred_thousand_ids_take_154_calls() {
 }
 
 #[tokio::test]
-async fn an_expiring_token_is_refreshed_exactly_once() {
+async fn an_expired_token_is_refreshed_exactly_once_for_concurrent_callers() {
     let server = MockServer::start().await;
-    // Two seconds of life: refreshed a fifth before expiry, i.e. after 1.6 s.
-    let issued = mount_token(&server, 2).await;
+    // The first token comes with no life left (as one at the end of its hour is seen), the
+    // next with an hour: the test never waits for a token to age.
+    let issued = mount_token_lifetimes(&server, &[0, 3_599]).await;
     mount_presence_echo(&server).await;
     let graph = GraphClient::new(settings(&server)).unwrap();
     graph.read_presences(&ids(1)).await.unwrap();
-    graph.read_presences(&ids(1)).await.unwrap();
     assert_eq!(issued.load(Ordering::SeqCst), 1);
-    tokio::time::sleep(Duration::from_millis(1_700)).await;
     let one = ids(1);
     let reads = (0..5).map(|_| graph.read_presences(&one));
     for result in futures_util::future::join_all(reads).await {
         result.unwrap();
     }
+    assert_eq!(
+        issued.load(Ordering::SeqCst),
+        2,
+        "five callers, one refresh"
+    );
+    // Fresh now: kept.
+    graph.read_presences(&ids(1)).await.unwrap();
     assert_eq!(issued.load(Ordering::SeqCst), 2);
     assert_eq!(graph.token_fetches(), 2);
 }

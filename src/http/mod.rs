@@ -592,7 +592,6 @@ pub fn check_url(url: &url::Url) -> Result<(), String> {
     }
 }
 
-
 /// True when `link` points at the same scheme, host and port as `base`: a paging link that
 /// leads elsewhere would receive the bearer token, so it is never followed.
 pub fn same_origin(base: &url::Url, link: &url::Url) -> bool {
