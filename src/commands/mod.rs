@@ -2,6 +2,7 @@
 //! layer that knows nothing of clap. `run` maps every outcome to an exit status.
 
 mod approve;
+mod change;
 mod config;
 mod demo;
 mod doctor;

@@ -14,6 +14,8 @@ use crate::output::{Column, Detail, Format, Records};
 use crate::wire::micollab::{Profile, Status, User};
 
 use super::Context;
+use super::change::{Applied, Guarded, Stage};
+use crate::store::{RunId, Store};
 
 pub fn run(ctx: &Context, cmd: ProfileCommand) -> anyhow::Result<ExitStatus> {
     match cmd {
@@ -307,136 +309,167 @@ fn switch(
     rt.block_on(switches::settle(&mut store, &client))?;
     let mappings = store.list_mappings(false)?;
     let mapped = admin::mapped_set(mappings.iter().map(|m| m.micollab_login.as_str()));
-
-    let (profile, members) = rt.block_on(async {
-        // Gates first (only turning on needs them), then the profile's own refusal.
-        if action.on() {
-            check_gates(&client).await?;
-        }
-        let profile = read_profile(&client, name).await?;
-        if profile.is_default {
-            return Err(CliError::new(
-                ExitStatus::Failure,
-                format!(
-                    "{}; nothing changed",
-                    MicollabRefusal::DefaultProfileNotEditable {
-                        profile: profile.name.clone()
-                    }
-                ),
-            )
-            .into());
-        }
-        let members = client
-            .users(Some(&profile.profile_id))
-            .await
-            .map_err(|e| micollab_error("reading the profile's users", e))?;
-        anyhow::Ok((profile, members))
-    })?;
+    let (profile, members) = rt.block_on(read_switchable(&client, name, action))?;
     let preview = admin::plan_profile(&profile, &members, &mapped, action);
-    let report = |result: &'static str, notified: usize| SwitchReport {
-        preview: &preview,
+    let mut change = ProfileSwitch {
+        client: &client,
+        switch: switches::Switch {
+            object_type: "profile".into(),
+            object_id: profile.name.clone(),
+            before: Some(profile.teams_presence),
+            after: action.on(),
+            users: preview.switching.clone(),
+            reason: format!("profile {} {}", action.verb(), profile.name),
+        },
+        profile,
+        preview,
+        limit: config.sync().max_changes.limit_for(mappings.len() as u64),
         dry_run: write.dry_run,
-        result,
-        users_notified: notified,
     };
+    super::change::run(ctx, &rt, &mut store, write, force, &mut change)
+}
 
-    if preview.already_set {
-        ctx.printer.note(format!(
-            "Teams presence is already {} for profile {:?}: nothing changed",
-            if action.on() { "on" } else { "off" },
-            profile.name
-        ));
-        print_report(ctx, &report("unchanged", 0), false)?;
-        return Ok(ExitStatus::Success);
+/// The profile and its members, once the gates (for turning on) and the profile's own
+/// refusal (a default profile) let it be switched.
+async fn read_switchable(
+    client: &MicollabClient,
+    name: &str,
+    action: Switch,
+) -> anyhow::Result<(Profile, Vec<User>)> {
+    if action.on() {
+        check_gates(client).await?;
+    }
+    let profile = read_profile(client, name).await?;
+    if profile.is_default {
+        let refusal = MicollabRefusal::DefaultProfileNotEditable {
+            profile: profile.name.clone(),
+        };
+        return Err(
+            CliError::new(ExitStatus::Failure, format!("{refusal}; nothing changed")).into(),
+        );
+    }
+    let members = client
+        .users(Some(&profile.profile_id))
+        .await
+        .map_err(|e| micollab_error("reading the profile's users", e))?;
+    Ok((profile, members))
+}
+
+/// `profile enable|disable` as a change: one switch of the profile's Teams presence.
+struct ProfileSwitch<'c> {
+    client: &'c MicollabClient,
+    profile: Profile,
+    preview: ProfilePreview,
+    switch: switches::Switch,
+    limit: u64,
+    dry_run: bool,
+}
+
+impl ProfileSwitch<'_> {
+    fn on_off(on: bool) -> &'static str {
+        if on { "on" } else { "off" }
+    }
+}
+
+impl super::change::Change for ProfileSwitch<'_> {
+    fn command(&self) -> String {
+        format!("profile {}", self.preview.action.verb())
     }
 
-    let limit = config.sync().max_changes.limit_for(mappings.len() as u64);
-    let over_guard = preview.users_switching.count as u64 > limit;
-    if write.dry_run {
-        print_report(ctx, &report("planned", 0), true)?;
-        if over_guard && !force {
-            ctx.printer.warn(format!(
-                "{} users would switch, more than max_changes ({limit}): the real run needs --force",
-                preview.users_switching.count
-            ));
-        }
-        ctx.printer.note("dry run: nothing changed");
-        return Ok(ExitStatus::Success);
-    }
-    // People read the preview before they answer; JSON readers get it in the result.
-    ctx.printer
-        .note(admin::profile_preview_text(&preview).trim_end());
-    if over_guard && !force {
-        print_report(ctx, &report("stopped", 0), false)?;
-        return Err(CliError::new(
-            ExitStatus::Guard,
-            format!(
-                "{} users would switch, more than max_changes ({limit}): nothing changed; \
-                 check the profile, then re-run with --force",
-                preview.users_switching.count
-            ),
-        )
-        .into());
-    }
-    let question = format!(
-        "{} Microsoft Teams presence for profile {:?} ({} user(s))?",
-        if action.on() { "Turn on" } else { "Turn off" },
-        profile.name,
-        preview.users.count
-    );
-    if !ctx.confirm(write, &question)? {
-        ctx.printer.note("cancelled; nothing changed");
-        print_report(ctx, &report("cancelled", 0), false)?;
-        return Ok(ExitStatus::Success);
+    fn unchanged(&self) -> Option<(String, ExitStatus)> {
+        self.preview.already_set.then(|| {
+            let state = Self::on_off(self.preview.action.on());
+            let name = &self.profile.name;
+            let message =
+                format!("Teams presence is already {state} for profile {name:?}: nothing changed");
+            (message, ExitStatus::Success)
+        })
     }
 
-    let run = store.begin_run(&format!("profile {}", action.verb()))?;
-    // Journaled first: a run killed once MiCollab applied it is still recorded (settled).
-    let switch = switches::Switch {
-        object_type: "profile".into(),
-        object_id: profile.name.clone(),
-        before: Some(profile.teams_presence),
-        after: action.on(),
-        users: preview.switching.clone(),
-        reason: format!("profile {} {}", action.verb(), profile.name),
-    };
-    let entry = switches::intend(&mut store, run, std::slice::from_ref(&switch))?[0];
-    let applied = rt.block_on(client.set_profile_teams(&profile.profile_id, action.on()));
-    let after = match applied {
-        Ok(after) => after,
-        Err(e) => {
-            // An answer lost after MiCollab acted stays open, for the next run to settle.
-            if !e.http().maybe_applied() {
-                switches::refused(&mut store, entry, &e.to_string())?;
+    fn guarded(&self) -> Option<Guarded> {
+        Some(Guarded {
+            users: self.preview.users_switching.count as u64,
+            limit: self.limit,
+            check: "the profile",
+        })
+    }
+
+    fn preview(&self) -> String {
+        admin::profile_preview_text(&self.preview)
+            .trim_end()
+            .to_string()
+    }
+
+    fn preview_printed(&self, ctx: &Context, stage: Stage) -> bool {
+        stage == Stage::Planned && ctx.printer.format() == Format::Table
+    }
+
+    fn question(&self) -> String {
+        let verb = if self.preview.action.on() {
+            "Turn on"
+        } else {
+            "Turn off"
+        };
+        let (name, users) = (&self.profile.name, self.preview.users.count);
+        format!("{verb} Microsoft Teams presence for profile {name:?} ({users} user(s))?")
+    }
+
+    fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()> {
+        let report = SwitchReport {
+            preview: &self.preview,
+            dry_run: self.dry_run,
+            result: stage.result(),
+            users_notified: if stage == Stage::Changed {
+                self.preview.users.count
+            } else {
+                0
+            },
+        };
+        print_report(ctx, &report, stage == Stage::Planned)
+    }
+
+    fn intend(&self, store: &mut Store, run: RunId) -> anyhow::Result<Vec<i64>> {
+        Ok(switches::intend(
+            store,
+            run,
+            std::slice::from_ref(&self.switch),
+        )?)
+    }
+
+    async fn apply(
+        &mut self,
+        store: &mut Store,
+        run: RunId,
+        entries: &[i64],
+    ) -> anyhow::Result<Applied> {
+        let (profile, entry) = (&self.profile, entries[0]);
+        let sent = self
+            .client
+            .set_profile_teams(&profile.profile_id, self.switch.after);
+        let after = match sent.await {
+            Ok(after) => after,
+            Err(e) => {
+                let doing = format!("changing profile {:?}", profile.name);
+                return Err(super::change::not_applied(store, entry, e, &doing));
             }
-            let error = micollab_error(&format!("changing profile {:?}", profile.name), e);
-            store.finish_run(
-                run,
-                crate::exit::status_of(&error).code(),
-                &serde_json::json!({"profile": profile.name, "error": error.to_string()}),
-            )?;
-            return Err(error);
-        }
-    };
-    switches::applied(&mut store, run, entry, &switch, &preview.switching)?;
-    store.finish_run(
-        run,
-        ExitStatus::Success.code(),
-        &serde_json::json!({
-            "profile": profile.name,
-            "teamsPresence": after.teams_presence,
-            "users": preview.users.count,
-            "switching": preview.users_switching.count,
-        }),
-    )?;
-    print_report(ctx, &report("changed", preview.users.count), false)?;
-    ctx.printer.note(format!(
-        "Teams presence is now {} for profile {:?}: MiCollab notified {} user(s)",
-        if after.teams_presence { "on" } else { "off" },
-        profile.name,
-        preview.users.count
-    ));
-    Ok(ExitStatus::Success)
+        };
+        switches::applied(store, run, entry, &self.switch, &self.preview.switching)?;
+        let users = self.preview.users.count;
+        Ok(Applied {
+            status: ExitStatus::Success,
+            summary: serde_json::json!({
+                "profile": profile.name,
+                "teamsPresence": after.teams_presence,
+                "users": users,
+                "switching": self.preview.users_switching.count,
+            }),
+            note: format!(
+                "Teams presence is now {} for profile {:?}: MiCollab notified {users} user(s)",
+                Self::on_off(after.teams_presence),
+                profile.name,
+            ),
+        })
+    }
 }
 
 /// Tables get the preview in words (a dry run) or a one-line result; JSON gets the document.

@@ -15,10 +15,13 @@ use crate::connectors::micollab::{
 };
 use crate::exit::{CliError, ExitStatus};
 use crate::output::{Column, Detail, Format, Records};
-use crate::wire::micollab::{Profile, User};
+use crate::wire::micollab::{Profile, Status, User};
 
 use super::Context;
+use super::change::{Applied, Stage};
 use super::profile::{micollab_error, read_profile, status_columns, status_row};
+use crate::engine::status_edits;
+use crate::store::{RunId, Store};
 
 /// Beyond this many Teams-managed users the preview does not read each user's statuses
 /// (one request each); MiCollab's answer still gives the exact count once applied.
@@ -140,6 +143,59 @@ async fn own_settings(client: &MicollabClient, members: &[User], status: &str) -
 }
 
 fn set(ctx: &Context, args: StatusSetArgs) -> anyhow::Result<ExitStatus> {
+    check_asks(&args)?;
+    let config = ctx.config()?;
+    let client = MicollabClient::from_config(&config)?;
+    let mut store = ctx.open_store(&config)?;
+    let rt = super::runtime()?;
+    // An edit an interrupted run left unrecorded is recorded first, from what MiCollab shows.
+    let statuses = |id: String| {
+        let client = &client;
+        async move { client.profile_statuses(&id).await.ok().map(|l| l.statuses) }
+    };
+    rt.block_on(status_edits::settle(&mut store, statuses))?;
+    let (profile, current, members) = rt.block_on(read_editable(&client, &args))?;
+    let changes = admin::status_changes(
+        &current,
+        args.call_routing.as_deref(),
+        args.message.as_deref(),
+    );
+    let (owners, unread) = if changes.is_empty() && !args.override_users {
+        (Sample::default(), 0)
+    } else {
+        rt.block_on(own_settings(&client, &members, &current.name))
+    };
+    let mut change = StatusSet {
+        client: &client,
+        edit: StatusEdit {
+            call_routing: args.call_routing.clone(),
+            message: args.message.clone(),
+            override_users: args.override_users,
+        },
+        journaled: status_edits::StatusEdit {
+            profile_id: profile.profile_id.clone(),
+            profile: profile.name.clone(),
+            status: current.name.clone(),
+            changes: changes
+                .iter()
+                .map(|c| status_edits::SettingChange {
+                    field: c.field.to_string(),
+                    old: c.old.clone(),
+                    new: c.new.clone(),
+                })
+                .collect(),
+        },
+        changes,
+        owners,
+        unread,
+        dry_run: args.write.dry_run,
+        answer: None,
+    };
+    super::change::run(ctx, &rt, &mut store, &args.write, false, &mut change)
+}
+
+/// Refuses, before anything is read, what can never be asked.
+fn check_asks(args: &StatusSetArgs) -> anyhow::Result<()> {
     admin::check_status_values(args.call_routing.as_deref(), args.message.as_deref())
         .map_err(CliError::usage)?;
     let asks_nothing = args.call_routing.is_none()
@@ -147,162 +203,150 @@ fn set(ctx: &Context, args: StatusSetArgs) -> anyhow::Result<ExitStatus> {
         && args.name.is_none()
         && args.dnd.is_none();
     if asks_nothing {
-        return Err(CliError::usage(
-            "nothing to set: give --call-routing and/or --message (see --help)",
-        )
-        .into());
+        let message = "nothing to set: give --call-routing and/or --message (see --help)";
+        return Err(CliError::usage(message).into());
     }
     // Do not disturb is never editable: refused before anything is read.
     if args.dnd.is_some() {
         return Err(refused(MicollabRefusal::DoNotDisturbNotEditable));
     }
-    let config = ctx.config()?;
-    let client = MicollabClient::from_config(&config)?;
-    let mut store = ctx.open_store(&config)?;
-    let rt = super::runtime()?;
-    let (profile, current, members) = rt.block_on(async {
-        let profile = read_profile(&client, &args.profile).await?;
-        if profile.is_default {
-            return Err(refused(MicollabRefusal::DefaultProfileNotEditable {
-                profile: profile.name.clone(),
-            }));
+    Ok(())
+}
+
+/// The profile, the status to edit and the profile's members, once MiCollab's rules let
+/// the edit be asked (not a default profile, a Teams status, not its name).
+async fn read_editable(
+    client: &MicollabClient,
+    args: &StatusSetArgs,
+) -> anyhow::Result<(Profile, Status, Vec<User>)> {
+    let profile = read_profile(client, &args.profile).await?;
+    if profile.is_default {
+        return Err(refused(MicollabRefusal::DefaultProfileNotEditable {
+            profile: profile.name.clone(),
+        }));
+    }
+    let list = read_statuses(client, &profile).await?;
+    let Some(current) = admin::find_status(&list.statuses, &args.status).cloned() else {
+        let names: Vec<&str> = list.statuses.iter().map(|s| s.name.as_str()).collect();
+        let message = format!(
+            "{:?} is not a Microsoft Teams status of profile {:?} (the set is fixed: {})",
+            args.status,
+            profile.name,
+            names.join(", ")
+        );
+        return Err(CliError::new(ExitStatus::Failure, message).into());
+    };
+    admin::check_status_edit(&current.name, args.name.as_deref(), None).map_err(refused)?;
+    let members = client
+        .users(Some(&profile.profile_id))
+        .await
+        .map_err(|e| micollab_error("reading the profile's users", e))?;
+    Ok((profile, current, members))
+}
+
+/// `status set` as a change: one edit of a profile's Teams-managed status.
+struct StatusSet<'c> {
+    client: &'c MicollabClient,
+    edit: StatusEdit,
+    journaled: status_edits::StatusEdit,
+    changes: Vec<FieldChange>,
+    owners: Sample,
+    unread: usize,
+    dry_run: bool,
+    /// MiCollab's counts once applied: users keeping their own setting, users overridden.
+    answer: Option<(u64, u64)>,
+}
+
+impl StatusSet<'_> {
+    fn report(&self, result: &'static str) -> SetReport<'_> {
+        SetReport {
+            profile: &self.journaled.profile,
+            status: &self.journaled.status,
+            changes: &self.changes,
+            override_users: self.edit.override_users,
+            users_with_own_setting: &self.owners,
+            users_not_read: self.unread,
+            dry_run: self.dry_run,
+            result,
+            users_keeping_own_setting: self.answer.map(|a| a.0),
+            users_overridden: self.answer.map(|a| a.1),
         }
-        let list = read_statuses(&client, &profile).await?;
-        let Some(current) = admin::find_status(&list.statuses, &args.status).cloned() else {
-            let names: Vec<&str> = list.statuses.iter().map(|s| s.name.as_str()).collect();
-            return Err(CliError::new(
-                ExitStatus::Failure,
-                format!(
-                    "{:?} is not a Microsoft Teams status of profile {:?} (the set is fixed: {})",
-                    args.status,
-                    profile.name,
-                    names.join(", ")
-                ),
-            )
-            .into());
-        };
-        admin::check_status_edit(&current.name, args.name.as_deref(), None).map_err(refused)?;
-        let members = client
-            .users(Some(&profile.profile_id))
-            .await
-            .map_err(|e| micollab_error("reading the profile's users", e))?;
-        anyhow::Ok((profile, current, members))
-    })?;
-    let changes = admin::status_changes(
-        &current,
-        args.call_routing.as_deref(),
-        args.message.as_deref(),
-    );
-    let nothing_to_do = changes.is_empty() && !args.override_users;
-    let (owners, unread) = if nothing_to_do {
-        (Sample::default(), 0)
-    } else {
-        rt.block_on(own_settings(&client, &members, &current.name))
-    };
-    let report = |result: &'static str, answer: Option<(u64, u64)>| SetReport {
-        profile: &profile.name,
-        status: &current.name,
-        changes: &changes,
-        override_users: args.override_users,
-        users_with_own_setting: &owners,
-        users_not_read: unread,
-        dry_run: args.write.dry_run,
-        result,
-        users_keeping_own_setting: answer.map(|a| a.0),
-        users_overridden: answer.map(|a| a.1),
-    };
-    if nothing_to_do {
-        print_report(ctx, &report("unchanged", None))?;
-        ctx.printer.note(format!(
-            "{:?} of profile {:?} already has these settings: nothing changed",
-            current.name, profile.name
-        ));
-        return Ok(ExitStatus::Success);
-    }
-    let preview = preview_text(&report("planned", None));
-    if args.write.dry_run {
-        print_report(ctx, &report("planned", None))?;
-        ctx.printer.note(preview);
-        ctx.printer.note("dry run: nothing changed");
-        return Ok(ExitStatus::Success);
-    }
-    ctx.printer.note(&preview);
-    let question = format!("Change {:?} of profile {:?}?", current.name, profile.name);
-    if !ctx.confirm(&args.write, &question)? {
-        ctx.printer.note("cancelled; nothing changed");
-        print_report(ctx, &report("cancelled", None))?;
-        return Ok(ExitStatus::Success);
     }
 
-    let run = store.begin_run("status set")?;
-    let edit = StatusEdit {
-        call_routing: args.call_routing.clone(),
-        message: args.message.clone(),
-        override_users: args.override_users,
-    };
-    let answer = match rt.block_on(client.edit_profile_status(
-        &profile.profile_id,
-        &current.name,
-        &edit,
-    )) {
-        Ok(answer) => answer,
-        Err(e) => {
-            let error = micollab_error(
-                &format!("changing {:?} of profile {:?}", current.name, profile.name),
-                e,
-            );
-            store.finish_run(
-                run,
-                crate::exit::status_of(&error).code(),
-                &serde_json::json!({"profile": profile.name, "status": current.name, "error": error.to_string()}),
-            )?;
-            return Err(error);
-        }
-    };
-    let object = format!("{}/{}", profile.name, current.name);
-    for change in &changes {
-        store.record_change(
-            Some(run),
-            "profile_status",
-            &object,
-            change.field,
-            change.old.as_deref(),
-            Some(&change.new),
-        )?;
+    fn what(&self) -> String {
+        let (status, profile) = (&self.journaled.status, &self.journaled.profile);
+        format!("{status:?} of profile {profile:?}")
     }
-    if answer.users_overridden > 0 {
-        store.record_change(
-            Some(run),
-            "profile_status",
-            &object,
-            "usersOverridden",
-            None,
-            Some(&answer.users_overridden.to_string()),
-        )?;
+}
+
+impl super::change::Change for StatusSet<'_> {
+    fn command(&self) -> String {
+        "status set".into()
     }
-    store.finish_run(
-        run,
-        ExitStatus::Success.code(),
-        &serde_json::json!({
-            "profile": profile.name,
-            "status": current.name,
-            "changes": changes.len(),
-            "usersKeepingOwnSetting": answer.users_keeping_own_setting,
-            "usersOverridden": answer.users_overridden,
-        }),
-    )?;
-    print_report(
-        ctx,
-        &report(
-            "changed",
-            Some((answer.users_keeping_own_setting, answer.users_overridden)),
-        ),
-    )?;
-    ctx.printer.note(format!(
-        "{:?} of profile {:?} changed: {} user(s) kept their own setting, {} overridden",
-        current.name, profile.name, answer.users_keeping_own_setting, answer.users_overridden
-    ));
-    Ok(ExitStatus::Success)
+
+    fn unchanged(&self) -> Option<(String, ExitStatus)> {
+        let message = format!(
+            "{} already has these settings: nothing changed",
+            self.what()
+        );
+        (self.changes.is_empty() && !self.edit.override_users)
+            .then_some((message, ExitStatus::Success))
+    }
+
+    fn preview(&self) -> String {
+        preview_text(&self.report(Stage::Planned.result()))
+    }
+
+    fn question(&self) -> String {
+        format!("Change {}?", self.what())
+    }
+
+    fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()> {
+        print_report(ctx, &self.report(stage.result()))
+    }
+
+    fn intend(&self, store: &mut Store, run: RunId) -> anyhow::Result<Vec<i64>> {
+        Ok(vec![status_edits::intend(store, run, &self.journaled)?])
+    }
+
+    async fn apply(
+        &mut self,
+        store: &mut Store,
+        run: RunId,
+        entries: &[i64],
+    ) -> anyhow::Result<Applied> {
+        let entry = entries[0];
+        let (id, status) = (&self.journaled.profile_id, &self.journaled.status);
+        let answer = match self
+            .client
+            .edit_profile_status(id, status, &self.edit)
+            .await
+        {
+            Ok(answer) => answer,
+            Err(e) => {
+                let doing = format!("changing {}", self.what());
+                return Err(super::change::not_applied(store, entry, e, &doing));
+            }
+        };
+        let overridden = answer.users_overridden;
+        status_edits::applied(store, run, entry, &self.journaled, overridden)?;
+        let kept = answer.users_keeping_own_setting;
+        self.answer = Some((kept, overridden));
+        Ok(Applied {
+            status: ExitStatus::Success,
+            summary: serde_json::json!({
+                "profile": self.journaled.profile,
+                "status": self.journaled.status,
+                "changes": self.changes.len(),
+                "usersKeepingOwnSetting": kept,
+                "usersOverridden": overridden,
+            }),
+            note: format!(
+                "{} changed: {kept} user(s) kept their own setting, {overridden} overridden",
+                self.what()
+            ),
+        })
+    }
 }
 
 fn preview_text(report: &SetReport) -> String {

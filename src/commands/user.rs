@@ -10,8 +10,10 @@ use crate::import::csv_input;
 use crate::output::{Column, Records};
 
 use super::Context;
+use super::change::{Applied, Guarded, Stage};
 use super::profile::{check_gates, micollab_error};
 use crate::engine::switches;
+use crate::store::{RunId, Store};
 
 pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<ExitStatus> {
     match cmd {
@@ -191,108 +193,132 @@ fn switch(ctx: &Context, args: UserArgs, action: Switch) -> anyhow::Result<ExitS
             .await
             .map_err(|e| micollab_error("reading the users", e))
     })?;
-    let mut rows = admin::plan_users(&asked, &found, &mapped, action);
-    let planned: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.result == UserResult::Planned)
-        .map(|(i, _)| i)
+    let rows = admin::plan_users(&asked, &found, &mapped, action);
+    let planned = (0..rows.len())
+        .filter(|&i| rows[i].result == UserResult::Planned)
         .collect();
+    let mut change = UserSwitch {
+        client: &client,
+        action,
+        rows,
+        planned,
+        limit: config.sync().max_changes.limit_for(mappings.len() as u64),
+    };
+    super::change::run(ctx, &rt, &mut store, &args.write, args.force, &mut change)
+}
 
-    if planned.is_empty() {
-        print_rows(ctx, &rows)?;
-        ctx.printer
-            .note(format!("{}: nothing to change", summary(&rows)));
-        return Ok(status_of_rows(&rows));
-    }
-    let limit = config.sync().max_changes.limit_for(mappings.len() as u64);
-    let over_guard = planned.len() as u64 > limit && !args.force;
-    if args.write.dry_run {
-        print_rows(ctx, &rows)?;
-        ctx.printer.note(preview_text(&rows, action));
-        if over_guard {
-            ctx.printer.warn(format!(
-                "{} changes, more than max_changes ({limit}): the real run needs --force",
-                planned.len()
-            ));
-        }
-        ctx.printer
-            .note(format!("dry run: {}; nothing changed", summary(&rows)));
-        return Ok(status_of_rows(&rows));
-    }
-    if over_guard {
-        print_rows(ctx, &rows)?;
-        return Err(CliError::new(
-            ExitStatus::Guard,
-            format!(
-                "{} users would change, more than max_changes ({limit}): nothing changed; check \
-                 the list, then re-run with --force",
-                planned.len()
-            ),
-        )
-        .into());
-    }
-    ctx.printer.note(preview_text(&rows, action));
-    let question = format!(
-        "{} \"Microsoft Teams status\" for {} user(s)?",
-        if action.on() { "Check" } else { "Uncheck" },
-        planned.len()
-    );
-    if !ctx.confirm(&args.write, &question)? {
-        ctx.printer.note("cancelled; nothing changed");
-        return Ok(ExitStatus::Success);
-    }
+/// `user enable|disable` as a change: each planned user's checkbox, in one bulk change.
+struct UserSwitch<'c> {
+    client: &'c MicollabClient,
+    action: Switch,
+    rows: Vec<UserRow>,
+    /// The rows to change.
+    planned: Vec<usize>,
+    limit: u64,
+}
 
-    let run = store.begin_run(&format!("user {}", action.verb()))?;
-    // Journaled first: a run killed once MiCollab applied them is still recorded (settled).
-    let intents: Vec<switches::Switch> = planned
-        .iter()
-        .map(|&i| switches::Switch {
+impl UserSwitch<'_> {
+    fn intents(&self) -> Vec<switches::Switch> {
+        let verb = self.action.verb();
+        let intent = |row: &UserRow| switches::Switch {
             object_type: "user".into(),
-            object_id: rows[i].login.clone(),
-            before: rows[i].checkbox_before,
-            after: action.on(),
-            users: vec![rows[i].login.clone()],
-            reason: format!("user {}", action.verb()),
-        })
-        .collect();
-    let entries = switches::intend(&mut store, run, &intents)?;
-    let changes: Vec<(String, bool)> = planned
-        .iter()
-        .map(|&i| (rows[i].login.clone(), action.on()))
-        .collect();
-    // One bulk change; MiCollab applies or refuses each user on its own.
-    let outcomes = rt.block_on(client.set_users_teams(&changes));
-    for ((&i, outcome), (intent, &entry)) in planned
-        .iter()
-        .zip(&outcomes)
-        .zip(intents.iter().zip(&entries))
-    {
-        admin::record_outcome(&mut rows[i], outcome.result.as_ref());
-        match &outcome.result {
-            _ if rows[i].result == UserResult::Changed => {
-                switches::applied(&mut store, run, entry, intent, &intent.users)?
-            }
-            // An answer lost after MiCollab acted stays open, for the next run to settle.
-            Err(e) if e.http().maybe_applied() => {}
-            Err(e) => switches::refused(&mut store, entry, &e.to_string())?,
-            Ok(_) => switches::refused(&mut store, entry, "not changed")?,
-        }
+            object_id: row.login.clone(),
+            before: row.checkbox_before,
+            after: self.action.on(),
+            users: vec![row.login.clone()],
+            reason: format!("user {verb}"),
+        };
+        self.planned
+            .iter()
+            .map(|&i| intent(&self.rows[i]))
+            .collect()
     }
-    let status = status_of_rows(&rows);
-    store.finish_run(
-        run,
-        status.code(),
-        &serde_json::json!({
-            "action": action.verb(),
-            "asked": rows.len(),
-            "changed": count(&rows, UserResult::Changed),
-            "already_set": count(&rows, UserResult::AlreadySet),
-            "not_found": count(&rows, UserResult::NotFound),
-            "failed": count(&rows, UserResult::Failed),
-        }),
-    )?;
-    print_rows(ctx, &rows)?;
-    ctx.printer.note(summary(&rows));
-    Ok(status)
+}
+
+impl super::change::Change for UserSwitch<'_> {
+    fn command(&self) -> String {
+        format!("user {}", self.action.verb())
+    }
+
+    fn unchanged(&self) -> Option<(String, ExitStatus)> {
+        let message = format!("{}: nothing to change", summary(&self.rows));
+        self.planned
+            .is_empty()
+            .then(|| (message, status_of_rows(&self.rows)))
+    }
+
+    fn guarded(&self) -> Option<Guarded> {
+        Some(Guarded {
+            users: self.planned.len() as u64,
+            limit: self.limit,
+            check: "the list",
+        })
+    }
+
+    fn preview(&self) -> String {
+        preview_text(&self.rows, self.action)
+    }
+
+    fn planned_status(&self) -> ExitStatus {
+        status_of_rows(&self.rows)
+    }
+
+    fn question(&self) -> String {
+        let verb = if self.action.on() { "Check" } else { "Uncheck" };
+        let users = self.planned.len();
+        format!("{verb} \"Microsoft Teams status\" for {users} user(s)?")
+    }
+
+    fn print(&self, ctx: &Context, _stage: Stage) -> anyhow::Result<()> {
+        print_rows(ctx, &self.rows)
+    }
+
+    fn intend(&self, store: &mut Store, run: RunId) -> anyhow::Result<Vec<i64>> {
+        Ok(switches::intend(store, run, &self.intents())?)
+    }
+
+    async fn apply(
+        &mut self,
+        store: &mut Store,
+        run: RunId,
+        entries: &[i64],
+    ) -> anyhow::Result<Applied> {
+        let intents = self.intents();
+        let on = self.action.on();
+        let changes: Vec<(String, bool)> =
+            intents.iter().map(|s| (s.object_id.clone(), on)).collect();
+        // One bulk change; MiCollab applies or refuses each user on its own.
+        let outcomes = self.client.set_users_teams(&changes).await;
+        for ((&i, outcome), (intent, &entry)) in self
+            .planned
+            .iter()
+            .zip(&outcomes)
+            .zip(intents.iter().zip(entries))
+        {
+            let row = &mut self.rows[i];
+            admin::record_outcome(row, outcome.result.as_ref());
+            match &outcome.result {
+                _ if row.result == UserResult::Changed => {
+                    switches::applied(store, run, entry, intent, &intent.users)?
+                }
+                // An answer lost after MiCollab acted stays open, for the next run to settle.
+                Err(e) if e.http().maybe_applied() => {}
+                Err(e) => switches::refused(store, entry, &e.to_string())?,
+                Ok(_) => switches::refused(store, entry, "not changed")?,
+            }
+        }
+        let rows = &self.rows;
+        Ok(Applied {
+            status: status_of_rows(rows),
+            summary: serde_json::json!({
+                "action": self.action.verb(),
+                "asked": rows.len(),
+                "changed": count(rows, UserResult::Changed),
+                "already_set": count(rows, UserResult::AlreadySet),
+                "not_found": count(rows, UserResult::NotFound),
+                "failed": count(rows, UserResult::Failed),
+            }),
+            note: summary(rows),
+        })
+    }
 }

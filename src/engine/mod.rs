@@ -18,6 +18,7 @@ mod pipeline;
 mod records;
 pub mod release;
 pub mod settle;
+pub mod status_edits;
 pub mod switches;
 mod users;
 

@@ -80,10 +80,12 @@ where
         SyncDirection::PbxToTeams => e.system == "graph",
         SyncDirection::TeamsToMicollab => e.system != "graph",
     };
+    // A status edit is settled by `status set|list`, which read status settings.
     let (switch_entries, open): (Vec<JournalEntry>, Vec<JournalEntry>) = store
         .journal_unconfirmed()?
         .into_iter()
         .filter(in_scope)
+        .filter(|e| !super::status_edits::is_status_edit(e))
         .partition(super::switches::is_switch);
     let switches =
         super::switches::settle_entries(store, &systems.micollab, switch_entries).await?;

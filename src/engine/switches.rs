@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::connectors::ports::MicollabPort;
-use crate::store::{JournalEntry, RunId, Store, StoreError};
+use crate::store::{AuditChange, JournalEntry, RunId, Store, StoreError};
 
 /// The journal's name for a switch (system `micollab`).
 const ACTION: &str = "switch_teams";
@@ -51,15 +51,14 @@ impl Switch {
         let flag = |b: bool| b.to_string();
         let (before, after) = (self.before.map(flag), flag(self.after));
         let onboard = if self.after { turned } else { &[] };
-        store.finish_admin_change(
-            entry,
-            outcome,
-            run,
-            (&self.object_type, &self.object_id, "teamsPresence"),
-            (before.as_deref(), Some(&after)),
-            onboard,
-            &self.reason,
-        )
+        let change = AuditChange {
+            object_type: &self.object_type,
+            object_id: &self.object_id,
+            field: "teamsPresence",
+            old: before.as_deref(),
+            new: Some(&after),
+        };
+        store.finish_admin_change(entry, outcome, run, &[change], (onboard, &self.reason))
     }
 }
 
@@ -87,7 +86,8 @@ pub fn applied(
     switch.finish(store, Some(run), entry, "applied", turned)
 }
 
-/// MiCollab refused the switch: nothing to record but the outcome.
+/// MiCollab refused an admin change (a switch, a status edit): nothing to record but the
+/// outcome.
 pub fn refused(store: &mut Store, entry: i64, why: &str) -> Result<(), StoreError> {
     store.close_journal(&[(entry, format!("failed: {why}"))])
 }

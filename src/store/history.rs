@@ -24,6 +24,17 @@ pub struct AuditEntry {
     pub new_value: Option<String>,
 }
 
+/// One change to record in the audit trail: `field` of `object_type` `object_id`,
+/// `old` -> `new`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditChange<'a> {
+    pub object_type: &'a str,
+    pub object_id: &'a str,
+    pub field: &'a str,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+}
+
 /// A write recorded before it was sent; `confirmed_at` is set once its outcome is known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalEntry {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{RunId, Store, StoreError};
+use super::{AuditChange, RunId, Store, StoreError};
 
 /// How long a user stays an expected change when no sync gets to it: a day, so a rollout
 /// made late in the evening is still onboarded by the first sync of the morning.
@@ -76,19 +76,16 @@ fn since(now: DateTime<Utc>, age: Duration) -> DateTime<Utc> {
 impl Store {
     /// Records users an admin turned on through mcteams (`reason`: the command), so the
     /// sync onboards them as an expected change.
-    /// Closes the journal entry of an admin change, in one transaction with its audit row
-    /// (`field` of `object_type` `object_id`, `old` -> `new`) and the onboarding of the
-    /// users it turned on, so a run killed in between leaves all or nothing.
-    #[allow(clippy::too_many_arguments)]
+    /// Closes the journal entry of an admin change, in one transaction with its audit rows
+    /// and the onboarding of the users it turned on (`reason`: the command), so a run
+    /// killed in between leaves all or nothing.
     pub fn finish_admin_change(
         &mut self,
         entry: i64,
         outcome: &str,
         run: Option<RunId>,
-        (object_type, object_id, field): (&str, &str, &str),
-        (old, new): (Option<&str>, Option<&str>),
-        onboard: &[String],
-        reason: &str,
+        changes: &[AuditChange<'_>],
+        (onboard, reason): (&[String], &str),
     ) -> Result<(), StoreError> {
         let now = Utc::now();
         self.write(|tx| {
@@ -96,7 +93,10 @@ impl Store {
                 "UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1",
                 params![entry, now, outcome],
             )?;
-            super::history::audit(tx, run, now, object_type, object_id, field, old, new)?;
+            for c in changes {
+                let (object, field) = ((c.object_type, c.object_id), c.field);
+                super::history::audit(tx, run, now, object.0, object.1, field, c.old, c.new)?;
+            }
             onboard_in(tx, onboard, now, run, reason)?;
             Ok(())
         })

@@ -1,0 +1,179 @@
+//! The one flow of every admin write (`profile enable|disable`, `user enable|disable`,
+//! `status set`): the command builds a [`Change`] (what changes, who is notified, what the
+//! mass-change guard counts); [`run`] previews it, applies the guard, honours `--dry-run`,
+//! asks for confirmation (or `--yes`), opens the run, journals the intent before anything is
+//! sent, applies, and closes the run with its summary, then prints the result. A run killed
+//! after the system acted leaves its journal entry for the next run to settle from what the
+//! system shows.
+
+use crate::cli::WriteArgs;
+use crate::connectors::micollab::MicollabError;
+use crate::engine::switches;
+use crate::exit::{CliError, ExitStatus, status_of};
+use crate::store::{RunId, Store};
+
+use super::Context;
+use super::profile::micollab_error;
+
+/// Where a change got to; each command's document says it as `result`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    /// Already so: nothing to send.
+    Unchanged,
+    /// A dry run's preview.
+    Planned,
+    /// The mass-change guard stopped it.
+    Stopped,
+    /// The admin said no.
+    Cancelled,
+    /// Sent and answered.
+    Changed,
+}
+
+impl Stage {
+    pub fn result(self) -> &'static str {
+        match self {
+            Stage::Unchanged => "unchanged",
+            Stage::Planned => "planned",
+            Stage::Stopped => "stopped",
+            Stage::Cancelled => "cancelled",
+            Stage::Changed => "changed",
+        }
+    }
+}
+
+/// What the mass-change guard counts of a change.
+pub(super) struct Guarded {
+    /// Users the change turns.
+    pub users: u64,
+    /// `sync.max_changes` for this estate.
+    pub limit: u64,
+    /// What to check before forcing it ("the profile").
+    pub check: &'static str,
+}
+
+/// What applying a change came to.
+pub(super) struct Applied {
+    pub status: ExitStatus,
+    /// The run's summary in the history.
+    pub summary: serde_json::Value,
+    /// The closing line for people.
+    pub note: String,
+}
+
+/// One admin change, planned: each command says only what is its own.
+pub(super) trait Change {
+    /// The run's command in the history (`profile enable`).
+    fn command(&self) -> String;
+    /// Why nothing would change, and the run's status then; `None`: something would.
+    fn unchanged(&self) -> Option<(String, ExitStatus)>;
+    /// What the mass-change guard counts; `None`: not a mass change.
+    fn guarded(&self) -> Option<Guarded> {
+        None
+    }
+    /// The preview in words: who changes, who is notified, what to check first.
+    fn preview(&self) -> String;
+    /// The document printed at `stage` already shows the preview (a table of `profile`).
+    fn preview_printed(&self, _ctx: &Context, _stage: Stage) -> bool {
+        false
+    }
+    /// The status of a dry run (rows that failed to plan make it partial).
+    fn planned_status(&self) -> ExitStatus {
+        ExitStatus::Success
+    }
+    /// The confirmation question.
+    fn question(&self) -> String;
+    /// Prints the document at `stage`.
+    fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()>;
+    /// Journals what is about to be sent, before it is sent; returns the entries.
+    fn intend(&self, store: &mut Store, run: RunId) -> anyhow::Result<Vec<i64>>;
+    /// Sends it and records each outcome against its journal entry.
+    fn apply(
+        &mut self,
+        store: &mut Store,
+        run: RunId,
+        entries: &[i64],
+    ) -> impl std::future::Future<Output = anyhow::Result<Applied>>;
+}
+
+/// A MiCollab error met while sending a change journaled as `entry`: the entry stays open
+/// when MiCollab may have acted (its answer was lost: the next run settles it from what
+/// MiCollab shows), else it is closed as failed. Returns the error to end the run with.
+pub(super) fn not_applied(
+    store: &mut Store,
+    entry: i64,
+    error: MicollabError,
+    doing: &str,
+) -> anyhow::Error {
+    if !error.http().maybe_applied()
+        && let Err(e) = switches::refused(store, entry, &error.to_string())
+    {
+        return e.into();
+    }
+    micollab_error(doing, error)
+}
+
+/// Runs `change` through preview, guard, dry run, confirmation, journal and apply.
+pub(super) fn run<C: Change>(
+    ctx: &Context,
+    rt: &tokio::runtime::Runtime,
+    store: &mut Store,
+    write: &WriteArgs,
+    force: bool,
+    change: &mut C,
+) -> anyhow::Result<ExitStatus> {
+    if let Some((message, status)) = change.unchanged() {
+        change.print(ctx, Stage::Unchanged)?;
+        ctx.printer.note(message);
+        return Ok(status);
+    }
+    let over = change.guarded().filter(|g| g.users > g.limit && !force);
+    let preview = change.preview();
+    if write.dry_run {
+        change.print(ctx, Stage::Planned)?;
+        if !change.preview_printed(ctx, Stage::Planned) {
+            ctx.printer.note(&preview);
+        }
+        if let Some(g) = &over {
+            ctx.printer.warn(format!(
+                "{} user(s) would change, more than max_changes ({}): the real run needs --force",
+                g.users, g.limit
+            ));
+        }
+        ctx.printer.note("dry run: nothing changed");
+        return Ok(change.planned_status());
+    }
+    ctx.printer.note(&preview);
+    if let Some(g) = over {
+        change.print(ctx, Stage::Stopped)?;
+        let message = format!(
+            "{} user(s) would change, more than max_changes ({}): nothing changed; check {}, \
+             then re-run with --force",
+            g.users, g.limit, g.check
+        );
+        return Err(CliError::new(ExitStatus::Guard, message).into());
+    }
+    if !ctx.confirm(write, &change.question())? {
+        ctx.printer.note("cancelled; nothing changed");
+        change.print(ctx, Stage::Cancelled)?;
+        return Ok(ExitStatus::Success);
+    }
+    let run = store.begin_run(&change.command())?;
+    let applied = match change.intend(store, run) {
+        Ok(entries) => rt.block_on(change.apply(store, run, &entries)),
+        Err(e) => Err(e),
+    };
+    match applied {
+        Ok(applied) => {
+            store.finish_run(run, applied.status.code(), &applied.summary)?;
+            change.print(ctx, Stage::Changed)?;
+            ctx.printer.note(applied.note);
+            Ok(applied.status)
+        }
+        Err(error) => {
+            let summary = serde_json::json!({"error": format!("{error:#}")});
+            store.finish_run(run, status_of(&error).code(), &summary)?;
+            Err(error)
+        }
+    }
+}
