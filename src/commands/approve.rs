@@ -8,7 +8,9 @@ use super::Context;
 use crate::cli::ApproveArgs;
 use crate::exit::{CliError, ExitStatus};
 use crate::output::{Column, Records};
-use crate::store::PlanState;
+use crate::store::{HeldPlan, PlanState, RunId, Store};
+
+use super::change::{Applied, Stage};
 
 #[derive(Serialize)]
 struct PlanUser<'a> {
@@ -31,68 +33,98 @@ pub fn run(ctx: &Context, args: &ApproveArgs) -> anyhow::Result<ExitStatus> {
         return Err(CliError::new(ExitStatus::Failure, what).into());
     };
     if plan.state != PlanState::Held {
-        return Err(CliError::new(
-            ExitStatus::Failure,
-            format!(
-                "plan {} is {:?}, not held: nothing to approve",
-                plan.id, plan.state
-            )
-            .to_lowercase(),
+        let state = format!("{:?}", plan.state).to_lowercase();
+        let message = format!("plan {} is {state}, not held: nothing to approve", plan.id);
+        return Err(CliError::new(ExitStatus::Failure, message).into());
+    }
+    let rt = super::runtime()?;
+    super::change::run(
+        ctx,
+        &rt,
+        &mut store,
+        &args.write,
+        false,
+        &mut Approval(plan),
+    )
+}
+
+/// `sync approve` as a change: a held plan, approved for the watch's next cycle.
+struct Approval(HeldPlan);
+
+impl super::change::Change for Approval {
+    fn command(&self) -> String {
+        "sync approve".into()
+    }
+
+    fn unchanged(&self) -> Option<(String, ExitStatus)> {
+        None
+    }
+
+    fn preview(&self) -> String {
+        let plan = &self.0;
+        let users = crate::admin::Sample::of(plan.users.iter().map(String::as_str));
+        format!(
+            "plan {}: held since {} (updated {}): {} changes for {} users ({}), more than \
+             max_changes ({})",
+            plan.id,
+            plan.held_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            plan.updated_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            plan.changes,
+            plan.users.len(),
+            users.shown(),
+            plan.max_changes
         )
-        .into());
     }
-    let mut records = Records::new(vec![
-        Column::exact("plan", "Plan"),
-        Column::exact("micollab_login", "MiCollab login"),
-    ]);
-    for login in &plan.users {
-        records.push(&PlanUser {
-            plan: plan.id,
-            micollab_login: login,
-        });
+
+    fn question(&self) -> Option<String> {
+        let (id, users) = (self.0.id, self.0.users.len());
+        Some(format!(
+            "Approve plan {id}: apply these {users} users' current changes on the next sync cycle?"
+        ))
     }
-    ctx.printer.results(&records)?;
-    ctx.printer.note(format!(
-        "plan {}: held since {} (updated {}): {} changes for {} users, more than max_changes ({})",
-        plan.id,
-        plan.held_at.format("%Y-%m-%d %H:%M:%S UTC"),
-        plan.updated_at.format("%Y-%m-%d %H:%M:%S UTC"),
-        plan.changes,
-        plan.users.len(),
-        plan.max_changes
-    ));
-    if args.write.dry_run {
-        ctx.printer.note("dry run: nothing approved");
-        return Ok(ExitStatus::Success);
+
+    /// The plan's users (a dry run, and once approved).
+    fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()> {
+        if !matches!(stage, Stage::Planned | Stage::Changed) {
+            return Ok(());
+        }
+        let mut records = Records::new(vec![
+            Column::exact("plan", "Plan"),
+            Column::exact("micollab_login", "MiCollab login"),
+        ]);
+        for login in &self.0.users {
+            records.push(&PlanUser {
+                plan: self.0.id,
+                micollab_login: login,
+            });
+        }
+        ctx.printer.results(&records)?;
+        Ok(())
     }
-    let question = format!(
-        "Approve plan {}: apply these {} users' current changes on the next sync cycle?",
-        plan.id,
-        plan.users.len()
-    );
-    if !ctx.confirm(&args.write, &question)? {
-        ctx.printer.note("cancelled; nothing approved");
-        return Ok(ExitStatus::Success);
+
+    fn intend(&self, _store: &mut Store, _run: RunId) -> anyhow::Result<Vec<i64>> {
+        Ok(Vec::new()) // Only the store changes, in one transaction.
     }
-    let run = store.begin_run("sync approve")?;
-    store.approve_plan(plan.id, Some(run))?;
-    store.record_change(
-        Some(run),
-        "guard_plan",
-        &plan.id.to_string(),
-        "state",
-        Some("held"),
-        Some("approved"),
-    )?;
-    store.finish_run(
-        run,
-        ExitStatus::Success.code(),
-        &serde_json::json!({"plan": plan.id, "users": plan.users.len()}),
-    )?;
-    ctx.printer.note(format!(
-        "approved plan {}: the next sync cycle applies these users' current changes; an approval \
-         unused for 10 minutes lapses",
-        plan.id
-    ));
-    Ok(ExitStatus::Success)
+
+    async fn apply(&mut self, store: &mut Store, run: RunId, _: &[i64]) -> anyhow::Result<Applied> {
+        let plan = &self.0;
+        store.approve_plan(plan.id, Some(run))?;
+        let id = plan.id.to_string();
+        store.record_change(
+            Some(run),
+            "guard_plan",
+            &id,
+            "state",
+            Some("held"),
+            Some("approved"),
+        )?;
+        Ok(Applied {
+            status: ExitStatus::Success,
+            summary: serde_json::json!({"plan": plan.id, "users": plan.users.len()}),
+            note: format!(
+                "approved plan {id}: the next sync cycle applies these users' current changes; \
+                 an approval unused for 10 minutes lapses"
+            ),
+        })
+    }
 }

@@ -42,14 +42,27 @@ impl Stage {
     }
 }
 
-/// What the mass-change guard counts of a change.
-pub(super) struct Guarded {
-    /// Users the change turns.
-    pub users: u64,
-    /// `sync.max_changes` for this estate.
-    pub limit: u64,
-    /// What to check before forcing it ("the profile").
-    pub check: &'static str,
+/// A safety guard that stops a change before anything is sent.
+pub(super) struct Stop {
+    /// The exit status it ends the run with (5 for a guard, 3 for `--strict`).
+    pub status: ExitStatus,
+    pub message: String,
+    /// A dry run ends with it too (`import --dry-run --strict` validates a file for a
+    /// script); else a dry run only warns that the real run would stop.
+    pub in_dry_run: bool,
+}
+
+/// The mass-change guard (`sync.max_changes`): more `users` than `limit` turned at once
+/// stops the change unless forced; `check` is what to look at first ("the profile").
+pub(super) fn mass_change_guard(users: u64, limit: u64, force: bool, check: &str) -> Option<Stop> {
+    (users > limit && !force).then(|| Stop {
+        status: ExitStatus::Guard,
+        message: format!(
+            "{users} user(s) would change, more than max_changes ({limit}): nothing changed; \
+             check {check}, then re-run with --force"
+        ),
+        in_dry_run: false,
+    })
 }
 
 /// What applying a change came to.
@@ -67,11 +80,13 @@ pub(super) trait Change {
     fn command(&self) -> String;
     /// Why nothing would change, and the run's status then; `None`: something would.
     fn unchanged(&self) -> Option<(String, ExitStatus)>;
-    /// What the mass-change guard counts; `None`: not a mass change.
-    fn guarded(&self) -> Option<Guarded> {
+    /// The safety guard that stops it, if one does (`force`: the admin overrode the
+    /// mass-change guard).
+    fn stopped(&self, _force: bool) -> Option<Stop> {
         None
     }
-    /// The preview in words: who changes, who is notified, what to check first.
+    /// The preview in words: who changes, who is notified, what to check first (empty:
+    /// nothing to say).
     fn preview(&self) -> String;
     /// The document printed at `stage` already shows the preview (a table of `profile`).
     fn preview_printed(&self, _ctx: &Context, _stage: Stage) -> bool {
@@ -81,8 +96,8 @@ pub(super) trait Change {
     fn planned_status(&self) -> ExitStatus {
         ExitStatus::Success
     }
-    /// The confirmation question.
-    fn question(&self) -> String;
+    /// The confirmation question; `None`: nothing destructive, no question.
+    fn question(&self) -> Option<String>;
     /// Prints the document at `stage`.
     fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()>;
     /// Journals what is about to be sent, before it is sent; returns the entries.
@@ -127,33 +142,34 @@ pub(super) fn run<C: Change>(
         ctx.printer.note(message);
         return Ok(status);
     }
-    let over = change.guarded().filter(|g| g.users > g.limit && !force);
+    let stop = change.stopped(force);
     let preview = change.preview();
     if write.dry_run {
         change.print(ctx, Stage::Planned)?;
-        if !change.preview_printed(ctx, Stage::Planned) {
+        if !preview.is_empty() && !change.preview_printed(ctx, Stage::Planned) {
             ctx.printer.note(&preview);
         }
-        if let Some(g) = &over {
-            ctx.printer.warn(format!(
-                "{} user(s) would change, more than max_changes ({}): the real run needs --force",
-                g.users, g.limit
-            ));
-        }
         ctx.printer.note("dry run: nothing changed");
-        return Ok(change.planned_status());
+        return match stop {
+            Some(stop) if stop.in_dry_run => Err(CliError::new(stop.status, stop.message).into()),
+            Some(stop) => {
+                ctx.printer
+                    .warn(format!("the real run would stop: {}", stop.message));
+                Ok(change.planned_status())
+            }
+            None => Ok(change.planned_status()),
+        };
     }
-    ctx.printer.note(&preview);
-    if let Some(g) = over {
+    if !preview.is_empty() {
+        ctx.printer.note(&preview);
+    }
+    if let Some(stop) = stop {
         change.print(ctx, Stage::Stopped)?;
-        let message = format!(
-            "{} user(s) would change, more than max_changes ({}): nothing changed; check {}, \
-             then re-run with --force",
-            g.users, g.limit, g.check
-        );
-        return Err(CliError::new(ExitStatus::Guard, message).into());
+        return Err(CliError::new(stop.status, stop.message).into());
     }
-    if !ctx.confirm(write, &change.question())? {
+    if let Some(question) = change.question()
+        && !ctx.confirm(write, &question)?
+    {
         ctx.printer.note("cancelled; nothing changed");
         change.print(ctx, Stage::Cancelled)?;
         return Ok(ExitStatus::Success);
@@ -167,7 +183,9 @@ pub(super) fn run<C: Change>(
         Ok(applied) => {
             store.finish_run(run, applied.status.code(), &applied.summary)?;
             change.print(ctx, Stage::Changed)?;
-            ctx.printer.note(applied.note);
+            if !applied.note.is_empty() {
+                ctx.printer.note(applied.note);
+            }
             Ok(applied.status)
         }
         Err(error) => {

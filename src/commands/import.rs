@@ -13,27 +13,14 @@ use crate::import::{self, ImportPlan, ReadOptions, RowAction, csv_input};
 use crate::output::{Column, Format, Records, neutralise_formula, write_atomically};
 
 use super::Context;
+use super::change::{Applied, Stop};
+use crate::store::{RunId, Store};
 
 /// Rows a table shows before it says how many more there are.
 const TABLE_ROWS: usize = 50;
 
 pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
-    let options = ReadOptions {
-        renames: match &args.columns {
-            Some(text) => csv_input::parse_renames(text).map_err(CliError::usage)?,
-            None => Default::default(),
-        },
-        delimiter: match args.delimiter {
-            Some(c) if c.is_ascii() && !c.is_ascii_alphanumeric() && c != '"' => Some(c as u8),
-            Some(c) => {
-                return Err(CliError::usage(format!(
-                    "--delimiter {c:?}: use one ASCII punctuation character, e.g. ';'"
-                ))
-                .into());
-            }
-            None => None,
-        },
-    };
+    let options = read_options(&args)?;
     let config = ctx.config()?;
     if !args.offline {
         super::sync::require_systems(&config)?;
@@ -44,72 +31,173 @@ pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
     for warning in &file.warnings {
         ctx.printer.warn(format!("{name}: {warning}"));
     }
-
     let mut store = ctx.open_store(&config)?;
     let existing = store.list_mappings(true)?;
+    let rt = super::runtime()?;
     let resolved = if args.offline {
         HashMap::new()
     } else {
         let systems = crate::connectors::connect(&config)?;
-        super::runtime()?.block_on(resolve_rows(ctx, &systems, &file))?
+        rt.block_on(resolve_rows(ctx, &systems, &file))?
     };
     let plan = import::plan(&file, &existing, &resolved, !args.offline, args.prune);
-    let errors = plan.count(RowAction::Error);
-
-    // Guards before anything is applied.
-    let mut stop: Option<(ExitStatus, String)> = None;
-    if args.prune && file.rows.is_empty() {
-        stop = Some((
-            ExitStatus::Guard,
-            format!("{name} has no data rows: refusing to prune every mapping"),
-        ));
-    } else if args.prune {
-        let live = existing.iter().filter(|m| m.removed_at.is_none()).count() as u64;
-        let limit = args
-            .max_deletes
-            .unwrap_or_else(|| default_max_deletes(live));
-        if plan.prune.len() as u64 > limit && !args.force {
-            stop = Some((
-                ExitStatus::Guard,
-                format!(
-                    "--prune would remove {} mapping(s), more than the limit of {limit}: \
-                     check the file, then raise --max-deletes or add --force",
-                    plan.prune.len()
-                ),
-            ));
-        }
-    }
-    if stop.is_none() && args.strict && errors > 0 {
-        stop = Some((
-            ExitStatus::Partial,
-            format!("{errors} row(s) failed and --strict is set: nothing applied"),
-        ));
-    }
-
-    let applying = stop.is_none() && !args.write.dry_run;
-    if applying && !plan.prune.is_empty() {
-        ctx.printer.note(format!(
-            "--prune will remove {} mapping(s) not in {name}: {}",
-            plan.prune.len(),
-            sample(&plan.prune)
-        ));
-        if !ctx.confirm(
-            &args.write,
-            &format!("Remove {} mapping(s)?", plan.prune.len()),
-        )? {
-            ctx.printer.note("cancelled; nothing changed");
-            return Ok(ExitStatus::Success);
-        }
-    }
-    let stage = if args.write.dry_run {
-        Stage::DryRun
-    } else if stop.is_some() {
-        Stage::Stopped
-    } else {
-        Stage::Applied
+    let live = existing.iter().filter(|m| m.removed_at.is_none()).count() as u64;
+    let mut change = Import {
+        args: &args,
+        name,
+        file,
+        plan,
+        live,
     };
-    if applying {
-        let run = store.begin_run("import")?;
+    super::change::run(ctx, &rt, &mut store, &args.write, args.force, &mut change)
+}
+
+/// `--columns` and `--delimiter` as the CSV reader takes them.
+fn read_options(args: &ImportArgs) -> anyhow::Result<ReadOptions> {
+    let renames = match &args.columns {
+        Some(text) => csv_input::parse_renames(text).map_err(CliError::usage)?,
+        None => Default::default(),
+    };
+    let delimiter = match args.delimiter {
+        Some(c) if c.is_ascii() && !c.is_ascii_alphanumeric() && c != '"' => Some(c as u8),
+        Some(c) => {
+            let message =
+                format!("--delimiter {c:?}: use one ASCII punctuation character, e.g. ';'");
+            return Err(CliError::usage(message).into());
+        }
+        None => None,
+    };
+    Ok(ReadOptions { renames, delimiter })
+}
+
+/// An import as a change: the file's rows planned against the store, applied in one
+/// transaction (nothing half-applied), with a result per row.
+struct Import<'a> {
+    args: &'a ImportArgs,
+    name: String,
+    file: import::CsvFile,
+    plan: ImportPlan,
+    /// Mappings in the store before the import (`--prune`'s limit is a share of them).
+    live: u64,
+}
+
+impl Import<'_> {
+    fn errors(&self) -> usize {
+        self.plan.count(RowAction::Error)
+    }
+
+    /// `a.csv: 4 row(s): 1 create, …` with what became of them.
+    fn summary(&self, stage: Stage) -> String {
+        let plan = &self.plan;
+        let pruned = if self.args.prune {
+            format!(", {} to prune", plan.prune.len())
+        } else {
+            String::new()
+        };
+        let outcome = match stage {
+            Stage::DryRun => " (dry run: nothing changed)",
+            Stage::Stopped => " (nothing applied)",
+            Stage::Applied if self.args.offline => " (applied; stored as unverified)",
+            Stage::Applied => " (applied)",
+        };
+        format!(
+            "{}: {} row(s): {} create, {} update, {} unchanged, {} error{pruned}{outcome}",
+            self.name,
+            plan.rows.len(),
+            plan.count(RowAction::Create),
+            plan.count(RowAction::Update),
+            plan.count(RowAction::Unchanged),
+            self.errors(),
+        )
+    }
+}
+
+impl super::change::Change for Import<'_> {
+    fn command(&self) -> String {
+        "import".into()
+    }
+
+    fn unchanged(&self) -> Option<(String, ExitStatus)> {
+        None
+    }
+
+    /// Guards before anything is applied; they stop a dry run too, so a script can check a
+    /// file with `--dry-run --strict`.
+    fn stopped(&self, force: bool) -> Option<Stop> {
+        let stop = |status, message| Stop {
+            status,
+            message,
+            in_dry_run: true,
+        };
+        let (prune, errors) = (self.plan.prune.len(), self.errors());
+        let limit = self
+            .args
+            .max_deletes
+            .unwrap_or_else(|| default_max_deletes(self.live));
+        if self.args.prune && self.file.rows.is_empty() {
+            let message = format!(
+                "{} has no data rows: refusing to prune every mapping",
+                self.name
+            );
+            Some(stop(ExitStatus::Guard, message))
+        } else if self.args.prune && prune as u64 > limit && !force {
+            let message = format!(
+                "--prune would remove {prune} mapping(s), more than the limit of {limit}: \
+                 check the file, then raise --max-deletes or add --force"
+            );
+            Some(stop(ExitStatus::Guard, message))
+        } else if self.args.strict && errors > 0 {
+            let message = format!("{errors} row(s) failed and --strict is set: nothing applied");
+            Some(stop(ExitStatus::Partial, message))
+        } else {
+            None
+        }
+    }
+
+    fn preview(&self) -> String {
+        match self.plan.prune.len() {
+            0 => String::new(),
+            n => format!(
+                "--prune will remove {n} mapping(s) not in {}: {}",
+                self.name,
+                sample(&self.plan.prune)
+            ),
+        }
+    }
+
+    fn planned_status(&self) -> ExitStatus {
+        partial_if(self.errors() > 0)
+    }
+
+    /// Only removing mappings asks first; adding and updating them is what an import is.
+    fn question(&self) -> Option<String> {
+        let prune = self.plan.prune.len();
+        (prune > 0).then(|| format!("Remove {prune} mapping(s)?"))
+    }
+
+    fn print(&self, ctx: &Context, stage: super::change::Stage) -> anyhow::Result<()> {
+        let stage = match stage {
+            super::change::Stage::Planned => Stage::DryRun,
+            super::change::Stage::Stopped => Stage::Stopped,
+            super::change::Stage::Changed => Stage::Applied,
+            super::change::Stage::Unchanged | super::change::Stage::Cancelled => return Ok(()),
+        };
+        let results = result_rows(&self.plan, &self.file, stage);
+        if let Some(path) = &self.args.results {
+            write_results(path, &self.file, &results, self.args.only_failed)?;
+        }
+        print_plan(ctx, &results)?;
+        ctx.printer.note(self.summary(stage));
+        Ok(())
+    }
+
+    fn intend(&self, _store: &mut Store, _run: RunId) -> anyhow::Result<Vec<i64>> {
+        // Nothing is sent: the store applies it all in one transaction, or nothing.
+        Ok(Vec::new())
+    }
+
+    async fn apply(&mut self, store: &mut Store, run: RunId, _: &[i64]) -> anyhow::Result<Applied> {
+        let plan = &self.plan;
         store
             .apply_import(&plan.changes(), &plan.prune, Some(run))
             .context("storing the import")?;
@@ -122,48 +210,19 @@ pub fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<ExitStatus> {
             .filter_map(|r| r.mapping.as_ref().map(|m| m.micollab_login.clone()))
             .collect();
         store.mark_onboarding(Some(run), &created, "import")?;
-        store.finish_run(
-            run,
-            partial_if(errors > 0).code(),
-            &serde_json::json!({
-                "file": name,
+        Ok(Applied {
+            status: partial_if(self.errors() > 0),
+            summary: serde_json::json!({
+                "file": self.name,
                 "create": plan.count(RowAction::Create),
                 "update": plan.count(RowAction::Update),
                 "unchanged": plan.count(RowAction::Unchanged),
-                "error": errors,
+                "error": self.errors(),
                 "pruned": plan.prune.len(),
             }),
-        )?;
+            note: String::new(),
+        })
     }
-
-    let results = result_rows(&plan, &file, stage);
-    if let Some(path) = &args.results {
-        write_results(path, &file, &results, args.only_failed)?;
-    }
-    print_plan(ctx, &results)?;
-    ctx.printer.note(format!(
-        "{name}: {} row(s): {} create, {} update, {} unchanged, {} error{}{}",
-        plan.rows.len(),
-        plan.count(RowAction::Create),
-        plan.count(RowAction::Update),
-        plan.count(RowAction::Unchanged),
-        errors,
-        if args.prune {
-            format!(", {} to prune", plan.prune.len())
-        } else {
-            String::new()
-        },
-        match stage {
-            Stage::DryRun => " (dry run: nothing changed)",
-            Stage::Stopped => " (nothing applied)",
-            Stage::Applied if args.offline => " (applied; stored as unverified)",
-            Stage::Applied => " (applied)",
-        }
-    ));
-    if let Some((status, message)) = stop {
-        return Err(CliError::new(status, message).into());
-    }
-    Ok(partial_if(errors > 0))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,8 @@ use crate::output::{Column, Detail, Records, write_atomically};
 use crate::store::{RemoveOutcome, SyncRecord};
 
 use super::Context;
+use super::change::{Applied, Stage};
+use crate::store::{RunId, Store};
 
 pub fn run(ctx: &Context, cmd: MappingsCommand) -> anyhow::Result<ExitStatus> {
     match cmd {
@@ -91,73 +93,97 @@ struct RemoveRow<'a> {
 fn remove(ctx: &Context, logins: &[String], write: &WriteArgs) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     let mut store = ctx.open_store(&config)?;
-    let mut found = Vec::new();
-    let mut missing = Vec::new();
+    let mut change = Removal::default();
     for login in logins {
         match store.find_mapping(login)? {
-            Some(m) if m.micollab_login == *login && m.removed_at.is_none() => found.push(m),
-            _ => missing.push(login.clone()),
+            Some(m) if m.micollab_login == *login && m.removed_at.is_none() => change.found.push(m),
+            _ => change.missing.push(login.clone()),
         }
     }
-    let columns = vec![
-        Column::exact("micollab_login", "MiCollab login"),
-        Column::exact("teams_upn", "Teams UPN"),
-        Column::exact("extension", "Extension"),
-        Column::exact("result", "Result"),
-    ];
-    if write.dry_run || found.is_empty() {
-        let mut records = Records::new(columns);
-        for m in &found {
-            records.push(&mapping_row(m, "would_remove"));
+    let rt = super::runtime()?;
+    super::change::run(ctx, &rt, &mut store, write, false, &mut change)
+}
+
+/// `mappings remove` as a change: the mappings found, removed (or tombstoned while mcteams
+/// holds a Teams session of the user).
+#[derive(Default)]
+struct Removal {
+    found: Vec<Mapping>,
+    /// Logins asked for that have no live mapping.
+    missing: Vec<String>,
+    outcomes: Vec<RemoveOutcome>,
+}
+
+impl super::change::Change for Removal {
+    fn command(&self) -> String {
+        "mappings remove".into()
+    }
+
+    fn unchanged(&self) -> Option<(String, ExitStatus)> {
+        let status = partial_if(!self.missing.is_empty());
+        self.found
+            .is_empty()
+            .then(|| ("nothing to remove".to_string(), status))
+    }
+
+    fn preview(&self) -> String {
+        format!(
+            "{} mapping(s) will be removed; a user for whom mcteams holds a Teams session keeps \
+             a tombstone until the next sync clears it",
+            self.found.len()
+        )
+    }
+
+    fn question(&self) -> Option<String> {
+        Some(format!("Remove {} mapping(s)?", self.found.len()))
+    }
+
+    fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()> {
+        if matches!(stage, Stage::Stopped | Stage::Cancelled) {
+            return Ok(());
         }
-        for login in &missing {
+        let result = |i: usize| match (stage, self.outcomes.get(i)) {
+            (Stage::Changed, Some(RemoveOutcome::Removed)) => "removed",
+            (Stage::Changed, Some(RemoveOutcome::Tombstoned)) => "tombstoned",
+            (Stage::Changed, _) => "not_found",
+            _ => "would_remove",
+        };
+        let mut records = Records::new(vec![
+            Column::exact("micollab_login", "MiCollab login"),
+            Column::exact("teams_upn", "Teams UPN"),
+            Column::exact("extension", "Extension"),
+            Column::exact("result", "Result"),
+        ]);
+        for (i, m) in self.found.iter().enumerate() {
+            records.push(&mapping_row(m, result(i)));
+        }
+        for login in &self.missing {
             records.push(&not_found_row(login));
         }
         ctx.printer.results(&records)?;
-        if found.is_empty() {
-            ctx.printer.note("nothing to remove");
-            return Ok(partial_if(!missing.is_empty()));
-        }
-        ctx.printer.note(format!(
-            "dry run: {} mapping(s) would be removed; nothing changed",
-            found.len()
-        ));
-        return Ok(ExitStatus::Success);
+        Ok(())
     }
-    ctx.printer.note(format!(
-        "{} mapping(s) will be removed; a user for whom mcteams holds a Teams session keeps a \
-         tombstone until the next sync clears it",
-        found.len()
-    ));
-    if !ctx.confirm(write, &format!("Remove {} mapping(s)?", found.len()))? {
-        ctx.printer.note("cancelled; nothing changed");
-        return Ok(ExitStatus::Success);
+
+    fn intend(&self, _store: &mut Store, _run: RunId) -> anyhow::Result<Vec<i64>> {
+        Ok(Vec::new()) // Only the store changes, in one transaction.
     }
-    let run = store.begin_run("mappings remove")?;
-    let targets: Vec<String> = found.iter().map(|m| m.micollab_login.clone()).collect();
-    let outcomes = store
-        .remove_mappings(&targets, Some(run))
-        .context("removing mappings")?;
-    let mut records = Records::new(columns);
-    for (m, outcome) in found.iter().zip(&outcomes) {
-        let result = match outcome {
-            RemoveOutcome::Removed => "removed",
-            RemoveOutcome::Tombstoned => "tombstoned",
-            RemoveOutcome::NotFound => "not_found",
-        };
-        records.push(&mapping_row(m, result));
+
+    async fn apply(&mut self, store: &mut Store, run: RunId, _: &[i64]) -> anyhow::Result<Applied> {
+        let targets: Vec<String> = self
+            .found
+            .iter()
+            .map(|m| m.micollab_login.clone())
+            .collect();
+        self.outcomes = store
+            .remove_mappings(&targets, Some(run))
+            .context("removing mappings")?;
+        let (removed, not_found) = (self.found.len(), self.missing.len());
+        Ok(Applied {
+            status: partial_if(not_found > 0),
+            summary: serde_json::json!({"removed": removed, "not_found": not_found}),
+            note: String::new(),
+        })
     }
-    for login in &missing {
-        records.push(&not_found_row(login));
-    }
-    ctx.printer.results(&records)?;
-    let status = partial_if(!missing.is_empty());
-    store.finish_run(
-        run,
-        status.code(),
-        &serde_json::json!({"removed": found.len(), "not_found": missing.len()}),
-    )?;
-    Ok(status)
 }
 
 fn mapping_row<'a>(m: &'a Mapping, result: &'static str) -> RemoveRow<'a> {

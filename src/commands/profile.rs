@@ -14,7 +14,7 @@ use crate::output::{Column, Detail, Format, Records};
 use crate::wire::micollab::{Profile, Status, User};
 
 use super::Context;
-use super::change::{Applied, Guarded, Stage};
+use super::change::{Applied, Stage, Stop};
 use crate::store::{RunId, Store};
 
 pub fn run(ctx: &Context, cmd: ProfileCommand) -> anyhow::Result<ExitStatus> {
@@ -386,12 +386,9 @@ impl super::change::Change for ProfileSwitch<'_> {
         })
     }
 
-    fn guarded(&self) -> Option<Guarded> {
-        Some(Guarded {
-            users: self.preview.users_switching.count as u64,
-            limit: self.limit,
-            check: "the profile",
-        })
+    fn stopped(&self, force: bool) -> Option<Stop> {
+        let users = self.preview.users_switching.count as u64;
+        super::change::mass_change_guard(users, self.limit, force, "the profile")
     }
 
     fn preview(&self) -> String {
@@ -404,14 +401,16 @@ impl super::change::Change for ProfileSwitch<'_> {
         stage == Stage::Planned && ctx.printer.format() == Format::Table
     }
 
-    fn question(&self) -> String {
+    fn question(&self) -> Option<String> {
         let verb = if self.preview.action.on() {
             "Turn on"
         } else {
             "Turn off"
         };
         let (name, users) = (&self.profile.name, self.preview.users.count);
-        format!("{verb} Microsoft Teams presence for profile {name:?} ({users} user(s))?")
+        Some(format!(
+            "{verb} Microsoft Teams presence for profile {name:?} ({users} user(s))?"
+        ))
     }
 
     fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()> {

@@ -297,8 +297,8 @@ impl super::change::Change for StatusSet<'_> {
         preview_text(&self.report(Stage::Planned.result()))
     }
 
-    fn question(&self) -> String {
-        format!("Change {}?", self.what())
+    fn question(&self) -> Option<String> {
+        Some(format!("Change {}?", self.what()))
     }
 
     fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()> {

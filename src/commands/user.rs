@@ -10,7 +10,7 @@ use crate::import::csv_input;
 use crate::output::{Column, Records};
 
 use super::Context;
-use super::change::{Applied, Guarded, Stage};
+use super::change::{Applied, Stage, Stop};
 use super::profile::{check_gates, micollab_error};
 use crate::engine::switches;
 use crate::store::{RunId, Store};
@@ -247,12 +247,9 @@ impl super::change::Change for UserSwitch<'_> {
             .then(|| (message, status_of_rows(&self.rows)))
     }
 
-    fn guarded(&self) -> Option<Guarded> {
-        Some(Guarded {
-            users: self.planned.len() as u64,
-            limit: self.limit,
-            check: "the list",
-        })
+    fn stopped(&self, force: bool) -> Option<Stop> {
+        let users = self.planned.len() as u64;
+        super::change::mass_change_guard(users, self.limit, force, "the list")
     }
 
     fn preview(&self) -> String {
@@ -263,10 +260,12 @@ impl super::change::Change for UserSwitch<'_> {
         status_of_rows(&self.rows)
     }
 
-    fn question(&self) -> String {
+    fn question(&self) -> Option<String> {
         let verb = if self.action.on() { "Check" } else { "Uncheck" };
         let users = self.planned.len();
-        format!("{verb} \"Microsoft Teams status\" for {users} user(s)?")
+        Some(format!(
+            "{verb} \"Microsoft Teams status\" for {users} user(s)?"
+        ))
     }
 
     fn print(&self, ctx: &Context, _stage: Stage) -> anyhow::Result<()> {
