@@ -300,7 +300,7 @@ async fn a_write_a_crash_left_unrecorded_is_settled_by_the_next_run() {
         store
             .journal_intend_many(
                 None,
-                &[(
+                &[mcteams::store::Intent::new(
                     login.to_string(),
                     "graph",
                     "set_session",

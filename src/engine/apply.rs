@@ -4,6 +4,7 @@
 //! part back; a write that got no answer after it was sent stays open in the journal, for
 //! the next run to settle.
 
+use super::intents::{Journaled, PresentityWritten, SessionCleared, SessionSet};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -175,19 +176,20 @@ fn journal(
 ) -> Result<Vec<i64>, StoreError> {
     let login = |index: usize| plans[index].user.login.clone();
     let sessions = writes.session_plans.iter().zip(&writes.sessions);
-    let session_entries = sessions.map(|(index, change)| match change.set {
-        Some((intent, ttl)) => (
-            login(*index),
-            "graph",
-            "set_session",
-            serde_json::json!({"teams_id": change.teams_id, "session": intent.label(), "ttl_s": ttl.as_secs()}),
-        ),
-        None => (
-            login(*index),
-            "graph",
-            "clear_session",
-            serde_json::json!({"teams_id": change.teams_id}),
-        ),
+    let session_entries = sessions.map(|(index, change)| {
+        let teams_id = Some(change.teams_id.clone());
+        let write = match change.set {
+            Some((intent, ttl)) => Journaled::SetSession(SessionSet {
+                teams_id,
+                session: Some(intent.label().to_string()),
+                ttl_s: Some(ttl.as_secs()),
+            }),
+            None => Journaled::ClearSession(SessionCleared {
+                teams_id,
+                reason: None,
+            }),
+        };
+        write.intent(login(*index))
     });
     let presentities = writes.presentity_plans.iter().zip(&writes.presentities);
     let write_entries = presentities.map(|(index, write)| {
@@ -197,18 +199,14 @@ fn journal(
             .presentity
             .as_ref()
             .map(|p| p.based_on.as_str());
-        (
-            login(*index),
-            "cloudlink",
-            "write_presentity",
-            serde_json::json!({
-                "principal_id": write.principal_id,
-                "status": write.status.name(),
-                "activity": write.activity,
-                "expected_version": write.expected_version,
-                "based_on": based_on,
-            }),
-        )
+        Journaled::WritePresentity(PresentityWritten {
+            principal_id: Some(write.principal_id.clone()),
+            status: Some(write.status.name().to_string()),
+            activity: Some(write.activity.clone()),
+            expected_version: Some(write.expected_version.clone()),
+            based_on: based_on.map(str::to_string),
+        })
+        .intent(login(*index))
     });
     let lease = settings.lease.as_ref();
     let mut ids = Vec::with_capacity(writes.sessions.len() + writes.presentities.len());

@@ -12,6 +12,7 @@ mod apply;
 mod cycle;
 mod decide;
 mod finish;
+mod intents;
 mod observe;
 mod patience;
 mod pipeline;

@@ -1,6 +1,7 @@
 //! `release`: clear every app session mcteams holds in Teams (before retiring the tool, or
 //! a tenant move). Journaled like any write.
 
+use super::intents::{Journaled, SessionCleared};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -55,12 +56,11 @@ pub async fn release_sessions<T: TeamsPort>(
     let entries: Vec<_> = clearable
         .iter()
         .map(|s| {
-            (
-                s.micollab_login.clone(),
-                "graph",
-                "clear_session",
-                serde_json::json!({"teams_id": s.teams_id, "reason": "release"}),
-            )
+            let cleared = SessionCleared {
+                teams_id: s.teams_id.clone(),
+                reason: Some("release".into()),
+            };
+            Journaled::ClearSession(cleared).intent(s.micollab_login.clone())
         })
         .collect();
     let ids = if entries.is_empty() {

@@ -12,11 +12,11 @@
 //! Of several open entries for one user and system only the latest can describe the system;
 //! the earlier ones are closed as superseded.
 
+use super::intents::{Journaled, PresentityWritten};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 
 use super::records::{record_from_store, record_to_store};
 use crate::connectors::ports::{
@@ -35,22 +35,6 @@ pub struct Settled {
     /// open entries: what mcteams' session in Teams holds is unknown until a later write
     /// for them is confirmed, which closes these entries too.
     pub unsettled_sessions: HashMap<String, Vec<i64>>,
-}
-
-/// The payload of a journal entry, as [`super::apply`] writes it.
-#[derive(Debug, Default, Deserialize)]
-struct Payload {
-    teams_id: Option<String>,
-    session: Option<String>,
-    ttl_s: Option<u64>,
-    principal_id: Option<String>,
-    status: Option<String>,
-    activity: Option<String>,
-    based_on: Option<String>,
-}
-
-fn payload(entry: &JournalEntry) -> Payload {
-    serde_json::from_str(&entry.payload).unwrap_or_default()
 }
 
 /// Settles the open journal entries of `scope` against the systems (see the module's
@@ -193,8 +177,12 @@ fn session_change(
     entry: &JournalEntry,
     now: DateTime<Utc>,
 ) -> Result<Option<SessionChange>, StoreError> {
-    let p = payload(entry);
-    let teams_id = match p.teams_id.filter(|id| !id.is_empty()) {
+    let (teams_id, set) = match Journaled::read(entry) {
+        Some(Journaled::SetSession(s)) => (s.teams_id.clone(), Some(s)),
+        Some(Journaled::ClearSession(c)) => (c.teams_id, None),
+        _ => return Ok(None),
+    };
+    let teams_id = match teams_id.filter(|id| !id.is_empty()) {
         Some(id) => id,
         None => match store.find_mapping(&entry.micollab_login)? {
             Some(m) => match m.teams_id {
@@ -204,10 +192,10 @@ fn session_change(
             None => return Ok(None),
         },
     };
-    let set = match entry.action.as_str() {
-        "set_session" => match p.session.as_deref().and_then(SessionIntent::from_label) {
+    let set = match set {
+        Some(s) => match s.session.as_deref().and_then(SessionIntent::from_label) {
             Some(intent) => {
-                let ttl = Duration::from_secs(p.ttl_s.unwrap_or(900));
+                let ttl = Duration::from_secs(s.ttl_s.unwrap_or(900));
                 // Whatever it set has expired in Teams by now: sending it again would show a
                 // call that ended long ago for a whole new lifetime.
                 let lapsed =
@@ -219,7 +207,7 @@ fn session_change(
             }
             None => return Ok(None),
         },
-        _ => None,
+        None => None,
     };
     Ok(Some(SessionChange { teams_id, set }))
 }
@@ -287,13 +275,13 @@ async fn read_back_presentities<C: CloudlinkPort>(
     records: &mut HashMap<String, SyncRecord>,
     confirmations: &mut Vec<(i64, String)>,
 ) -> Result<(), StoreError> {
-    let mut written: Vec<(JournalEntry, Payload)> = Vec::new();
+    let mut written: Vec<(JournalEntry, PresentityWritten)> = Vec::new();
     for entry in entries {
-        let p = payload(&entry);
-        if p.principal_id.is_some() {
-            written.push((entry, p));
-        } else {
-            confirmations.push((entry.id, "settled: cannot be checked".into()));
+        match Journaled::read(&entry) {
+            Some(Journaled::WritePresentity(p)) if p.principal_id.is_some() => {
+                written.push((entry, p))
+            }
+            _ => confirmations.push((entry.id, "settled: cannot be checked".into())),
         }
     }
     if written.is_empty() {

@@ -9,7 +9,7 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{AuditChange, JournalEntry, RunId, Store, StoreError};
+use crate::store::{AuditChange, Intent, JournalEntry, RunId, Store, StoreError};
 use crate::wire::micollab::Status;
 
 /// The journal's name for a status edit (system `micollab`).
@@ -89,7 +89,7 @@ impl StatusEdit {
 /// Journals `edit` before it is sent; returns its entry.
 pub fn intend(store: &mut Store, run: RunId, edit: &StatusEdit) -> Result<i64, StoreError> {
     let payload = serde_json::to_value(edit).unwrap_or_default();
-    let entry = (format!("status:{}", edit.object()), SYSTEM, ACTION, payload);
+    let entry = Intent::new(format!("status:{}", edit.object()), SYSTEM, ACTION, payload);
     Ok(store.journal_intend_many(Some(run), &[entry])?[0])
 }
 

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::connectors::ports::MicollabPort;
-use crate::store::{AuditChange, JournalEntry, RunId, Store, StoreError};
+use crate::store::{AuditChange, Intent, JournalEntry, RunId, Store, StoreError};
 
 /// The journal's name for a switch (system `micollab`).
 const ACTION: &str = "switch_teams";
@@ -68,7 +68,7 @@ pub fn intend(store: &mut Store, run: RunId, switches: &[Switch]) -> Result<Vec<
         .iter()
         .map(|s| {
             let payload = serde_json::to_value(s).unwrap_or_default();
-            (s.key(), SYSTEM, ACTION, payload)
+            Intent::new(s.key(), SYSTEM, ACTION, payload)
         })
         .collect();
     store.journal_intend_many(Some(run), &entries)

@@ -410,7 +410,15 @@ impl Rig {
             None => ("clear_session", serde_json::json!({"teams_id": teams_id})),
         };
         self.store
-            .journal_intend_many(None, &[(format!("user{user}"), "graph", action, payload)])
+            .journal_intend_many(
+                None,
+                &[crate::store::Intent::new(
+                    format!("user{user}"),
+                    "graph",
+                    action,
+                    payload,
+                )],
+            )
             .unwrap();
     }
 
@@ -1215,7 +1223,7 @@ fn settling_brings_no_record_back_for_a_forgotten_user() {
         }
     });
     let write = |login: &str| {
-        (
+        crate::store::Intent::new(
             login.to_string(),
             "cloudlink",
             "write_presentity",

@@ -35,6 +35,32 @@ pub struct AuditChange<'a> {
     pub new: Option<&'a str>,
 }
 
+/// A write about to be sent, as the journal records it before sending: for `login` (or an
+/// admin change's object), to `system`, `action` with its `payload`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intent {
+    pub login: String,
+    pub system: &'static str,
+    pub action: &'static str,
+    pub payload: serde_json::Value,
+}
+
+impl Intent {
+    pub fn new(
+        login: impl Into<String>,
+        system: &'static str,
+        action: &'static str,
+        payload: serde_json::Value,
+    ) -> Intent {
+        Intent {
+            login: login.into(),
+            system,
+            action,
+            payload,
+        }
+    }
+}
+
 /// A write recorded before it was sent; `confirmed_at` is set once its outcome is known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalEntry {
@@ -248,12 +274,12 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records a batch of writes as intended, in one transaction, before any is sent.
-    /// Each entry is (login, system, action, payload); returns their ids in order.
+    /// Records a batch of writes as intended, in one transaction, before any is sent;
+    /// returns their ids in order.
     pub fn journal_intend_many(
         &mut self,
         run: Option<RunId>,
-        entries: &[(String, &'static str, &'static str, serde_json::Value)],
+        entries: &[Intent],
     ) -> Result<Vec<i64>, StoreError> {
         self.journal_intend_leased(run, None, entries)
     }
@@ -265,7 +291,7 @@ impl Store {
         &mut self,
         run: Option<RunId>,
         lease: Option<&super::Lease>,
-        entries: &[(String, &'static str, &'static str, serde_json::Value)],
+        entries: &[Intent],
     ) -> Result<Vec<i64>, StoreError> {
         let now = super::time::SqlTime(Utc::now()).text();
         self.write(|tx| {
@@ -278,13 +304,13 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut ids = Vec::with_capacity(entries.len());
-            for (login, system, action, payload) in entries {
+            for e in entries {
                 stmt.execute(params![
                     run.map(|r| r.0),
-                    login,
-                    system,
-                    action,
-                    payload.to_string(),
+                    e.login,
+                    e.system,
+                    e.action,
+                    e.payload.to_string(),
                     now,
                     epoch
                 ])?;

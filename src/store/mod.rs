@@ -21,7 +21,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::config::Estate;
 
-pub use history::{AuditChange, AuditEntry, JournalEntry, RunId};
+pub use history::{AuditChange, AuditEntry, Intent, JournalEntry, RunId};
 pub use lease::{Heartbeat, Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
 pub use records::{RecordPart, SyncRecord, SyncRecordView, SyncUserView};

@@ -291,7 +291,7 @@ fn each_grant_is_one_epoch_up_and_a_former_holder_cannot_journal() {
         .acquire_lease("sync", Duration::from_secs(60))
         .unwrap();
     let entry = || {
-        vec![(
+        vec![crate::store::Intent::new(
             "alice".to_string(),
             "graph",
             "set_session",
@@ -370,7 +370,7 @@ fn a_cycle_finished_under_a_lease_taken_over_records_only_its_outcomes() {
     let lease = store
         .acquire_lease("sync", Duration::from_secs(60))
         .unwrap();
-    let entry = (
+    let entry = crate::store::Intent::new(
         "alice".to_string(),
         "graph",
         "set_session",
@@ -426,13 +426,13 @@ fn journal_entries_stay_open_until_confirmed() {
         .journal_intend_many(
             Some(run),
             &[
-                (
+                crate::store::Intent::new(
                     "alice".to_string(),
                     "graph",
                     "set_presence",
                     serde_json::json!({"availability": "Busy"}),
                 ),
-                (
+                crate::store::Intent::new(
                     "bob".to_string(),
                     "graph",
                     "clear_presence",
@@ -455,7 +455,7 @@ fn journal_entries_stay_open_until_confirmed() {
         store
             .journal_intend_many(
                 Some(run),
-                &[(
+                &[crate::store::Intent::new(
                     "bob".to_string(),
                     "graph",
                     "clear_presence",
