@@ -175,14 +175,15 @@ pub struct Windows {
 /// Classifies one user. The findings are ordered as [`Reason`]; `in_sync` only when nothing
 /// counted was found.
 pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> Vec<Finding> {
-    let mut found: Vec<Finding> = Vec::new();
-    let mut add = |reason: Reason, hint: String| found.push(Finding { reason, hint });
-    let observed = facts.observed;
-    let history = facts.history;
-    let enabled = observed.teams_enabled == Some(true);
-
+    let mut c = Classifier {
+        facts,
+        windows,
+        now,
+        found: Vec::new(),
+        settling: false,
+    };
     if let Some(why) = facts.unsupported {
-        add(
+        c.add(
             Reason::UnsupportedSystem,
             format!(
                 "{why}: bi-directional presence needs MiCollab R9.8 SP1 or later on MiVoice Business"
@@ -190,32 +191,324 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
         );
     }
     let Some(mapping) = facts.mapping else {
-        if enabled {
-            add(
+        if c.enabled() {
+            c.add(
                 Reason::UnmappedEnabledUser,
                 "Teams presence is on in MiCollab but the user has no mapping: add one with \
                  `mcteams import` (see `mcteams mappings discover`)"
                     .into(),
             );
         }
-        return finish(found);
+        return finish(c.found);
     };
-    if observed.teams_enabled == Some(false) && !observed.tombstone {
-        add(
-            Reason::IntegrationDisabled,
-            "mapped, but neither the profile nor the user has Teams presence on: \
-             `mcteams user enable` or `mcteams profile enable`"
-                .into(),
+    c.mapping(mapping);
+    let foreign = c.foreign_writer();
+    c.settling = facts.history.unconfirmed_writes > 0;
+    c.unavailable_and_unknown();
+    if c.enabled() && !facts.observed.tombstone {
+        c.teams_to_micollab(foreign);
+        if let Some(phone) = &facts.observed.phone {
+            c.phone_to_teams(phone);
+        }
+    }
+    c.history();
+    c.stale();
+    c.client_drift();
+    c.settling();
+    finish(c.found)
+}
+
+/// One user's classification as it goes: the findings so far, and whether a difference is
+/// still settling.
+struct Classifier<'f, 'a> {
+    facts: &'f UserFacts<'a>,
+    windows: Windows,
+    now: DateTime<Utc>,
+    found: Vec<Finding>,
+    settling: bool,
+}
+
+impl Classifier<'_, '_> {
+    fn add(&mut self, reason: Reason, hint: String) {
+        self.found.push(Finding { reason, hint });
+    }
+
+    fn enabled(&self) -> bool {
+        self.facts.observed.teams_enabled == Some(true)
+    }
+
+    /// The Teams session mcteams holds for the user now (one that has not expired).
+    fn held(&self) -> Option<crate::presence::SessionIntent> {
+        let session = self.facts.history.record.session;
+        session
+            .filter(|s| s.expires_at > self.now)
+            .map(|s| s.intent)
+    }
+
+    /// A difference counts once it has lasted: it was there at the last sync (`lasting`),
+    /// and that sync is older than the settle window.
+    fn settled(&self, lasting: bool) -> bool {
+        let observed_at = self.facts.history.last_observed_at;
+        lasting
+            && observed_at.is_some_and(|at| {
+                (self.now - at).to_std().unwrap_or_default() >= self.windows.settle_window
+            })
+    }
+
+    /// What the mapping says: the integration off, never verified, or pointing at users,
+    /// logins, extensions that no longer exist.
+    fn mapping(&mut self, mapping: &Mapping) {
+        let observed = self.facts.observed;
+        if observed.teams_enabled == Some(false) && !observed.tombstone {
+            self.add(
+                Reason::IntegrationDisabled,
+                "mapped, but neither the profile nor the user has Teams presence on: \
+                 `mcteams user enable` or `mcteams profile enable`"
+                    .into(),
+            );
+        }
+        if !mapping.verified {
+            self.add(
+                Reason::UnverifiedMapping,
+                "imported with --offline and never resolved: import the row again without \
+                 --offline"
+                    .into(),
+            );
+        }
+        let missing = missing_targets(mapping, self.facts.existence);
+        if !missing.is_empty() {
+            self.add(
+                Reason::MappingTargetMissing,
+                format!(
+                    "{} no longer exists: fix the mapping and import it again",
+                    missing.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// The presentity was changed by someone else after mcteams wrote it.
+    fn foreign_writer(&mut self) -> bool {
+        let observed = self.facts.observed;
+        let foreign = match (&observed.presentity, &self.facts.history.record.presentity) {
+            (Some(shown), Some(mine)) => crate::reconcile::written_by_another(mine, shown),
+            _ => false,
+        };
+        if foreign && self.enabled() {
+            let source = observed
+                .presentity
+                .as_ref()
+                .and_then(|p| p.source.clone())
+                .unwrap_or_else(|| "another writer".into());
+            self.add(
+                Reason::ForeignWriter,
+                format!(
+                    "the MiCollab status was last changed by {source}, not mcteams: it is left \
+                     alone until Teams changes"
+                ),
+            );
+        }
+        foreign
+    }
+
+    /// Systems that could not be read, and a Teams presence that maps to no status.
+    fn unavailable_and_unknown(&mut self) {
+        let (facts, observed) = (self.facts, self.facts.observed);
+        if !facts.unavailable.is_empty() {
+            self.add(
+                Reason::SourceUnavailable,
+                format!(
+                    "not fully checked: {} could not be read; what depends on it is judged at \
+                     the next report",
+                    facts.unavailable.join(", ")
+                ),
+            );
+        }
+        if self.enabled()
+            && !observed.tombstone
+            && let Some(teams) = &observed.teams
+            && micollab_status_for(&teams.availability, &teams.activity).is_none()
+        {
+            self.add(
+                Reason::TeamsUnknown,
+                format!(
+                    "Teams shows {}/{}, which maps to no MiCollab status: MiCollab is left as it is",
+                    teams.availability, teams.activity
+                ),
+            );
+        }
+    }
+
+    /// Teams -> MiCollab: the status MiCollab shows is the one Teams' presence maps to.
+    fn teams_to_micollab(&mut self, foreign: bool) {
+        let observed = self.facts.observed;
+        let (Some(teams), Some(shown)) = (&observed.teams, &observed.presentity) else {
+            return;
+        };
+        let Some(status) = micollab_status_for(&teams.availability, &teams.activity) else {
+            return;
+        };
+        let activity = teams.activity.to_string();
+        let right = shown.status.as_deref().and_then(MiCollabStatus::parse) == Some(status)
+            && shown.activity.as_deref() == Some(activity.as_str());
+        if foreign || right {
+            return;
+        }
+        let last = self.facts.history.last_observed.as_ref();
+        let lasting = last
+            .and_then(|l| l.teams.as_ref())
+            .is_some_and(|t| t.key() == teams.key());
+        if !self.settled(lasting) {
+            self.settling = true;
+            return;
+        }
+        self.add(
+            Reason::TeamsMicollabMismatch,
+            format!(
+                "Teams shows {}/{}, so MiCollab should show \"{status}\" but shows {:?}: check \
+                 `mcteams sync` runs and its errors",
+                teams.availability,
+                teams.activity,
+                shown.status.as_deref().unwrap_or("nothing")
+            ),
         );
     }
-    if !mapping.verified {
-        add(
-            Reason::UnverifiedMapping,
-            "imported with --offline and never resolved: import the row again without --offline"
-                .into(),
-        );
+
+    /// Phone -> Teams: mcteams' session matches the phone; and the seed's DND conflict.
+    fn phone_to_teams(&mut self, phone: &PhoneState) {
+        if !phone.is_synchronized() {
+            self.add(
+                Reason::AcdHotdeskUnsynced,
+                "ACD hot-desk softphone: its calls are not synchronized to Teams (as Mitel \
+                 documents)"
+                    .into(),
+            );
+            return;
+        }
+        let (wanted, held) = (session_intent_for(phone), self.held());
+        if wanted != held {
+            let last = self.facts.history.last_observed.as_ref();
+            let lasting = last
+                .and_then(|l| l.phone.as_ref())
+                .is_some_and(|p| same_phone(p, phone));
+            if self.settled(lasting) {
+                let hint = match (wanted, held) {
+                    (Some(w), _) => format!(
+                        "the phone is {} but mcteams holds no matching Teams session: check \
+                         `mcteams sync` runs and its errors",
+                        describe(w)
+                    ),
+                    (None, Some(h)) => format!(
+                        "the phone is idle but Teams still shows mcteams' {}: check `mcteams \
+                         sync` runs",
+                        h.label()
+                    ),
+                    (None, None) => String::new(), // wanted != held rules it out
+                };
+                self.add(Reason::PbxTeamsMismatch, hint);
+            } else {
+                self.settling = true;
+            }
+        }
+        // DoNotDisturb/Presenting is what a session shows (mcteams' own for phone DND, just
+        // cleared or not yet; or Teams presenting): not a DND chosen by hand.
+        if let Some(teams) = &self.facts.observed.teams
+            && !phone.dnd
+            && teams.availability == Availability::DoNotDisturb
+            && teams.activity != Activity::Presenting
+            && held != Some(crate::presence::SessionIntent::DoNotDisturb)
+        {
+            self.add(
+                Reason::DndConflict,
+                "Do not disturb was chosen in Teams while the phone's DND is off: calls go to \
+                 voicemail while the phone looks available. Clear Do not disturb in Teams"
+                    .into(),
+            );
+        }
     }
-    let e = facts.existence;
+
+    /// What the sync's history says: held by the guard, or its last sync failed.
+    fn history(&mut self) {
+        let history = self.facts.history;
+        if let Some(plan) = history.held_by_guard {
+            self.add(
+                Reason::HeldByGuard,
+                format!(
+                    "the mass-change guard holds this user's changes (plan {plan}): check the \
+                     systems, then `mcteams sync approve {plan}`"
+                ),
+            );
+        }
+        if history.last_error.is_some()
+            && history.last_error_at >= history.last_success_at
+            && let Some(error) = &history.last_error
+        {
+            self.add(
+                Reason::SyncError,
+                format!("the last sync of this user failed: {error}"),
+            );
+        }
+    }
+
+    /// No successful sync within `stale_after`. Stale also when the flag is unknown (never
+    /// observed, or MiCollab sent no flag) for a login MiCollab still has: no sync has judged
+    /// this user.
+    fn stale(&mut self) {
+        let (facts, observed) = (self.facts, self.facts.observed);
+        let last_success = facts.history.last_success_at;
+        let flag_unknown =
+            observed.teams_enabled.is_none() && facts.existence.micollab_login != Some(false);
+        let too_old = last_success.is_none_or(|at| {
+            (self.now - at).to_std().unwrap_or_default() > self.windows.stale_after
+        });
+        if (self.enabled() || flag_unknown) && !observed.tombstone && too_old {
+            let when = last_success
+                .map(|at| format!("last at {}", at.format("%Y-%m-%d %H:%M:%S UTC")))
+                .unwrap_or_else(|| "never".into());
+            self.add(
+                Reason::Stale,
+                format!(
+                    "no successful sync within stale_after ({when}): is `mcteams sync` scheduled?"
+                ),
+            );
+        }
+    }
+
+    fn client_drift(&mut self) {
+        if let Some((kind, telephony_only)) = self.facts.client
+            && (kind != ClientKind::Pc || !telephony_only)
+        {
+            self.add(
+                Reason::ClientDriftRisk,
+                "MiCollab Web/Mac client, or PC client not in telephony-only mode: presence can \
+                 drift in a background tab. Mitel recommends the PC client in telephony-only mode"
+                    .into(),
+            );
+        }
+    }
+
+    /// Writes not yet confirmed, or a difference newer than the settle window.
+    fn settling(&mut self) {
+        let unconfirmed = self.facts.history.unconfirmed_writes;
+        if unconfirmed > 0 {
+            self.add(
+                Reason::Settling,
+                format!(
+                    "{unconfirmed} write(s) not yet confirmed (a sync was interrupted or got no \
+                     answer): the next sync settles them"
+                ),
+            );
+        } else if self.settling {
+            self.add(
+                Reason::Settling,
+                "a difference newer than settle_window: the next sync should resolve it".into(),
+            );
+        }
+    }
+}
+
+/// The mapping's targets that no longer exist, named.
+fn missing_targets(mapping: &Mapping, e: &Existence) -> Vec<String> {
     let mut missing = Vec::new();
     if e.teams_user == Some(false) {
         missing.push(format!("Teams user {}", mapping.teams_upn));
@@ -233,217 +526,10 @@ pub fn classify(facts: &UserFacts<'_>, windows: Windows, now: DateTime<Utc>) -> 
         missing.push(format!("extension {}", mapping.extension));
     }
     if e.cloudlink_user == Some(false) {
-        missing.push(format!(
-            "CloudLink user {}",
-            mapping.cloudlink_user_id.as_deref().unwrap_or("?")
-        ));
+        let id = mapping.cloudlink_user_id.as_deref().unwrap_or("?");
+        missing.push(format!("CloudLink user {id}"));
     }
-    if !missing.is_empty() {
-        add(
-            Reason::MappingTargetMissing,
-            format!(
-                "{} no longer exists: fix the mapping and import it again",
-                missing.join(", ")
-            ),
-        );
-    }
-
-    let held = history
-        .record
-        .session
-        .filter(|s| s.expires_at > now)
-        .map(|s| s.intent);
-    let settled = |same_as_last_sync: bool| {
-        same_as_last_sync
-            && history
-                .last_observed_at
-                .is_some_and(|at| (now - at).to_std().unwrap_or_default() >= windows.settle_window)
-    };
-    let last = history.last_observed.as_ref();
-    let mut settling = false;
-
-    // The presentity was changed by someone else after mcteams wrote it.
-    let foreign = match (&observed.presentity, &history.record.presentity) {
-        (Some(shown), Some(mine)) => crate::reconcile::written_by_another(mine, shown),
-        _ => false,
-    };
-    if foreign && enabled {
-        let source = observed
-            .presentity
-            .as_ref()
-            .and_then(|p| p.source.clone())
-            .unwrap_or_else(|| "another writer".into());
-        add(
-            Reason::ForeignWriter,
-            format!(
-                "the MiCollab status was last changed by {source}, not mcteams: it is left alone until Teams changes"
-            ),
-        );
-    }
-
-    if history.unconfirmed_writes > 0 {
-        settling = true;
-    }
-    if !facts.unavailable.is_empty() {
-        add(
-            Reason::SourceUnavailable,
-            format!(
-                "not fully checked: {} could not be read; what depends on it is judged at the next report",
-                facts.unavailable.join(", ")
-            ),
-        );
-    }
-    if enabled
-        && !observed.tombstone
-        && let Some(teams) = &observed.teams
-        && micollab_status_for(&teams.availability, &teams.activity).is_none()
-    {
-        add(
-            Reason::TeamsUnknown,
-            format!(
-                "Teams shows {}/{}, which maps to no MiCollab status: MiCollab is left as it is",
-                teams.availability, teams.activity
-            ),
-        );
-    }
-    if enabled && !observed.tombstone {
-        // Teams -> MiCollab.
-        if let (Some(teams), Some(shown)) = (&observed.teams, &observed.presentity)
-            && let Some(status) = micollab_status_for(&teams.availability, &teams.activity)
-            && !foreign
-        {
-            let activity = teams.activity.to_string();
-            let right = shown.status.as_deref().and_then(MiCollabStatus::parse) == Some(status)
-                && shown.activity.as_deref() == Some(activity.as_str());
-            if !right {
-                let lasting = last
-                    .and_then(|l| l.teams.as_ref())
-                    .is_some_and(|t| t.key() == teams.key());
-                if settled(lasting) {
-                    add(
-                        Reason::TeamsMicollabMismatch,
-                        format!(
-                            "Teams shows {}/{}, so MiCollab should show \"{status}\" but shows {:?}: check `mcteams sync` runs and its errors",
-                            teams.availability,
-                            teams.activity,
-                            shown.status.as_deref().unwrap_or("nothing")
-                        ),
-                    );
-                } else {
-                    settling = true;
-                }
-            }
-        }
-        // Phone -> Teams, and the seed's DND conflict.
-        if let Some(phone) = &observed.phone {
-            if !phone.is_synchronized() {
-                add(
-                    Reason::AcdHotdeskUnsynced,
-                    "ACD hot-desk softphone: its calls are not synchronized to Teams (as Mitel documents)".into(),
-                );
-            } else {
-                let wanted = session_intent_for(phone);
-                if wanted != held {
-                    let lasting = last
-                        .and_then(|l| l.phone.as_ref())
-                        .is_some_and(|p| same_phone(p, phone));
-                    if settled(lasting) {
-                        let hint = match (wanted, held) {
-                            (Some(w), _) => format!(
-                                "the phone is {} but mcteams holds no matching Teams session: check `mcteams sync` runs and its errors",
-                                describe(w)
-                            ),
-                            (None, Some(h)) => format!(
-                                "the phone is idle but Teams still shows mcteams' {}: check `mcteams sync` runs",
-                                h.label()
-                            ),
-                            (None, None) => String::new(), // wanted != held rules it out
-                        };
-                        add(Reason::PbxTeamsMismatch, hint);
-                    } else {
-                        settling = true;
-                    }
-                }
-                // DoNotDisturb/Presenting is what a session shows (mcteams' own for phone DND,
-                // just cleared or not yet; or Teams presenting): not a DND chosen by hand.
-                if let Some(teams) = &observed.teams
-                    && !phone.dnd
-                    && teams.availability == Availability::DoNotDisturb
-                    && teams.activity != Activity::Presenting
-                    && held != Some(crate::presence::SessionIntent::DoNotDisturb)
-                {
-                    add(
-                        Reason::DndConflict,
-                        "Do not disturb was chosen in Teams while the phone's DND is off: calls go to voicemail \
-                         while the phone looks available. Clear Do not disturb in Teams"
-                            .into(),
-                    );
-                }
-            }
-        }
-    }
-
-    if let Some(plan) = history.held_by_guard {
-        add(
-            Reason::HeldByGuard,
-            format!(
-                "the mass-change guard holds this user's changes (plan {plan}): check the systems, then `mcteams sync approve {plan}`"
-            ),
-        );
-    }
-    if history.last_error.is_some()
-        && history.last_error_at >= history.last_success_at
-        && let Some(error) = &history.last_error
-    {
-        add(
-            Reason::SyncError,
-            format!("the last sync of this user failed: {error}"),
-        );
-    }
-    // Stale also when the flag is unknown (never observed, or MiCollab sent no flag) for a
-    // login MiCollab still has: no sync has judged this user.
-    let flag_unknown =
-        observed.teams_enabled.is_none() && facts.existence.micollab_login != Some(false);
-    if (enabled || flag_unknown)
-        && !observed.tombstone
-        && history
-            .last_success_at
-            .is_none_or(|at| (now - at).to_std().unwrap_or_default() > windows.stale_after)
-    {
-        let when = history
-            .last_success_at
-            .map(|at| format!("last at {}", at.format("%Y-%m-%d %H:%M:%S UTC")))
-            .unwrap_or_else(|| "never".into());
-        add(
-            Reason::Stale,
-            format!("no successful sync within stale_after ({when}): is `mcteams sync` scheduled?"),
-        );
-    }
-    if let Some((kind, telephony_only)) = facts.client
-        && (kind != ClientKind::Pc || !telephony_only)
-    {
-        add(
-            Reason::ClientDriftRisk,
-            "MiCollab Web/Mac client, or PC client not in telephony-only mode: presence can drift in a \
-             background tab. Mitel recommends the PC client in telephony-only mode"
-                .into(),
-        );
-    }
-    if history.unconfirmed_writes > 0 {
-        add(
-            Reason::Settling,
-            format!(
-                "{} write(s) not yet confirmed (a sync was interrupted or got no answer): the next sync settles them",
-                history.unconfirmed_writes
-            ),
-        );
-    } else if settling {
-        add(
-            Reason::Settling,
-            "a difference newer than settle_window: the next sync should resolve it".into(),
-        );
-    }
-    finish(found)
+    missing
 }
 
 fn same_phone(a: &PhoneState, b: &PhoneState) -> bool {
