@@ -122,36 +122,8 @@ where
         None => std::rc::Rc::new(FlagsShare::within_cycle(directions.len())),
     };
     let shared = SharedReads::new(settings.down.clone(), flags, directions.len(), side_by_side);
-    let beside = if side_by_side { directions.len() } else { 1 };
-    let pipelines: Vec<_> = directions
-        .iter()
-        .enumerate()
-        .map(|(i, direction)| Pipeline::new(&cycle, *direction, i == 0, beside))
-        .collect();
-    let outcomes = if side_by_side {
-        // Side by side, the pipelines share one read of the store.
-        let slices = users::stream(
-            store,
-            settings.users_per_slice,
-            (SLICES_IN_FLIGHT / beside).max(1),
-            pipelines.len(),
-        )?;
-        let store = RefCell::new(&mut *store);
-        let runs = pipelines
-            .iter()
-            .zip(slices)
-            .map(|(p, slices)| p.run(&store, &shared, Some(slices), now));
-        futures_util::future::join_all(runs).await
-    } else {
-        let store = RefCell::new(&mut *store);
-        let mut outcomes = Vec::with_capacity(pipelines.len());
-        for pipeline in &pipelines {
-            outcomes.push(pipeline.run(&store, &shared, None, now).await);
-        }
-        outcomes
-    };
+    let outcomes = run_pipelines(store, &cycle, directions, &shared, side_by_side, now).await?;
     stage.lap("pipelines: read, reconcile, journal, apply, store");
-    let outcomes = outcomes.into_iter().collect::<Result<Vec<_>, _>>()?;
     let outcomes = directions.iter().copied().zip(outcomes).collect();
     let mut own_board = RolloutBoard::default();
     let mut shared_board = alongside.map(|a| a.board.borrow_mut());
@@ -159,6 +131,51 @@ where
     cycle.finish(store, outcomes, board, &mut report, now)?;
     stage.lap("rollout state");
     Ok(report)
+}
+
+/// Runs the pipelines of `directions`: side by side on one read of the store, else one after
+/// the other, each reading it when its turn comes (without WAL a write waits for every
+/// reader).
+async fn run_pipelines<T, M, P, C>(
+    store: &mut Store,
+    cycle: &Cycle<'_, T, M, P, C>,
+    directions: &[SyncDirection],
+    shared: &SharedReads,
+    side_by_side: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<super::pipeline::Outcome>, StoreError>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let beside = if side_by_side { directions.len() } else { 1 };
+    let pipelines: Vec<_> = directions
+        .iter()
+        .enumerate()
+        .map(|(i, direction)| Pipeline::new(cycle, *direction, i == 0, beside))
+        .collect();
+    if !side_by_side {
+        let store = RefCell::new(store);
+        let mut outcomes = Vec::with_capacity(pipelines.len());
+        for pipeline in &pipelines {
+            outcomes.push(pipeline.run(&store, shared, None, now).await);
+        }
+        return outcomes.into_iter().collect();
+    }
+    let per_slice = cycle.settings.users_per_slice;
+    let in_flight = (SLICES_IN_FLIGHT / beside).max(1);
+    let slices = users::stream(store, per_slice, in_flight, pipelines.len())?;
+    let store = RefCell::new(store);
+    let runs = pipelines
+        .iter()
+        .zip(slices)
+        .map(|(p, slices)| p.run(&store, shared, Some(slices), now));
+    futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .collect()
 }
 
 /// Debug-level timings of a cycle's stages (`-vv`), to see where a cycle's time goes.

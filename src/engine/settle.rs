@@ -64,7 +64,7 @@ where
         SyncDirection::PbxToTeams => e.system == "graph",
         SyncDirection::TeamsToMicollab => e.system != "graph",
     };
-    // A status edit is settled by `status set|list`, which read status settings.
+    // A status edit is settled by `status set`, which read status settings.
     let (switch_entries, open): (Vec<JournalEntry>, Vec<JournalEntry>) = store
         .journal_unconfirmed()?
         .into_iter()
@@ -81,20 +81,9 @@ where
     }
     let (teams, cloudlink) = (&systems.teams, &systems.cloudlink);
     let mut confirmations: Vec<(i64, String)> = Vec::new();
-    let mut latest: BTreeMap<(String, String), JournalEntry> = BTreeMap::new();
-    for entry in open {
-        if let Some(later) = entry.superseded_by {
-            confirmations.push((entry.id, format!("superseded by entry {later}")));
-            continue;
-        }
-        let key = (entry.micollab_login.clone(), entry.system.clone());
-        let newer = entry.id;
-        if let Some(older) = latest.insert(key, entry) {
-            confirmations.push((older.id, format!("superseded by entry {newer}")));
-        }
-    }
+    let latest = latest_per_user_and_system(open, &mut confirmations);
     let (sessions, rest): (Vec<JournalEntry>, Vec<JournalEntry>) =
-        latest.into_values().partition(|e| e.system == "graph");
+        latest.into_iter().partition(|e| e.system == "graph");
     let (presentities, rest): (Vec<JournalEntry>, Vec<JournalEntry>) = rest
         .into_iter()
         .partition(|e| e.system == "cloudlink" && e.action == "write_presentity");
@@ -103,23 +92,21 @@ where
     }
     let mut records: HashMap<String, SyncRecord> = HashMap::new();
     let mut settled = Settled::default();
-    resend_sessions(
+    let unanswered = resend_sessions(
         store,
         teams,
         sessions,
         now,
         &mut records,
         &mut confirmations,
-    )
-    .await?
-    .into_iter()
-    .for_each(|(login, id)| {
+    );
+    for (login, id) in unanswered.await? {
         settled
             .unsettled_sessions
             .entry(login)
             .or_default()
             .push(id);
-    });
+    }
     read_back_presentities(
         store,
         cloudlink,
@@ -138,6 +125,28 @@ where
         "settled writes left unconfirmed by an earlier run"
     );
     Ok(settled)
+}
+
+/// Of several open entries for one user and system only the latest counts: the others, and
+/// those a later applied write superseded, are closed (their closing lines in
+/// `confirmations`).
+fn latest_per_user_and_system(
+    open: Vec<JournalEntry>,
+    confirmations: &mut Vec<(i64, String)>,
+) -> Vec<JournalEntry> {
+    let mut latest: BTreeMap<(String, String), JournalEntry> = BTreeMap::new();
+    for entry in open {
+        if let Some(later) = entry.superseded_by {
+            confirmations.push((entry.id, format!("superseded by entry {later}")));
+            continue;
+        }
+        let key = (entry.micollab_login.clone(), entry.system.clone());
+        let newer = entry.id;
+        if let Some(older) = latest.insert(key, entry) {
+            confirmations.push((older.id, format!("superseded by entry {newer}")));
+        }
+    }
+    latest.into_values().collect()
 }
 
 /// The stored record of `login`, loaded once per settle; a new one for a user whose first
