@@ -11,18 +11,18 @@ use serde::Serialize;
 
 use crate::cli::DoctorArgs;
 use crate::config::{Config, ConfigError};
-use crate::connectors::PresenceDirectory;
 use crate::connectors::cloudlink::{CloudlinkClient, CloudlinkDirectory};
-use crate::connectors::graph::GraphClient;
 use crate::connectors::micollab::{GateFailure, MicollabAdmin, MicollabClient, teams_gates};
 use crate::connectors::mitel::ClockReading;
 use crate::connectors::pbx::{MIVOICE_BUSINESS, PbxClient, PbxDirectory};
 use crate::exit::ExitStatus;
-use crate::http::{Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, RetryPolicy, System};
+use crate::http::{HttpError, HttpErrorKind};
 use crate::output::{Column, Records};
-use crate::wire::graph::{Activity, Availability};
 
 use super::Context;
+use graph::check_graph;
+
+mod graph;
 
 /// The application permissions mcteams needs (DESIGN.md section 5).
 pub const REQUIRED_GRAPH_ROLES: [&str; 2] = ["Presence.ReadWrite.All", "User.Read.All"];
@@ -480,160 +480,4 @@ async fn check_cloudlink(config: &Config, report: &mut Report) {
         None => report.skip(S, "presence read", "no user to read"),
     }
     clock_check(report, S, client.api().clock());
-}
-
-async fn check_graph(
-    config: &Config,
-    report: &mut Report,
-    write_check: Option<&str>,
-    sample: Option<&str>,
-) {
-    const S: &str = "graph";
-    let client = match GraphClient::from_config(config) {
-        Ok(c) => c,
-        Err(e) => return report.config_error(S, &e),
-    };
-    let url = config.graph_authority_url();
-    let roles = client.token_roles().await;
-    if !first_contact(report, S, &url, roles.as_ref().map(|_| ())) {
-        return;
-    }
-    let roles = roles.unwrap_or_default();
-    let missing: Vec<&str> = REQUIRED_GRAPH_ROLES
-        .iter()
-        .copied()
-        .filter(|r| !roles.iter().any(|g| g == r))
-        .collect();
-    if missing.is_empty() {
-        report.ok(S, "permissions", REQUIRED_GRAPH_ROLES.join(", "));
-    } else {
-        report.fail(
-            S,
-            "permissions",
-            format!("missing application permission(s): {}", missing.join(", ")),
-            "add them to the app registration as application permissions and grant admin consent",
-        );
-    }
-    clock_check(report, S, graph_clock(config).await);
-
-    let target = write_check.or(sample);
-    let Some(target) = target else {
-        report.add(
-            S,
-            "presence read",
-            Outcome::Warn,
-            "no user to read (MiCollab gave none): use --write-check UPN",
-            None,
-        );
-        return;
-    };
-    let resolution = match client.resolve_users(&[target.to_string()]).await {
-        Ok(r) => r,
-        Err(e) => {
-            report.fail(
-                S,
-                "presence read",
-                e.to_string(),
-                "User.Read.All is needed to find users",
-            );
-            return;
-        }
-    };
-    let Some(user) = resolution.found.values().next().map(|r| r.user.clone()) else {
-        let result = if write_check.is_some() {
-            Outcome::Fail
-        } else {
-            Outcome::Warn
-        };
-        report.add(
-            S,
-            "presence read",
-            result,
-            format!("no Entra user with UPN or mail {target}"),
-            Some("check the name, or pass --write-check with a test user's UPN"),
-        );
-        return;
-    };
-    match client.read_presences(std::slice::from_ref(&user.id)).await {
-        Ok(presences) => match presences.get(&user.id) {
-            Some(p) => report.ok(
-                S,
-                "presence read",
-                format!(
-                    "{}: {}/{}",
-                    user.user_principal_name, p.availability, p.activity
-                ),
-            ),
-            None => report.add(
-                S,
-                "presence read",
-                Outcome::Warn,
-                format!("no presence returned for {}", user.user_principal_name),
-                None,
-            ),
-        },
-        Err(e) => report.fail(
-            S,
-            "presence read",
-            e.to_string(),
-            "Presence.ReadWrite.All is needed to read presence",
-        ),
-    }
-    if write_check.is_none() {
-        return;
-    }
-    let set = client
-        .set_presence(
-            &user.id,
-            Availability::Busy,
-            Activity::InACall,
-            Duration::from_secs(300),
-        )
-        .await;
-    let cleared = match &set {
-        Ok(()) => client.clear_presence(&user.id).await,
-        Err(_) => Ok(()),
-    };
-    match (set, cleared) {
-        (Ok(()), Ok(())) => report.ok(
-            S,
-            "write check",
-            format!(
-                "set and cleared an app session on {}",
-                user.user_principal_name
-            ),
-        ),
-        (Err(e), _) => report.fail(
-            S,
-            "write check",
-            e.to_string(),
-            "Presence.ReadWrite.All is needed to write presence",
-        ),
-        (Ok(()), Err(e)) => report.fail(
-            S,
-            "write check",
-            format!("set, but clearing failed: {e}"),
-            "the session expires by itself within 5 minutes; run `mcteams release` to clear it",
-        ),
-    }
-}
-
-/// Graph's clock: the `Date` of an unauthenticated answer of the Graph host (no token or
-/// secret is sent).
-async fn graph_clock(config: &Config) -> Option<ClockReading> {
-    let settings = HttpSettings {
-        retry: RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        },
-        request_timeout: Duration::from_secs(15),
-        ..HttpSettings::new(System::Graph)
-    };
-    let http = HttpClient::new(settings).ok()?;
-    let mut call = Call::get(config.graph_base_url()).unauthorized();
-    for status in 300..=599 {
-        call = call.accept(status);
-    }
-    let response = http.send(&call).await.ok()?;
-    ClockReading::from_response(&response)
 }

@@ -10,6 +10,14 @@ use crate::mapping::{Mapping, write_mapping_csv};
 use crate::output::{Column, Detail, Records, write_atomically};
 use crate::store::{RemoveOutcome, SyncRecord};
 
+use std::collections::HashSet;
+
+use crate::connectors::PresenceDirectory;
+use crate::connectors::cloudlink::CloudlinkDirectory;
+use crate::connectors::micollab::MicollabAdmin;
+use crate::import::discover::{self as discovery, Discovery, MicollabUser, Unmatched};
+use crate::import::resolve::{CloudlinkUser, TeamsUser};
+
 use super::Context;
 use super::change::{Applied, Stage};
 use crate::store::{RunId, Store};
@@ -236,81 +244,25 @@ fn export(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<ExitSt
 
 /// `mappings discover`: proposals for MiCollab users not mapped yet.
 fn discover(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<ExitStatus> {
-    use crate::connectors::PresenceDirectory;
-    use crate::connectors::cloudlink::CloudlinkDirectory;
-    use crate::connectors::micollab::MicollabAdmin;
-    use crate::import::discover::{MicollabUser, discover};
-    use crate::import::resolve::{CloudlinkUser, TeamsUser};
-
     let config = ctx.config()?;
     super::sync::require_systems(&config)?;
     let store = ctx.open_store(&config)?;
-    let mapped: std::collections::HashSet<String> = store
+    let mapped: HashSet<String> = store
         .list_mappings(true)?
         .into_iter()
         .map(|m| m.micollab_login)
         .collect();
     let systems = crate::connectors::connect(&config)?;
-    let found = super::runtime()?.block_on(async {
-        let micollab: Vec<MicollabUser> = systems
-            .micollab
-            .users(None)
-            .await
-            .context("reading MiCollab's users")?
-            .into_iter()
-            .map(|u| MicollabUser {
-                login: u.login,
-                email: u.email,
-                extension: u.extension,
-            })
-            .collect();
-        let emails: Vec<String> = micollab
-            .iter()
-            .filter(|u| !mapped.contains(&u.login))
-            .filter_map(|u| u.email.clone())
-            .collect();
-        let (resolution, cloudlink) = tokio::join!(
-            systems.teams.resolve_users(&emails),
-            systems.cloudlink.users()
-        );
-        let mut teams: Vec<TeamsUser> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for resolved in resolution
-            .context("looking the users up in Entra")?
-            .found
-            .into_values()
-        {
-            if seen.insert(resolved.user.id.clone()) {
-                teams.push(TeamsUser {
-                    id: resolved.user.id,
-                    user_principal_name: resolved.user.user_principal_name,
-                    mail: resolved.user.mail,
-                });
-            }
-        }
-        let cloudlink: Vec<CloudlinkUser> = cloudlink
-            .context("reading CloudLink's users")?
-            .into_iter()
-            .map(|u| CloudlinkUser {
-                user_id: u.user_id,
-                email: u.email,
-            })
-            .collect();
-        anyhow::Ok(discover(&micollab, &teams, &cloudlink, &mapped))
-    })?;
-
-    let columns = || {
-        vec![
-            Column::exact("micollab_login", "MiCollab login"),
-            Column::exact("teams_upn", "Teams UPN"),
-            Column::exact("teams_id", "Entra object id"),
-            Column::exact("extension", "Extension"),
-            Column::exact("cloudlink_user_id", "CloudLink user"),
-            Column::exact("confidence", "Confidence"),
-            Column::text("notes", "Notes"),
-        ]
-    };
-    let mut proposals = Records::new(columns());
+    let found = super::runtime()?.block_on(discover_unmapped(&systems, &mapped))?;
+    let mut proposals = Records::new(vec![
+        Column::exact("micollab_login", "MiCollab login"),
+        Column::exact("teams_upn", "Teams UPN"),
+        Column::exact("teams_id", "Entra object id"),
+        Column::exact("extension", "Extension"),
+        Column::exact("cloudlink_user_id", "CloudLink user"),
+        Column::exact("confidence", "Confidence"),
+        Column::text("notes", "Notes"),
+    ]);
     for p in &found.proposals {
         proposals.push(p);
     }
@@ -318,30 +270,81 @@ fn discover(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<Exit
         Some(path) => {
             let text = proposals.render(crate::output::Format::Csv, None);
             write_atomically(path, |w| Ok(w.write_all(text.as_bytes())?))?;
+            let (n, shown) = (found.proposals.len(), path.display());
             ctx.printer.note(format!(
-                "wrote {} proposal(s) to {}: review them, then `mcteams import {}`",
-                found.proposals.len(),
-                path.display(),
-                path.display()
+                "wrote {n} proposal(s) to {shown}: review them, then `mcteams import {shown}`"
             ));
         }
         None => ctx.printer.results(&proposals)?,
     }
-    if !found.unmatched.is_empty() {
-        ctx.printer.note(format!(
-            "{} MiCollab user(s) could not be matched:",
-            found.unmatched.len()
-        ));
-        for u in found.unmatched.iter().take(50) {
-            ctx.printer.note(format!(
-                "  {} ({}): {}",
-                u.micollab_login, u.reason, u.notes
-            ));
-        }
-        if found.unmatched.len() > 50 {
-            ctx.printer
-                .note(format!("  … and {} more", found.unmatched.len() - 50));
-        }
-    }
+    note_unmatched(ctx, &found.unmatched);
     Ok(ExitStatus::Success)
+}
+
+/// Proposals for the MiCollab users not in `mapped`: each matched by email in Entra and
+/// CloudLink.
+async fn discover_unmapped(
+    systems: &crate::connectors::ConnectedSystems,
+    mapped: &HashSet<String>,
+) -> anyhow::Result<Discovery> {
+    let micollab: Vec<MicollabUser> = systems
+        .micollab
+        .users(None)
+        .await
+        .context("reading MiCollab's users")?
+        .into_iter()
+        .map(|u| MicollabUser {
+            login: u.login,
+            email: u.email,
+            extension: u.extension,
+        })
+        .collect();
+    let emails: Vec<String> = micollab
+        .iter()
+        .filter(|u| !mapped.contains(&u.login))
+        .filter_map(|u| u.email.clone())
+        .collect();
+    let (resolution, cloudlink) = tokio::join!(
+        systems.teams.resolve_users(&emails),
+        systems.cloudlink.users()
+    );
+    let found = resolution.context("looking the users up in Entra")?.found;
+    let mut seen = HashSet::new();
+    let teams: Vec<TeamsUser> = found
+        .into_values()
+        .filter(|r| seen.insert(r.user.id.clone()))
+        .map(|r| TeamsUser {
+            id: r.user.id,
+            user_principal_name: r.user.user_principal_name,
+            mail: r.user.mail,
+        })
+        .collect();
+    let cloudlink: Vec<CloudlinkUser> = cloudlink
+        .context("reading CloudLink's users")?
+        .into_iter()
+        .map(|u| CloudlinkUser {
+            user_id: u.user_id,
+            email: u.email,
+        })
+        .collect();
+    Ok(discovery::discover(&micollab, &teams, &cloudlink, mapped))
+}
+
+/// The users no proposal could be made for, with why (the first 50).
+fn note_unmatched(ctx: &Context, unmatched: &[Unmatched]) {
+    if unmatched.is_empty() {
+        return;
+    }
+    let n = unmatched.len();
+    ctx.printer
+        .note(format!("{n} MiCollab user(s) could not be matched:"));
+    for u in unmatched.iter().take(50) {
+        ctx.printer.note(format!(
+            "  {} ({}): {}",
+            u.micollab_login, u.reason, u.notes
+        ));
+    }
+    if n > 50 {
+        ctx.printer.note(format!("  … and {} more", n - 50));
+    }
 }

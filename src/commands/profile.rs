@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::admin::{self, ProfilePreview, Switch, profile_kind};
 use crate::cli::{ProfileCommand, WriteArgs};
 use crate::connectors::micollab::{
-    MicollabAdmin, MicollabClient, MicollabError, MicollabRefusal, teams_gates,
+    MicollabAdmin, MicollabClient, MicollabError, MicollabRefusal, StatusList, teams_gates,
 };
 use crate::engine::switches;
 use crate::exit::{CliError, ExitCode, ExitStatus};
@@ -187,27 +187,8 @@ fn show(ctx: &Context, name: &str, limit: Option<usize>) -> anyhow::Result<ExitS
     let store = ctx.open_store(&config)?;
     let mappings = store.list_mappings(false)?;
     let mapped = admin::mapped_set(mappings.iter().map(|m| m.micollab_login.as_str()));
-    let (profile, statuses, users, more) = super::runtime()?.block_on(async {
-        let profile = read_profile(&client, name).await?;
-        let key = profile.profile_id.as_str();
-        let statuses = client
-            .profile_statuses(key)
-            .await
-            .map_err(|e| micollab_error("reading the profile's statuses", e))?;
-        let (users, more) = match limit {
-            None => (client.users(Some(key)).await, false),
-            Some(0) => (Ok(Vec::new()), profile.user_count.unwrap_or(0) > 0),
-            Some(n) => match client.first_users(Some(key), n).await {
-                Ok(page) => {
-                    let more = page.more || page.users.len() > n;
-                    (Ok(page.users.into_iter().take(n).collect()), more)
-                }
-                Err(e) => (Err(e), false),
-            },
-        };
-        let users = users.map_err(|e| micollab_error("reading the profile's users", e))?;
-        anyhow::Ok((profile, statuses, users, more))
-    })?;
+    let (profile, statuses, users, more) =
+        super::runtime()?.block_on(read_detail(&client, name, limit))?;
     let detail = ProfileDetail {
         name: &profile.name,
         profile_id: &profile.profile_id,
@@ -219,6 +200,55 @@ fn show(ctx: &Context, name: &str, limit: Option<usize>) -> anyhow::Result<ExitS
         users: users.iter().map(|u| member_row(u, &mapped)).collect(),
         more_users: more,
     };
+    print_detail(ctx, &detail)?;
+    if !statuses.teams_managed {
+        ctx.printer.note(
+            "Teams presence is off for this profile: these settings apply once it is on \
+             (`mcteams profile enable`)",
+        );
+    }
+    if more {
+        let of = profile
+            .user_count
+            .map_or("more".to_string(), |n| n.to_string());
+        let shown = detail.users.len();
+        ctx.printer.note(format!(
+            "showing the first {shown} of {of} user(s): use --all or --limit N"
+        ));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The profile, its statuses, and its first `limit` users (all: `None`), with whether
+/// there are more.
+async fn read_detail(
+    client: &MicollabClient,
+    name: &str,
+    limit: Option<usize>,
+) -> anyhow::Result<(Profile, StatusList, Vec<User>, bool)> {
+    let profile = read_profile(client, name).await?;
+    let key = profile.profile_id.as_str();
+    let statuses = client
+        .profile_statuses(key)
+        .await
+        .map_err(|e| micollab_error("reading the profile's statuses", e))?;
+    let (users, more) = match limit {
+        None => (client.users(Some(key)).await, false),
+        Some(0) => (Ok(Vec::new()), profile.user_count.unwrap_or(0) > 0),
+        Some(n) => match client.first_users(Some(key), n).await {
+            Ok(page) => {
+                let more = page.more || page.users.len() > n;
+                (Ok(page.users.into_iter().take(n).collect()), more)
+            }
+            Err(e) => (Err(e), false),
+        },
+    };
+    let users = users.map_err(|e| micollab_error("reading the profile's users", e))?;
+    Ok((profile, statuses, users, more))
+}
+
+/// JSON gets the whole document, CSV the users, a table the settings, statuses and users.
+fn print_detail(ctx: &Context, detail: &ProfileDetail) -> anyhow::Result<()> {
     let mut status_records = Records::new(status_columns());
     for s in &detail.statuses {
         status_records.push(s);
@@ -237,7 +267,7 @@ fn show(ctx: &Context, name: &str, limit: Option<usize>) -> anyhow::Result<ExitS
         user_records.push(u);
     }
     match ctx.printer.format() {
-        Format::Json | Format::Jsonl => ctx.printer.detail(&Detail::new(&detail))?,
+        Format::Json | Format::Jsonl => ctx.printer.detail(&Detail::new(detail))?,
         Format::Csv => ctx.printer.results(&user_records)?,
         Format::Table => {
             #[derive(Serialize)]
@@ -263,22 +293,7 @@ fn show(ctx: &Context, name: &str, limit: Option<usize>) -> anyhow::Result<ExitS
             ctx.printer.results(&user_records)?;
         }
     }
-    if !statuses.teams_managed {
-        ctx.printer.note(
-            "Teams presence is off for this profile: these settings apply once it is on \
-             (`mcteams profile enable`)",
-        );
-    }
-    if more {
-        ctx.printer.note(format!(
-            "showing the first {} of {} user(s): use --all or --limit N",
-            detail.users.len(),
-            profile
-                .user_count
-                .map_or_else(|| "more".to_string(), |n| n.to_string())
-        ));
-    }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 /// The document `profile enable|disable` prints: the preview, and what became of it.
