@@ -128,12 +128,7 @@ where
     P: PbxPort,
     C: CloudlinkPort,
 {
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let mut signals = StopSignals::listen();
-    tokio::spawn(async move {
-        signals.next().await;
-        let _ = stop_tx.send(true);
-    });
+    let stop_rx = stop_on_signal();
     let metrics = Arc::new(SyncMetrics::new());
     serve_metrics(ctx, args, &metrics, &stop_rx, interval).await?;
     ctx.printer.note(format!(
@@ -142,15 +137,7 @@ where
     ));
     // Past the guard a service holds the unexpected changes and goes on with everyone else.
     settings.hold_over_guard = true;
-    // Each direction on its own pace needs a second writer beside the first one's readers.
-    let mut second = (settings.policy.direction == SyncDirection::Both
-        && store.reads_beside_writes()?)
-    .then(|| store.another_writer())
-    .transpose()?;
-    metrics.expect_lanes(match second {
-        Some(_) => &["pbx_to_teams", "teams_to_micollab"],
-        None => &["both"],
-    });
+    let mut second = second_writer(&store, &settings, &metrics)?;
     let service = Service {
         ctx,
         args,
@@ -163,7 +150,7 @@ where
             max_changes: settings.max_changes,
             reload: reload_on_sighup(),
         }),
-        stop: stop_rx.clone(),
+        stop: stop_rx,
         // What the clients met before the service began is not the service's.
         throttled_counted: Cell::new(throttled_seen(systems)),
         unread_by_lane: RefCell::default(),
@@ -172,19 +159,10 @@ where
     loop {
         let lease = match granted.take() {
             Some(lease) => lease,
-            None => {
-                metrics.set_standby(true);
-                let (interval, ttl) = {
-                    let tuning = service.tuning.borrow();
-                    (tuning.interval, tuning.config.sync().lease_duration)
-                };
-                let mut stop = stop_rx.clone();
-                let Some(lease) = standby(&mut store, &mut stop, interval, ttl).await else {
-                    break;
-                };
-                metrics.set_standby(false);
-                lease
-            }
+            None => match wait_as_standby(&service, &mut store).await {
+                Some(lease) => lease,
+                None => break,
+            },
         };
         let ttl = service.tuning.borrow().config.sync().lease_duration;
         let heartbeat = store.start_heartbeat(&lease, ttl)?;
@@ -204,6 +182,52 @@ where
     ctx.printer
         .note("stopped: in-flight writes finished and recorded");
     Ok(ExitStatus::Success)
+}
+
+/// Each direction on its own pace needs a second writer beside the first one's readers
+/// (WAL): `None` runs one lane for both directions. The metrics expect the lanes it means.
+fn second_writer(
+    store: &Store,
+    settings: &CycleSettings,
+    metrics: &SyncMetrics,
+) -> Result<Option<Store>, StoreError> {
+    let both = settings.policy.direction == SyncDirection::Both;
+    let second = (both && store.reads_beside_writes()?)
+        .then(|| store.another_writer())
+        .transpose()?;
+    metrics.expect_lanes(match second {
+        Some(_) => &["pbx_to_teams", "teams_to_micollab"],
+        None => &["both"],
+    });
+    Ok(second)
+}
+
+/// A flag set by the first SIGTERM / SIGINT: the lanes stop after their cycles in progress.
+fn stop_on_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut signals = StopSignals::listen();
+    tokio::spawn(async move {
+        signals.next().await;
+        let _ = stop_tx.send(true);
+    });
+    stop_rx
+}
+
+/// Waits as standby (shown by `/healthz` and the metrics) until the lease can be taken;
+/// `None` once the service is stopped meanwhile.
+async fn wait_as_standby<T, M, P, C>(
+    service: &Service<'_, T, M, P, C>,
+    store: &mut Store,
+) -> Option<Lease> {
+    service.metrics.set_standby(true);
+    let (interval, ttl) = {
+        let tuning = service.tuning.borrow();
+        (tuning.interval, tuning.config.sync().lease_duration)
+    };
+    let mut stop = service.stop.clone();
+    let lease = standby(store, &mut stop, interval, ttl).await?;
+    service.metrics.set_standby(false);
+    Some(lease)
 }
 
 /// Runs the lanes for one grant of the lease, until the service stops or the lease is
