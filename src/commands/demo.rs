@@ -671,6 +671,11 @@ impl Demo<'_> {
             ),
         )?;
 
+        self.dnd_conflicts().await
+    }
+
+    /// The report's `dnd_conflict` rows, read as JSON as a script would, shown as text.
+    async fn dnd_conflicts(&mut self) -> anyhow::Result<()> {
         self.say(
             "   The dnd_conflict, from the same report as JSON (for scripts), shown as text:",
         )?;
