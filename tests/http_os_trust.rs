@@ -6,24 +6,8 @@
 
 mod tls_support;
 
-use std::time::Duration;
-
-use mcteams::http::{Call, HttpClient, HttpSettings, RetryPolicy, System};
-use tls_support::https_server;
-
-fn client(ca_file: Option<std::path::PathBuf>) -> HttpClient {
-    HttpClient::new(HttpSettings {
-        ca_file,
-        retry: RetryPolicy {
-            max_attempts: 1,
-            budget: Duration::from_secs(5),
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(20),
-        },
-        ..HttpSettings::new(System::Micollab)
-    })
-    .unwrap()
-}
+use mcteams::http::Call;
+use tls_support::{client, https_server};
 
 #[tokio::test]
 async fn the_os_trust_store_and_a_ca_file_are_trusted_together() {

@@ -3,25 +3,9 @@
 
 mod tls_support;
 
-use std::time::Duration;
-
 use mcteams::exit::{ExitCode, ExitStatus};
-use mcteams::http::{Call, HttpClient, HttpErrorKind, HttpSettings, RetryPolicy, System};
-use tls_support::https_server;
-
-fn client(ca_file: Option<std::path::PathBuf>) -> HttpClient {
-    HttpClient::new(HttpSettings {
-        ca_file,
-        retry: RetryPolicy {
-            max_attempts: 3,
-            budget: Duration::from_secs(5),
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(20),
-        },
-        ..HttpSettings::new(System::Micollab)
-    })
-    .unwrap()
-}
+use mcteams::http::{Call, HttpClient, HttpErrorKind, HttpSettings, System};
+use tls_support::{client, https_server};
 
 #[tokio::test]
 async fn a_private_ca_is_trusted_through_ca_file_only() {

@@ -1,6 +1,9 @@
 //! A loopback HTTPS server whose certificate a CA made for the test signed.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use mcteams::http::{HttpClient, HttpSettings, RetryPolicy, System};
 
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -62,4 +65,20 @@ pub async fn https_server() -> (u16, String) {
         }
     });
     (port, ca.pem())
+}
+
+/// A MiCollab client trusting the OS store and `ca_file`, with three quick attempts (a TLS
+/// refusal is never retried).
+pub fn client(ca_file: Option<std::path::PathBuf>) -> HttpClient {
+    HttpClient::new(HttpSettings {
+        ca_file,
+        retry: RetryPolicy {
+            max_attempts: 3,
+            budget: Duration::from_secs(5),
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(20),
+        },
+        ..HttpSettings::new(System::Micollab)
+    })
+    .unwrap()
 }
