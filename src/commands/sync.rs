@@ -15,7 +15,7 @@ use crate::exit::{CliError, ExitCode, ExitStatus};
 use crate::output::{Column, Detail, Records};
 use crate::reconcile::{Action, Policy, SyncDirection};
 use crate::signals::{StopSignal, StopSignals};
-use crate::store::{Lease, Store};
+use crate::store::{Lease, RunId, Store};
 
 use super::Context;
 
@@ -85,10 +85,35 @@ where
 {
     let mut store = ctx.open_store(config)?;
     super::resume_graph_limit(&store, &systems.teams)?;
-    let sync = config.sync();
-    let interval = args.interval.unwrap_or(sync.interval);
+    let interval = args.interval.unwrap_or(config.sync().interval);
     let mapped = store.count_mappings()?.max(0) as u64;
+    let settings = cycle_settings(ctx, args, config, mapped);
+    if args.dry_run {
+        return dry_run(ctx, &mut store, systems, &settings).await;
+    }
+    let stop = (!args.watch).then(arm_graceful_stop);
+    let lease_ttl = config.sync().lease_duration;
+    let lease = store.acquire_lease("sync", lease_ttl)?;
+    if args.watch {
+        return super::watch::watch(ctx, args, store, systems, config, settings, interval, lease)
+            .await;
+    }
+    let heartbeat = store.start_heartbeat(&lease, lease_ttl)?;
     let settings = CycleSettings {
+        lease: Some(lease.clone()),
+        ..settings
+    };
+    let stop = stop.unwrap_or_default();
+    let outcome = one_cycle(ctx, &mut store, systems, &settings, &stop).await;
+    drop(heartbeat);
+    give_back(&mut store, lease);
+    outcome
+}
+
+/// The settings of this run's cycles, from the flags and the configuration.
+fn cycle_settings(ctx: &Context, args: &SyncArgs, config: &Config, mapped: u64) -> CycleSettings {
+    let sync = config.sync();
+    CycleSettings {
         policy: Policy {
             session_ttl: sync.session_ttl,
             direction: direction(args.direction),
@@ -109,37 +134,34 @@ where
             let bar = ctx.printer.progress(mapped, "reading");
             crate::progress::Shared(std::sync::Arc::from(bar))
         }),
-    };
-    if args.dry_run {
-        let report = run_cycle(&mut store, systems, &settings, None, chrono::Utc::now()).await;
-        if let Some(progress) = &settings.progress {
-            progress.0.finish();
-        }
-        let report = report.context("running the sync cycle")?;
-        // The plan is the result; scripts (-o json|jsonl|csv) get it alone, people a summary too.
-        print_plan(ctx, &report)?;
-        if ctx.printer.format() == crate::output::Format::Table {
-            print_summary(ctx, &report, Duration::ZERO)?;
-        }
-        return finish_status(&report);
     }
-    let stop = (!args.watch).then(arm_graceful_stop);
-    let lease_ttl = config.sync().lease_duration;
-    let lease = store.acquire_lease("sync", lease_ttl)?;
-    if args.watch {
-        return super::watch::watch(ctx, args, store, systems, config, settings, interval, lease)
-            .await;
+}
+
+/// `sync --dry-run`: one cycle that sends nothing, its plan printed. No lease: it writes
+/// nothing.
+async fn dry_run<T, M, P, C>(
+    ctx: &Context,
+    store: &mut Store,
+    systems: &Systems<T, M, P, C>,
+    settings: &CycleSettings,
+) -> anyhow::Result<ExitStatus>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
+    let report = run_cycle(store, systems, settings, None, chrono::Utc::now()).await;
+    if let Some(progress) = &settings.progress {
+        progress.0.finish();
     }
-    let heartbeat = store.start_heartbeat(&lease, lease_ttl)?;
-    let settings = CycleSettings {
-        lease: Some(lease.clone()),
-        ..settings
-    };
-    let stop = stop.unwrap_or_default();
-    let outcome = one_cycle(ctx, &mut store, systems, &settings, &stop).await;
-    drop(heartbeat);
-    give_back(&mut store, lease);
-    outcome
+    let report = report.context("running the sync cycle")?;
+    // The plan is the result; scripts (-o json|jsonl|csv) get it alone, people a summary too.
+    print_plan(ctx, &report)?;
+    if ctx.printer.format() == crate::output::Format::Table {
+        print_summary(ctx, &report, Duration::ZERO)?;
+    }
+    finish_status(&report)
 }
 
 /// Gives the lease back; a failure to do so only delays the next run (it expires).
@@ -234,22 +256,38 @@ where
             return Ok(signal.exit_status());
         }
     };
-    let took = started.elapsed();
+    record_and_print(ctx, store, systems, run, &report, started.elapsed(), stop)
+}
+
+/// Records a finished cycle's run (its exit code and summary) and the Graph rate limit it
+/// leaves, then prints its summary; a signal received meanwhile decides the exit code.
+fn record_and_print<T, M, P, C>(
+    ctx: &Context,
+    store: &mut Store,
+    systems: &Systems<T, M, P, C>,
+    run: RunId,
+    report: &CycleReport,
+    took: Duration,
+    stop: &StopReceived,
+) -> anyhow::Result<ExitStatus>
+where
+    T: TeamsPort,
+{
     let stopped_by = stop.get().copied();
     let status = match stopped_by {
         Some(signal) => Ok(signal.exit_status()),
-        None => finish_status(&report),
+        None => finish_status(report),
     };
     let code = match &status {
         Ok(s) => s.code(),
         Err(e) => crate::exit::status_of(e).code(),
     };
     super::keep_graph_limit(store, &systems.teams)?;
-    store.finish_run(run, code, &summary(&report, took).to_json())?;
+    store.finish_run(run, code, &summary(report, took).to_json())?;
     for (login, error) in &report.user_errors {
         ctx.printer.warn(format!("{login}: {error}"));
     }
-    print_summary(ctx, &report, took)?;
+    print_summary(ctx, report, took)?;
     if let Some(signal) = stopped_by {
         ctx.printer.warn(format!(
             "stopped by {}: the writes in flight were finished and recorded; the run did not finish",
