@@ -168,6 +168,19 @@ impl ExitCode for StopSignal {
     }
 }
 
+/// The status of `cause` when it is one of the layers' typed errors.
+fn typed_status(cause: &(dyn std::error::Error + 'static)) -> Option<ExitStatus> {
+    fn of<E: ExitCode + std::error::Error + 'static>(
+        cause: &(dyn std::error::Error + 'static),
+    ) -> Option<ExitStatus> {
+        cause.downcast_ref::<E>().map(ExitCode::exit_status)
+    }
+    of::<StoreError>(cause)
+        .or_else(|| of::<HttpError>(cause))
+        .or_else(|| of::<MicollabError>(cause))
+        .or_else(|| of::<SourceError>(cause))
+}
+
 /// The exit status an error stands for: the first typed error in its chain decides.
 pub fn status_of(error: &anyhow::Error) -> ExitStatus {
     for cause in error.chain() {
@@ -177,29 +190,8 @@ pub fn status_of(error: &anyhow::Error) -> ExitStatus {
         if cause.downcast_ref::<ConfigError>().is_some() {
             return ExitStatus::Config;
         }
-        let typed: Option<&dyn ExitCode> = None
-            .or_else(|| {
-                cause
-                    .downcast_ref::<StoreError>()
-                    .map(|e| e as &dyn ExitCode)
-            })
-            .or_else(|| {
-                cause
-                    .downcast_ref::<HttpError>()
-                    .map(|e| e as &dyn ExitCode)
-            })
-            .or_else(|| {
-                cause
-                    .downcast_ref::<MicollabError>()
-                    .map(|e| e as &dyn ExitCode)
-            })
-            .or_else(|| {
-                cause
-                    .downcast_ref::<SourceError>()
-                    .map(|e| e as &dyn ExitCode)
-            });
-        if let Some(e) = typed {
-            return e.exit_status();
+        if let Some(status) = typed_status(cause) {
+            return status;
         }
     }
     ExitStatus::Failure

@@ -483,11 +483,11 @@ pub fn check_status_values(
     Ok(())
 }
 
-/// One setting a status edit changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One setting a status edit changes (as previewed, printed and journaled).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FieldChange {
     /// The contract's name: `callRouting`, `message`.
-    pub field: &'static str,
+    pub field: String,
     pub old: Option<String>,
     pub new: String,
 }
@@ -507,7 +507,7 @@ pub fn status_changes(
             && old.as_deref() != Some(new)
         {
             changes.push(FieldChange {
-                field,
+                field: field.to_string(),
                 old: old.clone(),
                 new: new.to_string(),
             });

@@ -178,7 +178,7 @@ fn only_real_changes_are_changes() {
     assert_eq!(
         changes,
         [FieldChange {
-            field: "callRouting",
+            field: "callRouting".into(),
             old: Some("desk".into()),
             new: "voicemail".into()
         }]

@@ -8,7 +8,7 @@ use super::Context;
 use crate::cli::ApproveArgs;
 use crate::exit::{CliError, ExitStatus};
 use crate::output::{Column, Records};
-use crate::store::{HeldPlan, PlanState, RunId, Store};
+use crate::store::{AuditChange, HeldPlan, PlanState, RunId, Store};
 
 use super::change::{Applied, Stage};
 
@@ -56,10 +56,6 @@ impl super::change::Change for Approval {
         "sync approve".into()
     }
 
-    fn unchanged(&self) -> Option<(String, ExitStatus)> {
-        None
-    }
-
     fn preview(&self) -> String {
         let plan = &self.0;
         let users = crate::admin::Sample::of(plan.users.iter().map(String::as_str));
@@ -102,22 +98,18 @@ impl super::change::Change for Approval {
         Ok(())
     }
 
-    fn intend(&self, _store: &mut Store, _run: RunId) -> anyhow::Result<Vec<i64>> {
-        Ok(Vec::new()) // Only the store changes, in one transaction.
-    }
-
     async fn apply(&mut self, store: &mut Store, run: RunId, _: &[i64]) -> anyhow::Result<Applied> {
         let plan = &self.0;
         store.approve_plan(plan.id, Some(run))?;
         let id = plan.id.to_string();
-        store.record_change(
-            Some(run),
-            "guard_plan",
-            &id,
-            "state",
-            Some("held"),
-            Some("approved"),
-        )?;
+        let change = AuditChange {
+            object_type: "guard_plan",
+            object_id: &id,
+            field: "state",
+            old: Some("held"),
+            new: Some("approved"),
+        };
+        store.record_change(Some(run), &change)?;
         Ok(Applied {
             status: ExitStatus::Success,
             summary: serde_json::json!({"plan": plan.id, "users": plan.users.len()}),

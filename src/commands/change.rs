@@ -79,7 +79,9 @@ pub(super) trait Change {
     /// The run's command in the history (`profile enable`).
     fn command(&self) -> String;
     /// Why nothing would change, and the run's status then; `None`: something would.
-    fn unchanged(&self) -> Option<(String, ExitStatus)>;
+    fn unchanged(&self) -> Option<(String, ExitStatus)> {
+        None
+    }
     /// The safety guard that stops it, if one does (`force`: the admin overrode the
     /// mass-change guard).
     fn stopped(&self, _force: bool) -> Option<Stop> {
@@ -88,8 +90,8 @@ pub(super) trait Change {
     /// The preview in words: who changes, who is notified, what to check first (empty:
     /// nothing to say).
     fn preview(&self) -> String;
-    /// The document printed at `stage` already shows the preview (a table of `profile`).
-    fn preview_printed(&self, _ctx: &Context, _stage: Stage) -> bool {
+    /// The dry run's document already shows the preview (a table of `profile`).
+    fn preview_in_dry_run_document(&self, _ctx: &Context) -> bool {
         false
     }
     /// The status of a dry run (rows that failed to plan make it partial).
@@ -100,8 +102,12 @@ pub(super) trait Change {
     fn question(&self) -> Option<String>;
     /// Prints the document at `stage`.
     fn print(&self, ctx: &Context, stage: Stage) -> anyhow::Result<()>;
-    /// Journals what is about to be sent, before it is sent; returns the entries.
-    fn intend(&self, store: &mut Store, run: RunId) -> anyhow::Result<Vec<i64>>;
+    /// Journals what is about to be sent, before it is sent; returns the entries. Nothing by
+    /// default: a change only the store holds (import, mappings remove, approve) is applied
+    /// in one transaction or not at all, and release journals each session as it clears it.
+    fn intend(&self, _store: &mut Store, _run: RunId) -> anyhow::Result<Vec<i64>> {
+        Ok(Vec::new())
+    }
     /// Sends it and records each outcome against its journal entry.
     fn apply(
         &mut self,
@@ -146,7 +152,7 @@ pub(super) fn run<C: Change>(
     let preview = change.preview();
     if write.dry_run {
         change.print(ctx, Stage::Planned)?;
-        if !preview.is_empty() && !change.preview_printed(ctx, Stage::Planned) {
+        if !preview.is_empty() && !change.preview_in_dry_run_document(ctx) {
             ctx.printer.note(&preview);
         }
         ctx.printer.note("dry run: nothing changed");

@@ -117,10 +117,6 @@ impl super::change::Change for Import<'_> {
         "import".into()
     }
 
-    fn unchanged(&self) -> Option<(String, ExitStatus)> {
-        None
-    }
-
     /// Guards before anything is applied; they stop a dry run too, so a script can check a
     /// file with `--dry-run --strict`.
     fn stopped(&self, force: bool) -> Option<Stop> {
@@ -189,11 +185,6 @@ impl super::change::Change for Import<'_> {
         print_plan(ctx, &results)?;
         ctx.printer.note(self.summary(stage));
         Ok(())
-    }
-
-    fn intend(&self, _store: &mut Store, _run: RunId) -> anyhow::Result<Vec<i64>> {
-        // Nothing is sent: the store applies it all in one transaction, or nothing.
-        Ok(Vec::new())
     }
 
     async fn apply(&mut self, store: &mut Store, run: RunId, _: &[i64]) -> anyhow::Result<Applied> {

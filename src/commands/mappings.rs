@@ -172,10 +172,6 @@ impl super::change::Change for Removal {
         Ok(())
     }
 
-    fn intend(&self, _store: &mut Store, _run: RunId) -> anyhow::Result<Vec<i64>> {
-        Ok(Vec::new()) // Only the store changes, in one transaction.
-    }
-
     async fn apply(&mut self, store: &mut Store, run: RunId, _: &[i64]) -> anyhow::Result<Applied> {
         let targets: Vec<String> = self
             .found

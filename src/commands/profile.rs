@@ -412,8 +412,8 @@ impl super::change::Change for ProfileSwitch<'_> {
             .to_string()
     }
 
-    fn preview_printed(&self, ctx: &Context, stage: Stage) -> bool {
-        stage == Stage::Planned && ctx.printer.format() == Format::Table
+    fn preview_in_dry_run_document(&self, ctx: &Context) -> bool {
+        ctx.printer.format() == Format::Table
     }
 
     fn question(&self) -> Option<String> {

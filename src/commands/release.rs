@@ -91,11 +91,6 @@ impl<T: TeamsPort> super::change::Change for Release<'_, T> {
         Ok(())
     }
 
-    fn intend(&self, _store: &mut Store, _run: RunId) -> anyhow::Result<Vec<i64>> {
-        // Each session is journaled as it is cleared (`release_sessions`), as the sync's are.
-        Ok(Vec::new())
-    }
-
     async fn apply(&mut self, store: &mut Store, run: RunId, _: &[i64]) -> anyhow::Result<Applied> {
         super::resume_graph_limit(store, self.teams)?;
         // A running sync would set them again: hold its lease while releasing.

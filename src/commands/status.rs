@@ -176,16 +176,8 @@ fn set(ctx: &Context, args: StatusSetArgs) -> anyhow::Result<ExitStatus> {
             profile_id: profile.profile_id.clone(),
             profile: profile.name.clone(),
             status: current.name.clone(),
-            changes: changes
-                .iter()
-                .map(|c| status_edits::SettingChange {
-                    field: c.field.to_string(),
-                    old: c.old.clone(),
-                    new: c.new.clone(),
-                })
-                .collect(),
+            changes,
         },
-        changes,
         owners,
         unread,
         dry_run: args.write.dry_run,
@@ -248,8 +240,8 @@ async fn read_editable(
 struct StatusSet<'c> {
     client: &'c MicollabClient,
     edit: StatusEdit,
+    /// The edit as journaled: the profile, the status, the settings that change.
     journaled: status_edits::StatusEdit,
-    changes: Vec<FieldChange>,
     owners: Sample,
     unread: usize,
     dry_run: bool,
@@ -262,7 +254,7 @@ impl StatusSet<'_> {
         SetReport {
             profile: &self.journaled.profile,
             status: &self.journaled.status,
-            changes: &self.changes,
+            changes: &self.journaled.changes,
             override_users: self.edit.override_users,
             users_with_own_setting: &self.owners,
             users_not_read: self.unread,
@@ -289,7 +281,7 @@ impl super::change::Change for StatusSet<'_> {
             "{} already has these settings: nothing changed",
             self.what()
         );
-        (self.changes.is_empty() && !self.edit.override_users)
+        (self.journaled.changes.is_empty() && !self.edit.override_users)
             .then_some((message, ExitStatus::Success))
     }
 
@@ -337,7 +329,7 @@ impl super::change::Change for StatusSet<'_> {
             summary: serde_json::json!({
                 "profile": self.journaled.profile,
                 "status": self.journaled.status,
-                "changes": self.changes.len(),
+                "changes": self.journaled.changes.len(),
                 "usersKeepingOwnSetting": kept,
                 "usersOverridden": overridden,
             }),
@@ -427,7 +419,7 @@ fn print_report(ctx: &Context, report: &SetReport) -> anyhow::Result<()> {
     for c in report.changes {
         records.push(&Line {
             status: report.status,
-            field: c.field,
+            field: &c.field,
             old: c.old.as_deref(),
             new: Some(&c.new),
             result: report.result,

@@ -4,11 +4,11 @@
 //! part back; a write that got no answer after it was sent stays open in the journal, for
 //! the next run to settle.
 
-use super::intents::{Journaled, PresentityWritten, SessionCleared, SessionSet};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use super::intents::{Journaled, PresentityWritten, SessionCleared, SessionSet};
 use super::settle::Settled;
 use super::users::row_to_store;
 use super::{CycleReport, CycleSettings, StoreCell, UserPlan};

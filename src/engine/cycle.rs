@@ -150,11 +150,13 @@ where
     P: PbxPort,
     C: CloudlinkPort,
 {
+    // Side by side, the pipelines share the slices in flight a pipeline alone has.
     let beside = if side_by_side { directions.len() } else { 1 };
+    let in_flight = (SLICES_IN_FLIGHT / beside).max(1);
     let pipelines: Vec<_> = directions
         .iter()
         .enumerate()
-        .map(|(i, direction)| Pipeline::new(cycle, *direction, i == 0, beside))
+        .map(|(i, direction)| Pipeline::new(cycle, *direction, i == 0, in_flight))
         .collect();
     if !side_by_side {
         let store = RefCell::new(store);
@@ -165,7 +167,6 @@ where
         return outcomes.into_iter().collect();
     }
     let per_slice = cycle.settings.users_per_slice;
-    let in_flight = (SLICES_IN_FLIGHT / beside).max(1);
     let slices = users::stream(store, per_slice, in_flight, pipelines.len())?;
     let store = RefCell::new(store);
     let runs = pipelines

@@ -16,8 +16,7 @@ use super::decide::Decided;
 use super::observe::{self, GraphHeard, SharedReads, SliceReads};
 use super::users::{self, Slices};
 use super::{
-    CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, SLICES_IN_FLIGHT, StoreCell,
-    TeamsPort, apply,
+    CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, StoreCell, TeamsPort, apply,
 };
 use crate::ids::IdMap;
 use crate::reconcile::SyncDirection;
@@ -30,8 +29,8 @@ pub(super) struct Pipeline<'c, 'a, T, M, P, C> {
     settings: CycleSettings,
     /// This pipeline advances the "users decided" progress (one does, for both).
     counts_users: bool,
-    /// Slices read from the systems at once ([`SLICES_IN_FLIGHT`] shared by the pipelines
-    /// side by side).
+    /// Slices read from the systems at once ([`super::SLICES_IN_FLIGHT`], shared by the
+    /// pipelines side by side).
     in_flight: usize,
 }
 
@@ -59,7 +58,7 @@ where
         cycle: &'c Cycle<'a, T, M, P, C>,
         direction: SyncDirection,
         counts_users: bool,
-        pipelines_beside: usize,
+        in_flight: usize,
     ) -> Self {
         let mut settings = cycle.settings.clone();
         settings.policy.direction = direction;
@@ -67,7 +66,7 @@ where
             cycle,
             settings,
             counts_users,
-            in_flight: (SLICES_IN_FLIGHT / pipelines_beside.max(1)).max(1),
+            in_flight,
         }
     }
 

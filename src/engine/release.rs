@@ -1,12 +1,12 @@
 //! `release`: clear every app session mcteams holds in Teams (before retiring the tool, or
 //! a tenant move). Journaled like any write.
 
-use super::intents::{Journaled, SessionCleared};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::intents::{Journaled, SessionCleared};
 use crate::store::{RunId, Store, StoreError};
 
 use crate::connectors::ports::{SessionChange, SourceError, TeamsPort};

@@ -12,12 +12,12 @@
 //! Of several open entries for one user and system only the latest can describe the system;
 //! the earlier ones are closed as superseded.
 
-use super::intents::{Journaled, PresentityWritten};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::intents::{Journaled, PresentityWritten};
 use super::records::{record_from_store, record_to_store};
 use crate::connectors::ports::{
     CloudlinkPort, MicollabPort, PbxPort, SessionChange, Systems, TeamsPort,

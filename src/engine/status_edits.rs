@@ -9,6 +9,8 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
+use super::switches::of_finished_runs;
+use crate::admin::FieldChange;
 use crate::store::{AuditChange, Intent, JournalEntry, RunId, Store, StoreError};
 use crate::wire::micollab::Status;
 
@@ -16,22 +18,13 @@ use crate::wire::micollab::Status;
 const ACTION: &str = "edit_status";
 const SYSTEM: &str = "micollab";
 
-/// One setting of a status that changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingChange {
-    /// The contract's name: `callRouting`, `message`.
-    pub field: String,
-    pub old: Option<String>,
-    pub new: String,
-}
-
 /// One status edit as journaled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusEdit {
     pub profile_id: String,
     pub profile: String,
     pub status: String,
-    pub changes: Vec<SettingChange>,
+    pub changes: Vec<FieldChange>,
 }
 
 impl StatusEdit {
@@ -117,22 +110,10 @@ where
     F: Fn(String) -> R,
     R: Future<Output = Option<Vec<Status>>>,
 {
-    let mut closed = 0;
-    for entry in store.journal_unconfirmed()? {
-        if !is_status_edit(&entry) {
-            continue;
-        }
+    let entries = store.journal_unconfirmed()?;
+    let (open, mut closed) = of_finished_runs::<StatusEdit>(store, entries, is_status_edit)?;
+    for (entry, edit) in open {
         let run = entry.run_id.map(RunId);
-        if let Some(run) = run
-            && !store.run_is_over(run)?
-        {
-            continue; // Still on its way: its run records it.
-        }
-        let Ok(edit) = serde_json::from_str::<StatusEdit>(&entry.payload) else {
-            store.close_journal(&[(entry.id, "settled: cannot be read".into())])?;
-            closed += 1;
-            continue;
-        };
         let Some(shown) = statuses(edit.profile_id.clone()).await else {
             continue;
         };

@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::connectors::ports::MicollabPort;
@@ -104,29 +105,39 @@ pub fn is_switch(entry: &JournalEntry) -> bool {
     entry.system == SYSTEM && entry.action == ACTION
 }
 
+/// The open entries of one kind of admin change (`kind`) among `entries` whose run is over
+/// (one still on its way is its run's to record), each with its payload read. An unreadable
+/// one is closed; returns how many were, beside the others.
+pub(super) fn of_finished_runs<T: DeserializeOwned>(
+    store: &mut Store,
+    entries: Vec<JournalEntry>,
+    kind: fn(&JournalEntry) -> bool,
+) -> Result<(Vec<(JournalEntry, T)>, usize), StoreError> {
+    let (mut open, mut unreadable) = (Vec::new(), 0);
+    for entry in entries.into_iter().filter(kind) {
+        if let Some(run) = entry.run_id.map(RunId)
+            && !store.run_is_over(run)?
+        {
+            continue;
+        }
+        match serde_json::from_str::<T>(&entry.payload) {
+            Ok(payload) => open.push((entry, payload)),
+            Err(_) => {
+                store.close_journal(&[(entry.id, "settled: cannot be read".into())])?;
+                unreadable += 1;
+            }
+        }
+    }
+    Ok((open, unreadable))
+}
+
 /// [`settle`] of the switches among `entries` (open journal entries already read).
 pub async fn settle_entries<M: MicollabPort>(
     store: &mut Store,
     micollab: &M,
     entries: Vec<JournalEntry>,
 ) -> Result<usize, StoreError> {
-    let mut open: Vec<(JournalEntry, Switch)> = Vec::new();
-    for entry in entries {
-        if !is_switch(&entry) {
-            continue;
-        }
-        // A switch still on its way (its run alive) is its run's to record.
-        let run = entry.run_id.map(RunId);
-        if let Some(run) = run
-            && !store.run_is_over(run)?
-        {
-            continue;
-        }
-        match serde_json::from_str::<Switch>(&entry.payload) {
-            Ok(switch) => open.push((entry, switch)),
-            Err(_) => store.close_journal(&[(entry.id, "settled: cannot be read".into())])?,
-        }
-    }
+    let (open, _unreadable) = of_finished_runs::<Switch>(store, entries, is_switch)?;
     if open.is_empty() {
         return Ok(0);
     }

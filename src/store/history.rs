@@ -78,16 +78,11 @@ pub struct JournalEntry {
     pub superseded_by: Option<i64>,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) fn audit(
     tx: &Transaction<'_>,
     run: Option<RunId>,
     at: DateTime<Utc>,
-    object_type: &str,
-    object_id: &str,
-    field: &str,
-    old_value: Option<&str>,
-    new_value: Option<&str>,
+    change: &AuditChange<'_>,
 ) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO audit (run_id, at, object_type, object_id, field, old_value, new_value)
@@ -96,11 +91,11 @@ pub(super) fn audit(
     .execute(params![
         run.map(|r| r.0),
         at,
-        object_type,
-        object_id,
-        field,
-        old_value,
-        new_value
+        change.object_type,
+        change.object_id,
+        change.field,
+        change.old,
+        change.new
     ])?;
     Ok(())
 }
@@ -226,25 +221,9 @@ impl Store {
     pub fn record_change(
         &mut self,
         run: Option<RunId>,
-        object_type: &str,
-        object_id: &str,
-        field: &str,
-        old_value: Option<&str>,
-        new_value: Option<&str>,
+        change: &AuditChange<'_>,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
-            audit(
-                tx,
-                run,
-                Utc::now(),
-                object_type,
-                object_id,
-                field,
-                old_value,
-                new_value,
-            )?;
-            Ok(())
-        })
+        self.write(|tx| Ok(audit(tx, run, Utc::now(), change)?))
     }
 
     /// The newest changes first.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
-use super::history::{RunId, audit};
+use super::history::{AuditChange, RunId, audit};
 use super::{Store, StoreError};
 use crate::mapping::Mapping;
 
@@ -194,15 +194,18 @@ fn upsert_in(
         ])
         .map_err(|e| conflict_or(e, m))?;
         let old_text = old.as_ref().map(|o| o.csv_fields().join(","));
+        let new_text = m.csv_fields().join(",");
         audit(
             tx,
             run,
             now,
-            "mapping",
-            &m.micollab_login,
-            "mapping",
-            old_text.as_deref(),
-            Some(&m.csv_fields().join(",")),
+            &AuditChange {
+                object_type: "mapping",
+                object_id: &m.micollab_login,
+                field: "mapping",
+                old: old_text.as_deref(),
+                new: Some(&new_text),
+            },
         )?;
     }
     Ok(changes)
@@ -250,16 +253,14 @@ fn remove_in(
             RemoveOutcome::Removed
         };
         let old = live.map(|upn| format!("{login} -> {upn}"));
-        audit(
-            tx,
-            run,
-            now,
-            "mapping",
-            login,
-            "mapping",
-            old.as_deref(),
-            None,
-        )?;
+        let change = AuditChange {
+            object_type: "mapping",
+            object_id: login,
+            field: "mapping",
+            old: old.as_deref(),
+            new: None,
+        };
+        audit(tx, run, now, &change)?;
         outcomes.push(outcome);
     }
     Ok(outcomes)

@@ -93,9 +93,8 @@ impl Store {
                 "UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1",
                 params![entry, now, outcome],
             )?;
-            for c in changes {
-                let (object, field) = ((c.object_type, c.object_id), c.field);
-                super::history::audit(tx, run, now, object.0, object.1, field, c.old, c.new)?;
+            for change in changes {
+                super::history::audit(tx, run, now, change)?;
             }
             onboard_in(tx, onboard, now, run, reason)?;
             Ok(())
