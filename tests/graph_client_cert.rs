@@ -92,19 +92,25 @@ async fn the_client_assertion_is_signed_by_the_certificates_key() {
         Some(URL_SAFE_NO_PAD.encode(Sha1::digest(&der)).as_str())
     );
 
-    let (_, certificate) = x509_parser::parse_x509_certificate(&der).unwrap();
-    let public_key = &certificate.public_key().subject_public_key.data;
+    // The certificate's own public key (jsonwebtoken reads it out of a CERTIFICATE block).
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&der);
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(64)
+        .map(|line| std::str::from_utf8(line).unwrap())
+        .collect();
+    let certificate_pem = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    );
+    let public_key = jsonwebtoken::DecodingKey::from_rsa_pem(certificate_pem.as_bytes()).unwrap();
     let token_url = format!("{}{token_path}", server.uri());
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_audience(&[token_url.as_str()]);
     validation.set_issuer(&[CLIENT_ID]);
-    let claims = jsonwebtoken::decode::<AssertionClaims>(
-        assertion,
-        &jsonwebtoken::DecodingKey::from_rsa_der(public_key),
-        &validation,
-    )
-    .expect("the assertion verifies against the certificate's public key")
-    .claims;
+    let claims = jsonwebtoken::decode::<AssertionClaims>(assertion, &public_key, &validation)
+        .expect("the assertion verifies against the certificate's public key")
+        .claims;
     assert_eq!(claims.sub, CLIENT_ID);
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

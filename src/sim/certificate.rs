@@ -182,6 +182,16 @@ pub fn verify_assertion(
         _ => malformed(),
     })?
     .claims;
+    check_claims(&claims, client_id, token_url, now_ms)
+}
+
+/// The assertion's audience, issuer and subject, and its time range.
+fn check_claims(
+    claims: &Value,
+    client_id: &str,
+    token_url: &str,
+    now_ms: i64,
+) -> Result<(), Refusal> {
     let text = |name: &str| claims[name].as_str().unwrap_or_default();
     if !text("aud").eq_ignore_ascii_case(token_url) {
         return Err(invalid_client(

@@ -3,7 +3,7 @@
 //! MiCollab dynamic status plus the Teams activity) with versioned, optimistic writes and a
 //! bulk `PATCH`.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -11,252 +11,247 @@ use serde_json::{Value, json};
 
 use super::directory::PrincipalId;
 use super::mitel::{self, Accepts, error};
-use super::server::{AsText, BodyText, Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Call, Handler, Reply, Req, Routes, System};
 use super::world::{IsoTime, World, teams_status};
 use super::{MitelList, Sim, State, mitel_list};
 
-pub const ROUTES: &[&str] = &[
-    "POST /authentication/2017-09-01/token",
-    "GET /admin/2017-09-01/accounts/{account}/users",
-    "GET /admin/2017-09-01/accounts/{account}/users/{user}",
-    "GET /presence/2017-09-01/presentities",
-    "POST /presence/2017-09-01/presentities/query",
-    "PATCH /presence/2017-09-01/presentities",
-    "GET /presence/2017-09-01/presentities/{principal}",
-    "PUT /presence/2017-09-01/presentities/{principal}",
-];
+/// The API's routes, each with its handler.
+pub static ROUTES: LazyLock<Routes<Handler>> = LazyLock::new(|| {
+    Routes::<Handler>::new(&[
+        ("POST /authentication/2017-09-01/token", token),
+        ("GET /admin/2017-09-01/accounts/{account}/users", list_users),
+        (
+            "GET /admin/2017-09-01/accounts/{account}/users/{user}",
+            one_user,
+        ),
+        ("GET /presence/2017-09-01/presentities", list_presentities),
+        (
+            "POST /presence/2017-09-01/presentities/query",
+            query_presentities,
+        ),
+        ("PATCH /presence/2017-09-01/presentities", bulk_write),
+        (
+            "GET /presence/2017-09-01/presentities/{principal}",
+            one_presentity,
+        ),
+        (
+            "PUT /presence/2017-09-01/presentities/{principal}",
+            put_presentity,
+        ),
+    ])
+});
 
 pub const MAX_BATCH: usize = 1000;
 
 type Extra<'a> = &'a [(&'static str, String)];
 
 pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply {
-    let Some((route, params)) = match_route(ROUTES, &req.method, &req.path) else {
-        return error(
+    mitel::dispatch(sim, state, req, extra, (System::Cloudlink, &ROUTES), || {
+        error(
             StatusCode::NOT_FOUND,
             "NoSuchRoute",
             &format!("{} {} is not a CloudLink API route.", req.method, req.path),
             extra,
             None,
-        );
+        )
+    })
+}
+
+fn token(call: &mut Call) -> Reply {
+    let creds = &call.sim.credentials;
+    let accepts = Accepts::ClientCredentials {
+        account_id: &creds.cloudlink_account_id,
+        client_id: &creds.cloudlink_client_id,
+        client_secret: &creds.cloudlink_client_secret,
     };
-    let creds = &sim.credentials;
-    if route == "POST /authentication/2017-09-01/token" {
-        return mitel::token(
-            state,
-            System::Cloudlink,
-            req,
-            Accepts::ClientCredentials {
-                account_id: &creds.cloudlink_account_id,
-                client_id: &creds.cloudlink_client_id,
-                client_secret: &creds.cloudlink_client_secret,
-            },
-            extra,
-        );
+    mitel::token(call.state, System::Cloudlink, call.req, accepts, call.extra)
+}
+
+/// The account the route names, when it is the caller's own.
+fn own_account<'c>(call: &'c Call) -> Result<&'c str, Reply> {
+    let account = call.sim.credentials.cloudlink_account_id.as_str();
+    match call.param(0) {
+        named if named == account => Ok(account),
+        named => Err(unknown_account(named, call.extra)),
     }
-    let principal = match mitel::authenticate(state, System::Cloudlink, req, extra) {
-        Ok(principal) => principal,
+}
+
+fn list_users(call: &mut Call) -> Reply {
+    let account = match own_account(call) {
+        Ok(account) => account,
         Err(reply) => return reply,
     };
-    let account = &creds.cloudlink_account_id;
-    let account_id: Arc<str> = Arc::from(account.as_str());
-    let world = &mut state.world;
-    let p0 = params.first().map_or("", String::as_str);
-    let p1 = params.get(1).map_or("", String::as_str);
-    match route {
-        "GET /admin/2017-09-01/accounts/{account}/users" => {
-            if p0 != account {
-                return unknown_account(p0, extra);
-            }
-            let (limit, start) = match mitel::page_params(req, extra) {
-                Ok(p) => p,
-                Err(reply) => return reply,
-            };
-            let mut items = Vec::with_capacity(limit);
-            let mut next = None;
-            for i in (start as u32)..world.dir.count {
-                if world.user(i).deleted {
-                    continue;
-                }
-                if items.len() == limit {
-                    next = Some(i as usize);
-                    break;
-                }
-                items.push(user_json(world, i, account));
-            }
-            let (self_link, next_link) = mitel::page_links(req, "/cloudlink", limit, next);
-            Reply::ok(mitel_list(items, self_link, next_link))
-        }
-        "GET /admin/2017-09-01/accounts/{account}/users/{user}" => {
-            if p0 != account {
-                return unknown_account(p0, extra);
-            }
-            match world.find_cloudlink_user(p1) {
-                Some(i) => Reply::ok(user_json(world, i, account)),
-                None => error(
-                    StatusCode::NOT_FOUND,
-                    "UserNotFound",
-                    &format!("No user {p1:?} in account {account}."),
-                    extra,
-                    None,
-                ),
-            }
-        }
-        "GET /presence/2017-09-01/presentities" => {
-            let (limit, start) = match mitel::page_params(req, extra) {
-                Ok(p) => p,
-                Err(reply) => return reply,
-            };
-            let mut items = Vec::with_capacity(limit);
-            let mut next = None;
-            for i in (start as u32)..world.dir.count {
-                if world.user(i).deleted {
-                    continue;
-                }
-                if items.len() == limit {
-                    next = Some(i as usize);
-                    break;
-                }
-                items.push(presentity_json(world, i, &account_id));
-            }
-            let (self_link, next_link) = mitel::page_links(req, "/cloudlink", limit, next);
-            Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
-        }
-        "POST /presence/2017-09-01/presentities/query" => {
-            #[derive(Deserialize)]
-            struct Query<'a> {
-                #[serde(borrow)]
-                ids: Option<Vec<BodyText<'a>>>,
-            }
-            let ids = match req.json::<Query>() {
-                Ok(Query { ids: Some(ids) }) => ids,
-                Ok(_) => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "InvalidRequest",
-                        "The body must be {\"ids\":[principalId,…]}.",
-                        extra,
-                        None,
-                    );
-                }
-                Err(message) => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "InvalidRequest",
-                        &message,
-                        extra,
-                        None,
-                    );
-                }
-            };
-            if ids.len() > MAX_BATCH {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "TooManyIds",
-                    &format!("At most {MAX_BATCH} ids per query, not {}.", ids.len()),
-                    extra,
-                    None,
-                );
-            }
-            let mut items = Vec::with_capacity(ids.len());
-            let mut not_found = Vec::new();
-            for id in ids.iter().map(AsRef::as_ref) {
-                match world.find_principal(id) {
-                    Some(i) => items.push(presentity_json(world, i, &account_id)),
-                    None => not_found.push(id),
-                }
-            }
-            let self_link = format!("{}/cloudlink{}", req.origin, req.path);
-            Reply::ok_encoded_unlocked(
-                MitelList::new(items, self_link, None).with_not_found(not_found),
-            )
-        }
-        "GET /presence/2017-09-01/presentities/{principal}" => match world.find_principal(p0) {
-            Some(i) => {
-                let version = world.user(i).presentity.version;
-                Reply::ok_serialized(&presentity_json(world, i, &account_id))
-                    .with_header("etag", format!("\"{version}\""))
-            }
-            None => presentity_not_found(p0, extra),
-        },
-        "PUT /presence/2017-09-01/presentities/{principal}" => {
-            let body: Value = match req.json() {
-                Ok(body) => body,
-                Err(message) => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "InvalidRequest",
-                        &message,
-                        extra,
-                        None,
-                    );
-                }
-            };
-            let if_match = req
-                .header("if-match")
-                .map(|v| v.trim().trim_matches('"').to_string());
-            match world.find_principal(p0) {
-                Some(i) => {
-                    let reply = write_presentity(
-                        world,
-                        i,
-                        &body,
-                        if_match.as_deref(),
-                        &principal,
-                        account,
-                        extra,
-                    );
-                    let version = world.user(i).presentity.version;
-                    reply.with_header("etag", format!("\"{version}\""))
-                }
-                None => presentity_not_found(p0, extra),
-            }
-        }
-        "PATCH /presence/2017-09-01/presentities" => {
-            let ops = match mitel::operations(req, extra) {
-                Ok(ops) => ops,
-                Err(reply) => return reply,
-            };
-            let results: Vec<Value> = ops
-                .iter()
-                .map(|op| {
-                    let reply = match (op.op.as_deref(), op.id.as_deref()) {
-                        (Some("replace") | Some("update"), Some(id)) => {
-                            match world.find_principal(id) {
-                                Some(i) => write_presentity(
-                                    world, i, &op.body, None, &principal, account, extra,
-                                ),
-                                None => presentity_not_found(id, extra),
-                            }
-                        }
-                        (_, None) => error(
-                            StatusCode::BAD_REQUEST,
-                            "InvalidOperation",
-                            "Every operation needs an id (the principalId).",
-                            extra,
-                            None,
-                        ),
-                        (other, _) => error(
-                            StatusCode::BAD_REQUEST,
-                            "InvalidOperation",
-                            &format!("op {other:?} is not supported (use \"replace\")."),
-                            extra,
-                            None,
-                        ),
-                    };
-                    mitel::operation_result(op, reply)
-                })
-                .collect();
-            Reply::ok(json!({"operations": results}))
-        }
-        _ => error(
+    let (world, req) = (&call.state.world, call.req);
+    let (limit, start) = match mitel::page_params(req, call.extra) {
+        Ok(p) => p,
+        Err(reply) => return reply,
+    };
+    let (page, next) = world.live_page(start, limit);
+    let items = page
+        .into_iter()
+        .map(|i| user_json(world, i, account))
+        .collect();
+    let (self_link, next_link) = mitel::page_links(req, "/cloudlink", limit, next);
+    Reply::ok(mitel_list(items, self_link, next_link))
+}
+
+fn one_user(call: &mut Call) -> Reply {
+    let account = match own_account(call) {
+        Ok(account) => account,
+        Err(reply) => return reply,
+    };
+    let world = &call.state.world;
+    let user = call.param(1);
+    match world.find_cloudlink_user(user) {
+        Some(i) => Reply::ok(user_json(world, i, account)),
+        None => error(
             StatusCode::NOT_FOUND,
-            "NoSuchRoute",
-            "Unknown route.",
-            extra,
+            "UserNotFound",
+            &format!("No user {user:?} in account {account}."),
+            call.extra,
             None,
         ),
     }
+}
+
+fn account_id(call: &Call) -> Arc<str> {
+    Arc::from(call.sim.credentials.cloudlink_account_id.as_str())
+}
+
+fn list_presentities(call: &mut Call) -> Reply {
+    let (world, req, account_id) = (&call.state.world, call.req, account_id(call));
+    let (limit, start) = match mitel::page_params(req, call.extra) {
+        Ok(p) => p,
+        Err(reply) => return reply,
+    };
+    let (page, next) = world.live_page(start, limit);
+    let items: Vec<_> = page
+        .into_iter()
+        .map(|i| presentity_json(world, i, &account_id))
+        .collect();
+    let (self_link, next_link) = mitel::page_links(req, "/cloudlink", limit, next);
+    Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
+}
+
+fn query_presentities(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Query<'a> {
+        #[serde(borrow)]
+        ids: Option<Vec<BodyText<'a>>>,
+    }
+    let (world, req, extra, account_id) =
+        (&call.state.world, call.req, call.extra, account_id(call));
+    let invalid = |message: &str| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            message,
+            extra,
+            None,
+        )
+    };
+    let ids = match req.json::<Query>() {
+        Ok(Query { ids: Some(ids) }) => ids,
+        Ok(_) => return invalid("The body must be {\"ids\":[principalId,…]}."),
+        Err(message) => return invalid(&message),
+    };
+    if ids.len() > MAX_BATCH {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "TooManyIds",
+            &format!("At most {MAX_BATCH} ids per query, not {}.", ids.len()),
+            extra,
+            None,
+        );
+    }
+    let mut items = Vec::with_capacity(ids.len());
+    let mut not_found = Vec::new();
+    for id in ids.iter().map(AsRef::as_ref) {
+        match world.find_principal(id) {
+            Some(i) => items.push(presentity_json(world, i, &account_id)),
+            None => not_found.push(id),
+        }
+    }
+    let self_link = format!("{}/cloudlink{}", req.origin, req.path);
+    Reply::ok_encoded_unlocked(MitelList::new(items, self_link, None).with_not_found(not_found))
+}
+
+fn one_presentity(call: &mut Call) -> Reply {
+    let (world, account_id) = (&call.state.world, account_id(call));
+    let principal = call.param(0);
+    match world.find_principal(principal) {
+        Some(i) => {
+            let version = world.user(i).presentity.version;
+            Reply::ok_serialized(&presentity_json(world, i, &account_id))
+                .with_header("etag", format!("\"{version}\""))
+        }
+        None => presentity_not_found(principal, call.extra),
+    }
+}
+
+fn put_presentity(call: &mut Call) -> Reply {
+    let (req, extra) = (call.req, call.extra);
+    let body: Value = match mitel::json_body(req, extra) {
+        Ok(body) => body,
+        Err(reply) => return reply,
+    };
+    let if_match = req
+        .header("if-match")
+        .map(|v| v.trim().trim_matches('"').to_string());
+    let target = call.param(0).to_string();
+    let writer = Writer {
+        principal: &call.principal,
+        account: &call.sim.credentials.cloudlink_account_id,
+    };
+    let world = &mut call.state.world;
+    match world.find_principal(&target) {
+        Some(i) => {
+            let reply = write_presentity(world, i, &body, if_match.as_deref(), writer, extra);
+            let version = world.user(i).presentity.version;
+            reply.with_header("etag", format!("\"{version}\""))
+        }
+        None => presentity_not_found(&target, extra),
+    }
+}
+
+fn bulk_write(call: &mut Call) -> Reply {
+    let (req, extra) = (call.req, call.extra);
+    let ops = match mitel::operations(req, extra) {
+        Ok(ops) => ops,
+        Err(reply) => return reply,
+    };
+    let writer = Writer {
+        principal: &call.principal,
+        account: &call.sim.credentials.cloudlink_account_id,
+    };
+    let world = &mut call.state.world;
+    let results: Vec<Value> = ops
+        .iter()
+        .map(|op| {
+            let reply = match (op.op.as_deref(), op.id.as_deref()) {
+                (Some("replace") | Some("update"), Some(id)) => match world.find_principal(id) {
+                    Some(i) => write_presentity(world, i, &op.body, None, writer, extra),
+                    None => presentity_not_found(id, extra),
+                },
+                (_, None) => error(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidOperation",
+                    "Every operation needs an id (the principalId).",
+                    extra,
+                    None,
+                ),
+                (other, _) => error(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidOperation",
+                    &format!("op {other:?} is not supported (use \"replace\")."),
+                    extra,
+                    None,
+                ),
+            };
+            mitel::operation_result(op, reply)
+        })
+        .collect();
+    Reply::ok(json!({"operations": results}))
 }
 
 fn unknown_account(account: &str, extra: Extra) -> Reply {
@@ -325,102 +320,118 @@ pub fn presentity_json(world: &World, i: u32, account: &Arc<str>) -> PresentityJ
     }
 }
 
-/// Writes `{"status","activity"?,"source"?,"version"?}` with optimistic concurrency: a
-/// version (in the body or `If-Match`) that is not the current one answers 412.
-fn write_presentity(
-    world: &mut World,
-    i: u32,
-    body: &Value,
+/// Who writes through this API: the token's principal, in the caller's account.
+#[derive(Clone, Copy)]
+struct Writer<'a> {
+    principal: &'a str,
+    account: &'a str,
+}
+
+/// A presentity write as asked, each field checked.
+struct Asked<'a> {
+    expected: Option<u64>,
+    status: &'a str,
+    activity: Option<&'a str>,
+    source: String,
+}
+
+fn invalid(code: &str, message: &str, extra: Extra) -> Reply {
+    error(StatusCode::BAD_REQUEST, code, message, extra, None)
+}
+
+fn read_asked<'a>(
+    body: &'a Value,
     if_match: Option<&str>,
-    writer: &str,
-    account: &str,
+    writer: Writer,
     extra: Extra,
-) -> Reply {
+) -> Result<Asked<'a>, Reply> {
     let Some(object) = body.as_object() else {
-        return error(
-            StatusCode::BAD_REQUEST,
+        return Err(invalid(
             "InvalidRequest",
             "The body must be a JSON object.",
             extra,
-            None,
-        );
+        ));
     };
     if let Some(unknown) = object
         .keys()
         .find(|k| !["status", "activity", "source", "version"].contains(&k.as_str()))
     {
-        return error(
-            StatusCode::BAD_REQUEST,
+        return Err(invalid(
             "InvalidRequest",
             &format!("Unknown field {unknown:?} (fields: status, activity, source, version)."),
             extra,
-            None,
-        );
+        ));
     }
     let expected = match (object.get("version"), if_match) {
-        (Some(v), _) => match v.as_u64() {
-            Some(v) => Some(v),
-            None => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidRequest",
-                    "version must be a number.",
-                    extra,
-                    None,
-                );
-            }
-        },
-        (None, Some(tag)) if tag != "*" => match tag.parse::<u64>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidRequest",
-                    "If-Match must be the presentity's version (its ETag).",
-                    extra,
-                    None,
-                );
-            }
-        },
+        (Some(v), _) => Some(
+            v.as_u64()
+                .ok_or_else(|| invalid("InvalidRequest", "version must be a number.", extra))?,
+        ),
+        (None, Some(tag)) if tag != "*" => Some(tag.parse::<u64>().map_err(|_| {
+            invalid(
+                "InvalidRequest",
+                "If-Match must be the presentity's version (its ETag).",
+                extra,
+            )
+        })?),
         _ => None,
     };
     let status = match object.get("status").and_then(Value::as_str) {
         Some(s) if !s.trim().is_empty() && s.len() <= 64 => s.trim(),
         _ => {
-            return error(
-                StatusCode::BAD_REQUEST,
+            return Err(invalid(
                 "InvalidStatus",
                 "status is required: the MiCollab dynamic status name (1 to 64 characters).",
                 extra,
-                None,
-            );
+            ));
         }
     };
     let activity = match object.get("activity") {
         None | Some(Value::Null) => None,
         Some(Value::String(a)) if a.len() <= 64 => Some(a.as_str()),
         Some(_) => {
-            return error(
-                StatusCode::BAD_REQUEST,
+            return Err(invalid(
                 "InvalidActivity",
                 "activity must be a string of at most 64 characters, or null.",
                 extra,
-                None,
-            );
+            ));
         }
     };
     let source = match object.get("source") {
-        None | Some(Value::Null) => writer.to_string(),
+        None | Some(Value::Null) => writer.principal.to_string(),
         Some(Value::String(s)) if !s.is_empty() && s.len() <= 64 => s.clone(),
         Some(_) => {
-            return error(
-                StatusCode::BAD_REQUEST,
+            return Err(invalid(
                 "InvalidSource",
                 "source must be a non-empty string of at most 64 characters.",
                 extra,
-                None,
-            );
+            ));
         }
+    };
+    Ok(Asked {
+        expected,
+        status,
+        activity,
+        source,
+    })
+}
+
+fn write_presentity(
+    world: &mut World,
+    i: u32,
+    body: &Value,
+    if_match: Option<&str>,
+    writer: Writer,
+    extra: Extra,
+) -> Reply {
+    let Asked {
+        expected,
+        status,
+        activity,
+        source,
+    } = match read_asked(body, if_match, writer, extra) {
+        Ok(asked) => asked,
+        Err(reply) => return reply,
     };
     // While Teams manages the user's status, MiCollab offers only the Teams status set.
     let status = if world.teams_effective(i) {
@@ -462,7 +473,7 @@ fn write_presentity(
     p.source = source.into();
     p.version += 1;
     p.updated_ms = now;
-    Reply::ok_serialized(&presentity_json(world, i, &Arc::from(account)))
+    Reply::ok_serialized(&presentity_json(world, i, &Arc::from(writer.account)))
 }
 
 /// Writes a presentity as another writer (MiCollab itself, a person): for the control API.

@@ -2,43 +2,89 @@
 //! status in Teams, a phone goes off-hook), faults, the clock, tokens, directory changes,
 //! stats and a view of one user across all four systems. Never faulted, never counted.
 
+use std::sync::LazyLock;
+
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::wire::graph::{Activity, Availability};
 
-use super::server::{Reply, Req, System, match_route};
+use super::server::{Call, Handler, Reply, Req, Routes, System};
 use super::world::{CLIENT_SESSION, CallState, World, iso};
 use super::{Sim, State};
 
-pub const ROUTES: &[&str] = &[
-    "GET /info",
-    "GET /summary",
-    "GET /users",
-    "POST /teams/{upn}/preferred",
-    "DELETE /teams/{upn}/preferred",
-    "POST /teams/{upn}/client",
-    "DELETE /teams/{upn}/client",
-    "POST /pbx/{extension}/state",
-    "POST /pbx/{extension}/dnd",
-    "GET /faults",
-    "POST /faults",
-    "DELETE /faults",
-    "GET /micollab/system",
-    "POST /micollab/system",
-    "GET /clock",
-    "POST /clock",
-    "POST /graph/tokens",
-    "DELETE /graph/tokens",
-    "POST /graph/roles",
-    "POST /cloudlink/{upn}/presentity",
-    "GET /users/{upn}",
-    "DELETE /users/{upn}",
-    "POST /users/{upn}/rename",
-    "GET /stats",
-    "DELETE /stats",
-];
+/// The control routes, each with its handler.
+pub static ROUTES: LazyLock<Routes<Handler>> = LazyLock::new(|| {
+    Routes::<Handler>::new(&[
+        ("GET /info", |call| Reply::ok(info(call.sim, call.state))),
+        ("GET /summary", |call| Reply::ok(summary(&call.state.world))),
+        ("GET /users", |call| list_users(&call.state.world, call.req)),
+        ("POST /teams/{upn}/preferred", |call| {
+            let req = call.req;
+            with_upn(call, |world, i| set_preferred(world, i, req))
+        }),
+        ("DELETE /teams/{upn}/preferred", |call| {
+            with_upn(call, |world, i| {
+                world.user_mut(i).preferred = None;
+                Reply::ok(super::graph::presence_detail(world, i))
+            })
+        }),
+        ("POST /teams/{upn}/client", |call| {
+            let req = call.req;
+            with_upn(call, |world, i| set_client(world, i, req))
+        }),
+        ("DELETE /teams/{upn}/client", |call| {
+            with_upn(call, |world, i| {
+                world.clear_session(i, CLIENT_SESSION);
+                Reply::ok(super::graph::presence_detail(world, i))
+            })
+        }),
+        ("POST /pbx/{extension}/state", set_call_state),
+        ("POST /pbx/{extension}/dnd", set_dnd),
+        ("GET /faults", |call| Reply::ok(faults_json(call.state))),
+        ("POST /faults", |call| set_fault(call.state, call.req)),
+        ("DELETE /faults", |call| {
+            call.state.faults.clear();
+            Reply::ok(faults_json(call.state))
+        }),
+        ("GET /micollab/system", |call| {
+            Reply::ok(super::micollab::system_json(&call.state.world))
+        }),
+        ("POST /micollab/system", set_micollab_system),
+        ("GET /clock", |call| {
+            Reply::ok(clock_json(&call.state.world))
+        }),
+        ("POST /clock", advance_clock),
+        ("POST /graph/tokens", set_token_lifetime),
+        ("DELETE /graph/tokens", |call| {
+            call.state.graph.revoke_all();
+            Reply::ok(json!({"revoked": true}))
+        }),
+        ("POST /graph/roles", set_roles),
+        ("POST /cloudlink/{upn}/presentity", write_presentity),
+        ("GET /users/{upn}", |call| {
+            let account = call.sim.credentials.cloudlink_account_id.clone();
+            let req = call.req;
+            with_upn(call, |world, i| {
+                Reply::ok(user_view(world, i, &account, req))
+            })
+        }),
+        ("DELETE /users/{upn}", |call| {
+            let key = call.param(0).to_string();
+            with_upn(call, |world, i| {
+                world.delete(i);
+                Reply::ok(json!({"deleted": key}))
+            })
+        }),
+        ("POST /users/{upn}/rename", rename_user),
+        ("GET /stats", |call| Reply::ok(call.state.stats.to_json())),
+        ("DELETE /stats", |call| {
+            call.state.stats.counts.clear();
+            Reply::ok(call.state.stats.to_json())
+        }),
+    ])
+});
 
 fn bad(message: impl Into<String>) -> Reply {
     Reply::json(StatusCode::BAD_REQUEST, json!({"error": message.into()}))
@@ -48,220 +94,188 @@ fn not_found(message: impl Into<String>) -> Reply {
     Reply::json(StatusCode::NOT_FOUND, json!({"error": message.into()}))
 }
 
+/// A request's JSON body, or the 400 that says what is wrong with it.
+fn body<'a, T: Deserialize<'a>>(req: &'a Req) -> Result<T, Reply> {
+    req.json().map_err(bad)
+}
+
 pub fn dispatch(sim: &Sim, req: &Req) -> Reply {
-    let Some((route, params)) = match_route(ROUTES, &req.method, &req.path) else {
+    let Some(matched) = ROUTES.find(&req.method, &req.path) else {
         return not_found(format!(
             "{} /_sim{} is not a control route; see docs/emulator.md",
             req.method, req.path
         ));
     };
     let mut state = sim.state();
-    let p0 = params.first().map_or("", String::as_str);
-    match route {
-        "GET /info" => Reply::ok(info(sim, &state)),
-        "GET /summary" => Reply::ok(summary(&state.world)),
-        "GET /users" => list_users(&state.world, req),
-        "POST /teams/{upn}/preferred" => {
-            with_upn(&mut state, p0, |world, i| set_preferred(world, i, req))
-        }
-        "DELETE /teams/{upn}/preferred" => with_upn(&mut state, p0, |world, i| {
-            world.user_mut(i).preferred = None;
-            Reply::ok(super::graph::presence_detail(world, i))
-        }),
-        "POST /teams/{upn}/client" => {
-            with_upn(&mut state, p0, |world, i| set_client(world, i, req))
-        }
-        "DELETE /teams/{upn}/client" => with_upn(&mut state, p0, |world, i| {
-            world.clear_session(i, CLIENT_SESSION);
-            Reply::ok(super::graph::presence_detail(world, i))
-        }),
-        "POST /pbx/{extension}/state" => with_extension(&mut state, p0, |world, i| {
-            #[derive(Deserialize)]
-            struct Body {
-                state: String,
-            }
-            let body: Body = match req.json() {
-                Ok(b) => b,
-                Err(e) => return bad(e),
-            };
-            let Some(call_state) = CallState::parse(&body.state) else {
-                return bad(format!(
-                    "state {:?}: expected idle, busy or ringing",
-                    body.state
-                ));
-            };
-            set_phone(world, i, Some(call_state), None);
+    let mut call = Call {
+        sim,
+        state: &mut state,
+        req,
+        params: matched.params,
+        extra: &[],
+        principal: String::new(),
+    };
+    (matched.handler)(&mut call)
+}
+
+fn set_call_state(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Body {
+        state: String,
+    }
+    let body: Body = match body(call.req) {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let Some(call_state) = CallState::parse(&body.state) else {
+        return bad(format!(
+            "state {:?}: expected idle, busy or ringing",
+            body.state
+        ));
+    };
+    with_extension(call, |world, i| {
+        set_phone(world, i, Some(call_state), None);
+        Reply::ok_serialized(&super::pbx::extension_json(world, i))
+    })
+}
+
+fn set_dnd(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Body {
+        enabled: bool,
+    }
+    match body::<Body>(call.req) {
+        Ok(b) => with_extension(call, |world, i| {
+            set_phone(world, i, None, Some(b.enabled));
             Reply::ok_serialized(&super::pbx::extension_json(world, i))
         }),
-        "POST /pbx/{extension}/dnd" => with_extension(&mut state, p0, |world, i| {
-            #[derive(Deserialize)]
-            struct Body {
-                enabled: bool,
-            }
-            match req.json::<Body>() {
-                Ok(b) => {
-                    set_phone(world, i, None, Some(b.enabled));
-                    Reply::ok_serialized(&super::pbx::extension_json(world, i))
-                }
-                Err(e) => bad(e),
-            }
-        }),
-        "GET /faults" => Reply::ok(faults_json(&state)),
-        "POST /faults" => set_fault(&mut state, req),
-        "DELETE /faults" => {
-            state.faults.clear();
-            Reply::ok(faults_json(&state))
-        }
-        "GET /micollab/system" => Reply::ok(super::micollab::system_json(&state.world)),
-        "POST /micollab/system" => {
-            #[derive(Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct Body {
-                version: Option<String>,
-                pbx_type: Option<String>,
-            }
-            let body: Body = match req.json() {
-                Ok(b) => b,
-                Err(e) => return bad(e),
-            };
-            if let Some(version) = body.version {
-                if super::world::parse_version(&version).is_none() {
-                    return bad(format!(
-                        "version {version:?}: expected digits like 9.8.1.201"
-                    ));
-                }
-                state.world.micollab.version = version;
-            }
-            if let Some(pbx) = body.pbx_type {
-                state.world.micollab.pbx_type = pbx;
-            }
-            Reply::ok(super::micollab::system_json(&state.world))
-        }
-        "GET /clock" => Reply::ok(clock_json(&state.world)),
-        "POST /clock" => {
-            #[derive(Deserialize)]
-            struct Body {
-                advance_s: f64,
-            }
-            match req.json::<Body>() {
-                Ok(b) if b.advance_s >= 0.0 && b.advance_s.is_finite() => {
-                    state.world.clock_offset_ms += (b.advance_s * 1000.0) as i64;
-                    Reply::ok(clock_json(&state.world))
-                }
-                Ok(_) => {
-                    bad("advance_s must be a number of seconds, 0 or more (time never goes back)")
-                }
-                Err(e) => bad(e),
-            }
-        }
-        "POST /graph/tokens" => {
-            #[derive(Deserialize)]
-            struct Body {
-                lifetime_s: i64,
-            }
-            match req.json::<Body>() {
-                Ok(b) if b.lifetime_s > 0 => {
-                    state.graph.token_lifetime_s = b.lifetime_s;
-                    Reply::ok(json!({"lifetime_s": b.lifetime_s, "roles": state.graph.roles}))
-                }
-                Ok(_) => bad("lifetime_s must be at least 1"),
-                Err(e) => bad(e),
-            }
-        }
-        "DELETE /graph/tokens" => {
-            state.graph.revoke_all();
-            Reply::ok(json!({"revoked": true}))
-        }
-        "POST /graph/roles" => {
-            #[derive(Deserialize)]
-            struct Body {
-                roles: Vec<String>,
-            }
-            match req.json::<Body>() {
-                Ok(b) => {
-                    state.graph.roles = b.roles;
-                    Reply::ok(
-                        json!({"roles": state.graph.roles, "note": "applies to tokens issued from now on"}),
-                    )
-                }
-                Err(e) => bad(e),
-            }
-        }
-        "POST /cloudlink/{upn}/presentity" => with_upn(&mut state, p0, |world, i| {
-            #[derive(Deserialize)]
-            struct Body {
-                status: String,
-                activity: Option<String>,
-                source: Option<String>,
-            }
-            match req.json::<Body>() {
-                Ok(b) => {
-                    super::cloudlink::write_as(
-                        world,
-                        i,
-                        &b.status,
-                        b.activity.as_deref(),
-                        b.source.as_deref().unwrap_or("micollab"),
-                    );
-                    Reply::ok_serialized(&super::cloudlink::presentity_json(
-                        world,
-                        i,
-                        &sim.credentials.cloudlink_account_id.as_str().into(),
-                    ))
-                }
-                Err(e) => bad(e),
-            }
-        }),
-        "GET /users/{upn}" => {
-            let account = sim.credentials.cloudlink_account_id.clone();
-            with_upn(&mut state, p0, |world, i| {
-                Reply::ok(user_view(world, i, &account, req))
-            })
-        }
-        "DELETE /users/{upn}" => with_upn(&mut state, p0, |world, i| {
-            world.delete(i);
-            Reply::ok(json!({"deleted": p0}))
-        }),
-        "POST /users/{upn}/rename" => with_upn(&mut state, p0, |world, i| {
-            #[derive(Deserialize)]
-            struct Body {
-                upn: String,
-            }
-            match req.json::<Body>() {
-                Ok(b) => match world.rename(i, &b.upn) {
-                    Ok(()) => Reply::ok(
-                        json!({"objectId": super::directory::format_guid(world.dir.object_id(i)), "upn": world.upn(i)}),
-                    ),
-                    Err(message) => bad(message),
-                },
-                Err(e) => bad(e),
-            }
-        }),
-        "GET /stats" => Reply::ok(state.stats.to_json()),
-        "DELETE /stats" => {
-            state.stats.counts.clear();
-            Reply::ok(state.stats.to_json())
-        }
-        _ => not_found("unknown control route"),
+        Err(reply) => reply,
     }
 }
 
+fn set_micollab_system(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        version: Option<String>,
+        pbx_type: Option<String>,
+    }
+    let body: Body = match body(call.req) {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let world = &mut call.state.world;
+    if let Some(version) = body.version {
+        if super::world::parse_version(&version).is_none() {
+            return bad(format!(
+                "version {version:?}: expected digits like 9.8.1.201"
+            ));
+        }
+        world.micollab.version = version;
+    }
+    if let Some(pbx) = body.pbx_type {
+        world.micollab.pbx_type = pbx;
+    }
+    Reply::ok(super::micollab::system_json(world))
+}
+
+fn advance_clock(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Body {
+        advance_s: f64,
+    }
+    match body::<Body>(call.req) {
+        Ok(b) if b.advance_s >= 0.0 && b.advance_s.is_finite() => {
+            call.state.world.clock_offset_ms += (b.advance_s * 1000.0) as i64;
+            Reply::ok(clock_json(&call.state.world))
+        }
+        Ok(_) => bad("advance_s must be a number of seconds, 0 or more (time never goes back)"),
+        Err(reply) => reply,
+    }
+}
+
+fn set_token_lifetime(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Body {
+        lifetime_s: i64,
+    }
+    let graph = &mut call.state.graph;
+    match body::<Body>(call.req) {
+        Ok(b) if b.lifetime_s > 0 => {
+            graph.token_lifetime_s = b.lifetime_s;
+            Reply::ok(json!({"lifetime_s": b.lifetime_s, "roles": graph.roles}))
+        }
+        Ok(_) => bad("lifetime_s must be at least 1"),
+        Err(reply) => reply,
+    }
+}
+
+fn set_roles(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Body {
+        roles: Vec<String>,
+    }
+    let graph = &mut call.state.graph;
+    match body::<Body>(call.req) {
+        Ok(b) => {
+            graph.roles = b.roles;
+            Reply::ok(json!({"roles": graph.roles, "note": "applies to tokens issued from now on"}))
+        }
+        Err(reply) => reply,
+    }
+}
+
+fn write_presentity(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Body {
+        status: String,
+        activity: Option<String>,
+        source: Option<String>,
+    }
+    let b: Body = match body(call.req) {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let account: std::sync::Arc<str> = call.sim.credentials.cloudlink_account_id.as_str().into();
+    with_upn(call, |world, i| {
+        let source = b.source.as_deref().unwrap_or("micollab");
+        super::cloudlink::write_as(world, i, &b.status, b.activity.as_deref(), source);
+        Reply::ok_serialized(&super::cloudlink::presentity_json(world, i, &account))
+    })
+}
+
+fn rename_user(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Body {
+        upn: String,
+    }
+    let b: Body = match body(call.req) {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    with_upn(call, |world, i| match world.rename(i, &b.upn) {
+        Ok(()) => Reply::ok(json!({
+            "objectId": super::directory::format_guid(world.dir.object_id(i)),
+            "upn": world.upn(i),
+        })),
+        Err(message) => bad(message),
+    })
+}
+
 /// `{upn}` is a UPN; an object id or a MiCollab login is accepted too.
-fn with_upn(state: &mut State, key: &str, then: impl FnOnce(&mut World, u32) -> Reply) -> Reply {
-    let world = &mut state.world;
-    match world.find_entra(key).or_else(|| world.find_login(key)) {
+fn with_upn(call: &mut Call, then: impl FnOnce(&mut World, u32) -> Reply) -> Reply {
+    let key = call.param(0).to_string();
+    let world = &mut call.state.world;
+    match world.find_entra(&key).or_else(|| world.find_login(&key)) {
         Some(i) => then(world, i),
         None => not_found(format!("no user {key:?} (give a UPN)")),
     }
 }
 
-fn with_extension(
-    state: &mut State,
-    extension: &str,
-    then: impl FnOnce(&mut World, u32) -> Reply,
-) -> Reply {
-    let world = &mut state.world;
-    match world.find_extension(extension) {
+fn with_extension(call: &mut Call, then: impl FnOnce(&mut World, u32) -> Reply) -> Reply {
+    let extension = call.param(0).to_string();
+    let world = &mut call.state.world;
+    match world.find_extension(&extension) {
         Some(i) => then(world, i),
         None => not_found(format!("no extension {extension:?}")),
     }

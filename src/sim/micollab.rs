@@ -4,7 +4,7 @@
 //! own statuses (hidden while Teams manages status, never deleted) and the notifications
 //! MiCollab sends when a user's Teams flag changes.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::http::StatusCode;
 use serde::ser::SerializeMap as _;
@@ -13,204 +13,211 @@ use serde_json::{Value, json};
 
 use super::directory::Directory;
 use super::mitel::{self, Accepts, error};
-use super::server::{AsText, BodyText, Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Call, Handler, Reply, Req, Routes, System};
 use super::world::{
     ADMIN_STATUSES, GateError, IsoTime, MIN_TEAMS_VERSION_TEXT, NotificationKind, SUPPORTED_PBX,
     StatusOverride, TEAMS_STATUSES, World, iso, teams_status,
 };
 use super::{MitelList, Sim, State, mitel_list};
 
-pub const ROUTES: &[&str] = &[
-    "POST /2017-09-01/token",
-    "GET /2017-09-01/system",
-    "GET /2017-09-01/profiles",
-    "GET /2017-09-01/profiles/{profile}",
-    "PATCH /2017-09-01/profiles/{profile}",
-    "GET /2017-09-01/profiles/{profile}/statuses",
-    "POST /2017-09-01/profiles/{profile}/statuses",
-    "PATCH /2017-09-01/profiles/{profile}/statuses/{status}",
-    "GET /2017-09-01/users",
-    "POST /2017-09-01/users/query",
-    "PATCH /2017-09-01/users",
-    "GET /2017-09-01/users/{login}",
-    "PATCH /2017-09-01/users/{login}",
-    "GET /2017-09-01/users/{login}/statuses",
-    "POST /2017-09-01/users/{login}/statuses",
-    "PATCH /2017-09-01/users/{login}/statuses/{status}",
-    "GET /2017-09-01/users/{login}/notifications",
-    "GET /2017-09-01/notifications",
-];
-
-type Extra<'a> = &'a [(&'static str, String)];
-
-pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply {
-    let Some((route, params)) = match_route(ROUTES, &req.method, &req.path) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "NoSuchRoute",
-            &format!("{} {} is not a MiCollab API route.", req.method, req.path),
-            extra,
-            None,
-        );
-    };
-    let creds = &sim.credentials;
-    if route == "POST /2017-09-01/token" {
-        return mitel::token(
-            state,
-            System::Micollab,
-            req,
-            Accepts::Password {
-                username: &creds.micollab_username,
-                password: &creds.micollab_password,
-            },
-            extra,
-        );
-    }
-    if let Err(reply) = mitel::authenticate(state, System::Micollab, req, extra) {
-        return reply;
-    }
-    let world = &mut state.world;
-    let p0 = params.first().map_or("", String::as_str);
-    let p1 = params.get(1).map_or("", String::as_str);
-    match route {
-        "GET /2017-09-01/system" => Reply::ok(system_json(world)),
-        "GET /2017-09-01/profiles" => {
-            let counts = profile_counts(world);
-            let items = (0..world.profiles.len())
-                .map(|p| profile_json(world, p, counts[p]))
-                .collect();
-            Reply::ok(mitel_list(
-                items,
-                format!("{}/micollab{}", req.origin, req.path),
-                None,
-            ))
-        }
-        "GET /2017-09-01/profiles/{profile}" => with_profile(world, p0, extra, |world, p| {
-            let count = profile_counts(world)[p];
-            Reply::ok(profile_json(world, p, count))
+/// The API's routes, each with its handler.
+pub static ROUTES: LazyLock<Routes<Handler>> = LazyLock::new(|| {
+    Routes::<Handler>::new(&[
+        ("POST /2017-09-01/token", token),
+        ("GET /2017-09-01/system", |call| {
+            Reply::ok(system_json(&call.state.world))
         }),
-        "PATCH /2017-09-01/profiles/{profile}" => with_profile(world, p0, extra, |world, p| {
-            patch_profile(world, p, req, extra)
+        ("GET /2017-09-01/profiles", list_profiles),
+        ("GET /2017-09-01/profiles/{profile}", one_profile),
+        ("PATCH /2017-09-01/profiles/{profile}", |call| {
+            let (req, extra) = (call.req, call.extra);
+            with_profile(call, |world, p| patch_profile(world, p, req, extra))
         }),
-        "GET /2017-09-01/profiles/{profile}/statuses" => {
-            with_profile(world, p0, extra, |world, p| {
-                let items = world.profiles[p]
-                    .statuses
-                    .iter()
-                    .map(|s| status_json(s, None))
-                    .collect();
-                let mut body =
-                    mitel_list(items, format!("{}/micollab{}", req.origin, req.path), None);
-                body["teamsManaged"] = json!(world.profiles[p].teams_enabled);
-                Reply::ok(body)
-            })
-        }
-        "POST /2017-09-01/profiles/{profile}/statuses" => {
-            with_profile(world, p0, extra, |world, p| {
+        (
+            "GET /2017-09-01/profiles/{profile}/statuses",
+            profile_statuses,
+        ),
+        ("POST /2017-09-01/profiles/{profile}/statuses", |call| {
+            let extra = call.extra;
+            with_profile(call, |world, p| {
                 if world.profiles[p].is_default {
                     return default_refusal(world, p, extra);
                 }
                 addition_refusal(extra)
             })
-        }
-        "PATCH /2017-09-01/profiles/{profile}/statuses/{status}" => {
-            with_profile(world, p0, extra, |world, p| {
-                patch_profile_status(world, p, p1, req, extra)
-            })
-        }
-        "GET /2017-09-01/users" => list_users(world, req, extra),
-        "POST /2017-09-01/users/query" => {
-            #[derive(serde::Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct Query<'a> {
-                #[serde(borrow)]
-                logins: Vec<BodyText<'a>>,
-                /// A sparse fieldset: only these user fields in the answer.
-                #[serde(default)]
-                fields: Option<Vec<String>>,
-            }
-            match req.json::<Query>() {
-                Ok(q) => users_by_login(world, &q.logins, q.fields, req, extra),
-                Err(_) => error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidRequest",
-                    "The body must be {\"logins\":[\"login\",…]}.",
-                    extra,
-                    None,
-                ),
-            }
-        }
-        "PATCH /2017-09-01/users" => bulk_users(world, req, extra),
-        "GET /2017-09-01/users/{login}" => with_user(world, p0, extra, |world, i| {
-            Reply::ok_serialized(&user_json(world, i))
         }),
-        "PATCH /2017-09-01/users/{login}" => with_user(world, p0, extra, |world, i| {
-            let body: Value = match req.json() {
-                Ok(body) => body,
-                Err(message) => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "InvalidRequest",
-                        &message,
-                        extra,
-                        None,
-                    );
-                }
-            };
-            patch_user(world, i, &body, extra)
+        (
+            "PATCH /2017-09-01/profiles/{profile}/statuses/{status}",
+            |call| {
+                let (req, extra, status) = (call.req, call.extra, call.param(1).to_string());
+                with_profile(call, |world, p| {
+                    patch_profile_status(world, p, &status, req, extra)
+                })
+            },
+        ),
+        ("GET /2017-09-01/users", |call| {
+            list_users(&call.state.world, call.req, call.extra)
         }),
-        "GET /2017-09-01/users/{login}/statuses" => with_user(world, p0, extra, |world, i| {
-            Reply::ok(user_statuses(world, i, req))
+        ("POST /2017-09-01/users/query", query_users),
+        ("PATCH /2017-09-01/users", |call| {
+            bulk_users(&mut call.state.world, call.req, call.extra)
         }),
-        "POST /2017-09-01/users/{login}/statuses" => with_user(world, p0, extra, |world, i| {
-            if world.teams_effective(i) {
-                addition_refusal(extra)
-            } else {
-                error(
-                    StatusCode::NOT_IMPLEMENTED,
-                    "NotEmulated",
-                    "Creating own statuses is not emulated; users keep the ones the directory gave them.",
-                    extra,
-                    None,
-                )
-            }
+        ("GET /2017-09-01/users/{login}", |call| {
+            with_user(call, |world, i| Reply::ok_serialized(&user_json(world, i)))
         }),
-        "PATCH /2017-09-01/users/{login}/statuses/{status}" => {
-            with_user(world, p0, extra, |world, i| {
-                patch_user_status(world, i, p1, req, extra)
-            })
-        }
-        "GET /2017-09-01/users/{login}/notifications" => with_user(world, p0, extra, |world, i| {
-            let items = world
-                .notifications
-                .iter()
-                .filter(|n| n.user == i)
-                .map(|n| notification_json(world, n))
-                .collect();
-            Reply::ok(mitel_list(
-                items,
-                format!("{}/micollab{}", req.origin, req.path),
-                None,
-            ))
+        ("PATCH /2017-09-01/users/{login}", patch_one_user),
+        ("GET /2017-09-01/users/{login}/statuses", |call| {
+            let req = call.req;
+            with_user(call, |world, i| Reply::ok(user_statuses(world, i, req)))
         }),
-        "GET /2017-09-01/notifications" => list_notifications(world, req, extra),
-        _ => error(
+        ("POST /2017-09-01/users/{login}/statuses", add_user_status),
+        (
+            "PATCH /2017-09-01/users/{login}/statuses/{status}",
+            |call| {
+                let (req, extra, status) = (call.req, call.extra, call.param(1).to_string());
+                with_user(call, |world, i| {
+                    patch_user_status(world, i, &status, req, extra)
+                })
+            },
+        ),
+        (
+            "GET /2017-09-01/users/{login}/notifications",
+            user_notifications,
+        ),
+        ("GET /2017-09-01/notifications", |call| {
+            list_notifications(&call.state.world, call.req, call.extra)
+        }),
+    ])
+});
+
+type Extra<'a> = &'a [(&'static str, String)];
+
+pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply {
+    mitel::dispatch(sim, state, req, extra, (System::Micollab, &ROUTES), || {
+        error(
             StatusCode::NOT_FOUND,
             "NoSuchRoute",
-            "Unknown route.",
+            &format!("{} {} is not a MiCollab API route.", req.method, req.path),
+            extra,
+            None,
+        )
+    })
+}
+
+fn token(call: &mut Call) -> Reply {
+    let creds = &call.sim.credentials;
+    let accepts = Accepts::Password {
+        username: &creds.micollab_username,
+        password: &creds.micollab_password,
+    };
+    mitel::token(call.state, System::Micollab, call.req, accepts, call.extra)
+}
+
+fn list_profiles(call: &mut Call) -> Reply {
+    let (world, req) = (&call.state.world, call.req);
+    let counts = profile_counts(world);
+    let items = (0..world.profiles.len())
+        .map(|p| profile_json(world, p, counts[p]))
+        .collect();
+    Reply::ok(mitel_list(
+        items,
+        format!("{}/micollab{}", req.origin, req.path),
+        None,
+    ))
+}
+
+fn one_profile(call: &mut Call) -> Reply {
+    with_profile(call, |world, p| {
+        let count = profile_counts(world)[p];
+        Reply::ok(profile_json(world, p, count))
+    })
+}
+
+fn profile_statuses(call: &mut Call) -> Reply {
+    let req = call.req;
+    with_profile(call, |world, p| {
+        let items = world.profiles[p]
+            .statuses
+            .iter()
+            .map(|s| status_json(s, None))
+            .collect();
+        let mut body = mitel_list(items, format!("{}/micollab{}", req.origin, req.path), None);
+        body["teamsManaged"] = json!(world.profiles[p].teams_enabled);
+        Reply::ok(body)
+    })
+}
+
+fn query_users(call: &mut Call) -> Reply {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Query<'a> {
+        #[serde(borrow)]
+        logins: Vec<BodyText<'a>>,
+        /// A sparse fieldset: only these user fields in the answer.
+        #[serde(default)]
+        fields: Option<Vec<String>>,
+    }
+    let (req, extra) = (call.req, call.extra);
+    match req.json::<Query>() {
+        Ok(q) => users_by_login(&call.state.world, &q.logins, q.fields, req, extra),
+        Err(_) => error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "The body must be {\"logins\":[\"login\",…]}.",
             extra,
             None,
         ),
     }
 }
 
-fn with_profile(
-    world: &mut World,
-    key: &str,
-    extra: Extra,
-    then: impl FnOnce(&mut World, usize) -> Reply,
-) -> Reply {
-    match world.profile_index(key) {
+fn patch_one_user(call: &mut Call) -> Reply {
+    let (req, extra) = (call.req, call.extra);
+    let body: Value = match mitel::json_body(req, extra) {
+        Ok(body) => body,
+        Err(reply) => return reply,
+    };
+    with_user(call, |world, i| patch_user(world, i, &body, extra))
+}
+
+fn add_user_status(call: &mut Call) -> Reply {
+    let extra = call.extra;
+    with_user(call, |world, i| {
+        if world.teams_effective(i) {
+            addition_refusal(extra)
+        } else {
+            error(
+                StatusCode::NOT_IMPLEMENTED,
+                "NotEmulated",
+                "Creating own statuses is not emulated; users keep the ones the directory gave them.",
+                extra,
+                None,
+            )
+        }
+    })
+}
+
+fn user_notifications(call: &mut Call) -> Reply {
+    let req = call.req;
+    with_user(call, |world, i| {
+        let items = world
+            .notifications
+            .iter()
+            .filter(|n| n.user == i)
+            .map(|n| notification_json(world, n))
+            .collect();
+        Reply::ok(mitel_list(
+            items,
+            format!("{}/micollab{}", req.origin, req.path),
+            None,
+        ))
+    })
+}
+
+/// Answers for the profile the route names (its id or name), or 404.
+fn with_profile(call: &mut Call, then: impl FnOnce(&mut World, usize) -> Reply) -> Reply {
+    let (key, extra) = (call.param(0).to_string(), call.extra);
+    let world = &mut call.state.world;
+    match world.profile_index(&key) {
         Some(p) => then(world, p),
         None => error(
             StatusCode::NOT_FOUND,
@@ -222,13 +229,11 @@ fn with_profile(
     }
 }
 
-fn with_user(
-    world: &mut World,
-    login: &str,
-    extra: Extra,
-    then: impl FnOnce(&mut World, u32) -> Reply,
-) -> Reply {
-    match world.find_login(login) {
+/// Answers for the user the route names by login, or 404.
+fn with_user(call: &mut Call, then: impl FnOnce(&mut World, u32) -> Reply) -> Reply {
+    let (login, extra) = (call.param(0).to_string(), call.extra);
+    let world = &mut call.state.world;
+    match world.find_login(&login) {
         Some(i) => then(world, i),
         None => error(
             StatusCode::NOT_FOUND,
@@ -333,17 +338,9 @@ fn patch_profile(world: &mut World, p: usize, req: &Req, extra: Extra) -> Reply 
     if world.profiles[p].is_default {
         return default_refusal(world, p, extra);
     }
-    let patch: ProfilePatch = match req.json() {
+    let patch: ProfilePatch = match mitel::json_body(req, extra) {
         Ok(patch) => patch,
-        Err(message) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "InvalidRequest",
-                &message,
-                extra,
-                None,
-            );
-        }
+        Err(reply) => return reply,
     };
     if let Some(enabled) = patch.teams_presence {
         if enabled
@@ -459,17 +456,9 @@ fn patch_profile_status(
         Ok(s) => s,
         Err(reply) => return reply,
     };
-    let patch: StatusPatch = match req.json() {
+    let patch: StatusPatch = match mitel::json_body(req, extra) {
         Ok(patch) => patch,
-        Err(message) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "InvalidRequest",
-                &message,
-                extra,
-                None,
-            );
-        }
+        Err(reply) => return reply,
     };
     if let Err(reply) = check_status_patch(status, &patch, extra) {
         return reply;
@@ -529,17 +518,9 @@ fn patch_user_status(world: &mut World, i: u32, status: &str, req: &Req, extra: 
         Ok(s) => s,
         Err(reply) => return reply,
     };
-    let patch: StatusPatch = match req.json() {
+    let patch: StatusPatch = match mitel::json_body(req, extra) {
         Ok(patch) => patch,
-        Err(message) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "InvalidRequest",
-                &message,
-                extra,
-                None,
-            );
-        }
+        Err(reply) => return reply,
     };
     if let Err(reply) = check_status_patch(status, &patch, extra) {
         return reply;

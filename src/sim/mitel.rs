@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::State;
-use super::server::{Reply, Req, System};
+use super::server::{Call, Handler, Reply, Req, Routes, System};
+use super::{Sim, State};
 
 /// `{"name","code","reason","message","correlationId","data"}`.
 pub fn error(
@@ -58,6 +58,7 @@ struct TokenRequest {
 }
 
 /// The credentials a system's token endpoint accepts.
+#[derive(Clone, Copy)]
 pub enum Accepts<'a> {
     Password {
         username: &'a str,
@@ -70,74 +71,98 @@ pub enum Accepts<'a> {
     },
 }
 
-/// `POST …/2017-09-01/token`.
+/// A request's JSON body, or the 400 `InvalidRequest` that says what is wrong with it.
+pub fn json_body<'a, T: Deserialize<'a>>(
+    req: &'a Req,
+    extra: &[(&'static str, String)],
+) -> Result<T, Reply> {
+    req.json().map_err(|message| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            &message,
+            extra,
+            None,
+        )
+    })
+}
+
+/// Routes a Mitel system's request: its token route answers anyone, every other route only
+/// a valid bearer token of this system.
+pub fn dispatch(
+    sim: &Sim,
+    state: &mut State,
+    req: &Req,
+    extra: &[(&'static str, String)],
+    (system, routes): (System, &Routes<Handler>),
+    unmatched: impl FnOnce() -> Reply,
+) -> Reply {
+    let Some(matched) = routes.find(&req.method, &req.path) else {
+        return unmatched();
+    };
+    let mut call = Call {
+        sim,
+        state,
+        req,
+        params: matched.params,
+        extra,
+        principal: String::new(),
+    };
+    if !matched.template.ends_with("/token") {
+        match authenticate(call.state, system, req, extra) {
+            Ok(principal) => call.principal = principal,
+            Err(reply) => return reply,
+        }
+    }
+    (matched.handler)(&mut call)
+}
+
+fn refused(status: StatusCode, code: &str, message: &str, extra: Extra) -> Reply {
+    error(status, code, message, extra, None)
+}
+
+type Extra<'a> = &'a [(&'static str, String)];
+
+/// `POST …/2017-09-01/token`: a password or client-credentials grant (as the system
+/// accepts), or a refresh token, answered with a new access and refresh token.
 pub fn token(
     state: &mut State,
     system: System,
     req: &Req,
     accepts: Accepts<'_>,
-    extra: &[(&'static str, String)],
+    extra: Extra,
 ) -> Reply {
-    let body: TokenRequest = match req.json() {
+    let body: TokenRequest = match json_body(req, extra) {
         Ok(body) => body,
-        Err(message) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "InvalidRequest",
-                &message,
-                extra,
-                None,
-            );
-        }
+        Err(reply) => return reply,
     };
     let now = state.world.now_ms();
-    let grant = body.grant_type.as_deref().unwrap_or_default();
-    let principal = match (grant, &accepts) {
+    let principal = match (body.grant_type.as_deref().unwrap_or_default(), accepts) {
         ("refresh_token", _) => {
-            let Some(refresh) = body.refresh_token.as_deref() else {
-                return error(
+            let refresh = body.refresh_token.as_deref().ok_or_else(|| {
+                refused(
                     StatusCode::BAD_REQUEST,
                     "InvalidRequest",
                     "refresh_token is required with grant_type refresh_token",
                     extra,
-                    None,
-                );
-            };
-            match state.tokens.redeem_refresh(system, refresh, now) {
-                Some(principal) => principal,
-                None => {
-                    return error(
-                        StatusCode::UNAUTHORIZED,
-                        "InvalidGrant",
-                        "The refresh token is invalid, expired or already used.",
-                        extra,
-                        None,
-                    );
-                }
-            }
+                )
+            });
+            refresh.and_then(|refresh| {
+                state
+                    .tokens
+                    .redeem_refresh(system, refresh, now)
+                    .ok_or_else(|| {
+                        refused(
+                            StatusCode::UNAUTHORIZED,
+                            "InvalidGrant",
+                            "The refresh token is invalid, expired or already used.",
+                            extra,
+                        )
+                    })
+            })
         }
         ("password", Accepts::Password { username, password }) => {
-            let (Some(given_user), Some(given_password)) =
-                (body.username.as_deref(), body.password.as_deref())
-            else {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidRequest",
-                    "username and password are required with grant_type password",
-                    extra,
-                    None,
-                );
-            };
-            if !given_user.eq_ignore_ascii_case(username) || given_password != *password {
-                return error(
-                    StatusCode::UNAUTHORIZED,
-                    "InvalidCredentials",
-                    "The username or password is incorrect.",
-                    extra,
-                    None,
-                );
-            }
-            given_user.to_string()
+            password_grant(&body, (username, password), extra)
         }
         (
             "client_credentials",
@@ -146,44 +171,81 @@ pub fn token(
                 client_id,
                 client_secret,
             },
-        ) => {
-            if body.account_id.as_deref() != Some(*account_id) {
-                return error(
-                    StatusCode::UNAUTHORIZED,
-                    "InvalidAccount",
-                    &format!("Unknown account {:?}.", body.account_id.unwrap_or_default()),
-                    extra,
-                    None,
-                );
-            }
-            if body.client_id.as_deref() != Some(*client_id)
-                || body.client_secret.as_deref() != Some(*client_secret)
-            {
-                return error(
-                    StatusCode::UNAUTHORIZED,
-                    "InvalidClient",
-                    "The client id or client secret is incorrect.",
-                    extra,
-                    None,
-                );
-            }
-            client_id.to_string()
-        }
-        (other, _) => {
+        ) => client_grant(&body, (account_id, client_id, client_secret), extra),
+        (other, accepts) => {
             let supported = match accepts {
                 Accepts::Password { .. } => "password, refresh_token",
                 Accepts::ClientCredentials { .. } => "client_credentials, refresh_token",
             };
-            return error(
+            Err(refused(
                 StatusCode::BAD_REQUEST,
                 "UnsupportedGrantType",
                 &format!("grant_type {other:?} is not supported here (supported: {supported})."),
                 extra,
-                None,
-            );
+            ))
         }
     };
-    Reply::ok(state.tokens.issue(system, &principal, now))
+    match principal {
+        Ok(principal) => Reply::ok(state.tokens.issue(system, &principal, now)),
+        Err(reply) => reply,
+    }
+}
+
+/// A password grant's principal: the user, when the password is right.
+fn password_grant(
+    body: &TokenRequest,
+    (username, password): (&str, &str),
+    extra: Extra,
+) -> Result<String, Reply> {
+    let (Some(given_user), Some(given_password)) =
+        (body.username.as_deref(), body.password.as_deref())
+    else {
+        return Err(refused(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "username and password are required with grant_type password",
+            extra,
+        ));
+    };
+    if !given_user.eq_ignore_ascii_case(username) || given_password != password {
+        return Err(refused(
+            StatusCode::UNAUTHORIZED,
+            "InvalidCredentials",
+            "The username or password is incorrect.",
+            extra,
+        ));
+    }
+    Ok(given_user.to_string())
+}
+
+/// A client-credentials grant's principal: the client, in its own account.
+fn client_grant(
+    body: &TokenRequest,
+    (account_id, client_id, client_secret): (&str, &str, &str),
+    extra: Extra,
+) -> Result<String, Reply> {
+    if body.account_id.as_deref() != Some(account_id) {
+        return Err(refused(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAccount",
+            &format!(
+                "Unknown account {:?}.",
+                body.account_id.as_deref().unwrap_or_default()
+            ),
+            extra,
+        ));
+    }
+    if body.client_id.as_deref() != Some(client_id)
+        || body.client_secret.as_deref() != Some(client_secret)
+    {
+        return Err(refused(
+            StatusCode::UNAUTHORIZED,
+            "InvalidClient",
+            "The client id or client secret is incorrect.",
+            extra,
+        ));
+    }
+    Ok(client_id.to_string())
 }
 
 /// Checks the bearer token; `Err(reply)` is the 401 to send. `Ok(principal)` otherwise.

@@ -301,15 +301,14 @@ pub async fn start(options: SimOptions) -> anyhow::Result<SimHandle> {
 
 /// The route template a request matches, for the stats (before faults decide the answer).
 fn endpoint_of(system: System, req: &Req) -> &'static str {
-    let routes: &[&'static str] = match system {
-        System::Graph => graph::ROUTES,
-        System::Micollab => micollab::ROUTES,
-        System::Pbx => pbx::ROUTES,
-        System::Cloudlink => cloudlink::ROUTES,
-    };
-    server::match_route(routes, &req.method, &req.path)
-        .map(|(route, _)| route)
-        .unwrap_or("unmatched")
+    let (method, path) = (req.method.as_str(), req.path.as_str());
+    match system {
+        System::Graph => graph::ROUTES.template_of(method, path),
+        System::Micollab => micollab::ROUTES.template_of(method, path),
+        System::Pbx => pbx::ROUTES.template_of(method, path),
+        System::Cloudlink => cloudlink::ROUTES.template_of(method, path),
+    }
+    .unwrap_or("unmatched")
 }
 
 fn dispatch(sim: &Sim, system: System, req: &Req, extra: &[(&'static str, String)]) -> Reply {

@@ -1,23 +1,28 @@
 //! MiVoice Business as a read-only REST facade (`docs/contracts/pbx.md`): per extension the
 //! call state, DND, device type and ACD hot-desk login; single, batch and paged reads.
 
+use std::sync::LazyLock;
+
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::directory::Name;
 use super::mitel::{self, Accepts, error};
-use super::server::{AsText, BodyText, Reply, Req, System, match_route};
+use super::server::{AsText, BodyText, Call, Handler, Reply, Req, Routes, System};
 use super::world::{IsoTime, World, iso};
 use super::{MitelList, Sim, State};
 
-pub const ROUTES: &[&str] = &[
-    "POST /2017-09-01/token",
-    "GET /2017-09-01/system",
-    "GET /2017-09-01/extensions",
-    "POST /2017-09-01/extensions/query",
-    "GET /2017-09-01/extensions/{extension}",
-];
+/// The API's routes, each with its handler.
+pub static ROUTES: LazyLock<Routes<Handler>> = LazyLock::new(|| {
+    Routes::<Handler>::new(&[
+        ("POST /2017-09-01/token", token),
+        ("GET /2017-09-01/system", system),
+        ("GET /2017-09-01/extensions", list_extensions),
+        ("POST /2017-09-01/extensions/query", query_extensions),
+        ("GET /2017-09-01/extensions/{extension}", one_extension),
+    ])
+});
 
 /// At most this many extensions per batch read.
 pub const MAX_BATCH: usize = 1000;
@@ -25,123 +30,110 @@ pub const MAX_BATCH: usize = 1000;
 type Extra<'a> = &'a [(&'static str, String)];
 
 pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply {
-    let Some((route, params)) = match_route(ROUTES, &req.method, &req.path) else {
-        if req.method != "GET" {
-            return error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "ReadOnly",
-                "This MiVoice Business API is read-only: nothing can be changed through it.",
-                extra,
-                None,
-            );
-        }
+    mitel::dispatch(sim, state, req, extra, (System::Pbx, &ROUTES), || {
+        unmatched(req, extra)
+    })
+}
+
+fn unmatched(req: &Req, extra: Extra) -> Reply {
+    if req.method != "GET" {
         return error(
-            StatusCode::NOT_FOUND,
-            "NoSuchRoute",
-            &format!(
-                "{} {} is not a MiVoice Business API route.",
-                req.method, req.path
-            ),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "ReadOnly",
+            "This MiVoice Business API is read-only: nothing can be changed through it.",
             extra,
             None,
         );
+    }
+    error(
+        StatusCode::NOT_FOUND,
+        "NoSuchRoute",
+        &format!(
+            "{} {} is not a MiVoice Business API route.",
+            req.method, req.path
+        ),
+        extra,
+        None,
+    )
+}
+
+fn token(call: &mut Call) -> Reply {
+    let creds = &call.sim.credentials;
+    let accepts = Accepts::Password {
+        username: &creds.pbx_username,
+        password: &creds.pbx_password,
     };
-    let creds = &sim.credentials;
-    if route == "POST /2017-09-01/token" {
-        return mitel::token(
-            state,
-            System::Pbx,
-            req,
-            Accepts::Password {
-                username: &creds.pbx_username,
-                password: &creds.pbx_password,
-            },
+    mitel::token(call.state, System::Pbx, call.req, accepts, call.extra)
+}
+
+fn system(call: &mut Call) -> Reply {
+    let world = &call.state.world;
+    Reply::ok(json!({
+        "pbxType": "MiVoice Business",
+        "version": "10.1.0.12",
+        "extensionCount": world.live_users().count(),
+        "time": iso(world.now_ms()),
+    }))
+}
+
+fn list_extensions(call: &mut Call) -> Reply {
+    let (world, req, extra) = (&call.state.world, call.req, call.extra);
+    if let Some(list) = req.query("extensions") {
+        let wanted: Vec<String> = list
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        return batch(world, &wanted, req, extra);
+    }
+    let (limit, start) = match mitel::page_params(req, extra) {
+        Ok(p) => p,
+        Err(reply) => return reply,
+    };
+    let (page, next) = world.live_page(start, limit);
+    let items: Vec<_> = page.into_iter().map(|i| extension_json(world, i)).collect();
+    let (self_link, next_link) = mitel::page_links(req, "/pbx", limit, next);
+    Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
+}
+
+fn query_extensions(call: &mut Call) -> Reply {
+    #[derive(Deserialize)]
+    struct Query<'a> {
+        #[serde(borrow)]
+        extensions: Option<Vec<BodyText<'a>>>,
+    }
+    let (world, req, extra) = (&call.state.world, call.req, call.extra);
+    match req.json::<Query>() {
+        Ok(Query {
+            extensions: Some(wanted),
+        }) => batch(world, &wanted, req, extra),
+        Ok(_) => error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            "The body must be {\"extensions\":[\"1234\",…]}.",
             extra,
-        );
+            None,
+        ),
+        Err(message) => error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            &message,
+            extra,
+            None,
+        ),
     }
-    if let Err(reply) = mitel::authenticate(state, System::Pbx, req, extra) {
-        return reply;
-    }
-    let world = &state.world;
-    match route {
-        "GET /2017-09-01/system" => Reply::ok(json!({
-            "pbxType": "MiVoice Business",
-            "version": "10.1.0.12",
-            "extensionCount": world.live_users().count(),
-            "time": iso(world.now_ms()),
-        })),
-        "GET /2017-09-01/extensions" => {
-            if let Some(list) = req.query("extensions") {
-                let wanted: Vec<String> = list
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                return batch(world, &wanted, req, extra);
-            }
-            let (limit, start) = match mitel::page_params(req, extra) {
-                Ok(p) => p,
-                Err(reply) => return reply,
-            };
-            let mut items = Vec::with_capacity(limit);
-            let mut next = None;
-            for i in (start as u32)..world.dir.count {
-                if world.user(i).deleted {
-                    continue;
-                }
-                if items.len() == limit {
-                    next = Some(i as usize);
-                    break;
-                }
-                items.push(extension_json(world, i));
-            }
-            let (self_link, next_link) = mitel::page_links(req, "/pbx", limit, next);
-            Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
-        }
-        "POST /2017-09-01/extensions/query" => {
-            #[derive(Deserialize)]
-            struct Query<'a> {
-                #[serde(borrow)]
-                extensions: Option<Vec<BodyText<'a>>>,
-            }
-            match req.json::<Query>() {
-                Ok(Query {
-                    extensions: Some(wanted),
-                }) => batch(world, &wanted, req, extra),
-                Ok(_) => error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidRequest",
-                    "The body must be {\"extensions\":[\"1234\",…]}.",
-                    extra,
-                    None,
-                ),
-                Err(message) => error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidRequest",
-                    &message,
-                    extra,
-                    None,
-                ),
-            }
-        }
-        "GET /2017-09-01/extensions/{extension}" => {
-            let extension = params.first().map_or("", String::as_str);
-            match world.find_extension(extension) {
-                Some(i) => Reply::ok_serialized(&extension_json(world, i)),
-                None => error(
-                    StatusCode::NOT_FOUND,
-                    "ExtensionNotFound",
-                    &format!("No extension {extension:?} on this system."),
-                    extra,
-                    None,
-                ),
-            }
-        }
-        _ => error(
+}
+
+fn one_extension(call: &mut Call) -> Reply {
+    let world = &call.state.world;
+    let extension = call.param(0);
+    match world.find_extension(extension) {
+        Some(i) => Reply::ok_serialized(&extension_json(world, i)),
+        None => error(
             StatusCode::NOT_FOUND,
-            "NoSuchRoute",
-            "Unknown route.",
-            extra,
+            "ExtensionNotFound",
+            &format!("No extension {extension:?} on this system."),
+            call.extra,
             None,
         ),
     }

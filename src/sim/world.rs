@@ -350,6 +350,19 @@ impl World {
         (0..self.dir.count).filter(|&i| !self.users[i as usize].deleted)
     }
 
+    /// One page of live users from directory index `start`: at most `limit` of them, and
+    /// where the next page starts when there are more.
+    pub fn live_page(&self, start: usize, limit: usize) -> (Vec<u32>, Option<usize>) {
+        let mut page = Vec::with_capacity(limit);
+        for i in (start as u32..self.dir.count).filter(|&i| !self.users[i as usize].deleted) {
+            if page.len() == limit {
+                return (page, Some(i as usize));
+            }
+            page.push(i);
+        }
+        (page, None)
+    }
+
     pub fn rename(&mut self, i: u32, new_upn: &str) -> Result<(), String> {
         let lower = new_upn.trim().to_ascii_lowercase();
         if !lower.contains('@') || lower.len() > 113 {
