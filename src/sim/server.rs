@@ -647,7 +647,8 @@ mod tests {
                 .find(method, path)
                 .map(|m| (m.template, m.handler, m.params))
         };
-        let cases: &[(&str, &str, Option<(&str, u8, &[&str])>)] = &[
+        type Expected = Option<(&'static str, u8, &'static [&'static str])>;
+        let cases: &[(&str, &str, Expected)] = &[
             ("GET", "/users", Some(("GET /users", 1, &[]))),
             ("GET", "/users/", Some(("GET /users", 1, &[]))),
             ("GET", "/users/$count", Some(("GET /users/$count", 2, &[]))),

@@ -1,11 +1,11 @@
-//! Benchmark of the Graph client (ignored by default; figures and commands in
+//! Benchmark of the Graph client (`cargo bench --bench graph`; figures and commands in
 //! docs/emulator.md, "Benchmarks"): reads presence for 100,000 users through the emulator
 //! running in its own process, and reports per cycle the requests, wall time and the
 //! client's CPU time, then the client's peak memory and the 429s the emulator counted.
 //!
 //! ```text
 //! cargo build --release
-//! cargo test --release --test graph_bench -- --ignored --nocapture
+//! cargo bench --bench graph
 //! ```
 //!
 //! Environment (all optional): `MCTEAMS_BENCH_USERS` (100000), `MCTEAMS_BENCH_ROUNDS` (5),
@@ -13,7 +13,9 @@
 //! rate limiter's burst refilled; 0 runs the cycles back to back, at the limit),
 //! `MCTEAMS_BENCH_LATENCY` (e.g. `20ms`, passed to `sim serve --latency`).
 //! The emulator is `target/<profile>/mcteams sim serve --write-config …`, started here and
-//! never waited for, so `/usr/bin/time -v` on this test counts the client alone.
+//! never waited for, so `/usr/bin/time -v` on this benchmark counts the client alone.
+
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -69,8 +71,6 @@ struct UserId {
     object_id: String,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "benchmark: see docs/emulator.md"]
 async fn presence_of_100k_users_through_an_emulator_in_its_own_process() {
     let users: u32 = env_or("MCTEAMS_BENCH_USERS", 100_000);
     let rounds: u32 = env_or("MCTEAMS_BENCH_ROUNDS", 5);
@@ -79,7 +79,7 @@ async fn presence_of_100k_users_through_an_emulator_in_its_own_process() {
 
     let dir = tempfile::tempdir().unwrap();
     let config_path = dir.path().join("config.toml");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mcteams"));
+    let mut command = Command::new(support::bin());
     command
         .args([
             "sim",
@@ -201,4 +201,10 @@ async fn presence_of_100k_users_through_an_emulator_in_its_own_process() {
     let _ = Command::new("kill")
         .args(["-TERM", &emulator.id().to_string()])
         .status();
+}
+
+fn main() {
+    if support::benchmarking("graph") {
+        support::block_on(presence_of_100k_users_through_an_emulator_in_its_own_process());
+    }
 }

@@ -1,9 +1,9 @@
-//! Benchmark of a sync cycle (issue 7, DESIGN.md section 6). Ignored by default; run in
-//! release with the emulator in its own process, so only the client is measured:
+//! Benchmark of a sync cycle (issue 7, DESIGN.md section 6), run by `cargo bench` (release)
+//! with the emulator in its own process, so only the client is measured:
 //!
 //! ```sh
 //! cargo build --release
-//! MCTEAMS_BENCH_USERS=100000 cargo test --release --test sync_bench -- --ignored --nocapture
+//! MCTEAMS_BENCH_USERS=100000 cargo bench --bench sync
 //! ```
 //!
 //! Per size: the estate is prepared (mappings imported, Teams presence on for everyone, two
@@ -20,6 +20,8 @@
 //! minimum time for the Graph presence requests beyond the limiter's burst of 240
 //! (`(requests − 240) ÷ (0.8 × 1500 / 30 s)`, a `$batch` counted as its inner requests, as
 //! Graph counts it), whichever is larger.
+
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -46,14 +48,10 @@ impl Drop for Emulator {
     }
 }
 
-fn bin() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("mcteams")
-}
-
 fn start(users: u32, latency: &str) -> Emulator {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
-    let mut child = Command::new(bin())
+    let mut child = Command::new(support::bin())
         .args(["sim", "serve", "--users", &users.to_string(), "--seed", "3"])
         .args(["--latency", latency, "--write-config"])
         .arg(&config)
@@ -116,7 +114,7 @@ impl Emulator {
     }
 
     fn mcteams(&self, args: &[&str]) -> std::process::Output {
-        Command::new(bin())
+        Command::new(support::bin())
             .arg("--config")
             .arg(&self.config)
             .args(args)
@@ -130,7 +128,7 @@ impl Emulator {
         let started = Instant::now();
         let out = Command::new("/usr/bin/time")
             .arg("-v")
-            .arg(bin())
+            .arg(support::bin())
             .arg("--config")
             .arg(&self.config)
             .args(["-o", "json", "sync", "--force"])
@@ -264,8 +262,6 @@ fn lower_bound(counts: &[(String, u64, u64, u64, u64)], latency: f64) -> f64 {
     by_latency.max(by_rate)
 }
 
-#[test]
-#[ignore = "benchmark: run in release with --ignored --nocapture"]
 fn sync_cycle_benchmark() {
     let users: u32 = std::env::var("MCTEAMS_BENCH_USERS")
         .ok()
@@ -293,18 +289,7 @@ fn sync_cycle_benchmark() {
     eprintln!("{} users in the emulator", directory.len());
 
     // Mappings for everyone, offline (the CSV carries every id).
-    let mut csv = String::from("micollab_login,teams_upn,teams_id,extension,cloudlink_user_id\n");
-    for u in &directory {
-        let s = |k: &str| u[k].as_str().unwrap_or_default().to_string();
-        csv.push_str(&format!(
-            "{},{},{},{},{}\n",
-            s("login"),
-            s("upn"),
-            s("objectId"),
-            s("extension"),
-            s("cloudlinkUserId")
-        ));
-    }
+    let csv = support::offline_csv(&directory);
     let file = sim.config.with_file_name("users.csv");
     std::fs::write(&file, csv).unwrap();
     let out = sim.mcteams(&["-q", "import", "--offline", file.to_str().unwrap()]);
@@ -395,4 +380,11 @@ fn sync_cycle_benchmark() {
         );
         assert_eq!(throttled, 0, "a normal run never sees a 429");
     }
+}
+
+fn main() {
+    if !support::benchmarking("sync") {
+        return;
+    }
+    sync_cycle_benchmark();
 }

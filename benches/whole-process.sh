@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Whole-process figures (docs/benchmarks.md): the emulator and mcteams each run in their own
+# process, from the release build, and mcteams is measured with /usr/bin/time -v.
+#
+#   benches/whole-process.sh            # sync cycle, Graph read and propagation, 100,000 users
+#   MCTEAMS_BENCH_USERS=10000 benches/whole-process.sh sync
+#
+# Arguments pick the benchmarks (sync, graph, propagation; all by default). Every knob of the
+# benchmarks (MCTEAMS_BENCH_*) passes through; the defaults below are the README's figures'.
+# The machine should be otherwise idle: run nothing else (no build) alongside, and quote
+# medians over several runs. Output goes to the terminal and to target/whole-process.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! [ -x /usr/bin/time ]; then
+  echo "needs /usr/bin/time (Debian: apt-get install time)" >&2
+  exit 1
+fi
+
+export MCTEAMS_BENCH_USERS="${MCTEAMS_BENCH_USERS:-100000}"
+export MCTEAMS_BENCH_LATENCY_MS="${MCTEAMS_BENCH_LATENCY_MS:-20}"
+export MCTEAMS_BENCH_LATENCY="${MCTEAMS_BENCH_LATENCY:-${MCTEAMS_BENCH_LATENCY_MS}ms}"
+
+benches=("$@")
+if [ ${#benches[@]} -eq 0 ]; then
+  benches=(sync graph propagation)
+fi
+
+# Build first, so no compiler shares the machine with a measurement.
+cargo bench --no-run $(printf -- '--bench %s ' "${benches[@]}")
+
+log=target/whole-process.log
+: >"$log"
+for bench in "${benches[@]}"; do
+  echo "== ${bench} (${MCTEAMS_BENCH_USERS} users, ${MCTEAMS_BENCH_LATENCY} per request)" | tee -a "$log"
+  cargo bench --bench "$bench" 2>&1 | tee -a "$log"
+done
+echo "== written to ${log}"
