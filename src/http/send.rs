@@ -46,40 +46,8 @@ impl HttpClient {
         let mut refreshed_after_401 = false;
         loop {
             retries.attempt();
-            let ready = stop::unless_stopped(async {
-                self.wait_while_paused().await;
-                if call.cost > 0
-                    && let Some(limiter) = &inner.limiter
-                {
-                    limiter.acquire(call.cost).await;
-                }
-            })
-            .await;
-            if ready.is_none() {
-                return Err(self.error(call, HttpErrorKind::Stopped));
-            }
-            let lease = match (&inner.tokens, call.authorized) {
-                (Some(tokens), true) => Some(tokens.get().await.map_err(|mut e| {
-                    e.not_sent = true;
-                    e
-                })?),
-                _ => None,
-            };
-            let outcome = {
-                // Held for the attempt only, never across a backoff sleep.
-                let _permit = inner.permits.acquire().await;
-                // A stop that came while this request waited for its turn: it is not sent.
-                if stop::stopping() {
-                    return Err(self.error(call, HttpErrorKind::Stopped));
-                }
-                inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
-                inner
-                    .counters
-                    .counted
-                    .fetch_add(u64::from(call.cost.max(1)), Ordering::Relaxed);
-                self.attempt(call, lease.as_ref()).await
-            };
-            let failed = match outcome {
+            let lease = self.ready_to_send(call).await?;
+            let failed = match self.one_attempt(call, lease.as_ref()).await? {
                 Ok(response)
                     if (200..300).contains(&response.status)
                         || call.accept.contains(&response.status) =>
@@ -106,38 +74,90 @@ impl HttpClient {
             }
             *sent_before |= failed.maybe_applied;
             let Some(delay) = retries.next_delay(failed.retry_after) else {
-                let mut error = failed.error;
-                let last = std::mem::replace(&mut error.kind, HttpErrorKind::Timeout);
-                error.kind = HttpErrorKind::GaveUp {
-                    attempts: retries.attempts(),
-                    waited: retries.waited(),
-                    last: Box::new(last),
-                };
-                return Err(error);
+                return Err(gave_up(failed.error, &retries));
             };
-            if failed.retry_after.is_some() {
-                self.pause_all(delay);
-            }
-            tracing::warn!(
-                system = %inner.system,
-                method = %call.method,
-                path = call.url.path(),
-                status = failed.error.status,
-                request_id = failed.error.request_id.as_deref(),
-                attempt = retries.attempts(),
-                delay_ms = delay.as_millis() as u64,
-                "retrying: {}",
-                failed.error.kind
-            );
-            inner.counters.retries.fetch_add(1, Ordering::Relaxed);
-            inner
-                .counters
-                .waited_ms
-                .fetch_add(delay.as_millis() as u64, Ordering::Relaxed);
-            if !retries.wait(delay).await {
+            if !self.back_off(call, &failed, delay, &mut retries).await {
                 return Err(self.error(call, HttpErrorKind::Stopped));
             }
         }
+    }
+
+    /// Waits for the attempt's turn (a pause after `Retry-After`, the rate limit) and takes
+    /// a token; a stop while waiting means it is not sent.
+    async fn ready_to_send(&self, call: &Call) -> Result<Option<Lease>, HttpError> {
+        let inner = &*self.inner;
+        let ready = stop::unless_stopped(async {
+            self.wait_while_paused().await;
+            if call.cost > 0
+                && let Some(limiter) = &inner.limiter
+            {
+                limiter.acquire(call.cost).await;
+            }
+        })
+        .await;
+        if ready.is_none() {
+            return Err(self.error(call, HttpErrorKind::Stopped));
+        }
+        match (&inner.tokens, call.authorized) {
+            (Some(tokens), true) => tokens.get().await.map(Some).map_err(|mut e| {
+                e.not_sent = true;
+                e
+            }),
+            _ => Ok(None),
+        }
+    }
+
+    /// One attempt on the wire, within the system's concurrency, counted.
+    async fn one_attempt(
+        &self,
+        call: &Call,
+        lease: Option<&Lease>,
+    ) -> Result<Result<Response, Failed>, HttpError> {
+        let inner = &*self.inner;
+        // Held for the attempt only, never across a backoff sleep.
+        let _permit = inner.permits.acquire().await;
+        // A stop that came while this request waited for its turn: it is not sent.
+        if stop::stopping() {
+            return Err(self.error(call, HttpErrorKind::Stopped));
+        }
+        inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
+        inner
+            .counters
+            .counted
+            .fetch_add(u64::from(call.cost.max(1)), Ordering::Relaxed);
+        Ok(self.attempt(call, lease).await)
+    }
+
+    /// Before the next attempt: every request of the system pauses on a `Retry-After`, the
+    /// retry is logged and counted, then waited for; `false` when a stop came meanwhile.
+    async fn back_off(
+        &self,
+        call: &Call,
+        failed: &Failed,
+        delay: Duration,
+        retries: &mut Retries,
+    ) -> bool {
+        let inner = &*self.inner;
+        if failed.retry_after.is_some() {
+            self.pause_all(delay);
+        }
+        tracing::warn!(
+            system = %inner.system,
+            method = %call.method,
+            path = call.url.path(),
+            status = failed.error.status,
+            request_id = failed.error.request_id.as_deref(),
+            attempt = retries.attempts(),
+            delay_ms = delay.as_millis() as u64,
+            "retrying: {}",
+            failed.error.kind
+        );
+        inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+        inner
+            .counters
+            .waited_ms
+            .fetch_add(delay.as_millis() as u64, Ordering::Relaxed);
+        retries.wait(delay).await
     }
 
     async fn wait_while_paused(&self) {
@@ -329,4 +349,15 @@ pub(super) fn error_chain(e: &reqwest::Error) -> String {
         }
         None => line,
     }
+}
+
+/// The error of the last attempt, as the retries' end: how many attempts, how long waited.
+fn gave_up(mut error: HttpError, retries: &Retries) -> HttpError {
+    let last = std::mem::replace(&mut error.kind, HttpErrorKind::Timeout);
+    error.kind = HttpErrorKind::GaveUp {
+        attempts: retries.attempts(),
+        waited: retries.waited(),
+        last: Box::new(last),
+    };
+    error
 }

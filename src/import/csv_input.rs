@@ -129,25 +129,7 @@ pub fn read(source_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Cs
         source_name: source_name.to_string(),
         message,
     };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        fail(format!(
-            "not valid UTF-8 at byte {at} (line {line}); save the file as UTF-8 (CSV UTF-8 in Excel)"
-        ))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(fail(
-            "the file is empty; expected a header line: micollab_login,teams_upn,teams_id,extension,cloudlink_user_id"
-                .into(),
-        ));
-    }
-    if text.contains('\0') {
-        return Err(fail(
-            "the file holds NUL bytes: it is not a CSV text file".into(),
-        ));
-    }
+    let text = text_of(bytes).map_err(fail)?;
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(text));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -155,39 +137,13 @@ pub fn read(source_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Cs
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| fail(format!("cannot read the header line: {e}")))?
         .iter()
         .map(str::to_string)
         .collect();
-    let mut warnings = Vec::new();
-    let mut columns: Vec<Option<&'static str>> = Vec::with_capacity(headers.len());
-    for (index, header) in headers.iter().enumerate() {
-        let name = normalise_header(header);
-        let name = options.renames.get(&name).cloned().unwrap_or(name);
-        let ours = MAPPING_COLUMNS.iter().copied().find(|c| *c == name);
-        if let Some(ours) = ours
-            && columns.contains(&Some(ours))
-        {
-            return Err(fail(format!(
-                "column {ours} appears twice in the header (column {})",
-                index + 1
-            )));
-        }
-        if ours.is_none()
-            && !RESULT_COLUMNS.contains(&name.as_str())
-            && !PROPOSAL_COLUMNS.contains(&name.as_str())
-        {
-            warnings.push(format!(
-                "column {} ({}) is not a mapping column: ignored",
-                index + 1,
-                shown(header)
-            ));
-        }
-        columns.push(ours);
-    }
+    let (columns, warnings) = columns_of(&headers, options).map_err(fail)?;
     let missing: Vec<&str> = REQUIRED
         .iter()
         .copied()
@@ -206,65 +162,142 @@ pub fn read(source_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Cs
             }
         )));
     }
-
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut row = 0;
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(fail(format!("line {line}: {e}")));
-            }
-        }
-        let line = record.position().map_or(line, |p| p.line());
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue; // Blank line.
-        }
-        row += 1;
-        let fields: Vec<String> = record.iter().map(str::to_string).collect();
-        let mut values = BTreeMap::new();
-        let mut read_error = None;
-        let extra_filled = fields.iter().skip(headers.len()).any(|f| !f.is_empty());
-        if extra_filled {
-            read_error = Some((
-                "ragged_row",
-                format!(
-                    "row has {} fields, the header has {}",
-                    fields.len(),
-                    headers.len()
-                ),
-            ));
-        }
-        for (field, column) in fields.iter().zip(&columns) {
-            let Some(column) = column else { continue };
-            if field.chars().count() > MAX_FIELD_CHARS && read_error.is_none() {
-                read_error = Some((
-                    "field_too_long",
-                    format!(
-                        "{column} is {} characters long (at most {MAX_FIELD_CHARS})",
-                        field.chars().count()
-                    ),
-                ));
-            }
-            values.insert(*column, field.clone());
-        }
-        rows.push(InputRow {
-            row,
-            line,
-            fields,
-            values,
-            read_error,
-        });
-    }
+    let rows = rows_of(&mut reader, headers.len(), &columns).map_err(fail)?;
     Ok(CsvFile {
         headers,
         delimiter,
         rows,
         warnings,
     })
+}
+
+/// The file as text: UTF-8 (a BOM dropped), not empty, no NUL bytes.
+fn text_of(bytes: &[u8]) -> Result<&str, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        format!(
+            "not valid UTF-8 at byte {at} (line {line}); save the file as UTF-8 (CSV UTF-8 in Excel)"
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(
+            "the file is empty; expected a header line: micollab_login,teams_upn,teams_id,extension,cloudlink_user_id"
+                .into(),
+        );
+    }
+    if text.contains('\0') {
+        return Err("the file holds NUL bytes: it is not a CSV text file".into());
+    }
+    Ok(text)
+}
+
+/// Which mapping column each header is (after `--columns` renames), and a warning for each
+/// column that is none of ours; a mapping column named twice is an error.
+fn columns_of(
+    headers: &[String],
+    options: &ReadOptions,
+) -> Result<(Vec<Option<&'static str>>, Vec<String>), String> {
+    let mut warnings = Vec::new();
+    let mut columns: Vec<Option<&'static str>> = Vec::with_capacity(headers.len());
+    for (index, header) in headers.iter().enumerate() {
+        let name = normalise_header(header);
+        let name = options.renames.get(&name).cloned().unwrap_or(name);
+        let ours = MAPPING_COLUMNS.iter().copied().find(|c| *c == name);
+        if let Some(ours) = ours
+            && columns.contains(&Some(ours))
+        {
+            return Err(format!(
+                "column {ours} appears twice in the header (column {})",
+                index + 1
+            ));
+        }
+        if ours.is_none()
+            && !RESULT_COLUMNS.contains(&name.as_str())
+            && !PROPOSAL_COLUMNS.contains(&name.as_str())
+        {
+            warnings.push(format!(
+                "column {} ({}) is not a mapping column: ignored",
+                index + 1,
+                shown(header)
+            ));
+        }
+        columns.push(ours);
+    }
+    Ok((columns, warnings))
+}
+
+/// Every non-blank row, numbered from 1, with its line in the file.
+fn rows_of(
+    reader: &mut csv::Reader<&[u8]>,
+    header_count: usize,
+    columns: &[Option<&'static str>],
+) -> Result<Vec<InputRow>, String> {
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(rows),
+            Ok(true) => {}
+            Err(e) => return Err(format!("line {line}: {e}")),
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue; // Blank line.
+        }
+        let fields: Vec<String> = record.iter().map(str::to_string).collect();
+        rows.push(input_row(
+            rows.len() + 1,
+            line,
+            fields,
+            header_count,
+            columns,
+        ));
+    }
+}
+
+/// One row's values by mapping column, and the first problem reading it (too many fields,
+/// a field too long), which stays on the row.
+fn input_row(
+    row: usize,
+    line: u64,
+    fields: Vec<String>,
+    header_count: usize,
+    columns: &[Option<&'static str>],
+) -> InputRow {
+    let mut values = BTreeMap::new();
+    let mut read_error = None;
+    if fields.iter().skip(header_count).any(|f| !f.is_empty()) {
+        read_error = Some((
+            "ragged_row",
+            format!(
+                "row has {} fields, the header has {header_count}",
+                fields.len()
+            ),
+        ));
+    }
+    for (field, column) in fields.iter().zip(columns) {
+        let Some(column) = column else { continue };
+        if field.chars().count() > MAX_FIELD_CHARS && read_error.is_none() {
+            read_error = Some((
+                "field_too_long",
+                format!(
+                    "{column} is {} characters long (at most {MAX_FIELD_CHARS})",
+                    field.chars().count()
+                ),
+            ));
+        }
+        values.insert(*column, field.clone());
+    }
+    InputRow {
+        row,
+        line,
+        fields,
+        values,
+        read_error,
+    }
 }
 
 #[cfg(test)]

@@ -58,74 +58,68 @@ pub fn discover(
     cloudlink: &[CloudlinkUser],
     mapped: &HashSet<String>,
 ) -> Discovery {
-    let mut by_upn: HashMap<String, Vec<&TeamsUser>> = HashMap::new();
-    let mut by_mail: HashMap<String, Vec<&TeamsUser>> = HashMap::new();
-    for user in teams {
-        by_upn
-            .entry(user.user_principal_name.to_ascii_lowercase())
-            .or_default()
-            .push(user);
-        if let Some(mail) = &user.mail {
-            by_mail
-                .entry(mail.to_ascii_lowercase())
-                .or_default()
-                .push(user);
-        }
-    }
-    let mut cloudlink_by_email: HashMap<String, Vec<&CloudlinkUser>> = HashMap::new();
-    for user in cloudlink {
-        if let Some(email) = &user.email {
-            cloudlink_by_email
-                .entry(email.to_ascii_lowercase())
-                .or_default()
-                .push(user);
-        }
-    }
-
+    let index = Index::new(teams, cloudlink);
     let mut out = Discovery::default();
     for user in micollab.iter().filter(|u| !mapped.contains(&u.login)) {
-        let miss = |reason: &'static str, notes: String| Unmatched {
-            micollab_login: user.login.clone(),
-            reason,
-            notes,
+        match index.propose(user) {
+            Ok(proposal) => out.proposals.push(proposal),
+            Err((reason, notes)) => out.unmatched.push(Unmatched {
+                micollab_login: user.login.clone(),
+                reason,
+                notes,
+            }),
+        }
+    }
+    out
+}
+
+/// Entra users by UPN and by mail, CloudLink users by email (all lower-cased).
+struct Index<'a> {
+    by_upn: HashMap<String, Vec<&'a TeamsUser>>,
+    by_mail: HashMap<String, Vec<&'a TeamsUser>>,
+    cloudlink_by_email: HashMap<String, Vec<&'a CloudlinkUser>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(teams: &'a [TeamsUser], cloudlink: &'a [CloudlinkUser]) -> Index<'a> {
+        let mut index = Index {
+            by_upn: HashMap::new(),
+            by_mail: HashMap::new(),
+            cloudlink_by_email: HashMap::new(),
         };
+        for user in teams {
+            let upn = user.user_principal_name.to_ascii_lowercase();
+            index.by_upn.entry(upn).or_default().push(user);
+            if let Some(mail) = &user.mail {
+                let mail = mail.to_ascii_lowercase();
+                index.by_mail.entry(mail).or_default().push(user);
+            }
+        }
+        for user in cloudlink {
+            if let Some(email) = &user.email {
+                let email = email.to_ascii_lowercase();
+                index
+                    .cloudlink_by_email
+                    .entry(email)
+                    .or_default()
+                    .push(user);
+            }
+        }
+        index
+    }
+
+    /// A proposal for one MiCollab user, or why there is none.
+    fn propose(&self, user: &MicollabUser) -> Result<Proposal, (&'static str, String)> {
         let Some(email) = user.email.as_ref().map(|e| e.to_ascii_lowercase()) else {
-            out.unmatched.push(miss(
+            return Err((
                 "no_email",
                 "the MiCollab user has no email to match on".into(),
             ));
-            continue;
         };
         let Some(extension) = user.extension.clone().filter(|e| !e.is_empty()) else {
-            out.unmatched.push(miss(
-                "no_extension",
-                "the MiCollab user has no extension".into(),
-            ));
-            continue;
+            return Err(("no_extension", "the MiCollab user has no extension".into()));
         };
-        let (candidates, confidence) = match (by_upn.get(&email), by_mail.get(&email)) {
-            (Some(found), _) => (found, Confidence::High),
-            (None, Some(found)) => (found, Confidence::Medium),
-            (None, None) => {
-                out.unmatched.push(miss(
-                    "no_teams_user",
-                    format!("no Entra user has {email} as UPN or mail"),
-                ));
-                continue;
-            }
-        };
-        if candidates.len() > 1 {
-            let names: Vec<&str> = candidates
-                .iter()
-                .map(|u| u.user_principal_name.as_str())
-                .collect();
-            out.unmatched.push(miss(
-                "ambiguous_teams_user",
-                format!("{email} matches {}", names.join(", ")),
-            ));
-            continue;
-        }
-        let teams_user = candidates[0];
+        let (teams_user, confidence) = self.teams_user(&email)?;
         let mut notes = Vec::new();
         if confidence == Confidence::Medium {
             notes.push(format!(
@@ -133,21 +127,60 @@ pub fn discover(
                 teams_user.user_principal_name
             ));
         }
-        let emails = [
-            teams_user.user_principal_name.to_ascii_lowercase(),
-            email.clone(),
-        ];
-        let cloudlink_found: Vec<&CloudlinkUser> = emails
+        let emails = [teams_user.user_principal_name.to_ascii_lowercase(), email];
+        let cloudlink_user_id = self.cloudlink_user_id(&emails, &mut notes);
+        Ok(Proposal {
+            micollab_login: user.login.clone(),
+            teams_upn: teams_user.user_principal_name.clone(),
+            teams_id: teams_user.id.clone(),
+            extension,
+            cloudlink_user_id,
+            confidence,
+            notes: notes.join("; "),
+        })
+    }
+
+    /// The one Entra user with this email as UPN (high confidence) or else as mail (medium).
+    fn teams_user(
+        &self,
+        email: &str,
+    ) -> Result<(&'a TeamsUser, Confidence), (&'static str, String)> {
+        let (candidates, confidence) = match (self.by_upn.get(email), self.by_mail.get(email)) {
+            (Some(found), _) => (found, Confidence::High),
+            (None, Some(found)) => (found, Confidence::Medium),
+            (None, None) => {
+                return Err((
+                    "no_teams_user",
+                    format!("no Entra user has {email} as UPN or mail"),
+                ));
+            }
+        };
+        match candidates.as_slice() {
+            [one] => Ok((one, confidence)),
+            many => {
+                let names: Vec<&str> = many
+                    .iter()
+                    .map(|u| u.user_principal_name.as_str())
+                    .collect();
+                Err((
+                    "ambiguous_teams_user",
+                    format!("{email} matches {}", names.join(", ")),
+                ))
+            }
+        }
+    }
+
+    /// The one CloudLink user with one of these emails; a note when there is none or several.
+    fn cloudlink_user_id(&self, emails: &[String], notes: &mut Vec<String>) -> Option<String> {
+        let mut ids: Vec<&str> = emails
             .iter()
-            .filter_map(|e| cloudlink_by_email.get(e))
+            .filter_map(|e| self.cloudlink_by_email.get(e))
             .flatten()
-            .copied()
-            .collect::<Vec<_>>();
-        let mut cloudlink_ids: Vec<&str> =
-            cloudlink_found.iter().map(|u| u.user_id.as_str()).collect();
-        cloudlink_ids.sort_unstable();
-        cloudlink_ids.dedup();
-        let cloudlink_user_id = match cloudlink_ids.as_slice() {
+            .map(|u| u.user_id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        match ids.as_slice() {
             [one] => Some(one.to_string()),
             [] => {
                 notes.push("no CloudLink user with this email".into());
@@ -157,18 +190,8 @@ pub fn discover(
                 notes.push(format!("several CloudLink users: {}", many.join(", ")));
                 None
             }
-        };
-        out.proposals.push(Proposal {
-            micollab_login: user.login.clone(),
-            teams_upn: teams_user.user_principal_name.clone(),
-            teams_id: teams_user.id.clone(),
-            extension,
-            cloudlink_user_id,
-            confidence,
-            notes: notes.join("; "),
-        });
+        }
     }
-    out
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub mod validate;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::mapping::Mapping;
@@ -182,90 +182,29 @@ pub fn plan(
         .filter_map(|o| o.as_ref().ok())
         .map(|c| c.micollab_login.clone())
         .collect();
-    let mut upn_owner: HashMap<String, &str> = HashMap::new();
-    let mut extension_owner: HashMap<&str, &str> = HashMap::new();
-    for m in staying
-        .iter()
-        .filter(|m| !replaced.contains(&m.micollab_login))
-    {
-        upn_owner.insert(m.teams_upn.to_ascii_lowercase(), &m.micollab_login);
-        extension_owner.insert(&m.extension, &m.micollab_login);
-    }
+    let owners = Owners::of(
+        staying
+            .iter()
+            .filter(|m| !replaced.contains(&m.micollab_login))
+            .copied(),
+    );
     let by_login: HashMap<&str, &Mapping> = existing
         .iter()
         .map(|m| (m.micollab_login.as_str(), m))
         .collect();
-
-    let mut rows = Vec::with_capacity(file.rows.len());
-    for (input, outcome) in file.rows.iter().zip(outcomes) {
-        let outcome = outcome.and_then(|c| {
-            if let Some(owner) = upn_owner.get(&c.teams_upn.to_ascii_lowercase()) {
-                return Err(RowError::new(
-                    "conflict_upn",
-                    format!(
-                        "teams_upn {} is already mapped to login {owner}",
-                        c.teams_upn
-                    ),
-                ));
-            }
-            if let Some(owner) = extension_owner.get(c.extension.as_str()) {
-                return Err(RowError::new(
-                    "conflict_extension",
-                    format!(
-                        "extension {} is already mapped to login {owner}",
-                        c.extension
-                    ),
-                ));
-            }
-            Ok(c)
-        });
-        let plan = match outcome {
-            Err(error) => RowPlan {
-                row: input.row,
-                line: input.line,
-                action: RowAction::Error,
-                mapping: None,
-                error: Some(error),
-            },
-            Ok(c) => {
-                let old = by_login.get(c.micollab_login.as_str());
-                let mut mapping = Mapping {
-                    micollab_login: c.micollab_login,
-                    teams_upn: c.teams_upn,
-                    // An offline row without an object id keeps the one already resolved.
-                    teams_id: c.teams_id.or_else(|| old.and_then(|o| o.teams_id.clone())),
-                    extension: c.extension,
-                    cloudlink_user_id: c
-                        .cloudlink_user_id
-                        .or_else(|| old.and_then(|o| o.cloudlink_user_id.clone())),
-                    verified,
-                    created_at: old.map_or(now, |o| o.created_at),
-                    updated_at: now,
-                    removed_at: None,
-                };
-                let action = match old {
-                    None => RowAction::Create,
-                    Some(o) if o.removed_at.is_some() => RowAction::Update,
-                    Some(o) if o.same_target(&mapping) && (o.verified || !verified) => {
-                        // Same target; an offline re-import never downgrades a verified one.
-                        mapping.verified = o.verified;
-                        mapping.updated_at = o.updated_at;
-                        RowAction::Unchanged
-                    }
-                    Some(_) => RowAction::Update,
-                };
-                RowPlan {
-                    row: input.row,
-                    line: input.line,
-                    action,
-                    mapping: Some(mapping),
-                    error: None,
-                }
-            }
-        };
-        rows.push(plan);
-    }
-
+    let rows = file
+        .rows
+        .iter()
+        .zip(outcomes)
+        .map(|(input, outcome)| {
+            let outcome = outcome.and_then(|c| owners.check(c));
+            let old = outcome
+                .as_ref()
+                .ok()
+                .and_then(|c| by_login.get(c.micollab_login.as_str()).copied());
+            planned_row(input, outcome, old, verified, now)
+        })
+        .collect();
     let prune = if prune {
         existing
             .iter()
@@ -276,6 +215,105 @@ pub fn plan(
         Vec::new()
     };
     ImportPlan { rows, prune }
+}
+
+/// Who keeps each UPN (in any case) and each extension after the import.
+struct Owners<'a> {
+    upn: HashMap<String, &'a str>,
+    extension: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Owners<'a> {
+    fn of(staying: impl Iterator<Item = &'a Mapping>) -> Owners<'a> {
+        let mut owners = Owners {
+            upn: HashMap::new(),
+            extension: HashMap::new(),
+        };
+        for m in staying {
+            owners
+                .upn
+                .insert(m.teams_upn.to_ascii_lowercase(), &m.micollab_login);
+            owners.extension.insert(&m.extension, &m.micollab_login);
+        }
+        owners
+    }
+
+    /// A row whose UPN or extension another login keeps is an error naming that login.
+    fn check(&self, c: Candidate) -> Result<Candidate, RowError> {
+        if let Some(owner) = self.upn.get(&c.teams_upn.to_ascii_lowercase()) {
+            return Err(RowError::new(
+                "conflict_upn",
+                format!(
+                    "teams_upn {} is already mapped to login {owner}",
+                    c.teams_upn
+                ),
+            ));
+        }
+        if let Some(owner) = self.extension.get(c.extension.as_str()) {
+            return Err(RowError::new(
+                "conflict_extension",
+                format!(
+                    "extension {} is already mapped to login {owner}",
+                    c.extension
+                ),
+            ));
+        }
+        Ok(c)
+    }
+}
+
+/// What the import does with one row, given the stored mapping of its login (if any).
+fn planned_row(
+    input: &InputRow,
+    outcome: Result<Candidate, RowError>,
+    old: Option<&Mapping>,
+    verified: bool,
+    now: DateTime<Utc>,
+) -> RowPlan {
+    let c = match outcome {
+        Ok(c) => c,
+        Err(error) => {
+            return RowPlan {
+                row: input.row,
+                line: input.line,
+                action: RowAction::Error,
+                mapping: None,
+                error: Some(error),
+            };
+        }
+    };
+    let mut mapping = Mapping {
+        micollab_login: c.micollab_login,
+        teams_upn: c.teams_upn,
+        // An offline row without an object id keeps the one already resolved.
+        teams_id: c.teams_id.or_else(|| old.and_then(|o| o.teams_id.clone())),
+        extension: c.extension,
+        cloudlink_user_id: c
+            .cloudlink_user_id
+            .or_else(|| old.and_then(|o| o.cloudlink_user_id.clone())),
+        verified,
+        created_at: old.map_or(now, |o| o.created_at),
+        updated_at: now,
+        removed_at: None,
+    };
+    let action = match old {
+        None => RowAction::Create,
+        Some(o) if o.removed_at.is_some() => RowAction::Update,
+        Some(o) if o.same_target(&mapping) && (o.verified || !verified) => {
+            // Same target; an offline re-import never downgrades a verified one.
+            mapping.verified = o.verified;
+            mapping.updated_at = o.updated_at;
+            RowAction::Unchanged
+        }
+        Some(_) => RowAction::Update,
+    };
+    RowPlan {
+        row: input.row,
+        line: input.line,
+        action,
+        mapping: Some(mapping),
+        error: None,
+    }
 }
 
 /// Every row involved in a duplicate fails, naming the other rows.

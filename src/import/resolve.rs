@@ -169,42 +169,41 @@ fn check(
             ));
         }
         Some(_) => {}
-        None => {
-            // CloudLink users match Entra users by email: the UPN first, then mail.
-            let emails = std::iter::once(user.user_principal_name.to_ascii_lowercase())
-                .chain(user.mail.iter().map(|m| m.to_ascii_lowercase()));
-            let mut found = None;
-            for email in emails {
-                if let Some(ids) = cloudlink_by_email.get(&email) {
-                    if ids.len() > 1 {
-                        return Err(RowError::new(
-                            "cloudlink_user_ambiguous",
-                            format!(
-                                "{email} matches {} CloudLink users: give cloudlink_user_id",
-                                ids.len()
-                            ),
-                        ));
-                    }
-                    found = ids.first().map(|s| s.to_string());
-                    break;
-                }
-            }
-            match found {
-                Some(id) => c.cloudlink_user_id = Some(id),
-                None => {
-                    return Err(RowError::new(
-                        "cloudlink_user_not_found",
-                        format!(
-                            "no CloudLink user has the email {} or {}",
-                            user.user_principal_name,
-                            user.mail.as_deref().unwrap_or("-")
-                        ),
-                    ));
-                }
+        None => c.cloudlink_user_id = Some(cloudlink_by_user_email(user, cloudlink_by_email)?),
+    }
+    Ok(c)
+}
+
+/// The CloudLink user of an Entra user, matched by email: the UPN first, then mail.
+fn cloudlink_by_user_email(
+    user: &TeamsUser,
+    cloudlink_by_email: &HashMap<String, Vec<&str>>,
+) -> Result<String, RowError> {
+    let emails = std::iter::once(user.user_principal_name.to_ascii_lowercase())
+        .chain(user.mail.iter().map(|m| m.to_ascii_lowercase()));
+    for email in emails {
+        match cloudlink_by_email.get(&email).map(Vec::as_slice) {
+            None | Some([]) => continue,
+            Some([one]) => return Ok(one.to_string()),
+            Some(many) => {
+                return Err(RowError::new(
+                    "cloudlink_user_ambiguous",
+                    format!(
+                        "{email} matches {} CloudLink users: give cloudlink_user_id",
+                        many.len()
+                    ),
+                ));
             }
         }
     }
-    Ok(c)
+    Err(RowError::new(
+        "cloudlink_user_not_found",
+        format!(
+            "no CloudLink user has the email {} or {}",
+            user.user_principal_name,
+            user.mail.as_deref().unwrap_or("-")
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -211,135 +211,158 @@ pub fn reconcile(
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Decision {
-    let mut actions = Vec::new();
-    let mut notes = Vec::new();
-    let mut next = record.clone();
+    let mut deciding = Deciding {
+        actions: Vec::new(),
+        notes: Vec::new(),
+        next: record.clone(),
+        now,
+    };
     let active = !observed.tombstone && observed.teams_enabled == Some(true);
     // A session past its expiry is gone from Teams whatever we do.
-    if next.session.is_some_and(|s| s.expires_at <= now) {
-        next.session = None;
+    if deciding.next.session.is_some_and(|s| s.expires_at <= now) {
+        deciding.next.session = None;
     }
-
     // Phone -> Teams (the session is this direction's alone, cleared or set).
-    let wanted_session = if !policy.direction.pbx_to_teams() {
-        None
-    } else if !active {
-        // Flag off or mapping removed: clear what mcteams set, set nothing new. When the flag
-        // is unknown (MiCollab not read) leave the session to run out by itself.
-        if observed.tombstone || observed.teams_enabled == Some(false) {
-            Some(None)
-        } else {
-            None
-        }
-    } else {
-        match &observed.phone {
-            None => None, // Unread phone: no change; a held session still expires by itself.
-            Some(phone) if !phone.is_synchronized() => {
-                notes.push(Note::AcdHotdeskUnsynced);
-                Some(None)
-            }
-            Some(phone) => Some(session_intent_for(phone)),
-        }
-    };
-    let unsettled = record.session_unsettled;
-    match wanted_session {
-        Some(None) if next.session.is_some() || unsettled => {
-            actions.push(Action::ClearSession);
-            next.session = None;
-            next.session_unsettled = false;
-        }
-        Some(Some(intent)) => {
-            let current = next.session.filter(|s| s.intent == intent && !unsettled);
-            let due = current.is_none_or(|s| {
-                (s.expires_at - now).to_std().unwrap_or_default() < policy.refresh_margin()
-            });
-            if due {
-                actions.push(Action::SetSession {
-                    intent,
-                    ttl: policy.session_ttl,
-                    refresh: current.is_some(),
-                });
-                let ttl = chrono::Duration::from_std(policy.session_ttl).unwrap_or_default();
-                next.session = Some(SessionRecord {
-                    intent,
-                    written_at: now,
-                    expires_at: now + ttl,
-                });
-                next.session_unsettled = false;
-            }
-        }
-        _ => {}
+    if policy.direction.pbx_to_teams() {
+        let wanted = wanted_session(observed, active, &mut deciding.notes);
+        deciding.session(wanted, record.session_unsettled, policy);
     }
-
     // Teams -> MiCollab.
     if active
         && policy.direction.teams_to_micollab()
         && let (Some(teams), Some(presentity)) = (&observed.teams, &observed.presentity)
     {
-        match micollab_status_for(&teams.availability, &teams.activity) {
-            None => notes.push(Note::TeamsUnknown {
-                availability: teams.availability.to_string(),
-                activity: teams.activity.to_string(),
-            }),
-            Some(status) => {
-                let activity = teams.activity.to_string();
-                let shown = presentity.status.as_deref().and_then(MiCollabStatus::parse)
-                    == Some(status)
-                    && presentity.activity.as_deref() == Some(activity.as_str());
-                let foreign = record
-                    .presentity
-                    .as_ref()
-                    .is_some_and(|mine| written_by_another(mine, presentity));
-                let same_teams_intent = record
-                    .presentity
-                    .as_ref()
-                    .is_some_and(|mine| mine.based_on == teams.key());
-                if shown {
-                    // Already right (whoever wrote it): adopt it, so a later foreign write
-                    // is measured against what is there now.
-                    if let Some(mine) = &mut next.presentity
-                        && mine.status == status
-                    {
-                        mine.version = Some(presentity.version.clone());
-                        mine.based_on = teams.key();
-                    }
-                } else if foreign && same_teams_intent {
-                    notes.push(Note::ForeignWriter {
-                        source: presentity
-                            .source
-                            .clone()
-                            .unwrap_or_else(|| "unknown".to_string()),
-                        version: presentity.version.clone(),
-                    });
-                } else {
-                    actions.push(Action::WritePresentity {
-                        status,
-                        activity: activity.clone(),
-                        expected_version: presentity.version.clone(),
-                    });
-                    next.presentity = Some(PresentityRecord {
-                        status,
-                        activity,
-                        version: None,
-                        based_on: teams.key(),
-                        written_at: now,
-                    });
-                }
-            }
-        }
+        deciding.presentity(teams, presentity, record);
     }
-
     // Teams no longer manages the user's status: MiCollab shows the user's own again, so
     // mcteams' last write is history, and a later enable starts from what is shown then.
+    let mut next = deciding.next;
     if observed.teams_enabled == Some(false) {
         next.presentity = None;
     }
     let forget = observed.tombstone && next.session.is_none() && !next.session_unsettled;
     Decision {
-        actions,
+        actions: deciding.actions,
         record: next,
-        notes,
+        notes: deciding.notes,
         forget,
+    }
+}
+
+/// The session the phone asks for: `None` leaves it as it is, `Some(None)` clears it.
+fn wanted_session(
+    observed: &Observed,
+    active: bool,
+    notes: &mut Vec<Note>,
+) -> Option<Option<SessionIntent>> {
+    if !active {
+        // Flag off or mapping removed: clear what mcteams set, set nothing new. When the flag
+        // is unknown (MiCollab not read) leave the session to run out by itself.
+        return (observed.tombstone || observed.teams_enabled == Some(false)).then_some(None);
+    }
+    match &observed.phone {
+        None => None, // Unread phone: no change; a held session still expires by itself.
+        Some(phone) if !phone.is_synchronized() => {
+            notes.push(Note::AcdHotdeskUnsynced);
+            Some(None)
+        }
+        Some(phone) => Some(session_intent_for(phone)),
+    }
+}
+
+/// A decision being made: the actions and notes so far, and the record they lead to.
+struct Deciding {
+    actions: Vec<Action>,
+    notes: Vec<Note>,
+    next: Record,
+    now: DateTime<Utc>,
+}
+
+impl Deciding {
+    /// Clears or (re)sets the session as the phone asks; a session is refreshed once less
+    /// than the policy's margin is left.
+    fn session(&mut self, wanted: Option<Option<SessionIntent>>, unsettled: bool, policy: &Policy) {
+        let now = self.now;
+        match wanted {
+            Some(None) if self.next.session.is_some() || unsettled => {
+                self.actions.push(Action::ClearSession);
+                self.next.session = None;
+                self.next.session_unsettled = false;
+            }
+            Some(Some(intent)) => {
+                let current = self
+                    .next
+                    .session
+                    .filter(|s| s.intent == intent && !unsettled);
+                let due = current.is_none_or(|s| {
+                    (s.expires_at - now).to_std().unwrap_or_default() < policy.refresh_margin()
+                });
+                if due {
+                    self.actions.push(Action::SetSession {
+                        intent,
+                        ttl: policy.session_ttl,
+                        refresh: current.is_some(),
+                    });
+                    let ttl = chrono::Duration::from_std(policy.session_ttl).unwrap_or_default();
+                    self.next.session = Some(SessionRecord {
+                        intent,
+                        written_at: now,
+                        expires_at: now + ttl,
+                    });
+                    self.next.session_unsettled = false;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Writes the MiCollab status Teams maps to, unless it is shown already or another
+    /// writer changed it since mcteams wrote for this same Teams presence.
+    fn presentity(&mut self, teams: &TeamsPresence, presentity: &Presentity, record: &Record) {
+        let Some(status) = micollab_status_for(&teams.availability, &teams.activity) else {
+            self.notes.push(Note::TeamsUnknown {
+                availability: teams.availability.to_string(),
+                activity: teams.activity.to_string(),
+            });
+            return;
+        };
+        let activity = teams.activity.to_string();
+        let shown = presentity.status.as_deref().and_then(MiCollabStatus::parse) == Some(status)
+            && presentity.activity.as_deref() == Some(activity.as_str());
+        let mine = record.presentity.as_ref();
+        let foreign = mine.is_some_and(|mine| written_by_another(mine, presentity));
+        let same_teams_intent = mine.is_some_and(|mine| mine.based_on == teams.key());
+        if shown {
+            // Already right (whoever wrote it): adopt it, so a later foreign write is
+            // measured against what is there now.
+            if let Some(mine) = &mut self.next.presentity
+                && mine.status == status
+            {
+                mine.version = Some(presentity.version.clone());
+                mine.based_on = teams.key();
+            }
+        } else if foreign && same_teams_intent {
+            self.notes.push(Note::ForeignWriter {
+                source: presentity
+                    .source
+                    .clone()
+                    .unwrap_or_else(|| "unknown".to_string()),
+                version: presentity.version.clone(),
+            });
+        } else {
+            self.actions.push(Action::WritePresentity {
+                status,
+                activity: activity.clone(),
+                expected_version: presentity.version.clone(),
+            });
+            self.next.presentity = Some(PresentityRecord {
+                status,
+                activity,
+                version: None,
+                based_on: teams.key(),
+                written_at: self.now,
+            });
+        }
     }
 }
 

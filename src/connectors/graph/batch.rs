@@ -142,8 +142,10 @@ impl GraphClient {
     ) -> Result<Vec<Batched>, HttpError> {
         let mut retries = Retries::new(self.api.retry_policy());
         let url = self.endpoint("/$batch")?;
-        let mut finals: Vec<Option<Result<BatchResponseItem, HttpError>>> = vec![None; items.len()];
-        let mut sent_before = vec![false; items.len()];
+        let mut outcomes = Outcomes {
+            finals: vec![None; items.len()],
+            sent_before: vec![false; items.len()],
+        };
         let mut pending: Vec<usize> = (0..items.len()).collect();
         while !pending.is_empty() {
             retries.attempt();
@@ -154,54 +156,21 @@ impl GraphClient {
                 Ok::<_, HttpError>((answer, response.sent_before))
             }))
             .await;
-            let mut again = Vec::new();
-            let mut hint: Option<Duration> = None;
+            let mut round = Round::default();
             for ((indices, _), answer) in calls.iter().zip(answers) {
-                let answer = match answer {
-                    // A retried `$batch`: its first attempt may have done its writes.
-                    Ok((answer, sent_before_this)) => {
-                        for &i in indices {
-                            sent_before[i] |= sent_before_this;
-                        }
-                        answer
-                    }
-                    Err(error) => {
-                        for &i in indices {
-                            finals[i] = Some(Err(error.clone()));
-                        }
-                        continue;
-                    }
-                };
-                let mut by_id: HashMap<String, BatchResponseItem> = answer
-                    .responses
-                    .into_iter()
-                    .map(|r| (r.id.clone(), r))
-                    .collect();
-                for &i in indices {
-                    let answer = by_id
-                        .remove(&i.to_string())
-                        .unwrap_or_else(|| unanswered(i));
-                    sent_before[i] |= maybe_applied(answer.status);
-                    if inner_retryable(answer.status) || answer.status == NO_INNER_ANSWER {
-                        let after = inner_header(&answer, "retry-after")
-                            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
-                        if crate::http::is_throttling(answer.status, after.is_some()) {
-                            self.api.count_throttled();
-                        }
-                        hint = hint.max(after);
-                        again.push(i);
-                    }
-                    finals[i] = Some(Ok(answer));
-                }
+                outcomes.record(indices, answer, &mut round);
             }
-            if again.is_empty() {
+            for _ in 0..round.throttled {
+                self.api.count_throttled();
+            }
+            if round.again.is_empty() {
                 break;
             }
-            let Some(delay) = retries.next_delay(hint) else {
+            let Some(delay) = retries.next_delay(round.hint) else {
                 break;
             };
             tracing::warn!(
-                requests = again.len(),
+                requests = round.again.len(),
                 round = retries.attempts(),
                 delay_ms = delay.as_millis() as u64,
                 "graph $batch: retrying inner requests answered 429/503/504"
@@ -210,17 +179,9 @@ impl GraphClient {
             if !retries.wait(delay).await {
                 break;
             }
-            pending = again;
+            pending = round.again;
         }
-        Ok(finals
-            .into_iter()
-            .zip(sent_before)
-            .enumerate()
-            .map(|(i, (answer, sent_before))| Batched {
-                answer: answer.unwrap_or_else(|| Ok(unanswered(i))),
-                sent_before,
-            })
-            .collect())
+        Ok(outcomes.into_batched())
     }
 
     /// The `$batch` requests of one round: the pending items, 20 to a request, each item
@@ -247,6 +208,79 @@ impl GraphClient {
                     .idempotent()
                     .cost(cost_each * chunk.len() as u32);
                 (chunk.to_vec(), call)
+            })
+            .collect()
+    }
+}
+
+/// What each item of a batch came to so far, and whether any attempt may have applied it.
+struct Outcomes {
+    finals: Vec<Option<Result<BatchResponseItem, HttpError>>>,
+    sent_before: Vec<bool>,
+}
+
+/// One round's items to send again, the longest inner `Retry-After`, the throttled count.
+#[derive(Default)]
+struct Round {
+    again: Vec<usize>,
+    hint: Option<Duration>,
+    throttled: usize,
+}
+
+impl Outcomes {
+    /// The answer of one `$batch` request for its items (by index).
+    fn record(
+        &mut self,
+        indices: &[usize],
+        answer: Result<(BatchResponse, bool), HttpError>,
+        round: &mut Round,
+    ) {
+        let answer = match answer {
+            // A retried `$batch`: its first attempt may have done its writes.
+            Ok((answer, sent_before_this)) => {
+                for &i in indices {
+                    self.sent_before[i] |= sent_before_this;
+                }
+                answer
+            }
+            Err(error) => {
+                for &i in indices {
+                    self.finals[i] = Some(Err(error.clone()));
+                }
+                return;
+            }
+        };
+        let mut by_id: HashMap<String, BatchResponseItem> = answer
+            .responses
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        for &i in indices {
+            let answer = by_id
+                .remove(&i.to_string())
+                .unwrap_or_else(|| unanswered(i));
+            self.sent_before[i] |= maybe_applied(answer.status);
+            if inner_retryable(answer.status) || answer.status == NO_INNER_ANSWER {
+                let after = inner_header(&answer, "retry-after")
+                    .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
+                if crate::http::is_throttling(answer.status, after.is_some()) {
+                    round.throttled += 1;
+                }
+                round.hint = round.hint.max(after);
+                round.again.push(i);
+            }
+            self.finals[i] = Some(Ok(answer));
+        }
+    }
+
+    fn into_batched(self) -> Vec<Batched> {
+        self.finals
+            .into_iter()
+            .zip(self.sent_before)
+            .enumerate()
+            .map(|(i, (answer, sent_before))| Batched {
+                answer: answer.unwrap_or_else(|| Ok(unanswered(i))),
+                sent_before,
             })
             .collect()
     }
