@@ -4,9 +4,13 @@
 //! Values may be overridden by `MCTEAMS_<SECTION>_<KEY>` (e.g. `MCTEAMS_SYNC_INTERVAL=30s`).
 //! Secrets are never in the file: only the name of an environment variable or of a file.
 
+mod errors;
 mod secret;
 mod template;
 mod values;
+
+pub use errors::env_var_name;
+use errors::{check_env_override, describe_toml_error};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -578,69 +582,6 @@ impl FileConfig {
         anchor(&mut self.cloudlink.ca_file);
         anchor(&mut self.state.path);
     }
-}
-
-/// `MCTEAMS_GRAPH_TENANT_ID` for `graph.tenant_id`.
-pub fn env_var_name(section: &str, key: &str) -> String {
-    format!("MCTEAMS_{}_{}", section, key).to_ascii_uppercase()
-}
-
-/// Validates one environment override on its own, so the error names the variable.
-fn check_env_override(section: &str, key: &str, var: &str, value: &str) -> Result<(), ConfigError> {
-    let mut table = toml::Table::new();
-    table.insert(key.to_string(), toml::Value::String(value.to_string()));
-    let result = match section {
-        "graph" => table.try_into::<GraphSection>().map(drop),
-        "micollab" | "pbx" => table.try_into::<ServiceSection>().map(drop),
-        "cloudlink" => table.try_into::<CloudlinkSection>().map(drop),
-        "sync" => table.try_into::<SyncSection>().map(drop),
-        _ => table.try_into::<StateSection>().map(drop),
-    };
-    result.map_err(|e| {
-        ConfigError::new(format!(
-            "environment variable {var} (overrides {section}.{key}): {}",
-            e.message()
-        ))
-    })
-}
-
-/// Turns a toml error into one line: file, line, key and message — never the line's text,
-/// which could hold a secret pasted where it does not belong.
-fn describe_toml_error(shown: &str, text: &str, error: &toml::de::Error) -> ConfigError {
-    let mut message = error.message().trim().to_string();
-    let Some(span) = error.span() else {
-        return ConfigError::new(format!("{shown}: {message}"));
-    };
-    let start = span.start.min(text.len());
-    let line_no = text[..start].matches('\n').count() + 1;
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_text = text[line_start..].lines().next().unwrap_or("");
-    let key = line_text
-        .split_once('=')
-        .map(|(k, _)| k.trim().trim_matches('"').to_string())
-        .filter(|k| !k.is_empty() && !k.starts_with('['));
-    let section = text[..line_start].lines().rev().find_map(|l| {
-        let l = l.trim();
-        l.strip_prefix('[')
-            .and_then(|r| r.strip_suffix(']'))
-            .map(|s| s.trim().to_string())
-    });
-    if let Some(k) = &key
-        && message.starts_with("unknown field")
-        && (k.contains("secret") || k.contains("password"))
-    {
-        message.push_str(
-            "; secrets are never written in the config: name an environment variable \
-             (…_env) or a file (…_file) that holds it",
-        );
-    }
-    let dotted = match (section, key) {
-        (Some(s), Some(k)) => format!(", key {s}.{k}"),
-        (None, Some(k)) => format!(", key {k}"),
-        (Some(s), None) => format!(", section [{s}]"),
-        (None, None) => String::new(),
-    };
-    ConfigError::new(format!("{shown} line {line_no}{dotted}: {message}"))
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 use super::directory::PrincipalId;
 use super::mitel::{self, Accepts, error};
-use super::server::{AsText, BodyText, Call, Handler, Reply, Req, Routes, System};
+use super::routes::{Call, Handler, Routes};
+use super::server::{AsText, BodyText, Reply, Req, System};
 use super::world::{IsoTime, World, teams_status};
 use super::{MitelList, Sim, State, mitel_list};
 

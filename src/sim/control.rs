@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use crate::wire::graph::{Activity, Availability};
 
-use super::server::{Call, Handler, Reply, Req, Routes, System};
+use super::routes::{Call, Handler, Routes};
+use super::server::{Reply, Req, System};
 use super::world::{CLIENT_SESSION, CallState, World, iso};
 use super::{Sim, State};
 

@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::server::{Call, Handler, Reply, Req, Routes, System};
+use super::routes::{Call, Handler, Routes};
+use super::server::{Reply, Req, System};
 use super::{Sim, State};
 
 /// `{"name","code","reason","message","correlationId","data"}`.

@@ -18,6 +18,7 @@ mod graph;
 mod micollab;
 mod mitel;
 mod pbx;
+mod routes;
 mod server;
 mod tokens;
 

@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::directory::Name;
 use super::mitel::{self, Accepts, error};
-use super::server::{AsText, BodyText, Call, Handler, Reply, Req, Routes, System};
+use super::routes::{Call, Handler, Routes};
+use super::server::{AsText, BodyText, Reply, Req, System};
 use super::world::{IsoTime, World, iso};
 use super::{MitelList, Sim, State};
 

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::sim::System;
-use crate::sim::server::{Call, Reply, Req};
+use crate::sim::routes::Call;
+use crate::sim::server::{Reply, Req};
 use crate::wire::graph::{BatchRequest, BatchRequestItem, MAX_BATCH_REQUESTS};
 
 use super::{Caller, Needs, ROUTES, answer, error, unknown_segment};

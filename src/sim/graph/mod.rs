@@ -10,7 +10,8 @@ use std::sync::LazyLock;
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::server::{Call, Reply, Req, Routes};
+use super::routes::{Call, Routes};
+use super::server::{Reply, Req};
 use super::tokens;
 use super::{Sim, State};
 

@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::sim::server::{AsText, BodyText, Call, Reply, Req};
+use crate::sim::routes::Call;
+use crate::sim::server::{AsText, BodyText, Reply, Req};
 use crate::sim::world::{Sequence, World, iso};
 use crate::wire::graph::{
     Activity, Availability, ClearPresenceRequest, MAX_PRESENCE_IDS, SetPresenceRequest,

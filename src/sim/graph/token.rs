@@ -7,7 +7,8 @@ use serde_json::json;
 use crate::sim::State;
 use crate::sim::certificate;
 use crate::sim::directory::{UPN_DOMAIN, format_guid, guid_from};
-use crate::sim::server::{Call, Reply};
+use crate::sim::routes::Call;
+use crate::sim::server::Reply;
 use crate::sim::tokens;
 
 fn oauth_error(status: StatusCode, error: &str, code: u64, description: &str) -> Reply {

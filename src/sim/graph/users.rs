@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::sim::server::{Call, Reply, Req};
+use crate::sim::routes::Call;
+use crate::sim::server::{Reply, Req};
 use crate::sim::tokens;
 use crate::sim::world::World;
 use crate::wire::graph::{MAX_FILTER_IN_VALUES, MAX_USERS_PAGE};

@@ -1,0 +1,334 @@
+//! A cycle's work: writes, the dry run, the guard, slicing, failures of one system or one user.
+
+use super::*;
+
+#[test]
+fn a_phone_call_reaches_micollab_through_teams_then_all_is_quiet() {
+    let mut rig = Rig::new(3);
+    rig.fake.user(1, |u| u.phone.call = CallState::Busy);
+    let first = rig.cycle();
+    assert_eq!(first.planned.pbx_to_teams, 1);
+    assert_eq!(first.applied.pbx_to_teams, 1);
+    // The Teams pipeline sees mcteams' session in the same cycle if it reads the presence
+    // after the phone pipeline wrote it, else in the next.
+    let second = rig.cycle();
+    let echoed = first.applied.teams_to_micollab + second.applied.teams_to_micollab;
+    assert_eq!(echoed, 1);
+    assert_eq!(rig.shown(1), "In a call");
+    let writes = rig.fake.writes();
+    for _ in 0..5 {
+        let idle = rig.cycle();
+        assert_eq!(idle.planned.total(), 0, "{:?}", idle.plan);
+    }
+    assert_eq!(
+        rig.fake.writes(),
+        writes,
+        "five idle cycles make zero writes"
+    );
+    // Hung up: the session goes, MiCollab follows.
+    rig.fake.user(1, |u| u.phone.call = CallState::Idle);
+    rig.cycle();
+    rig.cycle();
+    assert_eq!(rig.shown(1), "Available");
+    assert!(rig.fake.user(1, |u| u.ours.is_none()));
+}
+
+#[test]
+fn dry_run_plans_and_writes_nothing() {
+    // Seven users, three per slice: the five without writes would be stored slice by slice
+    // in a real run.
+    let mut rig = Rig::new(7);
+    rig.fake.user(0, |u| u.phone.dnd = true);
+    rig.fake.user(1, |u| {
+        u.preferred = Some((Availability::DoNotDisturb, Activity::DoNotDisturb))
+    });
+    let report = rig.cycle_with(&CycleSettings {
+        dry_run: true,
+        ..settings()
+    });
+    assert_eq!(report.plan.len(), 2);
+    assert_eq!(rig.fake.writes(), (0, 0));
+    assert!(rig.store.sync_records().unwrap().is_empty());
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
+
+#[test]
+fn the_mass_change_guard_applies_nothing_unless_forced() {
+    let mut rig = Rig::new(4);
+    for i in 0..4 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    let guarded = CycleSettings {
+        max_changes: 3,
+        ..settings()
+    };
+    let report = rig.cycle_with(&guarded);
+    assert_eq!(report.guard_tripped, Some((4, 3)));
+    assert_eq!(rig.fake.writes(), (0, 0));
+    let report = rig.cycle_with(&CycleSettings {
+        force: true,
+        ..guarded
+    });
+    assert_eq!(report.guard_tripped, None);
+    assert_eq!(report.applied.pbx_to_teams, 4);
+}
+
+#[test]
+fn an_unreadable_system_changes_nothing_that_depends_on_it() {
+    let mut rig = Rig::new(2);
+    rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+    rig.fake
+        .user(1, |u| u.client = Some((Availability::Away, Activity::Away)));
+    rig.fake.world(|w| {
+        w.failing_reads.insert("pbx");
+    });
+    let report = rig.cycle();
+    assert_eq!(report.unavailable().unwrap().system, "pbx");
+    assert_eq!(report.applied.pbx_to_teams, 0);
+    assert_eq!(
+        report.applied.teams_to_micollab, 1,
+        "Teams -> MiCollab goes on"
+    );
+    assert_eq!(rig.shown(1), "Away");
+    // MiCollab unreadable: the flags are unknown, so nobody is touched at all.
+    rig.fake.world(|w| {
+        w.failing_reads.clear();
+        w.failing_reads.insert("micollab");
+    });
+    let report = rig.cycle();
+    assert_eq!(report.planned.total(), 0);
+    // Back: converges.
+    rig.fake.world(|w| w.failing_reads.clear());
+    rig.cycle();
+    rig.cycle();
+    assert_eq!(rig.shown(0), "In a call");
+}
+
+#[test]
+fn slicing_changes_nothing_but_how_much_is_held_at_once() {
+    // The same changes, decided a slice at a time of every size: the same plan, the same
+    // systems and the same records.
+    let outcome = |users_per_slice: usize| {
+        let mut rig = Rig::new(7);
+        rig.fake.user(0, |u| u.phone.call = CallState::Busy);
+        rig.fake.user(3, |u| u.phone.dnd = true);
+        rig.fake
+            .user(4, |u| u.client = Some((Availability::Away, Activity::Away)));
+        rig.fake.user(6, |u| u.enabled = false);
+        let settings = CycleSettings {
+            users_per_slice,
+            ..settings()
+        };
+        let dry_run = CycleSettings {
+            dry_run: true,
+            ..settings.clone()
+        };
+        // The first plan as a dry run shows it, then three cycles; the last has nothing
+        // left to do. (What the cycles between plan depends on whether the Teams pipeline
+        // read a presence before or after the phone pipeline wrote its session.)
+        let first_plan = format!("{:?}", rig.cycle_with(&dry_run).plan);
+        for _ in 0..3 {
+            rig.cycle_with(&settings);
+        }
+        let plans = vec![first_plan, format!("{:?}", rig.cycle_with(&dry_run).plan)];
+        let shown: Vec<String> = (0..7).map(|i| rig.shown(i)).collect();
+        let sessions: Vec<_> = (0..7).map(|i| rig.fake.user(i, |u| u.ours)).collect();
+        let records: Vec<_> = rig
+            .store
+            .sync_records()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.micollab_login, r.graph_session, r.cloudlink_status))
+            .collect();
+        (plans, shown, sessions, records)
+    };
+    let whole = outcome(100);
+    assert!(whole.0[0].contains("SetSession"), "{:?}", whole.0);
+    for users_per_slice in [1, 2, 3, 7] {
+        assert_eq!(
+            outcome(users_per_slice),
+            whole,
+            "{users_per_slice} per slice"
+        );
+    }
+}
+
+#[test]
+fn many_principal_ids_to_resolve_take_one_pass_over_cloudlinks_directory_per_cycle() {
+    // A first sync: 80 users without principal ids, 40 per slice, so each slice has more
+    // to resolve than are worth looking up one at a time.
+    let mut rig = Rig::new(80);
+    rig.fake.user(5, |u| u.phone.dnd = true);
+    let by_forty = CycleSettings {
+        users_per_slice: 40,
+        ..settings()
+    };
+    let first = rig.cycle_with(&by_forty);
+    assert!(first.read_errors.is_empty(), "{:?}", first.read_errors);
+    assert_eq!(
+        rig.fake.world(|w| w.directory_reads),
+        1,
+        "one pass, not one a slice"
+    );
+    assert_eq!(rig.store.cloudlink_principals().unwrap().len(), 80);
+    assert_eq!(first.applied.pbx_to_teams, 1);
+    // Resolved ids are kept: the next cycles resolve nothing, and the DND reaches MiCollab.
+    rig.cycle_with(&by_forty);
+    rig.cycle_with(&by_forty);
+    assert_eq!(rig.fake.world(|w| w.directory_reads), 1);
+    assert_eq!(rig.shown(5), "Presenting");
+    // Each record carries its user's principal id, which the next cycles read with it.
+    let records = rig.store.sync_records().unwrap();
+    let principals = rig.store.cloudlink_principals().unwrap();
+    assert_eq!(records.len(), 80);
+    for record in &records {
+        let principal = record.cloudlink_principal_id.as_deref();
+        assert!(principal.is_some(), "{}", record.micollab_login);
+        assert!(principals.values().any(|p| Some(p.as_str()) == principal));
+    }
+
+    // A few to resolve are looked up one at a time.
+    let mut rig = Rig::new(7);
+    rig.cycle_with(&CycleSettings {
+        users_per_slice: 3,
+        ..settings()
+    });
+    assert_eq!(rig.fake.world(|w| w.directory_reads), 0);
+    assert_eq!(rig.store.cloudlink_principals().unwrap().len(), 7);
+}
+
+#[test]
+fn a_cloudlink_directory_that_cannot_be_read_is_one_error_and_the_other_sides_still_sync() {
+    let mut rig = Rig::new(80);
+    rig.fake.user(5, |u| u.phone.dnd = true);
+    rig.fake.world(|w| {
+        w.failing_reads.insert("cloudlink");
+    });
+    let report = rig.cycle_with(&CycleSettings {
+        users_per_slice: 40,
+        ..settings()
+    });
+    assert_eq!(report.errors_by_system.get("cloudlink"), Some(&1));
+    assert_eq!(
+        report.applied.pbx_to_teams, 1,
+        "the phone still reaches Teams"
+    );
+    assert!(rig.store.cloudlink_principals().unwrap().is_empty());
+}
+
+#[test]
+fn a_forced_mass_change_is_applied_as_it_is_decided_with_the_same_outcome() {
+    // Every phone on DND: 21 session writes, far past the guard. Forced, the writes go out
+    // four at a time while later slices are still being read; the outcome is the same as
+    // holding them all to the end.
+    let outcome = |writes_per_chunk: usize| {
+        let mut rig = Rig::new(21);
+        for i in 0..21 {
+            rig.fake.user(i, |u| u.phone.dnd = true);
+        }
+        let forced = CycleSettings {
+            force: true,
+            writes_per_chunk,
+            ..settings()
+        };
+        let report = rig.cycle_with(&forced);
+        assert_eq!(report.guard_tripped, None);
+        assert_eq!(report.applied.pbx_to_teams, 21);
+        assert_eq!(report.failed_users, 0);
+        assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+        let records: Vec<_> = rig
+            .store
+            .sync_records()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.micollab_login, r.graph_session))
+            .collect();
+        let first_write = rig.fake.world(|w| w.pbx_reads_at_first_write);
+        (records, first_write)
+    };
+    let (held, first_write) = outcome(1_000);
+    assert_eq!(held.len(), 21);
+    assert_eq!(
+        first_write,
+        Some(7),
+        "held: written after all 7 slices were read"
+    );
+    let (streamed, first_write) = outcome(4);
+    assert_eq!(streamed, held);
+    assert!(
+        first_write < Some(7),
+        "streamed: written after {first_write:?} reads"
+    );
+}
+
+#[test]
+fn a_cycle_its_guard_stops_still_counts_every_change_and_writes_nothing() {
+    let mut rig = Rig::new(21);
+    for i in 0..21 {
+        rig.fake.user(i, |u| u.phone.dnd = true);
+    }
+    let report = rig.cycle_with(&CycleSettings {
+        max_changes: 5,
+        ..settings()
+    });
+    assert_eq!(report.guard_tripped, Some((21, 5)));
+    assert_eq!(rig.fake.writes(), (0, 0));
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+}
+
+#[test]
+fn a_read_failing_for_one_slice_leaves_only_that_slices_users_alone() {
+    let mut rig = Rig::new(6);
+    for i in [0, 4] {
+        rig.fake
+            .user(i, |u| u.client = Some((Availability::Away, Activity::Away)));
+    }
+    let failing = rig.fake.user(4, |u| u.teams_id.clone());
+    rig.fake.world(|w| w.failing_graph_id = Some(failing));
+    let report = rig.cycle(); // three per slice: users 3..6 are one slice
+    assert_eq!(report.unavailable().unwrap().system, "graph");
+    assert_eq!(report.errors_by_system.get("graph"), Some(&1));
+    assert_eq!(rig.shown(0), "Away", "the other slices go on");
+    assert_eq!(rig.shown(4), "Available", "unknown is left alone");
+    rig.fake.world(|w| w.failing_graph_id = None);
+    rig.cycle();
+    assert_eq!(rig.shown(4), "Away");
+}
+
+#[test]
+fn a_system_down_for_every_slice_is_one_error_of_the_cycle() {
+    let mut rig = Rig::new(7);
+    rig.fake.world(|w| {
+        w.failing_reads.insert("pbx");
+    });
+    let report = rig.cycle(); // three slices
+    assert_eq!(report.errors_by_system.get("pbx"), Some(&1));
+    assert_eq!(report.read_errors.len(), 1);
+}
+
+#[test]
+fn one_users_failure_never_fails_the_others() {
+    let mut rig = Rig::new(3);
+    for i in 0..3 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    rig.fake.world(|w| {
+        w.failing_session_writes.insert("user1".into());
+    });
+    let report = rig.cycle();
+    assert_eq!(report.applied.pbx_to_teams, 2);
+    assert_eq!(report.failed_users, 1);
+    assert_eq!(report.user_errors[0].0, "user1");
+    let record = rig.store.sync_record("user1").unwrap().unwrap();
+    assert!(
+        record.graph_session.is_none(),
+        "a failed write is not recorded as done"
+    );
+    assert!(record.last_error.unwrap().contains("503"));
+    assert!(rig.store.journal_unconfirmed().unwrap().is_empty());
+    // The next cycle retries it.
+    rig.fake.world(|w| w.failing_session_writes.clear());
+    let report = rig.cycle();
+    assert_eq!(report.applied.pbx_to_teams, 1);
+    assert_eq!(report.failed_users, 0);
+}
