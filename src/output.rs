@@ -6,11 +6,39 @@
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ContentArrangement, Table, TableStyle, presets};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::progress::Progress;
+
+/// How `render` draws a table for people.
+const TABLE_STYLE: TableStyle = presets::UTF8_FULL_CONDENSED;
+
+/// The first character of the lines that open and close a rendered table and of the line
+/// under its header, for code that shows a command's output in part (`demo`).
+#[derive(Debug, Clone, Copy)]
+pub struct TableMarks {
+    pub top: char,
+    pub header_rule: char,
+    pub bottom: char,
+}
+
+impl TableMarks {
+    pub const fn of_rendered_tables() -> TableMarks {
+        const fn left(line: comfy_table::LineStyle) -> char {
+            match line.left {
+                Some(mark) => mark,
+                None => '+',
+            }
+        }
+        TableMarks {
+            top: left(TABLE_STYLE.top_border),
+            header_rule: left(TABLE_STYLE.header_separator),
+            bottom: left(TABLE_STYLE.bottom_border),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,7 +134,7 @@ impl Records {
 
     fn render_table(&self, width: Option<u16>) -> String {
         let mut table = Table::new();
-        table.load_style(presets::UTF8_FULL_CONDENSED);
+        table.load_style(TABLE_STYLE);
         table.set_header(self.columns.iter().map(|c| c.title.as_ref()));
         match width {
             Some(w) => {

@@ -1,286 +1,9 @@
-//! `mcteams demo`: the whole job against an in-process emulator, step by step (issue 3).
-//!
-//! The emulator serves on this process's runtime; every step that an admin would do runs the
-//! real command: this very binary, spawned with `--config` pointing at the emulator, so it goes
-//! through exactly the code paths of `mcteams doctor`, `import`, `profile enable`, `sync` and
-//! `report`. Their output (stdout and stderr, in order) is shown indented under the command
-//! line. Only the scripted events (a person picks DND in Teams, takes a call, presses the
-//! phone's DND key) and the read-backs use the emulator's control API.
+//! The story's steps, in the order `walk` takes them.
 
-use std::collections::BTreeMap;
-use std::io::Read as _;
-use std::path::PathBuf;
-use std::time::Instant;
-
-use anyhow::Context as _;
-use serde_json::{Value, json};
-
-use crate::cli::DemoArgs;
-use crate::exit::ExitStatus;
-use crate::sim::{SimHandle, SimOptions, start};
-
-use super::Context;
-
-/// The demo's directory is always the same, so the walk-through reads the same every time.
-const DEMO_SEED: u64 = 2026;
-
-/// The `max_changes` guard's floor: a step that changes more users than this is stopped
-/// unless `--force` (5% of the mapped users is below it up to 10,000 users, the demo's most).
-const GUARD_FLOOR: u64 = 500;
-
-/// Rows of the import's per-row table shown; the summary line under it tells the rest.
-const IMPORT_ROWS: usize = 3;
-
-/// Where the demo's own text wraps.
-const LINE_WIDTH: usize = 100;
-
-/// Indentation of the commands' own output under their `$ mcteams …` line.
-const OUTPUT_INDENT: &str = "     ";
-
-/// One of the story's three people.
-#[derive(Debug, Clone)]
-struct Person {
-    upn: String,
-    login: String,
-    extension: String,
-    profile: String,
-}
-
-struct Demo<'a> {
-    ctx: &'a Context,
-    sim: SimHandle,
-    http: reqwest::Client,
-    dir: tempfile::TempDir,
-    config: PathBuf,
-    users: u32,
-    step: usize,
-    /// The emulator's directory, as `/_sim/users` lists it.
-    directory: Vec<Value>,
-    /// The custom profile whose Teams presence the story turns on.
-    profile: String,
-    /// How many users that profile has.
-    profile_users: u64,
-    cast: Vec<Person>,
-}
-
-/// What a spawned command printed (stdout and stderr interleaved, as written) and how it ended.
-struct Ran {
-    code: Option<i32>,
-    text: String,
-}
-
-/// A command's output cut into plain lines and tables (a table runs from `┌` to `└`).
-enum Block {
-    Line(String),
-    Table(Vec<String>),
-}
-
-pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<ExitStatus> {
-    let users = args.users.clamp(5, 10_000);
-    let runtime = super::runtime()?;
-    runtime.block_on(async {
-        let started = Instant::now();
-        let sim = start(SimOptions {
-            users,
-            seed: DEMO_SEED,
-            ..SimOptions::default()
-        })
-        .await?;
-        let dir = tempfile::Builder::new().prefix("mcteams-demo-").tempdir()?;
-        let config = dir.path().join("config.toml");
-        let mut demo = Demo {
-            ctx,
-            sim,
-            http: reqwest::Client::new(),
-            dir,
-            config,
-            users,
-            step: 0,
-            directory: Vec::new(),
-            profile: String::new(),
-            profile_users: 0,
-            cast: Vec::new(),
-        };
-        demo.say(&format!(
-            "mcteams demo: Teams <-> MiCollab presence, end to end, against an emulator of all four\n\
-             systems (Microsoft Graph, MiCollab, MiVoice Business, CloudLink) on {}.\n\
-             Every `$ mcteams ...` below is the real command, run against it; its output is indented.",
-            demo.sim.base_url
-        ))?;
-        let outcome = demo.walk(started).await;
-        demo.sim.shutdown().await;
-        outcome
-    })?;
-    Ok(ExitStatus::Success)
-}
+use super::*;
 
 impl Demo<'_> {
-    async fn walk(&mut self, started: Instant) -> anyhow::Result<()> {
-        self.config_and_doctor().await?;
-        self.directory().await?;
-        self.import_mappings().await?;
-        self.enable_profile().await?;
-        self.presence_changes().await?;
-        self.synchronize().await?;
-        self.report().await?;
-        self.closing(started).await
-    }
-
-    fn say(&self, text: &str) -> anyhow::Result<()> {
-        self.ctx.printer.stdout(&format!("{text}\n"))?;
-        Ok(())
-    }
-
-    /// `lead` then `text` word-wrapped, its next lines aligned under the text's start.
-    fn say_wrapped(&self, lead: &str, text: &str) -> anyhow::Result<()> {
-        let width = lead.chars().count();
-        for (index, line) in wrap(text, LINE_WIDTH.saturating_sub(width).max(20))
-            .iter()
-            .enumerate()
-        {
-            let lead = if index == 0 { lead } else { "" };
-            self.say(&format!("{lead:<width$}{line}"))?;
-        }
-        Ok(())
-    }
-
-    fn heading(&mut self, title: &str) -> anyhow::Result<()> {
-        self.step += 1;
-        self.say(&format!("\n{}. {title}", self.step))
-    }
-
-    /// `--force` when enabling the profile, or the first sync after it, would make more
-    /// changes than the `max_changes` guard allows (a big directory); the demo says why.
-    fn force(&self) -> Option<&'static str> {
-        (self.profile_users + 10 > GUARD_FLOOR).then_some("--force")
-    }
-
-    fn explain_force(&self) -> anyhow::Result<()> {
-        if self.force().is_some() {
-            self.say(&format!(
-                "   (--force: {} users switch at once, more than the max_changes guard lets through\n   \
-                 ({GUARD_FLOOR} changes, or 5% of the mapped users): it stops mass changes nobody meant.)",
-                self.profile_users
-            ))?;
-        }
-        Ok(())
-    }
-
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> anyhow::Result<Value> {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.sim.base_url));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .await
-            .with_context(|| format!("calling {path}"))?;
-        let status = response.status();
-        let text = response.text().await?;
-        if !status.is_success() {
-            anyhow::bail!("{path}: {status}: {text}");
-        }
-        Ok(if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text)?
-        })
-    }
-
-    async fn post(&self, path: &str, body: Value) -> anyhow::Result<Value> {
-        self.call(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn get(&self, path: &str) -> anyhow::Result<Value> {
-        self.call(reqwest::Method::GET, path, None).await
-    }
-
-    /// Runs `mcteams --config <demo config> <args>` (this binary) in the demo's directory and
-    /// returns what it printed. The child never prompts (no stdin) and never sees the caller's
-    /// `MCTEAMS_*` settings (`MCTEAMS_STATE`, `MCTEAMS_GRAPH_TENANT_ID`, …), which could point it
-    /// at a real store or tenant; `MCTEAMS_LOG` is kept. The emulator keeps serving on the
-    /// runtime meanwhile: the child is waited for on a blocking thread.
-    async fn mcteams(&self, args: &[&str]) -> anyhow::Result<Ran> {
-        let exe = std::env::current_exe().context("finding the mcteams binary")?;
-        let mut command = std::process::Command::new(exe);
-        command.arg("--config").arg(&self.config);
-        if !self.ctx.printer.color() {
-            command.arg("--no-color");
-        }
-        command
-            .args(args)
-            .current_dir(self.dir.path())
-            .stdin(std::process::Stdio::null());
-        for (name, _) in std::env::vars_os() {
-            let name_text = name.to_string_lossy();
-            if name_text.starts_with("MCTEAMS_") && name_text != "MCTEAMS_LOG" {
-                command.env_remove(&name);
-            }
-        }
-        let shown = format!("mcteams {}", args.join(" "));
-        tokio::task::spawn_blocking(move || -> anyhow::Result<Ran> {
-            // One pipe for both streams keeps notes and tables in the order they were written.
-            let (mut reader, writer) = std::io::pipe().context("creating a pipe")?;
-            command.stdout(writer.try_clone()?).stderr(writer);
-            let mut child = command
-                .spawn()
-                .with_context(|| format!("starting `{shown}`"))?;
-            // The command holds the pipe's write ends until dropped: the read would never end.
-            drop(command);
-            let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes)?;
-            let status = child.wait()?;
-            Ok(Ran {
-                code: status.code(),
-                text: String::from_utf8_lossy(&bytes).into_owned(),
-            })
-        })
-        .await?
-    }
-
-    /// Shows `$ mcteams <args>`, runs it, and fails the demo when it does not exit 0 (after
-    /// showing all it said).
-    async fn run_shown(&self, args: &[&str]) -> anyhow::Result<Vec<Block>> {
-        self.say(&format!("   $ mcteams {}", shell_words(args)))?;
-        let ran = self.mcteams(args).await?;
-        let blocks = blocks(&ran.text);
-        if ran.code != Some(0) {
-            self.show(&blocks)?;
-            anyhow::bail!(
-                "`mcteams {}` ended with exit code {}",
-                args.join(" "),
-                ran.code
-                    .map_or_else(|| "none (killed)".to_string(), |c| c.to_string())
-            );
-        }
-        Ok(blocks)
-    }
-
-    fn show(&self, blocks: &[Block]) -> anyhow::Result<()> {
-        let mut text = String::new();
-        for block in blocks {
-            let lines: &[String] = match block {
-                Block::Line(line) => std::slice::from_ref(line),
-                Block::Table(lines) => lines,
-            };
-            for line in lines {
-                text.push_str(OUTPUT_INDENT);
-                text.push_str(line.trim_end());
-                text.push('\n');
-            }
-        }
-        self.ctx.printer.stdout(&text)?;
-        Ok(())
-    }
-
-    async fn config_and_doctor(&mut self) -> anyhow::Result<()> {
+    pub(super) async fn config_and_doctor(&mut self) -> anyhow::Result<()> {
         self.heading("A config for this rehearsal, checked by `mcteams doctor`")?;
         let written = self.sim.write_config(&self.config)?;
         self.say(&format!(
@@ -298,7 +21,7 @@ impl Demo<'_> {
         self.show(&output)
     }
 
-    async fn directory(&mut self) -> anyhow::Result<()> {
+    pub(super) async fn directory(&mut self) -> anyhow::Result<()> {
         self.heading(
             "The directory: the same people in Entra, MiCollab, MiVoice Business and CloudLink",
         )?;
@@ -358,7 +81,7 @@ impl Demo<'_> {
     /// The story's three people: ordinary desk-phone users (no ACD hot-desking) of the custom
     /// profile that has the most of them, topped up from other custom profiles if it has fewer
     /// than three (those get the per-user flag with `mcteams user enable`).
-    fn choose_cast(&mut self, profiles: &[Value]) -> anyhow::Result<()> {
+    pub(super) fn choose_cast(&mut self, profiles: &[Value]) -> anyhow::Result<()> {
         let defaults: Vec<&str> = profiles
             .iter()
             .filter(|p| p["isDefault"] == true)
@@ -437,7 +160,7 @@ impl Demo<'_> {
         Ok(())
     }
 
-    async fn import_mappings(&mut self) -> anyhow::Result<()> {
+    pub(super) async fn import_mappings(&mut self) -> anyhow::Result<()> {
         self.heading("Who is who: import the mapping CSV with `mcteams import`")?;
         let mut csv =
             String::from("micollab_login,teams_upn,teams_id,extension,cloudlink_user_id\n");
@@ -465,7 +188,7 @@ impl Demo<'_> {
         self.show(&shorten_tables(output, IMPORT_ROWS))
     }
 
-    async fn enable_profile(&mut self) -> anyhow::Result<()> {
+    pub(super) async fn enable_profile(&mut self) -> anyhow::Result<()> {
         let profile = self.profile.clone();
         self.heading(&format!(
             "Turn Teams presence on for {profile:?} with `mcteams profile enable`"
@@ -498,7 +221,7 @@ impl Demo<'_> {
         Ok(())
     }
 
-    async fn presence_changes(&mut self) -> anyhow::Result<()> {
+    pub(super) async fn presence_changes(&mut self) -> anyhow::Result<()> {
         self.heading("Things happen (scripted through the emulator's control API)")?;
         let [dnd, call, phone] = [
             self.cast[0].clone(),
@@ -544,7 +267,7 @@ impl Demo<'_> {
     }
 
     /// The cast as the four systems see them now (the emulator's view of each).
-    async fn states(&self) -> anyhow::Result<()> {
+    pub(super) async fn states(&self) -> anyhow::Result<()> {
         let app = self.sim.credentials.graph_client_id.clone();
         let mut rows = vec![[
             "user".to_string(),
@@ -603,7 +326,7 @@ impl Demo<'_> {
         Ok(())
     }
 
-    async fn synchronize(&mut self) -> anyhow::Result<()> {
+    pub(super) async fn synchronize(&mut self) -> anyhow::Result<()> {
         self.heading("Synchronize: `mcteams sync`, two cycles")?;
         self.say_wrapped(
             "   ",
@@ -629,7 +352,7 @@ impl Demo<'_> {
         self.states().await
     }
 
-    async fn report(&mut self) -> anyhow::Result<()> {
+    pub(super) async fn report(&mut self) -> anyhow::Result<()> {
         self.heading("Who is out of sync, and why: `mcteams report`")?;
         let output = self.run_shown(&["report"]).await?;
         // The summary, then a table with a row per user: keep the summary and the closing line.
@@ -675,7 +398,7 @@ impl Demo<'_> {
     }
 
     /// The report's `dnd_conflict` rows, read as JSON as a script would, shown as text.
-    async fn dnd_conflicts(&mut self) -> anyhow::Result<()> {
+    pub(super) async fn dnd_conflicts(&mut self) -> anyhow::Result<()> {
         self.say(
             "   The dnd_conflict, from the same report as JSON (for scripts), shown as text:",
         )?;
@@ -723,7 +446,7 @@ impl Demo<'_> {
         Ok(())
     }
 
-    async fn closing(&mut self, started: Instant) -> anyhow::Result<()> {
+    pub(super) async fn closing(&mut self, started: Instant) -> anyhow::Result<()> {
         self.heading("Your turn")?;
         let stats = self.get("/_sim/stats").await?;
         self.say(&format!(
@@ -733,124 +456,5 @@ impl Demo<'_> {
             stats["total"],
             started.elapsed().as_secs_f64()
         ))
-    }
-}
-
-/// Cuts a command's output into lines and tables.
-fn blocks(text: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut table: Option<Vec<String>> = None;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        match table.as_mut() {
-            Some(lines) => {
-                lines.push(line.to_string());
-                if trimmed.starts_with('└') {
-                    out.extend(table.take().map(Block::Table));
-                }
-            }
-            None if trimmed.starts_with('┌') => table = Some(vec![line.to_string()]),
-            None => out.push(Block::Line(line.to_string())),
-        }
-    }
-    out.extend(table.map(Block::Table));
-    out
-}
-
-/// Keeps the header and the first `rows` rows of each table, and says how many are left out.
-fn shorten_tables(blocks: Vec<Block>, rows: usize) -> Vec<Block> {
-    blocks
-        .into_iter()
-        .map(|block| match block {
-            Block::Table(lines) => {
-                let Some(header) = lines.iter().position(|l| l.trim_start().starts_with('╞'))
-                else {
-                    return Block::Table(lines);
-                };
-                let body = lines.len().saturating_sub(header + 2);
-                if body <= rows {
-                    return Block::Table(lines);
-                }
-                let mut kept: Vec<String> = lines[..=header + rows].to_vec();
-                kept.push(format!("… {} more row(s) in this table", body - rows));
-                kept.extend(lines.last().cloned());
-                Block::Table(kept)
-            }
-            line => line,
-        })
-        .collect()
-}
-
-/// The arguments as a person would type them (quoted when they hold a space or a quote).
-fn shell_words(args: &[&str]) -> String {
-    args.iter()
-        .map(|a| {
-            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$\\".contains(c)) {
-                format!("'{}'", a.replace('\'', r"'\''"))
-            } else {
-                (*a).to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Word-wraps `text` to lines of at most `width` characters (a longer word gets its own line).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_tables_are_shortened_with_a_count() {
-        let text = "┌─┐\n│h│\n╞═╡\n│1│\n│2│\n│3│\n│4│\n└─┘\nsummary\n";
-        let shown = shorten_tables(blocks(text), 2);
-        let Block::Table(lines) = &shown[0] else {
-            panic!("a table first")
-        };
-        assert_eq!(
-            lines,
-            &[
-                "┌─┐",
-                "│h│",
-                "╞═╡",
-                "│1│",
-                "│2│",
-                "… 2 more row(s) in this table",
-                "└─┘"
-            ]
-        );
-        assert!(matches!(&shown[1], Block::Line(l) if l == "summary"));
-    }
-
-    #[test]
-    fn arguments_are_quoted_like_a_shell() {
-        assert_eq!(
-            shell_words(&["profile", "enable", "Contact Center", "--yes"]),
-            "profile enable 'Contact Center' --yes"
-        );
-    }
-
-    #[test]
-    fn hints_wrap_on_words() {
-        assert_eq!(wrap("aa bb cc dd", 5), vec!["aa bb", "cc dd"]);
-        assert_eq!(wrap("", 5), Vec::<String>::new());
     }
 }
