@@ -181,11 +181,12 @@ pub trait MicollabPort: Port {
 }
 
 pub trait PbxPort: Port {
-    /// Phone state by extension. Read only: mcteams never writes to the phone.
+    /// Phone state by extension, for every extension the PBX answered for (`None`: a state
+    /// it did not make sense of, left unknown). Read only: mcteams never writes to the phone.
     fn phone_states(
         &self,
         extensions: &[String],
-    ) -> impl Future<Output = Result<IdMap<PhoneState>, SourceError>>;
+    ) -> impl Future<Output = Result<IdMap<Option<PhoneState>>, SourceError>>;
 }
 
 pub trait CloudlinkPort: Port {

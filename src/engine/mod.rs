@@ -11,6 +11,7 @@
 mod apply;
 mod cycle;
 mod decide;
+pub mod estate;
 mod finish;
 mod intents;
 mod observe;
@@ -35,7 +36,6 @@ pub use crate::connectors::ports::{
 use crate::reconcile::{Action, Policy, Record, SyncDirection};
 use crate::store::{RunId, Store, StoreError};
 pub use cycle::Alongside;
-pub use observe::{Principals, principals};
 pub use records::{record_from_store, record_to_store};
 
 use users::{Observation, User};

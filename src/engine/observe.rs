@@ -14,9 +14,7 @@ use super::users::User;
 use crate::connectors::ports::{
     CloudlinkPort, MicollabPort, PbxPort, SourceError, Systems, TeamsPort,
 };
-use crate::mapping::Mapping;
 use crate::reconcile::{Observed, SyncDirection};
-use crate::store::{Store, StoreError};
 
 /// One slice of users and what the systems one pipeline reads answered for it (`None`:
 /// not read, or failed).
@@ -25,7 +23,7 @@ pub(super) struct SliceReads {
     pub users: Vec<User>,
     pub teams: Option<IdMap<crate::reconcile::TeamsPresence>>,
     pub flags: Option<IdMap<bool>>,
-    pub phones: Option<IdMap<crate::presence::PhoneState>>,
+    pub phones: Option<IdMap<Option<crate::presence::PhoneState>>>,
     pub presentities: Option<IdMap<crate::reconcile::Presentity>>,
     /// Principal ids resolved for this slice, for the store to keep.
     pub resolved: Vec<(String, String)>,
@@ -298,41 +296,19 @@ pub(super) fn observe(user: &User, reads: &mut SliceReads) -> Observed {
             .as_ref()
             .and_then(|id| reads.teams.as_mut()?.remove(id)),
         // Without an Entra object id nothing can be written to Teams for this user.
-        phone: user
-            .teams_id
-            .as_ref()
-            .and_then(|_| reads.phones.as_ref()?.get(&user.extension).copied()),
+        phone: user.teams_id.as_ref().and_then(|_| {
+            reads
+                .phones
+                .as_ref()?
+                .get(&user.extension)
+                .copied()
+                .flatten()
+        }),
         presentity: user
             .principal
             .as_ref()
             .and_then(|id| reads.presentities.as_mut()?.remove(id)),
     }
-}
-
-/// CloudLink principal ids (what presentities are keyed by) of the mappings' users.
-pub struct Principals {
-    /// By CloudLink user id: those the store knew and those resolved now (not kept: the
-    /// sync resolves and keeps them a slice at a time).
-    pub by_user: IdMap<String>,
-    /// CloudLink could not be asked; the users it concerns stay unknown.
-    pub error: Option<SourceError>,
-}
-
-/// The principal ids the store knows, and the others asked of CloudLink in one go.
-pub async fn principals<C: CloudlinkPort>(
-    store: &Store,
-    cloudlink: &C,
-    mappings: &[Mapping],
-) -> Result<Principals, StoreError> {
-    let mut by_user = store.cloudlink_principals()?;
-    let unresolved: Vec<String> = mappings
-        .iter()
-        .filter_map(|m| m.cloudlink_user_id.clone())
-        .filter(|id| !by_user.contains_key(id))
-        .collect();
-    let (found, error) = resolve_principals(cloudlink, unresolved).await;
-    by_user.extend(found);
-    Ok(Principals { by_user, error })
 }
 
 /// Asks CloudLink for the principal ids of these users (nothing when there are none).

@@ -1,10 +1,11 @@
 //! What `report` classifies, gathered two ways:
 //!
-//! - [`from_systems`]: the four systems read like one sync cycle (the same bulk reads, batches
-//!   and limits: presence in chunks of 650 ids, extensions and presentities in batches, the
-//!   MiCollab user list paged once) plus the existence checks (Entra users looked up in bulk by
-//!   UPN, then by object id for the few not found, to tell a renamed UPN from a deleted user).
-//!   Nothing is written, not even to the store.
+//! - [`from_systems`]: the four systems read by the sync's own observe phase
+//!   ([`crate::engine::estate`]: the same slices, bulk reads, batches, limits and patience),
+//!   plus what only a report asks: the MiCollab system and user list (paged once) and the
+//!   existence checks (Entra users looked up in bulk by UPN, then by object id for the few not
+//!   found, to tell a renamed UPN from a deleted user). Nothing is written, not even to the
+//!   store.
 //! - [`from_state`]: no system is called; each mapped user's last observation in the store,
 //!   patched with what the sync wrote after observing it (see [`patched_observation`]).
 
@@ -14,11 +15,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::connectors::ConnectedSystems;
-use crate::connectors::cloudlink::CloudlinkDirectory;
 use crate::connectors::micollab::{MicollabAdmin, teams_gates};
-use crate::connectors::pbx::{PbxDirectory, phone_state};
 use crate::connectors::ports::{SourceError, TeamsPort};
 use crate::connectors::{PresenceDirectory, graph::GraphClient};
+use crate::engine::estate::UserSeen;
 use crate::engine::record_from_store;
 use crate::mapping::Mapping;
 use crate::presence::PhoneState;
@@ -311,52 +311,34 @@ async fn teams_existence(
     Ok(existence)
 }
 
-/// `report`: reads the systems like one sync cycle, plus the existence checks.
+/// `report`: reads the systems through the sync's own observe phase
+/// ([`crate::engine::estate`]), plus what only a report asks: the MiCollab system and user
+/// list (gates, clients, users with Teams on but no mapping) and the Entra existence checks.
 pub async fn from_systems(
     store: &Store,
     systems: &ConnectedSystems,
     now: DateTime<Utc>,
 ) -> Result<Gathering, StoreError> {
     let mappings = store.list_mappings(false)?;
-    let records: HashMap<String, SyncRecord> = store
-        .sync_records()?
-        .into_iter()
-        .map(|r| (r.micollab_login.clone(), r))
-        .collect();
-    let open = store.journal_open_by_login()?;
-    let held = HeldUsers::read(store)?;
-    let mut read_errors = Vec::new();
-
-    // CloudLink principal ids: the ones the sync resolved are in the store; a report
-    // resolves the others without keeping them.
-    let found = crate::engine::principals(store, &systems.cloudlink, &mappings).await?;
-    let principals = found.by_user;
-    read_errors.extend(found.error);
-    let cloudlink = &systems.cloudlink;
-    let principal_of = |m: &Mapping| {
-        m.cloudlink_user_id
-            .as_ref()
-            .and_then(|id| principals.get(id).cloned())
-    };
-
-    let teams_ids: Vec<String> = mappings.iter().filter_map(|m| m.teams_id.clone()).collect();
-    let extensions: Vec<String> = mappings.iter().map(|m| m.extension.clone()).collect();
-    let principal_ids: Vec<String> = mappings.iter().filter_map(principal_of).collect();
     let micollab = &systems.micollab;
-    let (system, users, presences, phones, presentities, teams_users) = tokio::join!(
+    let (estate, system, users, teams_users) = tokio::join!(
+        crate::engine::estate::observe_estate(store, systems, crate::engine::USERS_PER_SLICE),
         micollab.system(),
         micollab.users(None),
-        PresenceDirectory::read_presences(&systems.teams, &teams_ids),
-        systems.pbx.extensions(&extensions),
-        cloudlink.presentities(&principal_ids),
         teams_existence(&systems.teams, &mappings),
     );
+    let estate = estate?;
+    let mut read_errors = estate.errors;
     // Session expiry runs on Graph's clock, and the sync records its times on it: judge there.
     let now = match systems.teams.clock_skew() {
         Some(skew) if skew.num_seconds().abs() >= 2 => now + skew,
         _ => now,
     };
-    let mut keep = |e: SourceError| read_errors.push(e);
+    let mut keep = |e: SourceError| {
+        if !read_errors_has(&read_errors, e.system) {
+            read_errors.push(e);
+        }
+    };
     let unsupported = match system {
         Ok(info) => {
             let failures = teams_gates(&info);
@@ -374,69 +356,78 @@ pub async fn from_systems(
         }
     };
     let users = users.map_err(|e| keep(SourceError::of_micollab(&e))).ok();
-    let presences = presences
-        .map_err(|e| keep(SourceError::of("graph", &e)))
-        .ok();
-    let phones = phones.map_err(|e| keep(SourceError::of("pbx", &e))).ok();
-    let presentities = presentities
-        .map_err(|e| keep(SourceError::of("cloudlink", &e)))
-        .ok();
     let teams_users = teams_users.map_err(&mut keep).ok();
-
-    let micollab_users: HashMap<&str, &crate::wire::micollab::User> = users
-        .iter()
-        .flatten()
-        .map(|u| (u.login.as_str(), u))
+    let reads = Reads {
+        seen: estate.users.iter().map(|u| (u.login.as_str(), u)).collect(),
+        micollab_users: users
+            .iter()
+            .flatten()
+            .map(|u| (u.login.as_str(), u))
+            .collect(),
+        micollab_read: users.is_some(),
+        teams_users: teams_users.as_ref(),
+        cloudlink_failed: read_errors_has(&read_errors, "cloudlink"),
+    };
+    let records: HashMap<String, SyncRecord> = store
+        .sync_records()?
+        .into_iter()
+        .map(|r| (r.micollab_login.clone(), r))
         .collect();
-    let mapped: HashSet<&str> = mappings.iter().map(|m| m.micollab_login.as_str()).collect();
+    let mut subjects = subjects_of(store, &mappings, &records, &reads)?;
+    subjects.extend(unmapped_subjects(
+        &mappings,
+        &records,
+        users.iter().flatten(),
+    ));
+    Ok(Gathering {
+        subjects,
+        unsupported,
+        read_errors,
+        now,
+        origin: Origin::Systems,
+    })
+}
+
+/// What the report read, by login.
+struct Reads<'a> {
+    seen: HashMap<&'a str, &'a UserSeen>,
+    micollab_users: HashMap<&'a str, &'a crate::wire::micollab::User>,
+    micollab_read: bool,
+    teams_users: Option<&'a HashMap<String, Existence>>,
+    cloudlink_failed: bool,
+}
+
+/// Each mapped user: the observation, whether each system has them, the sync's history.
+fn subjects_of(
+    store: &Store,
+    mappings: &[Mapping],
+    records: &HashMap<String, SyncRecord>,
+    reads: &Reads,
+) -> Result<Vec<Subject>, StoreError> {
+    let open = store.journal_open_by_login()?;
+    let held = HeldUsers::read(store)?;
     let mut subjects = Vec::with_capacity(mappings.len());
-    for mapping in &mappings {
+    for mapping in mappings {
         let login = mapping.micollab_login.as_str();
-        let user = micollab_users.get(login).copied();
-        let principal = principal_of(mapping);
-        let extension = phones
-            .as_ref()
-            .and_then(|batch| batch.found.get(&mapping.extension));
-        let observed = Observed {
-            tombstone: false,
-            teams_enabled: user.and_then(|u| u.teams_presence.as_ref().map(|t| t.effective)),
-            teams: mapping.teams_id.as_ref().and_then(|id| {
-                presences.as_ref()?.get(id).map(|p| TeamsPresence {
-                    availability: p.availability.clone(),
-                    activity: p.activity.clone(),
-                    sequence_number: p.sequence_number.clone(),
-                })
-            }),
-            // Without an Entra object id nothing can be written to Teams (as the sync).
-            phone: mapping
-                .teams_id
-                .as_ref()
-                .and(extension)
-                .and_then(phone_state),
-            presentity: principal.as_ref().and_then(|id| {
-                presentities.as_ref()?.found.get(id).map(|p| Presentity {
-                    status: p.status.clone(),
-                    activity: p.activity.clone(),
-                    version: p.version.to_string(),
-                    source: p.source.clone(),
-                })
-            }),
-        };
-        let mut existence = teams_users
-            .as_ref()
+        let user = reads.micollab_users.get(login).copied();
+        let seen = reads.seen.get(login).copied();
+        let mut existence = reads
+            .teams_users
             .and_then(|t| t.get(login).cloned())
             .unwrap_or_default();
-        existence.micollab_login = users.as_ref().map(|_| user.is_some());
-        existence.extension = phones
-            .as_ref()
-            .map(|batch| extension.is_some() || !batch.not_found.contains(&mapping.extension));
-        existence.cloudlink_user = match (&mapping.cloudlink_user_id, &principal) {
+        existence.micollab_login = reads.micollab_read.then_some(user.is_some());
+        existence.extension = seen.and_then(|s| s.extension_answered);
+        existence.cloudlink_user = match (&mapping.cloudlink_user_id, seen) {
             (None, _) => None,
             // Unresolved although CloudLink was asked: the user is gone.
-            (Some(_), None) => (!read_errors_has(&read_errors, "cloudlink")).then_some(false),
-            (Some(_), Some(id)) => presentities
-                .as_ref()
-                .map(|batch| batch.found.contains_key(id) || !batch.not_found.contains(id)),
+            (
+                Some(_),
+                Some(UserSeen {
+                    principal: None, ..
+                }),
+            )
+            | (Some(_), None) => (!reads.cloudlink_failed).then_some(false),
+            (Some(_), Some(seen)) => seen.presentity_answered,
         };
         let mut history = records
             .get(login)
@@ -447,14 +438,24 @@ pub async fn from_systems(
         subjects.push(Subject {
             micollab_login: login.to_string(),
             mapping: Some(mapping.clone()),
-            observed,
+            observed: seen.map(|s| s.observed.clone()).unwrap_or_default(),
             history,
             existence,
             client: user.and_then(client_of),
         });
     }
-    // Teams presence on in MiCollab, but no mapping.
-    for user in users.iter().flatten() {
+    Ok(subjects)
+}
+
+/// Users with Teams presence on in MiCollab but no mapping.
+fn unmapped_subjects<'a>(
+    mappings: &[Mapping],
+    records: &HashMap<String, SyncRecord>,
+    users: impl Iterator<Item = &'a crate::wire::micollab::User>,
+) -> Vec<Subject> {
+    let mapped: HashSet<&str> = mappings.iter().map(|m| m.micollab_login.as_str()).collect();
+    let mut subjects = Vec::new();
+    for user in users {
         if mapped.contains(user.login.as_str())
             || !user.teams_presence.as_ref().is_some_and(|t| t.effective)
         {
@@ -475,13 +476,7 @@ pub async fn from_systems(
             client: client_of(user),
         });
     }
-    Ok(Gathering {
-        subjects,
-        unsupported,
-        read_errors,
-        now,
-        origin: Origin::Systems,
-    })
+    subjects
 }
 
 fn read_errors_has(errors: &[SourceError], system: &str) -> bool {

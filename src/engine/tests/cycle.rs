@@ -332,3 +332,55 @@ fn one_users_failure_never_fails_the_others() {
     assert_eq!(report.applied.pbx_to_teams, 1);
     assert_eq!(report.failed_users, 0);
 }
+
+/// `report`'s read: every live user observed as a cycle observes them, slice by slice,
+/// nothing written (not even resolved principal ids); a system down is one error.
+#[test]
+fn the_estate_read_observes_as_a_cycle_does_and_writes_nothing() {
+    let rig = Rig::new(7);
+    rig.fake.user(2, |u| u.phone.call = CallState::Busy);
+    let systems = Systems {
+        teams: &rig.fake,
+        micollab: &rig.fake,
+        pbx: &rig.fake,
+        cloudlink: &rig.fake,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let read = |systems| {
+        runtime
+            .block_on(super::super::estate::observe_estate(&rig.store, systems, 3))
+            .unwrap()
+    };
+    let seen = read(&systems);
+    assert!(seen.errors.is_empty(), "{:?}", seen.errors);
+    assert_eq!(seen.users.len(), 7);
+    for (i, user) in seen.users.iter().enumerate() {
+        assert_eq!(user.login, format!("user{i}"));
+        assert_eq!(user.observed.teams_enabled, Some(true));
+        assert!(user.observed.teams.is_some() && user.observed.presentity.is_some());
+        let call = user.observed.phone.map(|p| p.call);
+        let expected = if i == 2 {
+            CallState::Busy
+        } else {
+            CallState::Idle
+        };
+        assert_eq!(call, Some(expected), "user{i}");
+        assert_eq!(user.extension_answered, Some(true));
+        assert_eq!(user.presentity_answered, Some(true));
+    }
+    assert_eq!(rig.fake.writes(), (0, 0));
+    assert!(rig.store.cloudlink_principals().unwrap().is_empty());
+    assert!(rig.store.sync_records().unwrap().is_empty());
+
+    rig.fake.world(|w| w.failing_reads.insert("pbx"));
+    let seen = read(&systems);
+    assert_eq!(seen.errors.len(), 1, "{:?}", seen.errors);
+    assert_eq!(seen.errors[0].system, "pbx");
+    assert!(seen.users.iter().all(|u| u.observed.phone.is_none()));
+    assert!(seen.users.iter().all(|u| u.extension_answered.is_none()));
+    assert!(seen.users.iter().all(|u| u.observed.teams.is_some()));
+}

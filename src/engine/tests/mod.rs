@@ -288,7 +288,10 @@ impl MicollabPort for &Fake {
 }
 
 impl PbxPort for &Fake {
-    async fn phone_states(&self, extensions: &[String]) -> Result<IdMap<PhoneState>, SourceError> {
+    async fn phone_states(
+        &self,
+        extensions: &[String],
+    ) -> Result<IdMap<Option<PhoneState>>, SourceError> {
         self.read_of("pbx").await;
         let mut world = self.0.lock().unwrap();
         Fake::fail_read(&world, "pbx")?;
@@ -297,7 +300,7 @@ impl PbxPort for &Fake {
             .users
             .iter()
             .filter(|u| extensions.contains(&u.extension))
-            .map(|u| (u.extension.clone(), u.phone))
+            .map(|u| (u.extension.clone(), Some(u.phone)))
             .collect())
     }
 }
