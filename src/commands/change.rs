@@ -134,6 +134,29 @@ pub(super) fn not_applied(
     micollab_error(doing, error)
 }
 
+/// `--dry-run`: what would change, and whether the real run would stop.
+fn dry_run<C: Change>(
+    ctx: &Context,
+    change: &mut C,
+    preview: &str,
+    stop: Option<Stop>,
+) -> anyhow::Result<ExitStatus> {
+    change.print(ctx, Stage::Planned)?;
+    if !preview.is_empty() && !change.preview_in_dry_run_document(ctx) {
+        ctx.printer.note(preview);
+    }
+    ctx.printer.note("dry run: nothing changed");
+    match stop {
+        Some(stop) if stop.in_dry_run => Err(CliError::new(stop.status, stop.message).into()),
+        Some(stop) => {
+            ctx.printer
+                .warn(format!("the real run would stop: {}", stop.message));
+            Ok(change.planned_status())
+        }
+        None => Ok(change.planned_status()),
+    }
+}
+
 /// Runs `change` through preview, guard, dry run, confirmation, journal and apply.
 pub(super) fn run<C: Change>(
     ctx: &Context,
@@ -151,20 +174,7 @@ pub(super) fn run<C: Change>(
     let stop = change.stopped(force);
     let preview = change.preview();
     if write.dry_run {
-        change.print(ctx, Stage::Planned)?;
-        if !preview.is_empty() && !change.preview_in_dry_run_document(ctx) {
-            ctx.printer.note(&preview);
-        }
-        ctx.printer.note("dry run: nothing changed");
-        return match stop {
-            Some(stop) if stop.in_dry_run => Err(CliError::new(stop.status, stop.message).into()),
-            Some(stop) => {
-                ctx.printer
-                    .warn(format!("the real run would stop: {}", stop.message));
-                Ok(change.planned_status())
-            }
-            None => Ok(change.planned_status()),
-        };
+        return dry_run(ctx, change, &preview, stop);
     }
     if !preview.is_empty() {
         ctx.printer.note(&preview);

@@ -175,24 +175,12 @@ fn first_contact(
     };
     match kind {
         HttpErrorKind::Transport { .. } | HttpErrorKind::Timeout | HttpErrorKind::Stopped => {
-            report.fail(
-                system,
-                "reachable",
-                error.to_string(),
-                "check the URL, the network path and HTTPS_PROXY/NO_PROXY",
-            );
-            report.skip(system, "tls", "not reached");
-            report.skip(system, "credentials", "not reached");
+            let hint = "check the URL, the network path and HTTPS_PROXY/NO_PROXY";
+            not_reached(report, system, error, hint, "not reached");
         }
         HttpErrorKind::Throttled { .. } => {
-            report.fail(
-                system,
-                "reachable",
-                error.to_string(),
-                "the service is down or throttling: try again later",
-            );
-            report.skip(system, "tls", "no answer to check");
-            report.skip(system, "credentials", "no answer to check");
+            let hint = "the service is down or throttling: try again later";
+            not_reached(report, system, error, hint, "no answer to check");
         }
         HttpErrorKind::Tls(_) => {
             report.ok(system, "reachable", url.origin().ascii_serialization());
@@ -223,6 +211,19 @@ fn first_contact(
         }
     }
     false
+}
+
+/// No usable answer: reachability failed, and the checks after it skipped.
+fn not_reached(
+    report: &mut Report,
+    system: &'static str,
+    error: &HttpError,
+    hint: &str,
+    skipped: &str,
+) {
+    report.fail(system, "reachable", error.to_string(), hint);
+    report.skip(system, "tls", skipped);
+    report.skip(system, "credentials", skipped);
 }
 
 fn clock_check(report: &mut Report, system: &'static str, reading: Option<ClockReading>) {
@@ -304,27 +305,7 @@ async fn check_micollab(config: &Config, report: &mut Report) -> Option<String> 
         return None;
     }
     match client.system().await {
-        Ok(system) => {
-            let gates = teams_gates(&system);
-            let version_gate = gates
-                .iter()
-                .find(|g| matches!(g, GateFailure::Version { .. }));
-            let pbx_gate = gates.iter().find(|g| matches!(g, GateFailure::Pbx { .. }));
-            gate_row(
-                report,
-                "version",
-                version_gate,
-                &system.version,
-                "9.8.1 (R9.8 SP1) or later",
-            );
-            gate_row(
-                report,
-                "pbx type",
-                pbx_gate,
-                system.pbx_type.as_deref().unwrap_or("unknown"),
-                MIVOICE_BUSINESS,
-            );
-        }
+        Ok(system) => gate_rows(report, &system),
         Err(e) => report.fail(
             S,
             "version",
@@ -357,6 +338,29 @@ async fn check_micollab(config: &Config, report: &mut Report) -> Option<String> 
     };
     clock_check(report, S, client.api().clock());
     sample
+}
+
+/// MiCollab's version and PBX type against what Teams presence needs.
+fn gate_rows(report: &mut Report, system: &crate::wire::micollab::SystemInfo) {
+    let gates = teams_gates(system);
+    let version_gate = gates
+        .iter()
+        .find(|g| matches!(g, GateFailure::Version { .. }));
+    let pbx_gate = gates.iter().find(|g| matches!(g, GateFailure::Pbx { .. }));
+    gate_row(
+        report,
+        "version",
+        version_gate,
+        &system.version,
+        "9.8.1 (R9.8 SP1) or later",
+    );
+    gate_row(
+        report,
+        "pbx type",
+        pbx_gate,
+        system.pbx_type.as_deref().unwrap_or("unknown"),
+        MIVOICE_BUSINESS,
+    );
 }
 
 async fn check_pbx(config: &Config, report: &mut Report) {

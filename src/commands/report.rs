@@ -391,11 +391,6 @@ fn table_hints(r: &ReportRow) -> String {
 }
 
 fn print(ctx: &Context, report: &Built, gathering: &Gathering) -> anyhow::Result<()> {
-    let counts: Vec<String> = report
-        .summary
-        .iter()
-        .map(|(reason, n)| format!("{} {n}", reason.code()))
-        .collect();
     let source = match gathering.origin {
         Origin::Systems => "read from the systems",
         Origin::State => "from the store's last observations (--from-state)",
@@ -406,61 +401,70 @@ fn print(ctx: &Context, report: &Built, gathering: &Gathering) -> anyhow::Result
         report.rows.len(),
         report.out_of_sync
     );
-    if ctx.printer.format() == Format::Table {
-        if !ctx.printer.is_quiet() {
-            let mut summary = Records::new(vec![
-                Column::exact("reason", "Reason"),
-                Column::exact("users", "Users"),
-                Column::exact("counted", "Counted"),
-            ]);
-            #[derive(Serialize)]
-            struct SummaryRow {
-                reason: &'static str,
-                users: usize,
-                counted: bool,
-            }
-            for (reason, n) in &report.summary {
-                summary.push(&SummaryRow {
-                    reason: reason.code(),
-                    users: *n,
-                    counted: reason.counted(),
-                });
-            }
-            ctx.printer.results(&summary)?;
-        }
-        let mut detail = Records::new(vec![
-            Column::exact("user", "User"),
-            Column::exact("reasons", "Reasons"),
-            Column::text("teams", "Teams"),
-            Column::text("micollab", "MiCollab"),
-            Column::text("phone", "Phone"),
-            Column::exact("flag", "Flag"),
-            Column::exact("last_sync", "Last sync"),
-            Column::text("hint", "Hint"),
-        ]);
-        for r in &report.rows {
-            detail.push(&table_row(r));
-        }
-        ctx.printer.results(&detail)?;
-        ctx.printer.note(headline);
-        if report.rows.is_empty() {
-            ctx.printer
-                .note("nobody to show (use --all to list users in sync)");
-        }
-    } else {
+    if ctx.printer.format() != Format::Table {
         let mut records = Records::new(columns());
         for r in &report.rows {
             records.push(r);
         }
         ctx.printer.results(&records)?;
-        ctx.printer.note(format!(
-            "{headline}; by reason: {}",
-            if counts.is_empty() {
-                "none".to_string()
-            } else {
-                counts.join(", ")
-            }
-        ));
+        let counts: Vec<String> = report
+            .summary
+            .iter()
+            .map(|(reason, n)| format!("{} {n}", reason.code()))
+            .collect();
+        let by_reason = if counts.is_empty() {
+            "none".to_string()
+        } else {
+            counts.join(", ")
+        };
+        ctx.printer
+            .note(format!("{headline}; by reason: {by_reason}"));
+        return Ok(());
+    }
+    if !ctx.printer.is_quiet() {
+        ctx.printer.results(&summary_table(report))?;
+    }
+    let mut detail = Records::new(vec![
+        Column::exact("user", "User"),
+        Column::exact("reasons", "Reasons"),
+        Column::text("teams", "Teams"),
+        Column::text("micollab", "MiCollab"),
+        Column::text("phone", "Phone"),
+        Column::exact("flag", "Flag"),
+        Column::exact("last_sync", "Last sync"),
+        Column::text("hint", "Hint"),
+    ]);
+    for r in &report.rows {
+        detail.push(&table_row(r));
+    }
+    ctx.printer.results(&detail)?;
+    ctx.printer.note(headline);
+    if report.rows.is_empty() {
+        ctx.printer
+            .note("nobody to show (use --all to list users in sync)");
     }
     Ok(())
+}
+
+/// Users per reason, and whether the reason counts as out of sync.
+fn summary_table(report: &Built) -> Records {
+    #[derive(Serialize)]
+    struct SummaryRow {
+        reason: &'static str,
+        users: usize,
+        counted: bool,
+    }
+    let mut summary = Records::new(vec![
+        Column::exact("reason", "Reason"),
+        Column::exact("users", "Users"),
+        Column::exact("counted", "Counted"),
+    ]);
+    for (reason, n) in &report.summary {
+        summary.push(&SummaryRow {
+            reason: reason.code(),
+            users: *n,
+            counted: reason.counted(),
+        });
+    }
+    summary
 }

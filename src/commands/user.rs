@@ -103,6 +103,41 @@ fn status_of_rows(rows: &[UserRow]) -> ExitStatus {
 }
 
 /// What the admin reads before answering: who changes and what that means for them.
+/// What to look out for when Teams takes over these users' status.
+fn enable_warnings(planned: &[&UserRow]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let unmapped = Sample::of(
+        planned
+            .iter()
+            .filter(|r| !r.mapped)
+            .map(|r| r.login.as_str()),
+    );
+    if !unmapped.is_empty() {
+        lines.push(format!(
+            "  ! {} user(s) have no Teams mapping in mcteams: they show Unknown until mapped \
+             (`mcteams import FILE.csv`): {}",
+            unmapped.count,
+            unmapped.shown()
+        ));
+    }
+    let drift = Sample::of(
+        planned
+            .iter()
+            .filter(|r| r.drift_risk.is_some())
+            .map(|r| r.login.as_str()),
+    );
+    if !drift.is_empty() {
+        lines.push(format!(
+            "  ! {} user(s) use the Web or Mac client, or the PC client not in telephony-only \
+             mode: their presence can drift (the PC client in telephony-only mode is \
+             recommended): {}",
+            drift.count,
+            drift.shown()
+        ));
+    }
+    lines
+}
+
 fn preview_text(rows: &[UserRow], action: Switch) -> String {
     let planned: Vec<&UserRow> = rows
         .iter()
@@ -125,35 +160,7 @@ fn preview_text(rows: &[UserRow], action: Switch) -> String {
              their Calendar Integration and Schedules controls become read-only",
             switching.len()
         ));
-        let unmapped = Sample::of(
-            planned
-                .iter()
-                .filter(|r| !r.mapped)
-                .map(|r| r.login.as_str()),
-        );
-        if !unmapped.is_empty() {
-            lines.push(format!(
-                "  ! {} user(s) have no Teams mapping in mcteams: they show Unknown until mapped \
-                 (`mcteams import FILE.csv`): {}",
-                unmapped.count,
-                unmapped.shown()
-            ));
-        }
-        let drift = Sample::of(
-            planned
-                .iter()
-                .filter(|r| r.drift_risk.is_some())
-                .map(|r| r.login.as_str()),
-        );
-        if !drift.is_empty() {
-            lines.push(format!(
-                "  ! {} user(s) use the Web or Mac client, or the PC client not in telephony-only \
-                 mode: their presence can drift (the PC client in telephony-only mode is \
-                 recommended): {}",
-                drift.count,
-                drift.shown()
-            ));
-        }
+        lines.extend(enable_warnings(&planned));
     } else {
         lines.push(format!(
             "  for {} of them Teams lets go: their own and the profile's dynamic statuses come \

@@ -100,21 +100,7 @@ impl Demo<'_> {
                 profile: text(u, "profile"),
             })
             .collect();
-        let mut per_profile: BTreeMap<&str, usize> = BTreeMap::new();
-        for person in &eligible {
-            *per_profile.entry(person.profile.as_str()).or_default() += 1;
-        }
-        // The profile with the most candidates; on a tie, the one listed first.
-        let best = per_profile.values().copied().max();
-        let Some(profile) = best
-            .and_then(|best| {
-                profiles
-                    .iter()
-                    .filter_map(|p| p["name"].as_str())
-                    .find(|name| per_profile.get(name) == Some(&best))
-            })
-            .map(str::to_string)
-        else {
+        let Some(profile) = busiest_profile(profiles, &eligible) else {
             anyhow::bail!(
                 "the demo directory has no desk-phone user in a custom profile; try --users 20"
             );
@@ -457,4 +443,18 @@ impl Demo<'_> {
             started.elapsed().as_secs_f64()
         ))
     }
+}
+
+/// The profile with the most eligible people; on a tie, the one listed first.
+fn busiest_profile(profiles: &[Value], eligible: &[Person]) -> Option<String> {
+    let mut per_profile: BTreeMap<&str, usize> = BTreeMap::new();
+    for person in eligible {
+        *per_profile.entry(person.profile.as_str()).or_default() += 1;
+    }
+    let best = per_profile.values().copied().max()?;
+    profiles
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .find(|name| per_profile.get(name) == Some(&best))
+        .map(str::to_string)
 }

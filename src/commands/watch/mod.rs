@@ -155,33 +155,50 @@ where
         throttled_counted: Cell::new(throttled_seen(systems)),
         unread_by_lane: RefCell::default(),
     };
+    serve(&service, &mut store, second.as_mut(), &settings, lease).await?;
+    ctx.printer
+        .note("stopped: in-flight writes finished and recorded");
+    Ok(ExitStatus::Success)
+}
+
+/// Holds the lease and syncs until stopped; a lease lost is waited for again as a standby.
+async fn serve<T, M, P, C>(
+    service: &Service<'_, T, M, P, C>,
+    store: &mut Store,
+    mut second: Option<&mut Store>,
+    settings: &CycleSettings,
+    lease: Lease,
+) -> anyhow::Result<()>
+where
+    T: TeamsPort,
+    M: MicollabPort,
+    P: PbxPort,
+    C: CloudlinkPort,
+{
     let mut granted = Some(lease);
     loop {
         let lease = match granted.take() {
             Some(lease) => lease,
-            None => match wait_as_standby(&service, &mut store).await {
+            None => match wait_as_standby(service, store).await {
                 Some(lease) => lease,
-                None => break,
+                None => return Ok(()),
             },
         };
         let ttl = service.tuning.borrow().config.sync().lease_duration;
         let heartbeat = store.start_heartbeat(&lease, ttl)?;
-        let end = hold(&service, &mut store, second.as_mut(), &settings, &lease).await;
+        let end = hold(service, store, second.as_deref_mut(), settings, &lease).await;
         // The heartbeat stops: a lease lost is not ours to renew, one stopped is given back.
         drop(heartbeat);
         match end? {
             LaneEnd::Stopped => {
-                give_back(&mut store, lease);
-                break;
+                give_back(store, lease);
+                return Ok(());
             }
             LaneEnd::LeaseLost => {
                 tracing::error!("lost the sync lease: another run took it over");
             }
         }
     }
-    ctx.printer
-        .note("stopped: in-flight writes finished and recorded");
-    Ok(ExitStatus::Success)
 }
 
 /// Each direction on its own pace needs a second writer beside the first one's readers
