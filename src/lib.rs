@@ -23,4 +23,6 @@ pub mod report;
 pub mod signals;
 pub mod sim;
 pub mod store;
+#[cfg(test)]
+mod test_support;
 pub mod wire;

@@ -61,6 +61,15 @@ impl Sample {
         self.count == 0
     }
 
+    /// `: a, b, c, … (4 more)` to follow a count; nothing when there is nobody.
+    pub fn listed(&self) -> String {
+        if self.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", self.shown())
+        }
+    }
+
     /// `a, b, c, … (4 more)`.
     pub fn shown(&self) -> String {
         let more = self.count.saturating_sub(self.sample.len());

@@ -362,11 +362,7 @@ fn preview_text(report: &SetReport) -> String {
             "  --override-users: {} user(s) who set this status for themselves lose their own \
              setting{}{}",
             own.count,
-            if own.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", own.shown())
-            },
+            own.listed(),
             if report.users_not_read > 0 {
                 format!(" (and any of {} user(s) not read)", report.users_not_read)
             } else {
@@ -377,11 +373,7 @@ fn preview_text(report: &SetReport) -> String {
         lines.push(format!(
             "  {} user(s) keep their own setting of this status{}{}",
             own.count,
-            if own.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", own.shown())
-            },
+            own.listed(),
             if report.users_not_read > 0 {
                 format!(
                     " (plus any of {} user(s) whose own settings MiCollab shows only while Teams \

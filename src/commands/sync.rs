@@ -491,14 +491,9 @@ mod tests {
         assert_eq!(status(&report), ExitStatus::Success);
         report.failed_users = 2;
         assert_eq!(status(&report), ExitStatus::Partial);
-        report.read_errors.push(crate::engine::SourceError {
-            system: "pbx",
-            unavailable: true,
-            maybe_applied: false,
-            gave_up: false,
-            configuration: false,
-            message: "down".into(),
-        });
+        report
+            .read_errors
+            .push(crate::engine::SourceError::down("pbx", "down"));
         assert_eq!(status(&report), ExitStatus::Unavailable);
         report.guard_tripped = Some((600, 500));
         assert_eq!(status(&report), ExitStatus::Unavailable, "75 wins over 5");

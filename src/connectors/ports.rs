@@ -35,6 +35,27 @@ pub struct SourceError {
 }
 
 impl SourceError {
+    /// A failure of `system` that is none of the kinds below: not down, nothing maybe
+    /// applied, not given up, not the configuration.
+    pub fn new(system: &'static str, message: impl Into<String>) -> SourceError {
+        SourceError {
+            system,
+            unavailable: false,
+            maybe_applied: false,
+            gave_up: false,
+            configuration: false,
+            message: message.into(),
+        }
+    }
+
+    /// `system` could not be reached (or did not answer).
+    pub fn down(system: &'static str, message: impl Into<String>) -> SourceError {
+        SourceError {
+            unavailable: true,
+            ..SourceError::new(system, message)
+        }
+    }
+
     /// A connector's HTTP error as the engine reports it: one line, and whether to try
     /// again later.
     pub fn of(system: &'static str, error: &HttpError) -> SourceError {

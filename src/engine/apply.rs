@@ -250,22 +250,10 @@ where
     C: CloudlinkPort,
 {
     let per_chunk = settings.writes_per_chunk;
-    let unsent = |system: &'static str| SourceError {
-        system,
-        unavailable: true,
-        maybe_applied: false,
-        gave_up: false,
-        configuration: false,
-        message: "not sent: this run no longer holds the sync lease".into(),
+    let unsent = |system: &'static str| {
+        SourceError::down(system, "not sent: this run no longer holds the sync lease")
     };
-    let no_answer = |system: &'static str| SourceError {
-        system,
-        unavailable: false,
-        maybe_applied: false,
-        gave_up: false,
-        configuration: false,
-        message: "no answer for this write".into(),
-    };
+    let no_answer = |system: &'static str| SourceError::new(system, "no answer for this write");
     let (sessions, presentities) = (&writes.sessions, &writes.presentities);
     let advance = |n: usize| {
         if let Some(progress) = &settings.progress {

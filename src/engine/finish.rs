@@ -318,14 +318,10 @@ mod tests {
             ..Outcome::default()
         };
         if !read_all {
-            outcome.report.read_errors.push(SourceError {
-                system: "pbx",
-                unavailable: true,
-                maybe_applied: false,
-                gave_up: false,
-                configuration: false,
-                message: "down".into(),
-            });
+            outcome
+                .report
+                .read_errors
+                .push(SourceError::down("pbx", "down"));
         }
         outcome
     }

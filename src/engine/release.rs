@@ -81,14 +81,7 @@ pub async fn release_sessions<T: TeamsPort>(
         teams.apply_sessions(&changes).await
     };
     results.resize_with(changes.len(), || {
-        Err(SourceError {
-            system: "graph",
-            unavailable: false,
-            maybe_applied: false,
-            gave_up: false,
-            configuration: false,
-            message: "no answer for this write".into(),
-        })
+        Err(SourceError::new("graph", "no answer for this write"))
     });
     let mut records = Vec::new();
     let mut confirmations = Vec::new();
@@ -113,14 +106,10 @@ pub async fn release_sessions<T: TeamsPort>(
         outcomes.push(if s.teams_id.is_some() {
             cleared.next().unwrap_or(Ok(()))
         } else {
-            Err(SourceError {
-                system: "graph",
-                unavailable: false,
-                maybe_applied: false,
-                gave_up: false,
-                configuration: false,
-                message: "the mapping has no Entra object id".into(),
-            })
+            Err(SourceError::new(
+                "graph",
+                "the mapping has no Entra object id",
+            ))
         });
     }
     Ok(outcomes)

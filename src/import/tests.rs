@@ -7,15 +7,8 @@ fn file(text: &str) -> CsvFile {
 fn stored(login: &str, upn: &str, ext: &str, verified: bool) -> Mapping {
     let at = Utc::now() - chrono::Duration::days(1);
     Mapping {
-        micollab_login: login.into(),
-        teams_upn: upn.into(),
-        teams_id: None,
-        extension: ext.into(),
-        cloudlink_user_id: None,
         verified,
-        created_at: at,
-        updated_at: at,
-        removed_at: None,
+        ..crate::test_support::mapping_at(login, upn, ext, at)
     }
 }
 

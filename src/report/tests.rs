@@ -33,12 +33,7 @@ fn mapping(verified: bool) -> Mapping {
 }
 
 fn phone(call: CallState, dnd: bool) -> PhoneState {
-    PhoneState {
-        call,
-        dnd,
-        device: DeviceType::DeskPhone,
-        acd_hotdesk: false,
-    }
+    crate::test_support::desk_phone(call, dnd)
 }
 
 fn seen(

@@ -87,7 +87,7 @@ fn list_users(call: &mut Call) -> Reply {
         Ok(p) => p,
         Err(reply) => return reply,
     };
-    let (page, next) = world.live_page(start, limit);
+    let (page, next) = world.live_page(start, limit, |_| true);
     let items = page
         .into_iter()
         .map(|i| user_json(world, i, account))
@@ -125,7 +125,7 @@ fn list_presentities(call: &mut Call) -> Reply {
         Ok(p) => p,
         Err(reply) => return reply,
     };
-    let (page, next) = world.live_page(start, limit);
+    let (page, next) = world.live_page(start, limit, |_| true);
     let items: Vec<_> = page
         .into_iter()
         .map(|i| presentity_json(world, i, &account_id))
@@ -217,42 +217,17 @@ fn put_presentity(call: &mut Call) -> Reply {
 
 fn bulk_write(call: &mut Call) -> Reply {
     let (req, extra) = (call.req, call.extra);
-    let ops = match mitel::operations(req, extra) {
-        Ok(ops) => ops,
-        Err(reply) => return reply,
-    };
     let writer = Writer {
         principal: &call.principal,
         account: &call.sim.credentials.cloudlink_account_id,
     };
     let world = &mut call.state.world;
-    let results: Vec<Value> = ops
-        .iter()
-        .map(|op| {
-            let reply = match (op.op.as_deref(), op.id.as_deref()) {
-                (Some("replace") | Some("update"), Some(id)) => match world.find_principal(id) {
-                    Some(i) => write_presentity(world, i, &op.body, None, writer, extra),
-                    None => presentity_not_found(id, extra),
-                },
-                (_, None) => error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidOperation",
-                    "Every operation needs an id (the principalId).",
-                    extra,
-                    None,
-                ),
-                (other, _) => error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidOperation",
-                    &format!("op {other:?} is not supported (use \"replace\")."),
-                    extra,
-                    None,
-                ),
-            };
-            mitel::operation_result(op, reply)
-        })
-        .collect();
-    Reply::ok(json!({"operations": results}))
+    mitel::bulk_patch(req, extra, "principalId", |id, body| {
+        match world.find_principal(id) {
+            Some(i) => write_presentity(world, i, body, None, writer, extra),
+            None => presentity_not_found(id, extra),
+        }
+    })
 }
 
 fn unknown_account(account: &str, extra: Extra) -> Reply {

@@ -366,7 +366,7 @@ pub struct Operations {
 pub const MAX_OPERATIONS: usize = 1000;
 
 /// Parses the bulk envelope; `Err(reply)` when it is not one.
-pub fn operations(req: &Req, extra: &[(&'static str, String)]) -> Result<Vec<Operation>, Reply> {
+fn operations(req: &Req, extra: &[(&'static str, String)]) -> Result<Vec<Operation>, Reply> {
     let parsed: Operations = req.json().map_err(|message| {
         error(
             StatusCode::BAD_REQUEST,
@@ -400,8 +400,43 @@ pub fn operations(req: &Req, extra: &[(&'static str, String)]) -> Result<Vec<Ope
     Ok(ops)
 }
 
+/// A bulk `PATCH`: its operations answered in order, `apply(id, body)` for each `replace`
+/// (or `update`) with an id, `InvalidOperation` for the others (`id_name`: what the id is).
+pub fn bulk_patch(
+    req: &Req,
+    extra: &[(&'static str, String)],
+    id_name: &str,
+    mut apply: impl FnMut(&str, &Value) -> Reply,
+) -> Reply {
+    let ops = match operations(req, extra) {
+        Ok(ops) => ops,
+        Err(reply) => return reply,
+    };
+    let invalid = |message: &str| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "InvalidOperation",
+            message,
+            extra,
+            None,
+        )
+    };
+    let results: Vec<Value> = ops
+        .iter()
+        .map(|op| {
+            let reply = match (op.op.as_deref(), op.id.as_deref()) {
+                (Some("replace") | Some("update"), Some(id)) => apply(id, &op.body),
+                (_, None) => invalid(&format!("Every operation needs an id (the {id_name}).")),
+                (other, _) => invalid(&format!("op {other:?} is not supported (use \"replace\").")),
+            };
+            operation_result(op, reply)
+        })
+        .collect();
+    Reply::ok(json!({"operations": results}))
+}
+
 /// One operation's result: `{"id","op","status","body"}`.
-pub fn operation_result(op: &Operation, reply: Reply) -> Value {
+fn operation_result(op: &Operation, reply: Reply) -> Value {
     json!({
         "id": op.id,
         "op": op.op,

@@ -55,13 +55,7 @@ impl Store {
                 "SELECT {COLUMNS} FROM mappings WHERE removed_at IS NULL ORDER BY micollab_login"
             )
         };
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], from_row)
-            .map_err(|e| self.err(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
-        Ok(rows)
+        self.all_rows(&sql, from_row)
     }
 
     pub fn count_mappings(&self) -> Result<i64, StoreError> {

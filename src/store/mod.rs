@@ -226,6 +226,21 @@ impl Store {
         map_sqlite_error(&self.path, e)
     }
 
+    /// Every row `sql` (no parameters) selects, each read by `from_row`.
+    fn all_rows<T>(
+        &self,
+        sql: &str,
+        from_row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], from_row)
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
     /// The estate recorded in the store, if any.
     pub fn estate(&self) -> Result<Option<Estate>, StoreError> {
         self.conn

@@ -339,16 +339,7 @@ impl Store {
     }
 
     pub fn sync_records(&self) -> Result<Vec<SyncRecord>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{} ORDER BY micollab_login", select()))
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], from_row)
-            .map_err(|e| self.err(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
-        Ok(rows)
+        self.all_rows(&format!("{} ORDER BY micollab_login", select()), from_row)
     }
 
     /// Every mapping (tombstones included) with its record, by login, in one

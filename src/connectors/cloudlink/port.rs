@@ -67,17 +67,13 @@ impl CloudlinkPort for CloudlinkClient {
                     positions.push(i);
                 }
                 Err(_) => {
-                    results[i] = Some(Err(WriteFailure::Failed(SourceError {
-                        system: "cloudlink",
-                        unavailable: false,
-                        maybe_applied: false,
-                        gave_up: false,
-                        configuration: false,
-                        message: format!(
+                    results[i] = Some(Err(WriteFailure::Failed(SourceError::new(
+                        "cloudlink",
+                        format!(
                             "cloudlink: presentity {}: expected version {:?} is not a CloudLink version; not written",
                             w.principal_id, w.expected_version
                         ),
-                    })));
+                    ))));
                 }
             }
         }
@@ -95,14 +91,10 @@ impl CloudlinkPort for CloudlinkClient {
             .into_iter()
             .map(|r| {
                 r.unwrap_or_else(|| {
-                    Err(WriteFailure::Failed(SourceError {
-                        system: "cloudlink",
-                        unavailable: false,
-                        maybe_applied: false,
-                        gave_up: false,
-                        configuration: false,
-                        message: "cloudlink: no answer for this write".to_string(),
-                    }))
+                    Err(WriteFailure::Failed(SourceError::new(
+                        "cloudlink",
+                        "cloudlink: no answer for this write",
+                    )))
                 })
             })
             .collect()

@@ -201,14 +201,7 @@ impl TeamsPort for &Fake {
             .as_ref()
             .is_some_and(|id| ids.contains(id))
         {
-            return Err(SourceError {
-                system: "graph",
-                unavailable: true,
-                maybe_applied: false,
-                gave_up: false,
-                configuration: false,
-                message: "503 Service Unavailable".into(),
-            });
+            return Err(SourceError::down("graph", "503 Service Unavailable"));
         }
         let now = world.now.unwrap();
         Ok(world

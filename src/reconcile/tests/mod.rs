@@ -17,12 +17,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn phone(call: CallState, dnd: bool) -> PhoneState {
-    PhoneState {
-        call,
-        dnd,
-        device: DeviceType::DeskPhone,
-        acd_hotdesk: false,
-    }
+    crate::test_support::desk_phone(call, dnd)
 }
 
 fn teams(availability: &str, activity: &str) -> TeamsPresence {

@@ -159,9 +159,9 @@ pub(super) fn get_presences(
         #[serde(borrow)]
         ids: Vec<BodyText<'a>>,
     }
-    let body: PresenceIds = match req.json() {
+    let body: PresenceIds = match json_body(req, extra) {
         Ok(body) => body,
-        Err(message) => return error(StatusCode::BAD_REQUEST, "BadRequest", &message, extra),
+        Err(reply) => return reply,
     };
     if body.ids.len() > MAX_PRESENCE_IDS {
         return error(
@@ -224,6 +224,27 @@ pub fn preferred_pair_allowed(availability: &Availability, activity: &Activity) 
     )
 }
 
+/// A request's JSON body, or Graph's 400 saying what is wrong with it.
+fn json_body<'a, T: Deserialize<'a>>(req: &'a Req, extra: Extra) -> Result<T, Reply> {
+    req.json()
+        .map_err(|message| error(StatusCode::BAD_REQUEST, "BadRequest", &message, extra))
+}
+
+/// An app session is the calling app's own: its id is the app's client id.
+fn own_session(session_id: &str, caller: &Caller, extra: Extra) -> Result<(), Reply> {
+    if session_id.eq_ignore_ascii_case(&caller.app_id) {
+        return Ok(());
+    }
+    Err(error(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        &format!(
+            "The sessionId '{session_id}' is not valid: it must be the application (client) id of the calling app."
+        ),
+        extra,
+    ))
+}
+
 fn set_presence(
     world: &mut World,
     i: u32,
@@ -231,20 +252,12 @@ fn set_presence(
     caller: &Caller,
     extra: &[(&'static str, String)],
 ) -> Reply {
-    let body: SetPresenceRequest = match req.json() {
+    let body: SetPresenceRequest = match json_body(req, extra) {
         Ok(body) => body,
-        Err(message) => return error(StatusCode::BAD_REQUEST, "BadRequest", &message, extra),
+        Err(reply) => return reply,
     };
-    if !body.session_id.eq_ignore_ascii_case(&caller.app_id) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            &format!(
-                "The sessionId '{}' is not valid: it must be the application (client) id of the calling app.",
-                body.session_id
-            ),
-            extra,
-        );
+    if let Err(reply) = own_session(&body.session_id, caller, extra) {
+        return reply;
     }
     if !app_pair_allowed(&body.availability, &body.activity) {
         return error(
@@ -293,20 +306,12 @@ fn clear_presence(
     caller: &Caller,
     extra: &[(&'static str, String)],
 ) -> Reply {
-    let body: ClearPresenceRequest = match req.json() {
+    let body: ClearPresenceRequest = match json_body(req, extra) {
         Ok(body) => body,
-        Err(message) => return error(StatusCode::BAD_REQUEST, "BadRequest", &message, extra),
+        Err(reply) => return reply,
     };
-    if !body.session_id.eq_ignore_ascii_case(&caller.app_id) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            &format!(
-                "The sessionId '{}' is not valid: it must be the application (client) id of the calling app.",
-                body.session_id
-            ),
-            extra,
-        );
+    if let Err(reply) = own_session(&body.session_id, caller, extra) {
+        return reply;
     }
     if world.clear_session(i, &body.session_id.to_ascii_lowercase()) {
         Reply::empty(StatusCode::OK)
@@ -332,9 +337,9 @@ pub fn preferred_default_s(availability: &Availability) -> i64 {
 }
 
 fn set_user_preferred(world: &mut World, i: u32, req: &Req, extra: Extra) -> Reply {
-    let body: SetUserPreferredPresenceRequest = match req.json() {
+    let body: SetUserPreferredPresenceRequest = match json_body(req, extra) {
         Ok(body) => body,
-        Err(message) => return error(StatusCode::BAD_REQUEST, "BadRequest", &message, extra),
+        Err(reply) => return reply,
     };
     if !preferred_pair_allowed(&body.availability, &body.activity) {
         return error(

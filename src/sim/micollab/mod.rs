@@ -243,14 +243,18 @@ fn with_user(call: &mut Call, then: impl FnOnce(&mut World, u32) -> Reply) -> Re
     let world = &mut call.state.world;
     match world.find_login(&login) {
         Some(i) => then(world, i),
-        None => error(
-            StatusCode::NOT_FOUND,
-            "UserNotFound",
-            &format!("No MiCollab user with login {login:?}."),
-            extra,
-            None,
-        ),
+        None => user_not_found(&login, extra),
     }
+}
+
+fn user_not_found(login: &str, extra: Extra) -> Reply {
+    error(
+        StatusCode::NOT_FOUND,
+        "UserNotFound",
+        &format!("No MiCollab user with login {login:?}."),
+        extra,
+        None,
+    )
 }
 
 pub fn system_json(world: &World) -> Value {

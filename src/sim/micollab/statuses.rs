@@ -89,6 +89,18 @@ pub(super) fn find_status(name: &str, extra: Extra) -> Result<&'static str, Repl
     })
 }
 
+/// The status a `PATCH …/statuses/{status}` names and its checked changes.
+fn status_patch(
+    status: &str,
+    req: &Req,
+    extra: Extra,
+) -> Result<(&'static str, StatusPatch), Reply> {
+    let status = find_status(status, extra)?;
+    let patch: StatusPatch = mitel::json_body(req, extra)?;
+    check_status_patch(status, &patch, extra)?;
+    Ok((status, patch))
+}
+
 pub(super) fn patch_profile_status(
     world: &mut World,
     p: usize,
@@ -99,17 +111,10 @@ pub(super) fn patch_profile_status(
     if world.profiles[p].is_default {
         return default_refusal(world, p, extra);
     }
-    let status = match find_status(status, extra) {
-        Ok(s) => s,
+    let (status, patch) = match status_patch(status, req, extra) {
+        Ok(asked) => asked,
         Err(reply) => return reply,
     };
-    let patch: StatusPatch = match mitel::json_body(req, extra) {
-        Ok(patch) => patch,
-        Err(reply) => return reply,
-    };
-    if let Err(reply) = check_status_patch(status, &patch, extra) {
-        return reply;
-    }
     // Users who changed this status's settings for themselves keep them unless asked.
     let members: Vec<u32> = world
         .live_users()
@@ -167,17 +172,10 @@ pub(super) fn patch_user_status(
     req: &Req,
     extra: Extra,
 ) -> Reply {
-    let status = match find_status(status, extra) {
-        Ok(s) => s,
+    let (status, patch) = match status_patch(status, req, extra) {
+        Ok(asked) => asked,
         Err(reply) => return reply,
     };
-    let patch: StatusPatch = match mitel::json_body(req, extra) {
-        Ok(patch) => patch,
-        Err(reply) => return reply,
-    };
-    if let Err(reply) = check_status_patch(status, &patch, extra) {
-        return reply;
-    }
     let user = world.user_mut(i);
     let entry = match user.overrides.iter().position(|o| o.status == status) {
         Some(index) => &mut user.overrides[index],

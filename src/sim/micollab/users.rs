@@ -214,43 +214,12 @@ pub(super) fn patch_user(world: &mut World, i: u32, body: &Value, extra: Extra) 
 }
 
 pub(super) fn bulk_users(world: &mut World, req: &Req, extra: Extra) -> Reply {
-    let ops = match mitel::operations(req, extra) {
-        Ok(ops) => ops,
-        Err(reply) => return reply,
-    };
-    let results: Vec<Value> = ops
-        .iter()
-        .map(|op| {
-            let reply = match (op.op.as_deref(), op.id.as_deref()) {
-                (Some("replace") | Some("update"), Some(login)) => match world.find_login(login) {
-                    Some(i) => patch_user(world, i, &op.body, extra),
-                    None => error(
-                        StatusCode::NOT_FOUND,
-                        "UserNotFound",
-                        &format!("No MiCollab user with login {login:?}."),
-                        extra,
-                        None,
-                    ),
-                },
-                (_, None) => error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidOperation",
-                    "Every operation needs an id (the login).",
-                    extra,
-                    None,
-                ),
-                (other, _) => error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidOperation",
-                    &format!("op {other:?} is not supported (use \"replace\")."),
-                    extra,
-                    None,
-                ),
-            };
-            mitel::operation_result(op, reply)
-        })
-        .collect();
-    Reply::ok(json!({"operations": results}))
+    mitel::bulk_patch(req, extra, "login", |login, body| {
+        match world.find_login(login) {
+            Some(i) => patch_user(world, i, body, extra),
+            None => user_not_found(login, extra),
+        }
+    })
 }
 
 /// The users with these logins, in the order asked; unknown ones are left out. `fields`, a
@@ -311,18 +280,9 @@ pub(super) fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
             .collect();
         return users_by_login(world, &logins, None, req, extra);
     }
-    let mut items = Vec::with_capacity(limit);
-    let mut next = None;
-    for i in (start as u32)..world.dir.count {
-        if world.user(i).deleted || profile.is_some_and(|p| world.user(i).profile as usize != p) {
-            continue;
-        }
-        if items.len() == limit {
-            next = Some(i as usize);
-            break;
-        }
-        items.push(user_json(world, i));
-    }
+    let in_profile = |i: u32| profile.is_none_or(|p| world.user(i).profile as usize == p);
+    let (page, next) = world.live_page(start, limit, in_profile);
+    let items: Vec<_> = page.into_iter().map(|i| user_json(world, i)).collect();
     let (self_link, next_link) = mitel::page_links(req, "/micollab", limit, next);
     Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
 }

@@ -355,11 +355,17 @@ impl World {
         (0..self.dir.count).filter(|&i| !self.users[i as usize].deleted)
     }
 
-    /// One page of live users from directory index `start`: at most `limit` of them, and
-    /// where the next page starts when there are more.
-    pub fn live_page(&self, start: usize, limit: usize) -> (Vec<u32>, Option<usize>) {
+    /// One page of the live users `keep` keeps, from directory index `start`: at most
+    /// `limit` of them, and where the next page starts when there are more.
+    pub fn live_page(
+        &self,
+        start: usize,
+        limit: usize,
+        keep: impl Fn(u32) -> bool,
+    ) -> (Vec<u32>, Option<usize>) {
         let mut page = Vec::with_capacity(limit);
-        for i in (start as u32..self.dir.count).filter(|&i| !self.users[i as usize].deleted) {
+        let live = (start as u32..self.dir.count).filter(|&i| !self.users[i as usize].deleted);
+        for i in live.filter(|&i| keep(i)) {
             if page.len() == limit {
                 return (page, Some(i as usize));
             }

@@ -10,18 +10,7 @@ fn estate(tenant: &str) -> Estate {
 }
 
 fn mapping(login: &str, upn: &str, ext: &str) -> Mapping {
-    let now = chrono::Utc::now();
-    Mapping {
-        micollab_login: login.into(),
-        teams_upn: upn.into(),
-        teams_id: None,
-        extension: ext.into(),
-        cloudlink_user_id: None,
-        verified: false,
-        created_at: now,
-        updated_at: now,
-        removed_at: None,
-    }
+    crate::test_support::mapping_at(login, upn, ext, chrono::Utc::now())
 }
 
 fn temp_store() -> (tempfile::TempDir, Store) {
