@@ -442,13 +442,7 @@ fn write_presentity(
             Some(json!({"currentVersion": current, "source": &*world.user(i).presentity.source})),
         );
     }
-    let now = world.now_ms();
-    let p = &mut world.user_mut(i).presentity;
-    p.status = status.into();
-    p.activity = activity.map(Into::into);
-    p.source = source.into();
-    p.version += 1;
-    p.updated_ms = now;
+    write_as(world, i, &status, activity, &source);
     Reply::ok_serialized(&presentity_json(world, i, &Arc::from(writer.account)))
 }
 

@@ -108,14 +108,7 @@ pub fn dispatch(sim: &Sim, req: &Req) -> Reply {
         ));
     };
     let mut state = sim.state();
-    let mut call = Call {
-        sim,
-        state: &mut state,
-        req,
-        params: matched.params,
-        extra: &[],
-        principal: String::new(),
-    };
+    let mut call = Call::new(sim, &mut state, req, matched.params, &[]);
     (matched.handler)(&mut call)
 }
 

@@ -101,14 +101,7 @@ pub fn dispatch(
     let Some(matched) = routes.find(&req.method, &req.path) else {
         return unmatched();
     };
-    let mut call = Call {
-        sim,
-        state,
-        req,
-        params: matched.params,
-        extra,
-        principal: String::new(),
-    };
+    let mut call = Call::new(sim, state, req, matched.params, extra);
     if !matched.template.ends_with("/token") {
         match authenticate(call.state, system, req, extra) {
             Ok(principal) => call.principal = principal,

@@ -15,7 +15,24 @@ pub struct Call<'a> {
     pub principal: String,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
+    pub fn new(
+        sim: &'a Sim,
+        state: &'a mut super::State,
+        req: &'a Req,
+        params: Vec<String>,
+        extra: &'a [(&'static str, String)],
+    ) -> Call<'a> {
+        Call {
+            sim,
+            state,
+            req,
+            params,
+            extra,
+            principal: String::new(),
+        }
+    }
+
     /// The n-th captured segment, or "" (routes without it never ask).
     pub fn param(&self, n: usize) -> &str {
         self.params.get(n).map_or("", String::as_str)

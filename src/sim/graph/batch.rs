@@ -188,14 +188,7 @@ fn batch_item(call: &mut Call, caller: &Caller, item: &BatchRequestItem) -> Repl
     let reply = match storm {
         Some(reply) => reply,
         None => {
-            let mut item_call = Call {
-                sim: call.sim,
-                state: &mut *call.state,
-                req: &req,
-                params: matched.params,
-                extra,
-                principal: String::new(),
-            };
+            let mut item_call = Call::new(call.sim, &mut *call.state, &req, matched.params, extra);
             answer(&mut item_call, caller, matched.handler)
         }
     };

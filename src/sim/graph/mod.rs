@@ -255,14 +255,7 @@ pub fn dispatch(
     let Some(matched) = ROUTES.find(&req.method, &req.path) else {
         return unknown_segment(&req.path, extra);
     };
-    let mut call = Call {
-        sim,
-        state,
-        req,
-        params: matched.params,
-        extra,
-        principal: String::new(),
-    };
+    let mut call = Call::new(sim, state, req, matched.params, extra);
     if matched.handler.needs == Needs::Anyone {
         return (matched.handler.handler)(&mut call, &Caller::default());
     }

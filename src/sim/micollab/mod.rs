@@ -227,14 +227,18 @@ fn with_profile(call: &mut Call, then: impl FnOnce(&mut World, usize) -> Reply) 
     let world = &mut call.state.world;
     match world.profile_index(&key) {
         Some(p) => then(world, p),
-        None => error(
-            StatusCode::NOT_FOUND,
-            "ProfileNotFound",
-            &format!("No user profile {key:?} (use its profileId or name)."),
-            extra,
-            None,
-        ),
+        None => profile_not_found(&key, extra),
     }
+}
+
+fn profile_not_found(key: &str, extra: Extra) -> Reply {
+    error(
+        StatusCode::NOT_FOUND,
+        "ProfileNotFound",
+        &format!("No user profile {key:?} (use its profileId or name)."),
+        extra,
+        None,
+    )
 }
 
 /// Answers for the user the route names by login, or 404.

@@ -174,15 +174,7 @@ pub(super) fn patch_user(world: &mut World, i: u32, body: &Value, extra: Extra) 
         None => None,
         Some(Value::String(key)) => match world.profile_index(key) {
             Some(p) => Some(p),
-            None => {
-                return error(
-                    StatusCode::NOT_FOUND,
-                    "ProfileNotFound",
-                    &format!("No user profile {key:?}."),
-                    extra,
-                    None,
-                );
-            }
+            None => return profile_not_found(key, extra),
         },
         Some(_) => {
             return error(
@@ -259,15 +251,7 @@ pub(super) fn list_users(world: &World, req: &Req, extra: Extra) -> Reply {
         None => None,
         Some(key) => match world.profile_index(key) {
             Some(p) => Some(p),
-            None => {
-                return error(
-                    StatusCode::NOT_FOUND,
-                    "ProfileNotFound",
-                    &format!("No user profile {key:?}."),
-                    extra,
-                    None,
-                );
-            }
+            None => return profile_not_found(key, extra),
         },
     };
     // Batch read: `login=a,b,c` (1000 at most) answers those users, in the order asked.
