@@ -8,6 +8,7 @@
 //! run keeps nothing (it stops, exit 5); a watch holds the unexpected users' changes as a
 //! plan and goes on with everyone else, session refreshes included.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -116,24 +117,10 @@ impl<'a> Decided<'a> {
 
     /// Decides one user.
     pub fn user(&mut self, report: &mut CycleReport, user: User, observed: Observed) {
-        let never_written = Record::default();
-        let stored = user.stored.as_ref().map_or(&never_written, |s| &s.record);
-        let unsettled;
         let part = self.settings.part();
-        // An unsettled session is the phone pipeline's to repair.
-        let old = if part != RecordPart::TeamsToMicollab
-            && self.settled.unsettled_sessions.contains_key(&user.login)
-        {
-            unsettled = Record {
-                session_unsettled: true,
-                ..stored.clone()
-            };
-            &unsettled
-        } else {
-            stored
-        };
-        let mut decision = reconcile(&observed, old, &self.settings.policy, self.now);
-        keep_other_part(&mut decision, old, part);
+        let old = self.record_of(&user, part);
+        let mut decision = reconcile(&observed, &old, &self.settings.policy, self.now);
+        keep_other_part(&mut decision, &old, part);
         let observation = observation_of(&user, &observed, part);
         count_notes(report, &decision.notes);
         let expected = self.rollout.expects(&user.login);
@@ -174,7 +161,7 @@ impl<'a> Decided<'a> {
                 for plan in std::mem::take(&mut self.plans) {
                     self.keep_row(plan.user, &plan.old, plan.observation, false);
                 }
-                let old = old.clone();
+                let old = old.into_owned();
                 self.keep_row(user, &old, observation, false);
                 return;
             }
@@ -184,19 +171,34 @@ impl<'a> Decided<'a> {
         if hold {
             self.held.push(user.login.clone());
             self.held_changes += changes;
-            decision = hold_changes(decision, old);
+            decision = hold_changes(decision, &old);
             if decision.actions.is_empty() {
                 self.keep_row(user, &decision.record, observation, false);
                 return;
             }
         }
-        let old = old.clone();
+        let old = old.into_owned();
         self.plans.push(UserPlan {
             user,
             observation,
             old,
             decision,
         });
+    }
+
+    /// The record reconcile starts from: the stored one, its session marked unsettled when
+    /// an earlier run left it unknown (the phone pipeline's to repair).
+    fn record_of<'u>(&self, user: &'u User, part: RecordPart) -> Cow<'u, Record> {
+        let stored = user.stored.as_ref().map(|s| &s.record);
+        let unsettled = part != RecordPart::TeamsToMicollab
+            && self.settled.unsettled_sessions.contains_key(&user.login);
+        match stored {
+            Some(record) if !unsettled => Cow::Borrowed(record),
+            _ => Cow::Owned(Record {
+                session_unsettled: unsettled,
+                ..stored.cloned().unwrap_or_default()
+            }),
+        }
     }
 
     /// Of these changes, the rewrite of a session an interrupted run left unknown: mcteams

@@ -118,13 +118,17 @@ where
     settled.closed = confirmations.len() + switches;
     let records: Vec<SyncRecord> = records.into_values().collect();
     store.finish_cycle(lease, &records, &confirmations, &[], None)?;
+    log_settled(&settled);
+    Ok(settled)
+}
+
+fn log_settled(settled: &Settled) {
     let left_open: usize = settled.unsettled_sessions.values().map(Vec::len).sum();
     tracing::warn!(
         closed = settled.closed,
         left_open,
         "settled writes left unconfirmed by an earlier run"
     );
-    Ok(settled)
 }
 
 /// Of several open entries for one user and system only the latest counts: the others, and

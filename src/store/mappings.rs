@@ -170,39 +170,51 @@ fn upsert_in(
         if *change == MappingChange::Unchanged {
             continue;
         }
-        let created: DateTime<Utc> = old.as_ref().map_or(now, |o| o.created_at);
-        tx.prepare_cached(
-            "INSERT INTO mappings (micollab_login, teams_upn, teams_id, extension,
-                 cloudlink_user_id, verified, created_at, updated_at, removed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)",
-        )?
-        .execute(params![
-            m.micollab_login,
-            m.teams_upn,
-            m.teams_id,
-            m.extension,
-            m.cloudlink_user_id,
-            m.verified,
-            created,
-            now
-        ])
-        .map_err(|e| conflict_or(e, m))?;
-        let old_text = old.as_ref().map(|o| o.csv_fields().join(","));
-        let new_text = m.csv_fields().join(",");
-        audit(
-            tx,
-            run,
-            now,
-            &AuditChange {
-                object_type: "mapping",
-                object_id: &m.micollab_login,
-                field: "mapping",
-                old: old_text.as_deref(),
-                new: Some(&new_text),
-            },
-        )?;
+        insert_audited(tx, m, old.as_ref(), run, now)?;
     }
     Ok(changes)
+}
+
+/// Writes one mapping (created, or replacing `old`) and its audit row.
+fn insert_audited(
+    tx: &Transaction<'_>,
+    m: &Mapping,
+    old: Option<&Mapping>,
+    run: Option<RunId>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let created: DateTime<Utc> = old.map_or(now, |o| o.created_at);
+    tx.prepare_cached(
+        "INSERT INTO mappings (micollab_login, teams_upn, teams_id, extension,
+             cloudlink_user_id, verified, created_at, updated_at, removed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)",
+    )?
+    .execute(params![
+        m.micollab_login,
+        m.teams_upn,
+        m.teams_id,
+        m.extension,
+        m.cloudlink_user_id,
+        m.verified,
+        created,
+        now
+    ])
+    .map_err(|e| conflict_or(e, m))?;
+    let old_text = old.map(|o| o.csv_fields().join(","));
+    let new_text = m.csv_fields().join(",");
+    audit(
+        tx,
+        run,
+        now,
+        &AuditChange {
+            object_type: "mapping",
+            object_id: &m.micollab_login,
+            field: "mapping",
+            old: old_text.as_deref(),
+            new: Some(&new_text),
+        },
+    )?;
+    Ok(())
 }
 
 fn remove_in(
