@@ -8,9 +8,8 @@ use serde::Serialize;
 
 use crate::cli::{Direction, SyncArgs};
 use crate::config::{Config, ConfigError};
-use crate::engine::{
-    CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort, run_cycle,
-};
+use crate::connectors::ConnectedSystems;
+use crate::engine::{CycleReport, CycleSettings, run_cycle};
 use crate::exit::{CliError, ExitCode, ExitStatus};
 use crate::output::{Column, Detail, Records};
 use crate::reconcile::{Action, Policy, SyncDirection};
@@ -71,18 +70,12 @@ fn direction(d: Direction) -> SyncDirection {
 }
 
 /// Runs `sync` against any systems (the real ones through `connect`, or fakes).
-pub async fn execute<T, M, P, C>(
+pub async fn execute(
     ctx: &Context,
     args: &SyncArgs,
     config: &Config,
-    systems: &Systems<T, M, P, C>,
-) -> anyhow::Result<ExitStatus>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
+    systems: &ConnectedSystems,
+) -> anyhow::Result<ExitStatus> {
     let mut store = ctx.open_store(config)?;
     super::resume_graph_limit(&store, &systems.teams)?;
     let interval = args.interval.unwrap_or(config.sync().interval);
@@ -139,18 +132,12 @@ fn cycle_settings(ctx: &Context, args: &SyncArgs, config: &Config, mapped: u64) 
 
 /// `sync --dry-run`: one cycle that sends nothing, its plan printed. No lease: it writes
 /// nothing.
-async fn dry_run<T, M, P, C>(
+async fn dry_run(
     ctx: &Context,
     store: &mut Store,
-    systems: &Systems<T, M, P, C>,
+    systems: &ConnectedSystems,
     settings: &CycleSettings,
-) -> anyhow::Result<ExitStatus>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
+) -> anyhow::Result<ExitStatus> {
     let report = run_cycle(store, systems, settings, None, chrono::Utc::now()).await;
     if let Some(progress) = &settings.progress {
         progress.0.finish();
@@ -207,19 +194,13 @@ async fn grace_over() {
     tokio::time::sleep(STOP_GRACE).await;
 }
 
-async fn one_cycle<T, M, P, C>(
+async fn one_cycle(
     ctx: &Context,
     store: &mut Store,
-    systems: &Systems<T, M, P, C>,
+    systems: &ConnectedSystems,
     settings: &CycleSettings,
     stop: &StopReceived,
-) -> anyhow::Result<ExitStatus>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
+) -> anyhow::Result<ExitStatus> {
     let run = store.begin_leased_run("sync")?;
     let started = Instant::now();
     let finish_bar = || {
@@ -261,18 +242,15 @@ where
 
 /// Records a finished cycle's run (its exit code and summary) and the Graph rate limit it
 /// leaves, then prints its summary; a signal received meanwhile decides the exit code.
-fn record_and_print<T, M, P, C>(
+fn record_and_print(
     ctx: &Context,
     store: &mut Store,
-    systems: &Systems<T, M, P, C>,
+    systems: &ConnectedSystems,
     run: RunId,
     report: &CycleReport,
     took: Duration,
     stop: &StopReceived,
-) -> anyhow::Result<ExitStatus>
-where
-    T: TeamsPort,
-{
+) -> anyhow::Result<ExitStatus> {
     let stopped_by = stop.get().copied();
     let status = match stopped_by {
         Some(signal) => Ok(signal.exit_status()),

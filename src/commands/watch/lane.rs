@@ -9,10 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::{Holding, Service};
 use crate::commands::sync::{backoff, summary, unix_now};
-use crate::engine::{
-    CloudlinkPort, CycleReport, CycleSettings, MicollabPort, PbxPort, TeamsPort,
-    run_direction_cycle,
-};
+use crate::engine::{CycleReport, CycleSettings, run_direction_cycle};
 use crate::reconcile::SyncDirection;
 use crate::store::{RunId, Store, StoreError};
 
@@ -68,33 +65,21 @@ impl<'s> Lane<'s> {
 
     /// Cycles until the service stops or the lease is lost; the other lanes of the holding
     /// are told when this one ends, and end after their cycle in progress.
-    pub async fn run<T, M, P, C>(
+    pub async fn run(
         mut self,
-        service: &Service<'_, T, M, P, C>,
+        service: &Service<'_>,
         holding: &Holding<'_>,
-    ) -> anyhow::Result<LaneEnd>
-    where
-        T: TeamsPort,
-        M: MicollabPort,
-        P: PbxPort,
-        C: CloudlinkPort,
-    {
+    ) -> anyhow::Result<LaneEnd> {
         let end = self.cycles(service, holding).await;
         holding.over.send_replace(true);
         end
     }
 
-    async fn cycles<T, M, P, C>(
+    async fn cycles(
         &mut self,
-        service: &Service<'_, T, M, P, C>,
+        service: &Service<'_>,
         holding: &Holding<'_>,
-    ) -> anyhow::Result<LaneEnd>
-    where
-        T: TeamsPort,
-        M: MicollabPort,
-        P: PbxPort,
-        C: CloudlinkPort,
-    {
+    ) -> anyhow::Result<LaneEnd> {
         let mut stop = service.stop.clone();
         let mut over = holding.over.subscribe();
         self.settings.lease = Some(holding.lease.clone());
@@ -146,17 +131,7 @@ impl<'s> Lane<'s> {
 
     /// One cycle. Store trouble that passes (busy, locked) and a lost lease are turns of
     /// their own, not errors.
-    async fn turn<T, M, P, C>(
-        &mut self,
-        service: &Service<'_, T, M, P, C>,
-        holding: &Holding<'_>,
-    ) -> anyhow::Result<Turn>
-    where
-        T: TeamsPort,
-        M: MicollabPort,
-        P: PbxPort,
-        C: CloudlinkPort,
-    {
+    async fn turn(&mut self, service: &Service<'_>, holding: &Holding<'_>) -> anyhow::Result<Turn> {
         let outcome = match self.store.begin_run(self.command) {
             Ok(run) => {
                 let outcome = self.cycle(service, holding, run).await;
@@ -192,18 +167,12 @@ impl<'s> Lane<'s> {
         }
     }
 
-    async fn cycle<T, M, P, C>(
+    async fn cycle(
         &mut self,
-        service: &Service<'_, T, M, P, C>,
+        service: &Service<'_>,
         holding: &Holding<'_>,
         run: RunId,
-    ) -> Result<(CycleReport, Duration), StoreError>
-    where
-        T: TeamsPort,
-        M: MicollabPort,
-        P: PbxPort,
-        C: CloudlinkPort,
-    {
+    ) -> Result<(CycleReport, Duration), StoreError> {
         let (store, systems, settings) = (&mut *self.store, service.systems, &self.settings);
         let started = Instant::now();
         let now = chrono::Utc::now();

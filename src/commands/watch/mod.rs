@@ -16,9 +16,8 @@ use super::Context;
 use super::sync::{give_back, unix_now};
 use crate::cli::SyncArgs;
 use crate::config::Config;
-use crate::engine::{
-    Alongside, CloudlinkPort, CycleSettings, MicollabPort, PbxPort, Systems, TeamsPort,
-};
+use crate::connectors::ConnectedSystems;
+use crate::engine::{Alongside, CycleSettings};
 use crate::exit::ExitStatus;
 use crate::metrics::SyncMetrics;
 use crate::reconcile::SyncDirection;
@@ -27,10 +26,10 @@ use crate::store::{Lease, Store, StoreError};
 use lane::{Lane, LaneEnd};
 
 /// What the lanes share for the service's whole life.
-struct Service<'a, T, M, P, C> {
+struct Service<'a> {
     ctx: &'a Context,
     args: &'a SyncArgs,
-    systems: &'a Systems<T, M, P, C>,
+    systems: &'a ConnectedSystems,
     metrics: &'a SyncMetrics,
     tuning: RefCell<Tuning>,
     stop: tokio::sync::watch::Receiver<bool>,
@@ -59,13 +58,7 @@ struct Tuning {
     reload: Arc<std::sync::atomic::AtomicBool>,
 }
 
-impl<T, M, P, C> Service<'_, T, M, P, C>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
+impl Service<'_> {
     /// Re-reads the configuration if SIGHUP asked, and puts the `[sync]` settings into a
     /// lane's.
     fn retune(&self, store: &Store, settings: &mut CycleSettings) {
@@ -98,13 +91,7 @@ where
     }
 }
 
-fn throttled_seen<T, M, P, C>(systems: &Systems<T, M, P, C>) -> u64
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
+fn throttled_seen(systems: &ConnectedSystems) -> u64 {
     crate::engine::traffic(systems)
         .iter()
         .map(|(_, _, throttled)| throttled)
@@ -112,22 +99,16 @@ where
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn watch<T, M, P, C>(
+pub async fn watch(
     ctx: &Context,
     args: &SyncArgs,
     mut store: Store,
-    systems: &Systems<T, M, P, C>,
+    systems: &ConnectedSystems,
     config: &Config,
     mut settings: CycleSettings,
     interval: Duration,
     lease: Lease,
-) -> anyhow::Result<ExitStatus>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
+) -> anyhow::Result<ExitStatus> {
     let stop_rx = stop_on_signal();
     let metrics = Arc::new(SyncMetrics::new());
     serve_metrics(ctx, args, &metrics, &stop_rx, interval).await?;
@@ -162,19 +143,13 @@ where
 }
 
 /// Holds the lease and syncs until stopped; a lease lost is waited for again as a standby.
-async fn serve<T, M, P, C>(
-    service: &Service<'_, T, M, P, C>,
+async fn serve(
+    service: &Service<'_>,
     store: &mut Store,
     mut second: Option<&mut Store>,
     settings: &CycleSettings,
     lease: Lease,
-) -> anyhow::Result<()>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
+) -> anyhow::Result<()> {
     let mut granted = Some(lease);
     loop {
         let lease = match granted.take() {
@@ -232,10 +207,7 @@ fn stop_on_signal() -> tokio::sync::watch::Receiver<bool> {
 
 /// Waits as standby (shown by `/healthz` and the metrics) until the lease can be taken;
 /// `None` once the service is stopped meanwhile.
-async fn wait_as_standby<T, M, P, C>(
-    service: &Service<'_, T, M, P, C>,
-    store: &mut Store,
-) -> Option<Lease> {
+async fn wait_as_standby(service: &Service<'_>, store: &mut Store) -> Option<Lease> {
     service.metrics.set_standby(true);
     let (interval, ttl) = {
         let tuning = service.tuning.borrow();
@@ -250,19 +222,13 @@ async fn wait_as_standby<T, M, P, C>(
 /// Runs the lanes for one grant of the lease, until the service stops or the lease is
 /// lost: one for both directions, or (with `second`, a second writer) one per direction,
 /// sharing the rollout state and the Teams flags.
-async fn hold<T, M, P, C>(
-    service: &Service<'_, T, M, P, C>,
+async fn hold(
+    service: &Service<'_>,
     store: &mut Store,
     second: Option<&mut Store>,
     settings: &CycleSettings,
     lease: &Lease,
-) -> anyhow::Result<LaneEnd>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
+) -> anyhow::Result<LaneEnd> {
     // Holding the lease, no other sync runs: the runs left open were interrupted.
     if let Err(e) = store.close_interrupted_runs(None) {
         tracing::warn!(error = %e, "could not close the runs an earlier holder left open");
