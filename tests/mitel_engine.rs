@@ -94,14 +94,14 @@ async fn a_phone_call_reaches_the_presentity_through_teams_in_two_cycles() {
     )
     .await;
 
-    let first = run_cycle(&mut store, &systems, &settings(), None, Utc::now())
+    let first = run_cycle(&mut store, &systems, &settings(), None, None, Utc::now())
         .await
         .expect("first cycle");
     assert!(first.read_errors.is_empty(), "{:?}", first.read_errors);
     assert_eq!(first.failed_users, 0, "{:?}", first.user_errors);
     assert!(first.applied.pbx_to_teams >= 1, "{first:?}");
 
-    let second = run_cycle(&mut store, &systems, &settings(), None, Utc::now())
+    let second = run_cycle(&mut store, &systems, &settings(), None, None, Utc::now())
         .await
         .expect("second cycle");
     assert!(second.read_errors.is_empty(), "{:?}", second.read_errors);
@@ -118,7 +118,7 @@ async fn a_phone_call_reaches_the_presentity_through_teams_in_two_cycles() {
     assert_eq!(view["teams"]["presence"]["availability"], "Busy");
 
     // A third cycle has nothing left to write: no flip-flop, no redundant writes.
-    let third = run_cycle(&mut store, &systems, &settings(), None, Utc::now())
+    let third = run_cycle(&mut store, &systems, &settings(), None, None, Utc::now())
         .await
         .expect("third cycle");
     assert_eq!(third.applied.teams_to_micollab, 0, "{:?}", third.plan);
@@ -152,7 +152,7 @@ async fn an_unreachable_mitel_system_is_a_read_error_that_changes_nothing() {
     )
     .unwrap();
     store.upsert_mappings(&mappings, None).unwrap();
-    let report = run_cycle(&mut store, &systems, &settings(), None, Utc::now())
+    let report = run_cycle(&mut store, &systems, &settings(), None, None, Utc::now())
         .await
         .unwrap();
     let pbx = report
@@ -202,7 +202,7 @@ async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight(
     };
     let report = tokio::time::timeout(
         Duration::from_secs(30),
-        run_cycle(&mut store, &systems, &forced, None, Utc::now()),
+        run_cycle(&mut store, &systems, &forced, None, None, Utc::now()),
     )
     .await
     .expect("the cycle finishes")

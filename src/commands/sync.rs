@@ -138,7 +138,7 @@ async fn dry_run(
     systems: &ConnectedSystems,
     settings: &CycleSettings,
 ) -> anyhow::Result<ExitStatus> {
-    let report = run_cycle(store, systems, settings, None, chrono::Utc::now()).await;
+    let report = run_cycle(store, systems, settings, None, None, chrono::Utc::now()).await;
     if let Some(progress) = &settings.progress {
         progress.0.finish();
     }
@@ -209,7 +209,7 @@ async fn one_cycle(
         }
     };
     let report = tokio::select! {
-        report = run_cycle(store, systems, settings, Some(run), chrono::Utc::now()) => {
+        report = run_cycle(store, systems, settings, Some(run), None, chrono::Utc::now()) => {
             finish_bar();
             match report {
                 Err(e) if settings.lease.as_ref().is_some_and(|l| !l.held()) => {

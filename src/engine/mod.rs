@@ -199,12 +199,16 @@ pub fn degraded_by<'a>(
     degraded
 }
 
-/// Runs one cycle at `now`; the report counts the requests it sent to each system.
+/// Runs one cycle at `now`; the report counts the requests it sent to each system. With
+/// `alongside`, the cycle of the direction `settings` select runs beside the other
+/// direction's cycles (`sync --watch`, each on its own pace): the two share the rollout state
+/// and the Teams flags, and the requests counted include the other direction's sent meanwhile.
 pub async fn run_cycle<T, M, P, C>(
     store: &mut Store,
     systems: &Systems<T, M, P, C>,
     settings: &CycleSettings,
     run: Option<RunId>,
+    alongside: Option<&Alongside>,
     now: DateTime<Utc>,
 ) -> Result<CycleReport, StoreError>
 where
@@ -213,32 +217,7 @@ where
     P: PbxPort,
     C: CloudlinkPort,
 {
-    counted(
-        systems,
-        cycle::cycle(store, systems, settings, run, None, now),
-    )
-    .await
-}
-
-/// Runs one cycle of the direction `settings` select beside the other direction's cycles
-/// (`sync --watch`, each on its own pace): the two share the rollout state and the Teams
-/// flags through `alongside`. The requests counted include the other direction's sent
-/// meanwhile.
-pub async fn run_direction_cycle<T, M, P, C>(
-    store: &mut Store,
-    systems: &Systems<T, M, P, C>,
-    settings: &CycleSettings,
-    run: Option<RunId>,
-    alongside: &Alongside,
-    now: DateTime<Utc>,
-) -> Result<CycleReport, StoreError>
-where
-    T: TeamsPort,
-    M: MicollabPort,
-    P: PbxPort,
-    C: CloudlinkPort,
-{
-    let cycle = cycle::cycle(store, systems, settings, run, Some(alongside), now);
+    let cycle = cycle::cycle(store, systems, settings, run, alongside, now);
     counted(systems, cycle).await
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::directory::PrincipalId;
-use super::mitel::{self, Accepts, error};
+use super::mitel::{self, error};
 use super::routes::{Call, Handler, Routes};
 use super::server::{AsText, BodyText, Reply, Req, System};
 use super::world::{IsoTime, World, teams_status};
@@ -59,13 +59,7 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
 }
 
 fn token(call: &mut Call) -> Reply {
-    let creds = &call.sim.credentials;
-    let accepts = Accepts::ClientCredentials {
-        account_id: &creds.cloudlink_account_id,
-        client_id: &creds.cloudlink_client_id,
-        client_secret: &creds.cloudlink_client_secret,
-    };
-    mitel::token(call.state, System::Cloudlink, call.req, accepts, call.extra)
+    mitel::token(call, System::Cloudlink)
 }
 
 /// The account the route names, when it is the caller's own.

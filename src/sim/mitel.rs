@@ -60,7 +60,7 @@ struct TokenRequest {
 
 /// The credentials a system's token endpoint accepts.
 #[derive(Clone, Copy)]
-pub enum Accepts<'a> {
+enum Accepts<'a> {
     Password {
         username: &'a str,
         password: &'a str,
@@ -70,6 +70,27 @@ pub enum Accepts<'a> {
         client_id: &'a str,
         client_secret: &'a str,
     },
+}
+
+impl Accepts<'_> {
+    /// What `system`'s token endpoint accepts: CloudLink a client, the others a password.
+    fn of(system: System, creds: &super::Credentials) -> Accepts<'_> {
+        match system {
+            System::Cloudlink => Accepts::ClientCredentials {
+                account_id: &creds.cloudlink_account_id,
+                client_id: &creds.cloudlink_client_id,
+                client_secret: &creds.cloudlink_client_secret,
+            },
+            System::Pbx => Accepts::Password {
+                username: &creds.pbx_username,
+                password: &creds.pbx_password,
+            },
+            _ => Accepts::Password {
+                username: &creds.micollab_username,
+                password: &creds.micollab_password,
+            },
+        }
+    }
 }
 
 /// A request's JSON body, or the 400 `InvalidRequest` that says what is wrong with it.
@@ -119,13 +140,9 @@ type Extra<'a> = &'a [(&'static str, String)];
 
 /// `POST …/2017-09-01/token`: a password or client-credentials grant (as the system
 /// accepts), or a refresh token, answered with a new access and refresh token.
-pub fn token(
-    state: &mut State,
-    system: System,
-    req: &Req,
-    accepts: Accepts<'_>,
-    extra: Extra,
-) -> Reply {
+pub fn token(call: &mut Call, system: System) -> Reply {
+    let (state, req, extra) = (&mut *call.state, call.req, call.extra);
+    let accepts = Accepts::of(system, &call.sim.credentials);
     let body: TokenRequest = match json_body(req, extra) {
         Ok(body) => body,
         Err(reply) => return reply,

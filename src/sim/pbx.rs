@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::directory::Name;
-use super::mitel::{self, Accepts, error};
+use super::mitel::{self, error};
 use super::routes::{Call, Handler, Routes};
 use super::server::{AsText, BodyText, Reply, Req, System};
 use super::world::{IsoTime, World, iso};
@@ -59,12 +59,7 @@ fn unmatched(req: &Req, extra: Extra) -> Reply {
 }
 
 fn token(call: &mut Call) -> Reply {
-    let creds = &call.sim.credentials;
-    let accepts = Accepts::Password {
-        username: &creds.pbx_username,
-        password: &creds.pbx_password,
-    };
-    mitel::token(call.state, System::Pbx, call.req, accepts, call.extra)
+    mitel::token(call, System::Pbx)
 }
 
 fn system(call: &mut Call) -> Reply {

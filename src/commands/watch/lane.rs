@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::{Holding, Service};
 use crate::commands::sync::{backoff, summary, unix_now};
-use crate::engine::{CycleReport, CycleSettings, run_direction_cycle};
+use crate::engine::{CycleReport, CycleSettings, run_cycle};
 use crate::reconcile::SyncDirection;
 use crate::store::{RunId, Store, StoreError};
 
@@ -176,12 +176,7 @@ impl<'s> Lane<'s> {
         let (store, systems, settings) = (&mut *self.store, service.systems, &self.settings);
         let started = Instant::now();
         let now = chrono::Utc::now();
-        let report = match holding.alongside {
-            Some(alongside) => {
-                run_direction_cycle(store, systems, settings, Some(run), alongside, now).await?
-            }
-            None => crate::engine::run_cycle(store, systems, settings, Some(run), now).await?,
-        };
+        let report = run_cycle(store, systems, settings, Some(run), holding.alongside, now).await?;
         let took = started.elapsed();
         // A held plan is the guard at work while everyone else syncs: not a failed cycle.
         let succeeded = report.read_errors.is_empty()

@@ -445,7 +445,14 @@ impl Rig {
             .build()
             .unwrap();
         let report = runtime
-            .block_on(run_cycle(&mut self.store, &systems, settings, None, now))
+            .block_on(run_cycle(
+                &mut self.store,
+                &systems,
+                settings,
+                None,
+                None,
+                now,
+            ))
             .unwrap();
         self.fake
             .world(|w| w.now = Some(now + chrono::Duration::seconds(15)));

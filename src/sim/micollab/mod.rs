@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::directory::Directory;
-use super::mitel::{self, Accepts, error};
+use super::mitel::{self, error};
 use super::routes::{Call, Handler, Routes};
 use super::server::{AsText, BodyText, Reply, Req, System};
 use super::world::{
@@ -113,12 +113,7 @@ pub fn dispatch(sim: &Sim, state: &mut State, req: &Req, extra: Extra) -> Reply 
 }
 
 fn token(call: &mut Call) -> Reply {
-    let creds = &call.sim.credentials;
-    let accepts = Accepts::Password {
-        username: &creds.micollab_username,
-        password: &creds.micollab_password,
-    };
-    mitel::token(call.state, System::Micollab, call.req, accepts, call.extra)
+    mitel::token(call, System::Micollab)
 }
 
 fn list_profiles(call: &mut Call) -> Reply {
