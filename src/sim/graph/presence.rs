@@ -230,6 +230,18 @@ fn json_body<'a, T: Deserialize<'a>>(req: &'a Req, extra: Extra) -> Result<T, Re
         .map_err(|message| error(StatusCode::BAD_REQUEST, "BadRequest", &message, extra))
 }
 
+/// An app-session request's body, when the session is the calling app's own.
+fn session_body<'a, T: Deserialize<'a>>(
+    req: &'a Req,
+    caller: &Caller,
+    extra: Extra,
+    session_id: impl Fn(&T) -> &str,
+) -> Result<T, Reply> {
+    let body: T = json_body(req, extra)?;
+    own_session(session_id(&body), caller, extra)?;
+    Ok(body)
+}
+
 /// An app session is the calling app's own: its id is the app's client id.
 fn own_session(session_id: &str, caller: &Caller, extra: Extra) -> Result<(), Reply> {
     if session_id.eq_ignore_ascii_case(&caller.app_id) {
@@ -252,13 +264,10 @@ fn set_presence(
     caller: &Caller,
     extra: &[(&'static str, String)],
 ) -> Reply {
-    let body: SetPresenceRequest = match json_body(req, extra) {
+    let body = match session_body(req, caller, extra, |b: &SetPresenceRequest| &b.session_id) {
         Ok(body) => body,
         Err(reply) => return reply,
     };
-    if let Err(reply) = own_session(&body.session_id, caller, extra) {
-        return reply;
-    }
     if !app_pair_allowed(&body.availability, &body.activity) {
         return error(
             StatusCode::BAD_REQUEST,
@@ -306,13 +315,10 @@ fn clear_presence(
     caller: &Caller,
     extra: &[(&'static str, String)],
 ) -> Reply {
-    let body: ClearPresenceRequest = match json_body(req, extra) {
+    let body = match session_body(req, caller, extra, |b: &ClearPresenceRequest| &b.session_id) {
         Ok(body) => body,
         Err(reply) => return reply,
     };
-    if let Err(reply) = own_session(&body.session_id, caller, extra) {
-        return reply;
-    }
     if world.clear_session(i, &body.session_id.to_ascii_lowercase()) {
         Reply::empty(StatusCode::OK)
     } else {
