@@ -17,8 +17,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use mcteams::config::Config;
@@ -79,33 +78,15 @@ async fn presence_of_100k_users_through_an_emulator_in_its_own_process() {
 
     let dir = tempfile::tempdir().unwrap();
     let config_path = dir.path().join("config.toml");
-    let mut command = Command::new(support::bin());
-    command
-        .args([
-            "sim",
-            "serve",
-            "--users",
-            &users.to_string(),
-            "--write-config",
-        ])
-        .arg(&config_path);
+    let users_text = users.to_string();
+    let mut args = vec!["--users", users_text.as_str()];
     if let Some(latency) = &latency {
-        command.args(["--latency", latency]);
+        args.extend(["--latency", latency.as_str()]);
     }
     // Deliberately never waited for: a waited-for child's CPU time and peak RSS are added
     // to this process's in what `/usr/bin/time -v` reports. It is sent SIGTERM at the end
     // and reaped by init once this process exits.
-    #[allow(clippy::zombie_processes)]
-    let mut emulator = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("mcteams sim serve starts");
-    let base = BufReader::new(emulator.stdout.take().unwrap())
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| line.strip_prefix("ready ").map(str::to_string))
-        .expect("the emulator prints its ready line");
+    let (emulator, base) = support::serve_emulator(&args, &config_path);
 
     // Setup (not measured): the object ids, from the control API.
     let http = reqwest::Client::new();

@@ -17,8 +17,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -38,28 +37,7 @@ async fn teams_to_micollab_propagation_in_watch_mode() {
     let slow = std::env::var("MCTEAMS_BENCH_SLOW").ok();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
-    let mut sim = Command::new(support::bin())
-        .args([
-            "sim",
-            "serve",
-            "--users",
-            "1000",
-            "--seed",
-            "5",
-            "--write-config",
-        ])
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut base = String::new();
-    for line in BufReader::new(sim.stdout.take().unwrap()).lines() {
-        if let Some(url) = line.unwrap().strip_prefix("ready ") {
-            base = url.trim().to_string();
-            break;
-        }
-    }
+    let (mut sim, base) = support::serve_emulator(&["--users", "1000", "--seed", "5"], &config);
     let http = reqwest::Client::new();
     let get = |path: String| {
         let http = http.clone();

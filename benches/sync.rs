@@ -23,8 +23,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -51,24 +50,16 @@ impl Drop for Emulator {
 fn start(users: u32, latency: &str) -> Emulator {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
-    let mut child = Command::new(support::bin())
-        .args(["sim", "serve", "--users", &users.to_string(), "--seed", "3"])
-        .args(["--latency", latency, "--write-config"])
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut base = String::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some(url) = line.strip_prefix("ready ") {
-            base = url.trim().to_string();
-            break;
-        }
-    }
-    assert!(!base.is_empty(), "the emulator did not start");
+    let users = users.to_string();
+    let args = [
+        "--users",
+        users.as_str(),
+        "--seed",
+        "3",
+        "--latency",
+        latency,
+    ];
+    let (child, base) = support::serve_emulator(&args, &config);
     Emulator {
         child,
         base,

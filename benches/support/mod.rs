@@ -41,3 +41,29 @@ pub fn offline_csv(users: &[serde_json::Value]) -> String {
     }
     csv
 }
+
+/// Starts `mcteams sim serve <args> --write-config <config>` in its own process and waits for
+/// its ready line: the child, and the emulator's base URL.
+#[allow(dead_code)] // not every benchmark starts an emulator
+pub fn serve_emulator(args: &[&str], config: &std::path::Path) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(bin())
+        .args(["sim", "serve"])
+        .args(args)
+        .arg("--write-config")
+        .arg(config)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("mcteams sim serve starts");
+    let stdout = child.stdout.take().expect("the emulator's stdout");
+    let base = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("ready ")
+                .map(|url| url.trim().to_string())
+        })
+        .expect("the emulator prints its ready line");
+    (child, base)
+}
