@@ -468,3 +468,65 @@ async fn a_wrong_password_is_a_config_error_that_never_shows_it() {
         assert!(!shown.contains(&rig.sim.handle.credentials.micollab_password));
     }
 }
+
+#[tokio::test]
+async fn the_pbx_change_feed_answers_changes_holds_a_long_poll_and_forgets_cursors_on_restart() {
+    use mcteams::connectors::pbx::FeedError;
+    use std::time::Duration;
+    let rig = Rig::new(20).await;
+    let pbx = rig.pbx();
+    let state = |ext: &str, state: &str| {
+        let (path, body) = (format!("/pbx/{ext}/state"), json!({ "state": state }));
+        let rig = &rig;
+        async move { rig.control(Method::POST, &path, Some(body)).await }
+    };
+    let start = pbx.feed_cursor().await.unwrap();
+    // Nothing changed: no wait, no items.
+    let quiet = pbx.changes(&start, Duration::ZERO).await.unwrap();
+    assert!(quiet.extensions.is_empty());
+    assert_eq!(quiet.cursor, start);
+    // Coalesced: one entry per extension, in the order of their latest change.
+    state("20003", "busy").await;
+    state("20001", "busy").await;
+    state("20003", "idle").await;
+    let changed = pbx.changes(&start, Duration::ZERO).await.unwrap();
+    assert_eq!(changed.extensions, ["20001", "20003"]);
+    // Held: a change while the poll waits answers it at once (the wait is 25 s).
+    let next = changed.cursor;
+    let poll = pbx.changes(&next, Duration::from_secs(25));
+    let change = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        state("20007", "ringing").await;
+    };
+    let started = std::time::Instant::now();
+    let (answer, _) = tokio::join!(poll, change);
+    assert_eq!(answer.unwrap().extensions, ["20007"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    // A restarted facade knows no earlier cursor.
+    rig.control(Method::POST, "/pbx/restart", None).await;
+    assert!(matches!(
+        pbx.changes(&next, Duration::ZERO).await,
+        Err(FeedError::Gone)
+    ));
+    assert!(matches!(
+        pbx.changes("not-a-cursor", Duration::ZERO).await,
+        Err(FeedError::Gone)
+    ));
+    let fresh = pbx.feed_cursor().await.unwrap();
+    state("20002", "busy").await;
+    assert_eq!(
+        pbx.changes(&fresh, Duration::ZERO)
+            .await
+            .unwrap()
+            .extensions,
+        ["20002"]
+    );
+    // An outage is a failure, not Gone: the follower polls meanwhile.
+    rig.outage("pbx", true).await;
+    assert!(matches!(pbx.feed_cursor().await, Err(FeedError::Failed(_))));
+    rig.outage("pbx", false).await;
+}

@@ -521,6 +521,39 @@ async fn pbx_reads_single_batch_and_paged_and_is_read_only() {
     assert_eq!(batch["count"], 2);
     assert_eq!(batch["_embedded"]["items"][1]["dnd"], true);
     assert_eq!(batch["notFound"], json!(["99999"]));
+    // The read's cursor: the change feed from it holds nothing yet; the two changes made
+    // before it are not after it.
+    let cursor = batch["cursor"].as_str().expect("a cursor").to_string();
+    let feed = |query: String| {
+        let url = format!("/pbx/2017-09-01/extension-changes?{query}");
+        let token = token.clone();
+        let s = &s;
+        async move { s.get(&url, Some(&token)).await }
+    };
+    let after = feed(format!("since={cursor}")).await;
+    assert_eq!((after.status, after.body["count"].clone()), (200, json!(0)));
+    assert_eq!(after.body["cursor"], json!(cursor));
+    s.control(
+        Method::POST,
+        "/pbx/20009/state",
+        Some(json!({"state": "ringing"})),
+    )
+    .await;
+    let changed = feed(format!("since={cursor}&wait=5s")).await.body;
+    assert_eq!(changed["_embedded"]["items"][0]["extension"], "20009");
+    assert_eq!(changed["_embedded"]["items"][0]["callState"], "ringing");
+    // Bad waits and unknown cursors, named.
+    for (query, status, reason) in [
+        (format!("since={cursor}&wait=soon"), 400, "InvalidRequest"),
+        (format!("since={cursor}&wait=61s"), 400, "InvalidRequest"),
+        ("since=zz.1".to_string(), 410, "CursorUnknown"),
+    ] {
+        let answer = feed(query.clone()).await;
+        assert_eq!(answer.status, status, "{query}");
+        assert_eq!(answer.body["reason"], reason, "{query}");
+    }
+    let gone = feed("since=zz.1".to_string()).await.body;
+    assert_eq!(gone["name"], "Gone");
     let by_query = s
         .get(
             "/pbx/2017-09-01/extensions?extensions=20003,20008",

@@ -2,7 +2,10 @@
 //! call state, DND, device type and ACD hot-desk login. mcteams never writes to the phone,
 //! so this client has no method that could: read-only by construction.
 
+mod feed;
 mod port;
+
+pub use feed::{FeedError, LONG_POLL_WAIT, PhoneChanges};
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -93,6 +96,8 @@ pub trait PbxDirectory: Send + Sync {
 #[derive(Debug, Clone)]
 pub struct PbxClient {
     api: MitelApi,
+    /// The change feed's long poll, on a client of its own ([`feed`]).
+    feed: MitelApi,
     base_url: url::Url,
 }
 
@@ -105,8 +110,14 @@ impl PbxClient {
     }
 
     pub fn new(settings: MitelSettings, base_url: url::Url) -> Result<PbxClient, ConfigError> {
+        let feed_http = feed::feed_http(&settings);
         let (api, base_url) = super::mitel::versioned_api("pbx", settings, base_url)?;
-        Ok(PbxClient { api, base_url })
+        let feed = api.beside(feed_http)?;
+        Ok(PbxClient {
+            api,
+            feed,
+            base_url,
+        })
     }
 
     pub fn api(&self) -> &MitelApi {

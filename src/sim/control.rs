@@ -43,6 +43,12 @@ pub static ROUTES: LazyLock<Routes<Handler>> = LazyLock::new(|| {
         }),
         ("POST /pbx/{extension}/state", set_call_state),
         ("POST /pbx/{extension}/dnd", set_dnd),
+        ("POST /pbx/restart", |call| {
+            // As a restarted facade: every change-feed cursor is unknown from now on.
+            let feed = &mut call.state.world.phone_feed;
+            feed.restart();
+            Reply::ok(json!({"cursor": feed.cursor()}))
+        }),
         ("GET /faults", |call| Reply::ok(faults_json(call.state))),
         ("POST /faults", |call| set_fault(call.state, call.req)),
         ("DELETE /faults", |call| {
@@ -285,6 +291,7 @@ pub fn set_phone(world: &mut World, i: u32, call_state: Option<CallState>, dnd: 
         user.dnd = d;
     }
     user.phone_changed_ms = now;
+    world.phone_feed.record(i);
 }
 
 #[derive(Deserialize)]

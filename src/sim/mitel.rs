@@ -28,6 +28,7 @@ pub fn error(
         403 => "Forbidden",
         404 => "NotFound",
         409 => "Conflict",
+        410 => "Gone",
         412 => "PreconditionFailed",
         422 => "Unprocessable",
         429 => "TooManyRequests",

@@ -349,6 +349,9 @@ pub(crate) struct MitelList<T> {
     /// Batch reads: the ids asked for that name nothing.
     #[serde(rename = "notFound", skip_serializing_if = "Option::is_none")]
     not_found: Option<Vec<String>>,
+    /// The PBX's reads: the change feed's cursor as of the read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cursor: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -379,7 +382,13 @@ impl<T> MitelList<T> {
             },
             embedded: MitelItems { items },
             not_found: None,
+            cursor: None,
         }
+    }
+
+    pub fn with_cursor(mut self, cursor: String) -> Self {
+        self.cursor = Some(cursor);
+        self
     }
 
     pub fn with_not_found<'a>(mut self, not_found: impl IntoIterator<Item = &'a str>) -> Self {

@@ -2,6 +2,7 @@
 //! call state, DND, device type and ACD hot-desk login; single, batch and paged reads.
 
 use std::sync::LazyLock;
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,7 @@ use super::directory::Name;
 use super::mitel::{self, error};
 use super::routes::{Call, Handler, Routes};
 use super::server::{AsText, BodyText, Reply, Req, System};
+use super::world::phone_feed::Unknown;
 use super::world::{IsoTime, World, iso};
 use super::{MitelList, Sim, State};
 
@@ -22,6 +24,7 @@ pub static ROUTES: LazyLock<Routes<Handler>> = LazyLock::new(|| {
         ("GET /2017-09-01/extensions", list_extensions),
         ("POST /2017-09-01/extensions/query", query_extensions),
         ("GET /2017-09-01/extensions/{extension}", one_extension),
+        ("GET /2017-09-01/extension-changes", extension_changes),
     ])
 });
 
@@ -89,7 +92,9 @@ fn list_extensions(call: &mut Call) -> Reply {
     let (page, next) = world.live_page(start, limit, |_| true);
     let items: Vec<_> = page.into_iter().map(|i| extension_json(world, i)).collect();
     let (self_link, next_link) = mitel::page_links(req, "/pbx", limit, next);
-    Reply::ok_encoded_unlocked(MitelList::new(items, self_link, next_link))
+    Reply::ok_encoded_unlocked(
+        MitelList::new(items, self_link, next_link).with_cursor(world.phone_feed.cursor()),
+    )
 }
 
 fn query_extensions(call: &mut Call) -> Reply {
@@ -157,7 +162,80 @@ fn batch(world: &World, wanted: &[impl AsRef<str>], req: &Req, extra: Extra) -> 
         }
     }
     let self_link = format!("{}/pbx{}", req.origin, req.path);
-    Reply::ok_encoded_unlocked(MitelList::new(items, self_link, None).with_not_found(not_found))
+    Reply::ok_encoded_unlocked(
+        MitelList::new(items, self_link, None)
+            .with_not_found(not_found)
+            .with_cursor(world.phone_feed.cursor()),
+    )
+}
+
+/// The longest wait a long poll may ask for.
+pub const MAX_WAIT: Duration = Duration::from_secs(60);
+
+/// `GET /extension-changes?since=CURSOR&wait=25s`: the extensions whose phone changed since
+/// the cursor, each once with its latest state, and the next cursor; held until one changes
+/// or the wait ends (then none, and a fresh cursor: a bookmark). Without `since`, the
+/// bookmark at once. A cursor this run does not know: `410 Gone`.
+fn extension_changes(call: &mut Call) -> Reply {
+    let (world, req, extra) = (&call.state.world, call.req, call.extra);
+    let wait = match req.query("wait").map(parse_wait).transpose() {
+        Ok(wait) => wait.unwrap_or_default(),
+        Err(message) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequest",
+                &message,
+                extra,
+                None,
+            );
+        }
+    };
+    let self_link = format!("{}/pbx{}", req.origin, req.path);
+    let feed = &world.phone_feed;
+    let Some(since) = req.query("since") else {
+        return Reply::ok_serialized(
+            &MitelList::<()>::new(vec![], self_link, None).with_cursor(feed.cursor()),
+        );
+    };
+    let changed = match feed.since(since) {
+        Ok(changed) => changed,
+        Err(unknown) => {
+            let reason = match unknown {
+                Unknown::OtherRun => "CursorUnknown",
+                Unknown::TooOld => "CursorExpired",
+            };
+            return error(
+                StatusCode::GONE,
+                reason,
+                "This cursor is not known any more (too old, or the system restarted): read the extensions again and watch from that read's cursor.",
+                extra,
+                None,
+            );
+        }
+    };
+    let items: Vec<_> = changed
+        .into_iter()
+        .filter(|&i| !world.user(i).deleted)
+        .map(|i| extension_json(world, i))
+        .collect();
+    let hold = items.is_empty();
+    let reply = Reply::ok_encoded_unlocked(
+        MitelList::new(items, self_link, None).with_cursor(feed.cursor()),
+    );
+    if hold { reply.held_for(wait) } else { reply }
+}
+
+/// `wait=25s` (a duration, or whole seconds), at most [`MAX_WAIT`].
+fn parse_wait(text: &str) -> Result<Duration, String> {
+    let wait = match text.trim().parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(text.trim())
+            .map_err(|e| format!("wait={text:?}: not a duration ({e}); e.g. wait=25s"))?,
+    };
+    if wait > MAX_WAIT {
+        return Err(format!("wait={text:?}: at most {}s", MAX_WAIT.as_secs()));
+    }
+    Ok(wait)
 }
 
 /// One extension as the API answers it.

@@ -162,6 +162,9 @@ pub struct Reply {
     pub status: StatusCode,
     pub body: Body,
     pub headers: Vec<(&'static str, String)>,
+    /// A long poll with nothing to answer yet: asked again when the phone feed moves, for
+    /// up to this long, then answered as it is.
+    pub hold: Option<Duration>,
 }
 
 impl Reply {
@@ -170,7 +173,14 @@ impl Reply {
             status,
             body,
             headers: Vec::new(),
+            hold: None,
         }
+    }
+
+    /// This answer, unless the phone feed moves within `wait` (a long poll).
+    pub fn held_for(mut self, wait: Duration) -> Reply {
+        self.hold = Some(wait).filter(|w| !w.is_zero());
+        self
     }
 
     pub fn json(status: StatusCode, body: Value) -> Reply {
@@ -375,12 +385,42 @@ pub async fn handle(
     let answer_at = tokio::time::Instant::now() + sim.latency + delay;
     let reply = match injected_fault(&sim, system, endpoint, &fault, &extra) {
         Some(reply) => reply,
-        None => super::dispatch(&sim, system, &req, &extra),
+        None => answer_when_ready(&sim, system, &req, &extra).await,
     };
     sim.record(system, endpoint, reply.status.as_u16());
     let response = to_response(reply, &extra);
     tokio::time::sleep_until(answer_at).await;
     response
+}
+
+/// The system's answer; a long poll with nothing to answer yet is asked again each time the
+/// phone feed moves, until it has an answer or its wait is over.
+async fn answer_when_ready(
+    sim: &Sim,
+    system: System,
+    req: &Req,
+    extra: &[(&'static str, String)],
+) -> Reply {
+    // Watched before the first answer, so a change between the two is not missed.
+    let mut moved = sim.state().world.phone_feed.moved();
+    let reply = super::dispatch(sim, system, req, extra);
+    let Some(wait) = reply.hold else {
+        return reply;
+    };
+    let until = tokio::time::Instant::now() + wait;
+    let mut reply = reply;
+    while reply.hold.is_some() {
+        match tokio::time::timeout_at(until, moved.changed()).await {
+            Ok(Ok(())) => {
+                moved.borrow_and_update();
+                reply = super::dispatch(sim, system, req, extra);
+            }
+            // The wait is over (or the emulator is stopping): the bookmark answer.
+            _ => break,
+        }
+    }
+    reply.hold = None;
+    reply
 }
 
 /// The headers every answer of a system carries.

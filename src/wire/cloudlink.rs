@@ -110,7 +110,8 @@ impl<T> Default for Embedded<T> {
 }
 
 /// `{"count":N,"_links":{…},"_embedded":{"items":[…]}}`, plus the extras some lists carry
-/// (`notFound` of batch reads, `teamsManaged` and `hiddenStatuses` of status lists).
+/// (`notFound` of batch reads, `teamsManaged` and `hiddenStatuses` of status lists, the
+/// PBX's change-feed `cursor`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct List<T> {
@@ -128,6 +129,8 @@ pub struct List<T> {
     pub teams_managed: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden_statuses: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }
 
 impl<T> List<T> {

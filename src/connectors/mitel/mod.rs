@@ -282,6 +282,17 @@ impl MitelApi {
         self.http.system()
     }
 
+    /// The same API on an HTTP client of its own (its own connections, permits and
+    /// retries), signed in with the same tokens: a long poll that must not hold a permit the
+    /// bulk reads need, nor be retried as they are.
+    pub fn beside(&self, http: HttpSettings) -> Result<MitelApi, ConfigError> {
+        Ok(MitelApi {
+            http: HttpClient::with_tokens(http, self.tokens.clone())?,
+            tokens: self.tokens.clone(),
+            clock: self.clock.clone(),
+        })
+    }
+
     pub fn http(&self) -> &HttpClient {
         &self.http
     }

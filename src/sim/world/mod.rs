@@ -12,6 +12,7 @@ use crate::wire::graph::{Activity, Availability};
 use super::directory::{Directory, PROFILES};
 
 mod micollab;
+pub mod phone_feed;
 mod teams;
 
 pub use teams::aggregate;
@@ -204,6 +205,8 @@ pub struct World {
     pub micollab: MicollabSystem,
     pub profiles: Vec<ProfileState>,
     pub notifications: Vec<Notification>,
+    /// Every phone change, for the PBX facade's change feed.
+    pub phone_feed: phone_feed::PhoneFeed,
     next_sequence: u64,
     next_notification: u64,
 }
@@ -272,6 +275,11 @@ impl World {
             renamed: HashMap::new(),
             profiles,
             notifications: Vec::new(),
+            // A run of its own per process and seed: another emulator's cursors are unknown.
+            phone_feed: phone_feed::PhoneFeed::new(
+                (now as u32) ^ (seed as u32) ^ std::process::id(),
+                phone_feed::CHANGES_KEPT,
+            ),
             next_sequence: 1,
             next_notification: 1,
         }
