@@ -61,6 +61,7 @@ fn settings() -> CycleSettings {
         down: Default::default(),
         flags_kept_for: None,
         progress: None,
+        only: None,
     }
 }
 
@@ -198,6 +199,7 @@ async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight(
         down: Default::default(),
         flags_kept_for: None,
         progress: None,
+        only: None,
         ..settings()
     };
     let report = tokio::time::timeout(

@@ -314,6 +314,17 @@ fn record_outcomes(
             Ok(()) => {
                 report.applied.pbx_to_teams += 1;
                 applied.sessions_confirmed.push(*index);
+                let refresh = plan.decision.actions.iter().any(|a| {
+                    matches!(
+                        a,
+                        crate::reconcile::Action::SetSession { refresh: true, .. }
+                    )
+                });
+                if !refresh {
+                    report
+                        .sessions_changed_for
+                        .push(plan.user.extension.clone());
+                }
                 outcomes.push(Some("applied".to_string()));
             }
             Err(e) => {

@@ -167,7 +167,8 @@ where
         return outcomes.into_iter().collect();
     }
     let per_slice = cycle.settings.users_per_slice;
-    let slices = users::stream(store, per_slice, in_flight, pipelines.len())?;
+    let only = cycle.settings.only.clone();
+    let slices = users::stream(store, per_slice, in_flight, pipelines.len(), only)?;
     let store = RefCell::new(store);
     let runs = pipelines
         .iter()

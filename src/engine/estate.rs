@@ -51,7 +51,7 @@ where
     // As a cycle does: one read per direction, side by side, the Teams flags read once.
     let flags = Rc::new(FlagsShare::within_cycle(2));
     let shared = SharedReads::new(BTreeSet::new(), flags, 2, false);
-    let mut slices = users::stream_alone(store, per_slice, 1)?;
+    let mut slices = users::stream_alone(store, per_slice, 1, None)?;
     let mut seen = EstateSeen::default();
     let mut index = 0;
     while let Some(slice) = slices.recv().await {

@@ -139,15 +139,19 @@ where
     ) -> Result<(), StoreError> {
         let stopped = outcomes.iter().any(|(_, o)| o.stopped);
         let plan = self.rollout.approved.as_ref().map(|p| p.id);
+        // A targeted cycle saw a few users: it says nothing of the estate's rollout state.
+        let targeted = self.settings.only.is_some();
         for (direction, outcome) in outcomes {
-            let plan = plan.filter(|_| self.applied_in_full(&outcome.report));
-            board.put(direction, &outcome, plan, now);
+            if !targeted {
+                let plan = plan.filter(|_| self.applied_in_full(&outcome.report));
+                board.put(direction, &outcome, plan, now);
+            }
             report.absorb(outcome.report);
         }
         report
             .plan
             .sort_by(|a, b| a.micollab_login.cmp(&b.micollab_login));
-        if stopped || self.settings.dry_run {
+        if stopped || self.settings.dry_run || targeted {
             return Ok(());
         }
         // The rollout state is the holder's alone to record.
@@ -219,6 +223,7 @@ impl CycleReport {
         self.expected_changes += other.expected_changes;
         self.clock_skew_seconds = self.clock_skew_seconds.or(other.clock_skew_seconds);
         self.plan.extend(other.plan);
+        self.sessions_changed_for.extend(other.sessions_changed_for);
         for (login, message) in other.user_errors {
             match self.user_errors.iter_mut().find(|(l, _)| *l == login) {
                 Some((_, mine)) => {

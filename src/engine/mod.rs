@@ -67,6 +67,10 @@ pub struct CycleSettings {
     pub flags_kept_for: Option<std::time::Duration>,
     /// Advanced as the cycle goes: users decided, then writes answered (a terminal's bar).
     pub progress: Option<crate::progress::Shared>,
+    /// A targeted cycle (`sync --watch` following the PBX's change feed, or re-reading what
+    /// Teams shows after phone writes): only these users. It leaves the estate-wide
+    /// records alone: the rollout state, the plan the guard holds, the last complete cycle.
+    pub only: Option<std::sync::Arc<crate::store::UserKeys>>,
 }
 
 impl CycleSettings {
@@ -168,6 +172,10 @@ pub struct CycleReport {
     /// Every planned write, in a dry run (the plan is its result); empty otherwise.
     pub plan: Vec<PlannedAction>,
     pub user_errors: Vec<(String, String)>,
+    /// The extensions of the users whose Teams session this cycle set or cleared (not
+    /// refreshed): what Teams shows of them has moved, so `--watch` shows it in MiCollab.
+    #[serde(skip)]
+    pub sessions_changed_for: Vec<String>,
 }
 
 impl CycleReport {

@@ -172,7 +172,10 @@ where
             let store = store.borrow();
             let loaded = match slices {
                 Some(slices) => slices,
-                None => users::stream_alone(&store, settings.users_per_slice, self.in_flight)?,
+                None => {
+                    let (per_slice, only) = (settings.users_per_slice, settings.only.clone());
+                    users::stream_alone(&store, per_slice, self.in_flight, only)?
+                }
             };
             // Rows of users without writes are stored a slice's worth at a time, so a cycle
             // in which every observation changed (the one after a mass change) never holds

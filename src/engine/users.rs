@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use super::records::{record_from_view, record_to_store};
 use crate::reconcile::Record;
-use crate::store::{RecordPart, Store, StoreError, SyncRecord, SyncUserView};
+use crate::store::{RecordPart, Store, StoreError, SyncRecord, SyncUserView, UserKeys};
 
 /// One mapped user (a tombstone included) and what the store remembers of it.
 #[derive(Debug, Clone)]
@@ -166,6 +166,7 @@ pub fn stream(
     per_slice: usize,
     ahead: usize,
     readers: usize,
+    only: Option<Arc<UserKeys>>,
 ) -> Result<Vec<Slices>, StoreError> {
     let reader = store.reader()?;
     let pace = Arc::new(Pace {
@@ -203,7 +204,7 @@ pub fn stream(
             listening
         };
         let mut open = true;
-        let read = reader.visit_sync_users(|row| {
+        let read = reader.visit_sync_users(only.as_deref(), |row| {
             slice.push(User::from_view(row));
             if slice.len() == per_slice {
                 open = send(Ok(std::mem::replace(
@@ -227,8 +228,13 @@ pub fn stream(
 }
 
 /// [`stream`] for one pipeline.
-pub fn stream_alone(store: &Store, per_slice: usize, ahead: usize) -> Result<Slices, StoreError> {
-    let mut slices = stream(store, per_slice, ahead, 1)?;
+pub fn stream_alone(
+    store: &Store,
+    per_slice: usize,
+    ahead: usize,
+    only: Option<Arc<UserKeys>>,
+) -> Result<Slices, StoreError> {
+    let mut slices = stream(store, per_slice, ahead, 1, only)?;
     Ok(slices.swap_remove(0))
 }
 

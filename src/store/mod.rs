@@ -24,7 +24,7 @@ use crate::config::Estate;
 pub use history::{AuditChange, AuditEntry, Intent, JournalEntry, RunId};
 pub use lease::{Heartbeat, Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
-pub use records::{RecordPart, SyncRecord, SyncRecordView, SyncUserView};
+pub use records::{RecordPart, SyncRecord, SyncRecordView, SyncUserView, UserKeys};
 pub use rollout::{HeldPlan, PlanState};
 pub use schema::SCHEMA_VERSION;
 

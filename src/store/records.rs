@@ -278,6 +278,20 @@ mod time_tests {
     }
 }
 
+/// Which mapped users a targeted pass visits: those of these extensions (live mappings) or
+/// of these logins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserKeys {
+    pub extensions: Vec<String>,
+    pub logins: Vec<String>,
+}
+
+impl UserKeys {
+    pub fn is_empty(&self) -> bool {
+        self.extensions.is_empty() && self.logins.is_empty()
+    }
+}
+
 /// A mapped user as a sync pass reads it from the store: the mapping's targets and its sync
 /// record if it has one. Borrowed from the row being read, so the visitor copies only what
 /// it keeps (a cycle over 100,000 users would otherwise copy every field twice).
@@ -345,13 +359,24 @@ impl Store {
     /// Every mapping (tombstones included) with its record, by login, in one
     /// pass: `visit` sees each row as it is read, so the caller keeps only what it needs, and
     /// stops the pass by returning `false`.
+    ///
+    /// `only`: just the users of these extensions or logins (a targeted cycle), through the
+    /// indexes rather than a pass over every mapping.
     pub fn visit_sync_users(
         &self,
+        only: Option<&UserKeys>,
         mut visit: impl FnMut(SyncUserView<'_>) -> bool,
     ) -> Result<(), StoreError> {
+        let filter = match only {
+            None => "",
+            Some(_) => {
+                "WHERE (m.removed_at IS NULL AND m.extension IN (SELECT value FROM json_each(?1)))
+                    OR m.micollab_login IN (SELECT value FROM json_each(?2))"
+            }
+        };
         let mut stmt = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT m.micollab_login, m.teams_id, m.extension, m.cloudlink_user_id,
                         m.removed_at IS NOT NULL, r.micollab_login IS NOT NULL,
                         r.graph_session, r.graph_session_expires_at, r.graph_written_at,
@@ -366,13 +391,21 @@ impl Store {
                         r.phone_observed_hash, r.phone_observed_at, r.phone_error IS NOT NULL
                  FROM mappings m
                  LEFT JOIN sync_records r ON r.micollab_login = m.micollab_login
-                 ORDER BY m.micollab_login",
-            )
+                 {filter}
+                 ORDER BY m.micollab_login"
+            ))
             .map_err(|e| self.err(e))?;
         // A user without an error was synchronized by the last complete cycle: one time for
         // all of them, parsed once.
         let last_complete_cycle = self.last_complete_cycle()?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let mut rows = match only {
+            None => stmt.query([]),
+            Some(keys) => {
+                let json = |keys: &[String]| serde_json::to_string(keys).unwrap_or_default();
+                stmt.query([json(&keys.extensions), json(&keys.logins)])
+            }
+        }
+        .map_err(|e| self.err(e))?;
         let read = |r: &Row<'_>, visit: &mut dyn FnMut(SyncUserView<'_>) -> bool| {
             let record = if r.get(5)? {
                 let has_error: bool = r.get(17)?;

@@ -384,3 +384,56 @@ fn the_estate_read_observes_as_a_cycle_does_and_writes_nothing() {
     assert!(seen.users.iter().all(|u| u.extension_answered.is_none()));
     assert!(seen.users.iter().all(|u| u.observed.teams.is_some()));
 }
+
+#[test]
+fn a_targeted_cycle_decides_only_its_users_and_records_nothing_of_the_estate() {
+    let mut rig = Rig::new(4);
+    for i in 0..4 {
+        rig.fake.user(i, |u| u.phone.call = CallState::Busy);
+    }
+    let extension = rig.fake.user(2, |u| u.extension.clone());
+    let login = rig.fake.user(3, |u| u.login.clone());
+    let phone_only = CycleSettings {
+        only: Some(std::sync::Arc::new(crate::store::UserKeys {
+            extensions: vec![extension, "99999".into()],
+            logins: vec![],
+        })),
+        ..settings()
+    };
+    let report = rig.cycle_with(&CycleSettings {
+        policy: crate::reconcile::Policy {
+            direction: SyncDirection::PbxToTeams,
+            ..phone_only.policy
+        },
+        ..phone_only
+    });
+    assert_eq!(report.users_checked, 1);
+    assert_eq!(report.applied.pbx_to_teams, 1);
+    assert!(rig.fake.user(2, |u| u.ours.is_some()));
+    assert!(rig.fake.user(0, |u| u.ours.is_none()));
+    // By login, the same; a targeted cycle never counts as the last complete one.
+    let by_login = CycleSettings {
+        only: Some(std::sync::Arc::new(crate::store::UserKeys {
+            extensions: vec![],
+            logins: vec![login],
+        })),
+        ..settings()
+    };
+    assert_eq!(rig.cycle_with(&by_login).users_checked, 1);
+    assert!(rig.fake.user(3, |u| u.ours.is_some()));
+    assert!(rig.fake.user(1, |u| u.ours.is_none()));
+    let records = rig.store.sync_records().unwrap();
+    assert_eq!(records.len(), 2);
+    assert!(
+        records.iter().all(|r| r.last_success_at.is_none()),
+        "{records:?}"
+    );
+    // The full cycle reaches everyone and is complete.
+    rig.cycle();
+    assert!(rig.fake.user(0, |u| u.ours.is_some()));
+    let records = rig.store.sync_records().unwrap();
+    assert!(
+        records.iter().all(|r| r.last_success_at.is_some()),
+        "{records:?}"
+    );
+}

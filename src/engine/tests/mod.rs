@@ -380,6 +380,7 @@ fn settings() -> CycleSettings {
         down: Default::default(),
         flags_kept_for: None,
         progress: None,
+        only: None,
     }
 }
 

@@ -127,7 +127,7 @@ fn a_cycle_reads_each_mapping_with_its_record_in_one_pass() {
     }
     let mut rows = Vec::new();
     store
-        .visit_sync_users(|row| {
+        .visit_sync_users(None, |row| {
             rows.push(Seen {
                 login: row.micollab_login.to_owned(),
                 removed: row.removed,
@@ -169,7 +169,7 @@ fn a_cycle_reads_each_mapping_with_its_record_in_one_pass() {
 fn principals_read(store: &Store) -> Vec<(String, Option<String>, bool)> {
     let mut seen = Vec::new();
     store
-        .visit_sync_users(|row| {
+        .visit_sync_users(None, |row| {
             seen.push((
                 row.micollab_login.to_owned(),
                 row.cloudlink_principal_id.map(str::to_owned),
@@ -419,7 +419,7 @@ fn each_pipeline_records_only_its_part_and_a_row_reads_back_as_one() {
     // A cycle's pass reads each pipeline's digest and error apart.
     let mut views = Vec::new();
     store
-        .visit_sync_users(|u| {
+        .visit_sync_users(None, |u| {
             let r = u.record.unwrap();
             views.push((
                 r.last_observed_hash.map(str::to_owned),
