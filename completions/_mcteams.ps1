@@ -523,7 +523,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             break
         }
         'mcteams;sync' {
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between cycles in --watch [default: config''s sync.interval, 15s]')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between cycles in --watch: "auto" (as fast as Graph''s budget and each system''s max_rps allow) or a duration [default: config''s sync.interval, auto]')
             [CompletionResult]::new('--max-changes', '--max-changes', [CompletionResultType]::ParameterName, 'Stop when a cycle would make more changes [default: config''s sync.max_changes]')
             [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'Which way to synchronize')
             [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve Prometheus /metrics and /healthz on this address (with --watch)')

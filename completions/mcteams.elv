@@ -478,7 +478,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;mappings;help;help'= {
         }
         &'mcteams;sync'= {
-            cand --interval 'Time between cycles in --watch [default: config''s sync.interval, 15s]'
+            cand --interval 'Time between cycles in --watch: "auto" (as fast as Graph''s budget and each system''s max_rps allow) or a duration [default: config''s sync.interval, auto]'
             cand --max-changes 'Stop when a cycle would make more changes [default: config''s sync.max_changes]'
             cand --direction 'Which way to synchronize'
             cand --metrics-addr 'Serve Prometheus /metrics and /healthz on this address (with --watch)'

@@ -374,7 +374,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write all mappings as a mapping CSV (the import format)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l interval -d 'Time between cycles in --watch [default: config\'s sync.interval, 15s]' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l interval -d 'Time between cycles in --watch: "auto" (as fast as Graph\'s budget and each system\'s max_rps allow) or a duration [default: config\'s sync.interval, auto]' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l max-changes -d 'Stop when a cycle would make more changes [default: config\'s sync.max_changes]' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l direction -d 'Which way to synchronize' -r -f -a "both\t'Both directions'
 teams-to-micollab\t'Teams presence -> MiCollab dynamic status'

@@ -16,6 +16,7 @@ pub mod import;
 pub mod mapping;
 pub mod metrics;
 pub mod output;
+pub mod pacing;
 pub mod presence;
 pub mod progress;
 pub mod reconcile;

@@ -37,6 +37,8 @@ pub struct SyncMetrics {
     /// Unix time of each lane's last successful cycle (`None`: none yet), for /healthz: the
     /// one joint cycle (`both`), or each direction's where they run on their own pace.
     last_success_unix: Mutex<std::collections::BTreeMap<&'static str, Option<f64>>>,
+    /// Lanes whose cycles come at a period of their own ([`Self::set_lane_period`]).
+    lane_periods: Mutex<std::collections::BTreeMap<&'static str, Duration>>,
     /// Another run holds the sync lease: this instance waits, calling no system.
     standby: std::sync::atomic::AtomicBool,
     standby_gauge: Gauge,
@@ -44,6 +46,23 @@ pub struct SyncMetrics {
     held_users: Gauge,
     /// 1 for a direction a system that could not be read holds up.
     degraded: Family<DirectionLabel, Gauge>,
+    /// From a change mcteams learned of to its write confirmed, per path.
+    propagation: Family<PathLabel, Histogram>,
+    /// Each lane's time between full cycles now (`auto` moves it).
+    lane_interval: Family<LaneLabel, Gauge<f64, AtomicU64>>,
+    /// Graph requests in the last 30 s, and their share of what mcteams allows itself.
+    graph_requests_30s: Gauge,
+    graph_budget_used: Gauge<f64, AtomicU64>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PathLabel {
+    path: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LaneLabel {
+    lane: &'static str,
 }
 
 impl Default for SyncMetrics {
@@ -111,8 +130,38 @@ impl SyncMetrics {
             "Duration of a sync cycle",
             cycle_duration.clone(),
         );
+        let propagation = Family::<PathLabel, Histogram>::new_with_constructor(|| {
+            Histogram::new([0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0])
+        });
+        registry.register(
+            "sync_propagation_seconds",
+            "From a change mcteams learned of (the PBX's feed, a Teams poll, a session written) to its write confirmed, by path: pbx_to_teams, teams_to_micollab, pbx_to_micollab",
+            propagation.clone(),
+        );
+        let lane_interval = Family::<LaneLabel, Gauge<f64, AtomicU64>>::default();
+        registry.register(
+            "sync_interval_seconds",
+            "Each lane's time between full cycles now (sync.interval, auto's pace, or the full reads of a lane that follows the PBX's change feed)",
+            lane_interval.clone(),
+        );
+        let graph_requests_30s = Gauge::default();
+        registry.register(
+            "graph_requests_last_30s",
+            "Graph requests sent in the last 30 s ($batch inner requests counted)",
+            graph_requests_30s.clone(),
+        );
+        let graph_budget_used = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "graph_budget_used_ratio",
+            "Graph requests in the last 30 s over what graph.budget_share allows (1,500 × share)",
+            graph_budget_used.clone(),
+        );
         SyncMetrics {
             registry,
+            propagation,
+            lane_interval,
+            graph_requests_30s,
+            graph_budget_used,
             cycles,
             last_success,
             changes,
@@ -121,6 +170,7 @@ impl SyncMetrics {
             guard_trips,
             cycle_duration,
             last_success_unix: Mutex::new([("both", None)].into()),
+            lane_periods: Mutex::default(),
             standby: std::sync::atomic::AtomicBool::new(false),
             standby_gauge,
             held_users,
@@ -178,6 +228,34 @@ impl SyncMetrics {
         }
     }
 
+    /// Observes each write of `report` as confirmed `after` mcteams learned of its change;
+    /// `teams_driven`: its MiCollab writes follow a Teams change (else a phone's, through
+    /// the session mcteams wrote).
+    pub fn propagated(&self, report: &CycleReport, after: Duration, teams_driven: bool) {
+        let micollab = if teams_driven {
+            "teams_to_micollab"
+        } else {
+            "pbx_to_micollab"
+        };
+        let sessions = report.applied.pbx_to_teams.saturating_sub(report.refreshes);
+        for (path, writes) in [
+            ("pbx_to_teams", sessions),
+            (micollab, report.applied.teams_to_micollab),
+        ] {
+            let histogram = self.propagation.get_or_create(&PathLabel { path });
+            for _ in 0..writes {
+                histogram.observe(after.as_secs_f64());
+            }
+        }
+    }
+
+    /// Graph requests sent in the last 30 s, against `allowed` per 30 s.
+    pub fn set_graph_use(&self, last_30s: u64, allowed: f64) {
+        self.graph_requests_30s.set(last_30s as i64);
+        self.graph_budget_used
+            .set(last_30s as f64 / allowed.max(1.0));
+    }
+
     /// Counts throttling answers (429s, 503s with `Retry-After`) the clients met.
     pub fn add_throttled(&self, answers: u64) {
         self.throttled.inc_by(answers);
@@ -217,14 +295,38 @@ impl SyncMetrics {
         self.standby.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Healthy while every lane's last success is at most three intervals old. `started_unix`:
-    /// before a lane's first success, it counts as healthy for three intervals from the start.
+    /// The time between a lane's cycles, where it is not the service's interval: a phone
+    /// lane following the PBX's change feed reads everything every few minutes.
+    pub fn set_lane_period(&self, lane: &'static str, period: Option<Duration>) {
+        if let Some(period) = period {
+            self.lane_interval
+                .get_or_create(&LaneLabel { lane })
+                .set(period.as_secs_f64());
+        }
+        if let Ok(mut periods) = self.lane_periods.lock() {
+            match period {
+                Some(period) => periods.insert(lane, period),
+                None => periods.remove(lane),
+            };
+        }
+    }
+
+    /// Healthy while every lane's last success is at most three of its intervals old (its
+    /// own period, else `interval`). `started_unix`: before a lane's first success, it
+    /// counts as healthy for three intervals from the start.
     pub fn healthy(&self, now_unix: f64, started_unix: f64, interval: Duration) -> bool {
+        let periods = self
+            .lane_periods
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_default();
         let Ok(last) = self.last_success_unix.lock() else {
             return false;
         };
-        last.values()
-            .all(|at| now_unix - at.unwrap_or(started_unix) <= 3.0 * interval.as_secs_f64())
+        last.iter().all(|(lane, at)| {
+            let period = periods.get(lane).copied().unwrap_or(interval);
+            now_unix - at.unwrap_or(started_unix) <= 3.0 * period.as_secs_f64()
+        })
     }
 }
 

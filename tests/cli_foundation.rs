@@ -112,7 +112,7 @@ fn config_errors_exit_78_and_name_the_problem() {
         ),
         (
             "[sync]\ninterval = \"often\"\n",
-            vec!["sync.interval", "invalid duration"],
+            vec!["sync.interval", "invalid interval"],
         ),
     ];
     for (text, fragments) in cases {

@@ -6,7 +6,7 @@ mod e2e;
 
 use std::time::Duration;
 
-use e2e::{Estate, Watch, desk_phone};
+use e2e::{Estate, Watch, desk_phone, eventually};
 use serde_json::json;
 
 async fn outage(estate: &Estate, system: &str, on: bool) {
@@ -17,21 +17,6 @@ async fn outage(estate: &Estate, system: &str, on: bool) {
             Some(json!({"system": system, "outage": on})),
         )
         .await;
-}
-
-/// Waits (bounded: 20 s) until `check` holds.
-async fn eventually<F, Fut>(what: &str, watch: &Watch, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..500 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(40)).await;
-    }
-    panic!("{what} never happened: {}", watch.log());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

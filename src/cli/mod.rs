@@ -433,9 +433,10 @@ pub struct SyncArgs {
     /// Keep running, one cycle every --interval
     #[arg(long)]
     pub watch: bool,
-    /// Time between cycles in --watch [default: config's sync.interval, 15s]
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub interval: Option<std::time::Duration>,
+    /// Time between cycles in --watch: "auto" (as fast as Graph's budget and each system's
+    /// max_rps allow) or a duration [default: config's sync.interval, auto]
+    #[arg(long, value_name = "auto|DURATION", value_parser = crate::config::Interval::parse)]
+    pub interval: Option<crate::config::Interval>,
     /// Print the plan, write nothing
     #[arg(long)]
     pub dry_run: bool,

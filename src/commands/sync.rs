@@ -40,6 +40,8 @@ pub fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitStatus> {
     if args.watch {
         // A service fails fast and tries each system again next cycle (see `watch`).
         crate::connectors::set_retry_policy(&systems, crate::http::RetryPolicy::service());
+        // The phone's session writes come first in Graph's budget: the Teams poll slows.
+        systems.teams.http().set_reads_yield(true);
     }
     super::runtime()?.block_on(execute(ctx, &args, &config, &systems))
 }
@@ -127,6 +129,7 @@ fn cycle_settings(ctx: &Context, args: &SyncArgs, config: &Config, mapped: u64) 
             let bar = ctx.printer.progress(mapped, "reading");
             crate::progress::Shared(std::sync::Arc::from(bar))
         }),
+        only: None,
     }
 }
 

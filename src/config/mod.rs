@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 
 pub use secret::{Secret, SecretSource};
 pub use template::TEMPLATE;
-pub use values::{ChangeLimit, ConfigDuration, ServiceUrl, Share, is_loopback};
+pub use values::{
+    ChangeLimit, ConfigDuration, Interval, PerSecond, ServiceUrl, Share, is_loopback,
+};
 
 /// Every key of the file, by section: drives environment overrides, `config show` and the template test.
 pub const KEYS: &[(&str, &[&str])] = &[
@@ -44,6 +46,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "password_env",
             "password_file",
             "ca_file",
+            "max_rps",
         ],
     ),
     (
@@ -54,6 +57,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "password_env",
             "password_file",
             "ca_file",
+            "max_rps",
         ],
     ),
     (
@@ -67,12 +71,14 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "client_secret_env",
             "client_secret_file",
             "ca_file",
+            "max_rps",
         ],
     ),
     (
         "sync",
         &[
             "interval",
+            "min_interval",
             "lease_duration",
             "max_changes",
             "session_ttl",
@@ -86,6 +92,10 @@ pub const KEYS: &[(&str, &[&str])] = &[
 pub const DEFAULT_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
 pub const DEFAULT_BUDGET_SHARE: f64 = 0.8;
+/// Requests per second `sync --watch` paces each Mitel system to, unless `max_rps` says.
+pub const DEFAULT_MITEL_MAX_RPS: f64 = 10.0;
+/// The shortest interval `sync.interval = "auto"` chooses, unless `sync.min_interval` says.
+pub const DEFAULT_MIN_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A configuration problem: always names the file, key, variable or flag at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,6 +134,7 @@ pub struct ServiceSection {
     pub password_env: Option<String>,
     pub password_file: Option<PathBuf>,
     pub ca_file: Option<PathBuf>,
+    pub max_rps: Option<PerSecond>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -137,12 +148,14 @@ pub struct CloudlinkSection {
     pub client_secret_env: Option<String>,
     pub client_secret_file: Option<PathBuf>,
     pub ca_file: Option<PathBuf>,
+    pub max_rps: Option<PerSecond>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyncSection {
-    pub interval: Option<ConfigDuration>,
+    pub interval: Option<Interval>,
+    pub min_interval: Option<ConfigDuration>,
     pub lease_duration: Option<ConfigDuration>,
     pub max_changes: Option<ChangeLimit>,
     pub session_ttl: Option<ConfigDuration>,
@@ -202,7 +215,10 @@ pub struct Config {
 /// Durations of the `[sync]` section with their defaults applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncSettings {
-    pub interval: std::time::Duration,
+    /// `sync --watch`'s time between cycles (default `auto`).
+    pub interval: Interval,
+    /// The shortest interval `auto` chooses.
+    pub min_interval: std::time::Duration,
     /// How long the sync lease lasts without a renewal (renewed every third of it; its
     /// holder stops acting at two thirds).
     pub lease_duration: std::time::Duration,
@@ -408,6 +424,18 @@ impl Config {
             .unwrap_or_else(|| url::Url::parse(DEFAULT_GRAPH_URL).expect("valid default"))
     }
 
+    /// Requests per second `sync --watch` paces `system` (micollab, pbx, cloudlink) to.
+    pub fn max_rps(&self, system: &str) -> f64 {
+        let f = &self.file;
+        let set = match system {
+            "micollab" => f.micollab.max_rps,
+            "pbx" => f.pbx.max_rps,
+            "cloudlink" => f.cloudlink.max_rps,
+            _ => None,
+        };
+        set.map_or(DEFAULT_MITEL_MAX_RPS, |r| r.0)
+    }
+
     pub fn budget_share(&self) -> f64 {
         self.file
             .graph
@@ -424,7 +452,8 @@ impl Config {
                 .unwrap_or(std::time::Duration::from_secs(secs))
         };
         SyncSettings {
-            interval: or(&s.interval, 15),
+            interval: s.interval.unwrap_or(Interval::Auto),
+            min_interval: or(&s.min_interval, DEFAULT_MIN_INTERVAL.as_secs()),
             lease_duration: or(&s.lease_duration, 60),
             max_changes: s.max_changes.unwrap_or(ChangeLimit::Share(0.05)),
             session_ttl: or(&s.session_ttl, 15 * 60),
@@ -550,7 +579,9 @@ impl Config {
             ("graph", "authority_url") => DEFAULT_AUTHORITY_URL.to_string(),
             ("graph", "base_url") => DEFAULT_GRAPH_URL.to_string(),
             ("graph", "budget_share") => DEFAULT_BUDGET_SHARE.to_string(),
-            ("sync", "interval") => ConfigDuration(sync.interval).to_string(),
+            ("sync", "interval") => sync.interval.to_string(),
+            ("sync", "min_interval") => ConfigDuration(sync.min_interval).to_string(),
+            ("micollab" | "pbx" | "cloudlink", "max_rps") => DEFAULT_MITEL_MAX_RPS.to_string(),
             ("sync", "lease_duration") => ConfigDuration(sync.lease_duration).to_string(),
             ("sync", "max_changes") => sync.max_changes.to_string(),
             ("sync", "session_ttl") => ConfigDuration(sync.session_ttl).to_string(),

@@ -29,6 +29,8 @@ pub const TEMPLATE: &str = r#"# mcteams configuration.
 # password_env = "MCTEAMS_MICOLLAB_PASSWORD"
 # password_file = "micollab-password.txt"
 # ca_file = "micollab-ca.pem"
+# Requests per second `sync --watch` paces its polls to (with an "auto" sync.interval).
+# max_rps = 10
 
 [pbx]
 # MiVoice Business: read only, mcteams never writes to the phone.
@@ -37,6 +39,8 @@ pub const TEMPLATE: &str = r#"# mcteams configuration.
 # password_env = "MCTEAMS_PBX_PASSWORD"
 # password_file = "pbx-password.txt"
 # ca_file = "mivb-ca.pem"
+# Requests per second `sync --watch` polls at while the change feed is unavailable.
+# max_rps = 10
 
 [cloudlink]
 # auth_url = "https://authentication.api.mitel.io/2017-09-01"
@@ -47,10 +51,16 @@ pub const TEMPLATE: &str = r#"# mcteams configuration.
 # client_secret_env = "MCTEAMS_CLOUDLINK_SECRET"
 # client_secret_file = "cloudlink-secret.txt"
 # ca_file = "cloudlink-ca.pem"
+# Requests per second `sync --watch` paces its polls to (with an "auto" sync.interval).
+# max_rps = 10
 
 [sync]
-# Time between cycles of `mcteams sync --watch`.
-# interval = "15s"
+# Time between the Teams polls of `mcteams sync --watch`: "auto" is the shortest that keeps
+# Graph within budget_share (the phone's writes first) and each Mitel system within its
+# max_rps; or a fixed duration such as "15s". Phone changes sync as they happen either way.
+# interval = "auto"
+# The shortest interval "auto" chooses.
+# min_interval = "2s"
 # How long the sync lease lasts unrenewed: another run may take over a holder that stopped
 # renewing it (on another host) after this long. Renewed every third of it.
 # lease_duration = "60s"

@@ -1,4 +1,5 @@
 use super::*;
+use std::time::Duration;
 
 fn no_env(_: &str) -> Option<String> {
     None
@@ -12,7 +13,11 @@ fn parse(text: &str) -> Result<Config, ConfigError> {
 fn empty_config_has_the_documented_defaults() {
     let c = parse("").unwrap();
     let s = c.sync();
-    assert_eq!(s.interval.as_secs(), 15);
+    assert_eq!(s.interval, Interval::Auto);
+    assert_eq!(s.min_interval.as_secs(), 2);
+    for system in ["micollab", "pbx", "cloudlink"] {
+        assert_eq!(c.max_rps(system), 10.0, "{system}");
+    }
     assert_eq!(s.session_ttl.as_secs(), 900);
     assert_eq!(s.settle_window.as_secs(), 60);
     assert_eq!(s.stale_after.as_secs(), 300);
@@ -43,7 +48,19 @@ fn errors_name_file_line_and_key() {
         ),
         (
             "[sync]\n\ninterval = \"soon\"\n",
-            &["line 3", "sync.interval", "invalid duration \"soon\""],
+            &["line 3", "sync.interval", "invalid interval \"soon\""],
+        ),
+        (
+            "[sync]\nmin_interval = \"0s\"\n",
+            &["line 2", "sync.min_interval", "zero"],
+        ),
+        (
+            "[pbx]\nmax_rps = 0\n",
+            &["line 2", "pbx.max_rps", "out of range"],
+        ),
+        (
+            "[cloudlink]\nmax_rps = \"fast\"\n",
+            &["line 2", "cloudlink.max_rps", "not a number"],
         ),
         (
             "[micollab]\nbase_url = \"htp:/nope\"\n",
@@ -125,7 +142,7 @@ fn environment_overrides_win_and_are_named() {
         env,
     )
     .unwrap();
-    assert_eq!(c.sync().interval.as_secs(), 30);
+    assert_eq!(c.sync().interval, Interval::Every(Duration::from_secs(30)));
     assert_eq!(c.budget_share(), 0.5);
     assert_eq!(
         c.origin("sync.interval"),

@@ -102,39 +102,127 @@ impl Serialize for ConfigDuration {
     }
 }
 
-/// A share in (0, 1], written as a number (0.8) or, from the environment, as text.
+/// The time between `sync --watch` cycles: `"auto"` (paced by what the systems allow, see
+/// [`crate::pacing`]) or a fixed duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interval {
+    Auto,
+    Every(Duration),
+}
+
+impl Interval {
+    pub fn parse(text: &str) -> Result<Interval, String> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("auto") {
+            return Ok(Interval::Auto);
+        }
+        let duration = humantime::parse_duration(t).map_err(|e| {
+            format!("invalid interval {text:?}: {e} (write \"auto\", or a duration like \"15s\", \"2m\")")
+        })?;
+        if duration.is_zero() {
+            return Err("an interval of zero is not allowed".to_string());
+        }
+        Ok(Interval::Every(duration))
+    }
+}
+
+impl std::str::FromStr for Interval {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Interval, String> {
+        Interval::parse(text)
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Interval::Auto => f.write_str("auto"),
+            Interval::Every(d) => write!(f, "{}", humantime::format_duration(*d)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Interval::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+impl Serialize for Interval {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// A number written as a number (0.8, 10) or, from the environment, as text, within a range
+/// `in_range` checks; `expected` says the range in the messages.
+fn number_in<'de, D: Deserializer<'de>>(
+    d: D,
+    expected: &'static str,
+    in_range: fn(f64) -> bool,
+) -> Result<f64, D::Error> {
+    struct Number {
+        expected: &'static str,
+        in_range: fn(f64) -> bool,
+    }
+    impl Visitor<'_> for Number {
+        type Value = f64;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(self.expected)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+            if (self.in_range)(v) {
+                Ok(v)
+            } else {
+                let expected = self.expected;
+                Err(E::custom(format!(
+                    "{v} is out of range: expected {expected}"
+                )))
+            }
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+            let n: f64 = v
+                .trim()
+                .parse()
+                .map_err(|_| E::custom(format!("{v:?} is not a number")))?;
+            self.visit_f64(n)
+        }
+    }
+    d.deserialize_any(Number { expected, in_range })
+}
+
+/// Requests per second a system may be sent: a number greater than 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PerSecond(pub f64);
+
+impl<'de> Deserialize<'de> for PerSecond {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let expected = "requests per second greater than 0";
+        number_in(d, expected, |v| v > 0.0 && v.is_finite()).map(PerSecond)
+    }
+}
+
+impl Serialize for PerSecond {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.0)
+    }
+}
+
+/// A share in (0, 1].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Share(pub f64);
 
 impl<'de> Deserialize<'de> for Share {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Share;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number greater than 0 and at most 1")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Share, E> {
-                if v > 0.0 && v <= 1.0 {
-                    Ok(Share(v))
-                } else {
-                    Err(E::custom(format!(
-                        "{v} is out of range: expected a number greater than 0 and at most 1"
-                    )))
-                }
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Share, E> {
-                self.visit_f64(v as f64)
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Share, E> {
-                let n: f64 = v
-                    .trim()
-                    .parse()
-                    .map_err(|_| E::custom(format!("{v:?} is not a number")))?;
-                self.visit_f64(n)
-            }
-        }
-        d.deserialize_any(V)
+        let expected = "a number greater than 0 and at most 1";
+        number_in(d, expected, |v| v > 0.0 && v <= 1.0).map(Share)
     }
 }
 

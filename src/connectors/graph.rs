@@ -283,7 +283,8 @@ impl GraphClient {
         let call = Call::post(self.endpoint("/communications/getPresencesByUserId")?)
             .json(&GetPresencesRequest::<&str> { ids: ids.to_vec() })
             .idempotent()
-            .cost(1);
+            .cost(1)
+            .yielding();
         let page: Page<T> = self.api.send_json_on_worker(call).await?;
         Ok(page.value)
     }

@@ -152,6 +152,23 @@ impl RateLimit {
         }
     }
 
+    /// As [`Self::acquire`], for a request that gives way to others: it goes only while
+    /// the limiter is less than half a burst ahead, so the other half stays free for the
+    /// requests that do not yield (the phone's session writes come before the Teams poll).
+    pub async fn acquire_yielding(&self, cost: u32) {
+        let half = (self.burst / 2).max(1);
+        let edge = self.period * half;
+        let need = self.period * cost.clamp(1, half);
+        loop {
+            let ahead = self.ahead();
+            if ahead + need <= edge {
+                break;
+            }
+            tokio::time::sleep(ahead + need - edge).await;
+        }
+        self.acquire(cost).await;
+    }
+
     /// Waits until `cost` requests may be sent. A cost larger than the burst is taken in
     /// burst-sized parts, so it waits longer but never fails.
     pub async fn acquire(&self, cost: u32) {
@@ -309,6 +326,39 @@ mod tests {
             granted >= 1_200,
             "granted {granted}: the limiter is too strict"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn yielding_reads_leave_half_the_burst_to_the_writes() {
+        let budget = RateBudget::graph_presence(0.8); // 25 ms each, burst 240
+        let limit = std::sync::Arc::new(RateLimit::new(budget));
+        let start = tokio::time::Instant::now();
+        // Reads alone take half the burst at once, then wait for the limiter to fall back.
+        for _ in 0..120 {
+            limit.acquire_yielding(1).await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        limit.acquire_yielding(1).await;
+        assert_eq!(start.elapsed(), Duration::from_millis(25));
+        // Writes still have the other half at once, reads waiting or not.
+        let reader = {
+            let limit = limit.clone();
+            tokio::spawn(async move {
+                for _ in 0..200 {
+                    limit.acquire_yielding(1).await;
+                }
+            })
+        };
+        tokio::task::yield_now().await;
+        let writes_start = tokio::time::Instant::now();
+        for _ in 0..100 {
+            limit.acquire(1).await;
+        }
+        assert_eq!(writes_start.elapsed(), Duration::ZERO);
+        reader.abort();
+        // A plain read (a one-shot run) takes the whole burst.
+        let fresh = RateLimit::new(budget);
+        assert_eq!(granted_at_once(&fresh).await, 240);
     }
 
     #[tokio::test(start_paused = true)]

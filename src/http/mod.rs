@@ -99,6 +99,8 @@ pub struct Call {
     /// Units of the system's rate budget this request uses (a `$batch` costs its inner
     /// requests); 0 for requests outside the limited family.
     pub cost: u32,
+    /// A read that gives way to writes in the rate budget ([`limit::RateLimit::acquire_yielding`]).
+    pub yields: bool,
     pub replay: Replay,
     /// Send the system's bearer token (when it has a token cache).
     pub authorized: bool,
@@ -126,6 +128,7 @@ impl Call {
             encode_error: None,
             headers: Vec::new(),
             cost: 0,
+            yields: false,
             replay,
             authorized: true,
             accept: Vec::new(),
@@ -172,6 +175,13 @@ impl Call {
     }
 
     /// Marks a request whose repetition is harmless (see [`Replay::Safe`]).
+    /// Gives way to writes when the rate budget is short: Teams -> MiCollab slows, never
+    /// the phone's sessions.
+    pub fn yielding(mut self) -> Call {
+        self.yields = true;
+        self
+    }
+
     pub fn idempotent(mut self) -> Call {
         self.replay = Replay::Safe;
         self
@@ -289,6 +299,9 @@ struct Inner {
     client: reqwest::Client,
     // A lock, not a plain value: a service changes its patience once it knows it is one.
     retry: std::sync::Mutex<RetryPolicy>,
+    /// Reads marked [`Call::yielding`] give way to writes (a service; a one-shot run reads
+    /// with the whole budget).
+    reads_yield: std::sync::atomic::AtomicBool,
     permits: Semaphore,
     limiter: Option<RateLimit>,
     tokens: Option<Arc<TokenCache>>,
@@ -438,6 +451,7 @@ impl HttpClient {
                 system: settings.system,
                 client,
                 retry: std::sync::Mutex::new(settings.retry),
+                reads_yield: std::sync::atomic::AtomicBool::new(false),
                 permits: Semaphore::new(settings.max_concurrency.max(1)),
                 limiter: settings.rate.map(RateLimit::new),
                 tokens,
@@ -456,6 +470,20 @@ impl HttpClient {
     /// fast and retries each system on its own schedule).
     pub fn set_retry_policy(&self, policy: RetryPolicy) {
         *self.inner.retry.lock().unwrap_or_else(|p| p.into_inner()) = policy;
+    }
+
+    /// Makes the reads marked [`Call::yielding`] give way to the other requests in the rate
+    /// budget from now on (`sync --watch`: the phone's writes come first).
+    pub fn set_reads_yield(&self, yields: bool) {
+        self.inner
+            .reads_yield
+            .store(yields, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn reads_yield(&self) -> bool {
+        self.inner
+            .reads_yield
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn retry_policy(&self) -> RetryPolicy {

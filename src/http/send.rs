@@ -91,7 +91,11 @@ impl HttpClient {
             if call.cost > 0
                 && let Some(limiter) = &inner.limiter
             {
-                limiter.acquire(call.cost).await;
+                if call.yields && self.reads_yield() {
+                    limiter.acquire_yielding(call.cost).await;
+                } else {
+                    limiter.acquire(call.cost).await;
+                }
             }
         })
         .await;

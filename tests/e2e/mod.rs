@@ -453,3 +453,19 @@ impl Watch {
             .unwrap()
     }
 }
+
+/// Waits (bounded: 20 s) until `check` holds; else fails, showing the watch's log.
+#[allow(dead_code)] // not every test file watches
+pub async fn eventually<F, Fut>(what: &str, watch: &Watch, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..500 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    panic!("{what} never happened: {}", watch.log());
+}

@@ -7,11 +7,12 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use super::feed::{self, Next, Wake};
 use super::{Holding, Service};
 use crate::commands::sync::{backoff, summary, unix_now};
 use crate::engine::{CycleReport, CycleSettings, run_cycle};
 use crate::reconcile::SyncDirection;
-use crate::store::{RunId, Store, StoreError};
+use crate::store::{RunId, Store, StoreError, UserKeys};
 
 /// How a lane ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +25,11 @@ pub(super) enum LaneEnd {
 
 /// What one turn of a lane came to.
 enum Turn {
-    /// A cycle ran; `down`: the systems it could not read.
-    Cycled { down: BTreeSet<&'static str> },
+    /// A cycle ran; `down`: the systems it could not read; `clean`: nothing failed.
+    Cycled {
+        down: BTreeSet<&'static str>,
+        clean: bool,
+    },
     /// The store was busy or locked: waited out, not an exit.
     StoreBusy,
     /// The cycle failed on the lease.
@@ -39,11 +43,38 @@ pub(super) struct Lane<'s> {
     name: &'static str,
     command: &'static str,
     failures_in_a_row: u32,
+    /// What wakes the lane before its interval is up, and whom its targeted cycles wake.
+    wakes: Wakes<'s>,
+    /// The last cycle left something undone (a system down, a user failed): the next full
+    /// cycle comes after the interval, even while the feed tells of every change.
+    behind: bool,
+}
+
+/// A lane's part in phone state as events ([`super::feed`]).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Wakes<'s> {
+    /// Asks this lane for a targeted cycle (the extensions the PBX's feed or the phone
+    /// lane named) or a full read.
+    pub own: Option<&'s Wake>,
+    /// Told the extensions of this lane's targeted cycles that wrote (phone -> Teams wakes
+    /// Teams -> MiCollab: the phone's state shows in MiCollab in one step).
+    pub hands_to: Option<&'s Wake>,
+    /// The PBX's feed is this lane's to follow: while it answers, a full read only every
+    /// so often.
+    pub follows_feed: bool,
+    /// This lane shows in MiCollab what the phone lane's sessions made Teams show: users
+    /// whose status did not follow are looked at again for a few seconds.
+    pub rechecks: bool,
 }
 
 impl<'s> Lane<'s> {
     /// The lane of `direction` (`Both`: one lane for the two together).
-    pub fn new(store: &'s mut Store, settings: &CycleSettings, direction: SyncDirection) -> Self {
+    pub fn new(
+        store: &'s mut Store,
+        settings: &CycleSettings,
+        direction: SyncDirection,
+        wakes: Wakes<'s>,
+    ) -> Self {
         let (name, command) = match direction {
             SyncDirection::Both => ("both", "sync --watch"),
             SyncDirection::PbxToTeams => ("pbx_to_teams", "sync --watch --direction pbx-to-teams"),
@@ -60,6 +91,8 @@ impl<'s> Lane<'s> {
             name,
             command,
             failures_in_a_row: 0,
+            wakes,
+            behind: false,
         }
     }
 
@@ -83,21 +116,27 @@ impl<'s> Lane<'s> {
         let mut stop = service.stop.clone();
         let mut over = holding.over.subscribe();
         self.settings.lease = Some(holding.lease.clone());
+        let mut next = Next::Full;
         loop {
             service.retune(self.store, &mut self.settings);
             if holding.lease.lost() {
                 return Ok(LaneEnd::LeaseLost);
             }
-            let interval = service.tuning.borrow().interval;
+            let turn = self.turn(service, holding, &next).await?;
+            if let Turn::Cycled { clean, .. } = &turn {
+                self.behind = !clean;
+            }
+            let interval = self.period(service);
             // A system down does not slow the lane: the next cycle tries it again, waiting
             // for it only a little longer than for the others (engine::patience).
-            let wait = match self.turn(service, holding).await? {
-                Turn::Cycled { down } => {
+            let wait = match turn {
+                Turn::Cycled { down, .. } if next == Next::Full => {
                     log_systems(&self.settings.down, &down);
                     self.settings.down = down;
                     self.failures_in_a_row = 0;
                     interval
                 }
+                Turn::Cycled { .. } => interval,
                 Turn::LeaseLost if holding.lease.lost() => return Ok(LaneEnd::LeaseLost),
                 // Past its renew deadline but not taken over (the store was busy): the
                 // heartbeat may still renew it, so the next turn comes after a moment.
@@ -114,8 +153,25 @@ impl<'s> Lane<'s> {
                 return Ok(LaneEnd::Stopped);
             }
             if !*over.borrow() {
+                let woken = async {
+                    match self.wakes.own {
+                        Some(wake) => wake.next().await,
+                        None => std::future::pending().await,
+                    }
+                };
                 tokio::select! {
-                    _ = tokio::time::sleep(wait) => continue,
+                    _ = tokio::time::sleep(wait) => {
+                        // The interval is up: a full read, taking what was asked with it.
+                        if let Some(wake) = self.wakes.own {
+                            wake.take();
+                        }
+                        next = Next::Full;
+                        continue;
+                    }
+                    asked = woken => {
+                        next = asked;
+                        continue;
+                    }
                     _ = stop.wait_for(|s| *s) => return Ok(LaneEnd::Stopped),
                     _ = over.wait_for(|o| *o) => {}
                 }
@@ -129,31 +185,53 @@ impl<'s> Lane<'s> {
         }
     }
 
-    /// One cycle. Store trouble that passes (busy, locked) and a lost lease are turns of
-    /// their own, not errors.
-    async fn turn(&mut self, service: &Service<'_>, holding: &Holding<'_>) -> anyhow::Result<Turn> {
-        let outcome = match self.store.begin_run(self.command) {
-            Ok(run) => {
-                let outcome = self.cycle(service, holding, run).await;
-                if outcome.is_err() {
-                    // Best effort: the next grant of the lease closes what stays open.
-                    let _ = self.store.close_interrupted_run(run);
-                }
-                outcome
+    /// The time to the lane's next full cycle: the interval, or, while the PBX's feed tells
+    /// the phone lane of every change, the few minutes between its full reads.
+    fn period(&self, service: &Service<'_>) -> Duration {
+        let interval = service.poll_every(self.settings.policy.direction);
+        let following =
+            self.wakes.follows_feed && !self.behind && self.wakes.own.is_some_and(Wake::following);
+        let period = following.then(|| feed::full_read_every(self.settings.policy.session_ttl));
+        let period = period.unwrap_or(interval);
+        service.metrics.set_lane_period(self.name, Some(period));
+        period
+    }
+
+    /// One cycle, of every user or of those `next` names. Store trouble that passes (busy,
+    /// locked) and a lost lease are turns of their own, not errors.
+    async fn turn(
+        &mut self,
+        service: &Service<'_>,
+        holding: &Holding<'_>,
+        next: &Next,
+    ) -> anyhow::Result<Turn> {
+        let outcome = match next {
+            Next::Full => {
+                service.recount(self.store);
+                self.full_cycle(service, holding).await
             }
-            Err(e) => Err(e),
+            Next::Targeted { keys, noticed } => {
+                self.targeted_cycle(service, holding, keys, *noticed).await
+            }
         };
         match outcome {
             Ok((report, took)) => {
-                log_cycle(self.name, &report, took);
-                service.tell_unread(self.name, &report);
+                service.count_session_writes(report.applied.pbx_to_teams);
+                service.note_graph_use();
+                if *next == Next::Full {
+                    log_cycle(self.name, &report, took);
+                    service.tell_unread(self.name, &report);
+                } else {
+                    log_targeted(self.name, &report, took);
+                }
                 let down = report
                     .read_errors
                     .iter()
                     .filter(|e| e.unavailable && !e.gave_up)
                     .map(|e| e.system)
                     .collect();
-                Ok(Turn::Cycled { down })
+                let clean = succeeded(&report);
+                Ok(Turn::Cycled { down, clean })
             }
             Err(e) if !holding.lease.held() => {
                 tracing::error!(error = %e, "lost the sync lease mid-cycle: its writes were dropped unsent");
@@ -167,6 +245,21 @@ impl<'s> Lane<'s> {
         }
     }
 
+    /// A cycle of every user, with its run row.
+    async fn full_cycle(
+        &mut self,
+        service: &Service<'_>,
+        holding: &Holding<'_>,
+    ) -> Result<(CycleReport, Duration), StoreError> {
+        let run = self.store.begin_run(self.command)?;
+        let outcome = self.cycle(service, holding, run).await;
+        if outcome.is_err() {
+            // Best effort: the next grant of the lease closes what stays open.
+            let _ = self.store.close_interrupted_run(run);
+        }
+        outcome
+    }
+
     async fn cycle(
         &mut self,
         service: &Service<'_>,
@@ -178,10 +271,7 @@ impl<'s> Lane<'s> {
         let now = chrono::Utc::now();
         let report = run_cycle(store, systems, settings, Some(run), holding.alongside, now).await?;
         let took = started.elapsed();
-        // A held plan is the guard at work while everyone else syncs: not a failed cycle.
-        let succeeded = report.read_errors.is_empty()
-            && report.failed_users == 0
-            && (report.guard_tripped.is_none() || report.held_plan.is_some());
+        let succeeded = succeeded(&report);
         service.count_throttled();
         service
             .metrics
@@ -189,8 +279,98 @@ impl<'s> Lane<'s> {
         crate::commands::keep_graph_limit(store, &systems.teams)?;
         let line = summary(&report, took);
         store.finish_run(run, if succeeded { 0 } else { 3 }, &line.to_json())?;
+        service.metrics.propagated(&report, took, true);
+        self.hand_over(&report, started);
         Ok((report, took))
     }
+
+    /// Graph's aggregate may not have moved yet when the session was just written: users of
+    /// a targeted cycle that wrote fewer MiCollab statuses than it had users are looked at
+    /// again, for a few seconds after the change (never a status Graph does not show).
+    fn recheck(&self, report: &CycleReport, keys: &UserKeys, noticed: std::time::Instant) {
+        let Some(wake) = self.wakes.own.filter(|_| self.wakes.rechecks) else {
+            return;
+        };
+        let all_followed = report.applied.teams_to_micollab as usize >= keys.extensions.len();
+        if all_followed || noticed.elapsed() >= feed::RECHECK_WITHIN {
+            return;
+        }
+        let at = std::time::Instant::now() + feed::RECHECK_AFTER;
+        wake.recheck_at(keys.extensions.iter().cloned(), noticed, at);
+    }
+
+    /// Phone -> MiCollab in one step: the Teams lane shows in MiCollab what Teams shows now
+    /// of the users whose session this lane set or cleared.
+    fn hand_over(&self, report: &CycleReport, noticed: std::time::Instant) {
+        if let Some(teams) = self.wakes.hands_to {
+            teams.changed_since(report.sessions_changed_for.iter().cloned(), noticed);
+        }
+    }
+
+    /// A cycle of only the users of `keys` (a phone changed, or Teams shows what the phone
+    /// lane wrote). It has no run row of its own (they come several a second): its writes
+    /// are journaled as every write is, and counted in the metrics. The mass-change guard
+    /// stops it whole, and a full cycle follows, where a watch holds what the guard holds.
+    async fn targeted_cycle(
+        &mut self,
+        service: &Service<'_>,
+        holding: &Holding<'_>,
+        keys: &UserKeys,
+        noticed: std::time::Instant,
+    ) -> Result<(CycleReport, Duration), StoreError> {
+        let settings = CycleSettings {
+            only: Some(std::sync::Arc::new(keys.clone())),
+            hold_over_guard: false,
+            ..self.settings.clone()
+        };
+        let (store, systems) = (&mut *self.store, service.systems);
+        let started = Instant::now();
+        let now = chrono::Utc::now();
+        let report = run_cycle(store, systems, &settings, None, holding.alongside, now).await?;
+        let took = started.elapsed();
+        service.count_throttled();
+        service
+            .metrics
+            .record(&report, took, succeeded(&report), self.name, unix_now());
+        if report.guard_tripped.is_some()
+            && let Some(wake) = self.wakes.own
+        {
+            wake.read_all();
+        }
+        // From when mcteams learned of the change (the feed's answer, or the phone lane's
+        // write) to the writes confirmed.
+        let propagated = noticed.elapsed();
+        service
+            .metrics
+            .propagated(&report, propagated, !self.wakes.rechecks);
+        self.recheck(&report, keys, noticed);
+        self.hand_over(&report, noticed);
+        Ok((report, took))
+    }
+}
+
+/// A held plan is the guard at work while everyone else syncs: not a failed cycle.
+fn succeeded(report: &CycleReport) -> bool {
+    report.read_errors.is_empty()
+        && report.failed_users == 0
+        && (report.guard_tripped.is_none() || report.held_plan.is_some())
+}
+
+fn log_targeted(lane: &'static str, report: &CycleReport, took: Duration) {
+    for e in &report.read_errors {
+        tracing::warn!(system = e.system, error = %e.message, "could not read a system; what depends on it is left alone");
+    }
+    for (login, error) in &report.user_errors {
+        tracing::warn!(user = %login, error = %error, "user not synchronized");
+    }
+    tracing::debug!(
+        lane,
+        users = report.users_checked,
+        pbx_to_teams = report.applied.pbx_to_teams,
+        teams_to_micollab = report.applied.teams_to_micollab,
+        duration_ms = took.as_millis() as u64,
+        "targeted cycle"
+    );
 }
 
 /// Says when a system goes down or comes back, and which direction it holds up.

@@ -4,6 +4,7 @@
 //! while another run holds the lease, and stops on SIGTERM / SIGINT after the cycles in
 //! progress (exit 0: stopping a service is normal).
 
+mod feed;
 mod lane;
 
 use std::cell::{Cell, RefCell};
@@ -15,15 +16,17 @@ use anyhow::Context as _;
 use super::Context;
 use super::sync::{give_back, unix_now};
 use crate::cli::SyncArgs;
-use crate::config::Config;
+use crate::config::{Config, Interval};
 use crate::connectors::ConnectedSystems;
 use crate::engine::{Alongside, CycleSettings};
 use crate::exit::ExitStatus;
 use crate::metrics::SyncMetrics;
+use crate::pacing::{self, Limits, WriteRate};
 use crate::reconcile::SyncDirection;
 use crate::signals::StopSignals;
 use crate::store::{Lease, Store, StoreError};
-use lane::{Lane, LaneEnd};
+use feed::Wake;
+use lane::{Lane, LaneEnd, Wakes};
 
 /// What the lanes share for the service's whole life.
 struct Service<'a> {
@@ -38,6 +41,10 @@ struct Service<'a> {
     /// The systems each lane's last cycle could not read: Graph or MiCollab down degrades
     /// both directions, though only one lane may read it.
     unread_by_lane: RefCell<std::collections::BTreeMap<&'static str, Vec<&'static str>>>,
+    /// The phone lanes' session writes, which Graph's budget serves before the Teams poll.
+    graph_writes: RefCell<WriteRate>,
+    /// Graph requests sent so far, sampled at each turn over the last 30 s.
+    graph_sent: RefCell<std::collections::VecDeque<(std::time::Instant, u64)>>,
 }
 
 /// What the lanes share while the service holds one grant of the lease.
@@ -52,7 +59,10 @@ struct Holding<'a> {
 /// The settings SIGHUP may change, re-read by whichever lane starts a cycle first.
 struct Tuning {
     config: Config,
-    interval: Duration,
+    interval: Interval,
+    /// What `interval = "auto"` paces to, and for how many mapped users.
+    limits: Limits,
+    mapped: u64,
     session_ttl: Duration,
     max_changes: u64,
     reload: Arc<std::sync::atomic::AtomicBool>,
@@ -71,6 +81,55 @@ impl Service<'_> {
         }
         settings.policy.session_ttl = tuning.session_ttl;
         settings.max_changes = tuning.max_changes;
+    }
+
+    /// The time between the full cycles of `direction`'s lane: the fixed interval, or the
+    /// shortest that keeps each system within what it allows (`auto`, [`crate::pacing`]).
+    fn poll_every(&self, direction: SyncDirection) -> Duration {
+        let tuning = self.tuning.borrow();
+        let Interval::Every(every) = tuning.interval else {
+            let (users, limits) = (tuning.mapped, &tuning.limits);
+            let writes = self
+                .graph_writes
+                .borrow_mut()
+                .per_second(std::time::Instant::now());
+            let phone = pacing::phone_poll(users, limits);
+            let teams = pacing::teams_poll(users, writes, limits);
+            return match direction {
+                SyncDirection::PbxToTeams => phone,
+                SyncDirection::TeamsToMicollab => teams,
+                SyncDirection::Both => phone.max(teams),
+            };
+        };
+        every
+    }
+
+    /// Counts session writes into the rate the Teams poll leaves room for.
+    fn count_session_writes(&self, writes: u64) {
+        self.graph_writes
+            .borrow_mut()
+            .add(std::time::Instant::now(), writes);
+    }
+
+    /// Shows in the metrics how much of Graph's budget the last 30 s used.
+    fn note_graph_use(&self) {
+        let now = std::time::Instant::now();
+        let mut sent = self.graph_sent.borrow_mut();
+        sent.push_back((now, self.systems.teams.http().stats().counted));
+        // Keep the newest sample at least 30 s old: the window's start.
+        while sent.len() > 1 && sent[1].0 + pacing::WINDOW <= now {
+            sent.pop_front();
+        }
+        let used = sent.back().map_or(0, |b| b.1) - sent.front().map_or(0, |f| f.1);
+        let allowed = self.tuning.borrow().limits.graph_per_s * pacing::WINDOW.as_secs_f64();
+        self.metrics.set_graph_use(used, allowed);
+    }
+
+    /// Counts the mapped users again (for `auto`), before a full cycle.
+    fn recount(&self, store: &Store) {
+        if let Ok(mapped) = store.count_mappings() {
+            self.tuning.borrow_mut().mapped = mapped.max(0) as u64;
+        }
     }
 
     /// Takes the systems a lane's cycle could not read, and tells which directions are
@@ -106,16 +165,27 @@ pub async fn watch(
     systems: &ConnectedSystems,
     config: &Config,
     mut settings: CycleSettings,
-    interval: Duration,
+    interval: Interval,
     lease: Lease,
 ) -> anyhow::Result<ExitStatus> {
     let stop_rx = stop_on_signal();
     let metrics = Arc::new(SyncMetrics::new());
-    serve_metrics(ctx, args, &metrics, &stop_rx, interval).await?;
-    ctx.printer.note(format!(
-        "syncing every {}; stop with Ctrl-C or SIGTERM",
-        humantime::format_duration(interval)
-    ));
+    let min_interval = config.sync().min_interval;
+    let health_interval = match interval {
+        Interval::Every(every) => every,
+        Interval::Auto => min_interval,
+    };
+    serve_metrics(ctx, args, &metrics, &stop_rx, health_interval).await?;
+    ctx.printer.note(match interval {
+        Interval::Every(every) => format!(
+            "syncing every {}; stop with Ctrl-C or SIGTERM",
+            humantime::format_duration(every)
+        ),
+        Interval::Auto => format!(
+            "syncing as often as the systems allow (interval auto, at least {}); stop with Ctrl-C or SIGTERM",
+            humantime::format_duration(min_interval)
+        ),
+    });
     // Past the guard a service holds the unexpected changes and goes on with everyone else.
     settings.hold_over_guard = true;
     let mut second = second_writer(&store, &settings, &metrics)?;
@@ -127,6 +197,8 @@ pub async fn watch(
         tuning: RefCell::new(Tuning {
             config: config.clone(),
             interval,
+            limits: Limits::from_config(config),
+            mapped: store.count_mappings()?.max(0) as u64,
             session_ttl: settings.policy.session_ttl,
             max_changes: settings.max_changes,
             reload: reload_on_sighup(),
@@ -135,6 +207,8 @@ pub async fn watch(
         // What the clients met before the service began is not the service's.
         throttled_counted: Cell::new(throttled_seen(systems)),
         unread_by_lane: RefCell::default(),
+        graph_writes: RefCell::default(),
+        graph_sent: RefCell::default(),
     };
     serve(&service, &mut store, second.as_mut(), &settings, lease).await?;
     ctx.printer
@@ -187,9 +261,11 @@ fn second_writer(
     let second = (both && store.reads_beside_writes()?)
         .then(|| store.another_writer())
         .transpose()?;
-    metrics.expect_lanes(match second {
-        Some(_) => &["pbx_to_teams", "teams_to_micollab"],
-        None => &["both"],
+    metrics.expect_lanes(match (&second, settings.policy.direction) {
+        (Some(_), _) => &["pbx_to_teams", "teams_to_micollab"],
+        (None, SyncDirection::Both) => &["both"],
+        (None, SyncDirection::PbxToTeams) => &["pbx_to_teams"],
+        (None, SyncDirection::TeamsToMicollab) => &["teams_to_micollab"],
     });
     Ok(second)
 }
@@ -211,7 +287,13 @@ async fn wait_as_standby(service: &Service<'_>, store: &mut Store) -> Option<Lea
     service.metrics.set_standby(true);
     let (interval, ttl) = {
         let tuning = service.tuning.borrow();
-        (tuning.interval, tuning.config.sync().lease_duration)
+        let ttl = tuning.config.sync().lease_duration;
+        // A standby of an automatic pace tries for the lease four times a lease period.
+        let every = match tuning.interval {
+            Interval::Every(every) => every,
+            Interval::Auto => ttl / 4,
+        };
+        (every, ttl)
     };
     let mut stop = service.stop.clone();
     let lease = standby(store, &mut stop, interval, ttl).await?;
@@ -239,19 +321,68 @@ async fn hold(
         over: tokio::sync::watch::channel(false).0,
         alongside: second.is_some().then_some(&alongside),
     };
-    let Some(second) = second else {
-        return Lane::new(store, settings, SyncDirection::Both)
-            .run(service, &holding)
-            .await;
+    // Phone state as events: the feed wakes the phone lane, whose targeted cycles wake
+    // the Teams lane (or, with one lane for both, that lane).
+    let (phone_wake, teams_wake) = (Wake::default(), Wake::default());
+    let pbx = &service.systems.pbx;
+    let follows = settings.policy.direction != SyncDirection::TeamsToMicollab;
+    let start = match follows {
+        true => feed::starting_cursor(pbx).await,
+        false => None,
     };
-    let (phone, teams) = tokio::join!(
-        Lane::new(store, settings, SyncDirection::PbxToTeams).run(service, &holding),
-        Lane::new(second, settings, SyncDirection::TeamsToMicollab).run(service, &holding),
-    );
+    let follow = feed::follow(pbx, &phone_wake, start);
+    let Some(second) = second else {
+        // One lane: both directions (the store cannot write beside a reader), or the one
+        // `--direction` names.
+        let direction = settings.policy.direction;
+        // Both directions in one lane: its cycles that set sessions wake it again for those
+        // users, whose Teams presence it then reads after the write.
+        let wakes = Wakes {
+            own: Some(&phone_wake),
+            hands_to: (direction == SyncDirection::Both).then_some(&phone_wake),
+            follows_feed: direction == SyncDirection::PbxToTeams,
+            rechecks: direction == SyncDirection::Both,
+        };
+        let lane = Lane::new(store, settings, direction, wakes).run(service, &holding);
+        if direction == SyncDirection::TeamsToMicollab {
+            return lane.await;
+        }
+        return run_beside(lane, follow).await;
+    };
+    let phone = Wakes {
+        own: Some(&phone_wake),
+        hands_to: Some(&teams_wake),
+        follows_feed: true,
+        rechecks: false,
+    };
+    let teams = Wakes {
+        own: Some(&teams_wake),
+        hands_to: None,
+        follows_feed: false,
+        rechecks: true,
+    };
+    let lanes = async {
+        tokio::join!(
+            Lane::new(store, settings, SyncDirection::PbxToTeams, phone).run(service, &holding),
+            Lane::new(second, settings, SyncDirection::TeamsToMicollab, teams)
+                .run(service, &holding),
+        )
+    };
+    let (phone, teams) = run_beside(lanes, follow).await;
     // A failure wins, then a lost lease.
     match (phone?, teams?) {
         (LaneEnd::Stopped, LaneEnd::Stopped) => Ok(LaneEnd::Stopped),
         _ => Ok(LaneEnd::LeaseLost),
+    }
+}
+
+/// Runs `lanes` with `beside` going on meanwhile (the feed's follower, which never ends of
+/// itself).
+async fn run_beside<T>(lanes: impl Future<Output = T>, beside: impl Future<Output = ()>) -> T {
+    tokio::pin!(lanes);
+    tokio::select! {
+        ended = &mut lanes => ended,
+        () = beside => lanes.await,
     }
 }
 
@@ -291,6 +422,7 @@ fn reconfigure(ctx: &Context, args: &SyncArgs, store: &Store, tuning: &mut Tunin
     let sync = fresh.sync();
     let mapped = store.count_mappings().unwrap_or(0).max(0) as u64;
     tuning.interval = args.interval.unwrap_or(sync.interval);
+    tuning.limits = Limits::from_config(&fresh);
     tuning.session_ttl = sync.session_ttl;
     tuning.max_changes = args
         .max_changes
@@ -324,7 +456,7 @@ fn reconfigure(ctx: &Context, args: &SyncArgs, store: &Store, tuning: &mut Tunin
         );
     }
     tracing::info!(
-        interval = %humantime::format_duration(tuning.interval),
+        interval = %tuning.interval,
         session_ttl = %humantime::format_duration(tuning.session_ttl),
         max_changes = tuning.max_changes,
         "SIGHUP: configuration re-read; [sync] settings apply from the next cycle"

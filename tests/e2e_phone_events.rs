@@ -1,0 +1,83 @@
+//! Phone state as events under `sync --watch`: the PBX's change feed wakes the phone lane, and
+//! what Teams then shows reaches MiCollab in the same step. The interval is an hour, so only
+//! the feed can explain a change arriving; checked at the systems through the emulator.
+
+mod e2e;
+
+use e2e::{Estate, Watch, desk_phone, eventually};
+
+/// An estate of `n` desk phones mapped and enabled, and a watch that follows the PBX's feed
+/// with an hour's interval, past its first cycles.
+async fn following(n: usize) -> (Estate, Vec<serde_json::Value>, Watch) {
+    let estate = Estate::start(30).await;
+    let users = estate.pick(n, desk_phone);
+    estate.map_and_enable(&users).await;
+    let watch = Watch::start(&estate, &["--interval", "1h"]);
+    let feed = watch.said("following the change feed").await;
+    assert!(feed && watch.said("sync cycle").await, "{}", watch.log());
+    (estate, users, watch)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_change_reaches_teams_and_micollab_without_waiting_for_the_interval() {
+    let (estate, users, watch) = following(3).await;
+    let upn = |i: usize| Estate::upn(&users[i]).to_string();
+    let ext = |i: usize| users[i]["extension"].as_str().unwrap().to_string();
+    let full_reads = estate
+        .requests_to("pbx", "POST /2017-09-01/extensions/query")
+        .await;
+
+    // A call: Teams shows it, then MiCollab, in one step.
+    estate.phone_state(&ext(0), "busy").await;
+    eventually("phone -> Teams from the feed", &watch, || async {
+        estate.mcteams_sessions(&upn(0)).await == ["Busy/InACall"]
+    })
+    .await;
+    eventually("phone -> MiCollab in one step", &watch, || async {
+        estate.micollab_status(&upn(0)).await == "In a call"
+    })
+    .await;
+    // Hung up: both follow; the other users were left alone.
+    estate.phone_state(&ext(0), "idle").await;
+    eventually("hang-up -> Teams and MiCollab", &watch, || async {
+        estate.mcteams_sessions(&upn(0)).await.is_empty()
+            && estate.micollab_status(&upn(0)).await != "In a call"
+    })
+    .await;
+    assert!(estate.mcteams_sessions(&upn(1)).await.is_empty());
+    // Each targeted cycle read only its users: one batch read each, never a page walk.
+    let reads = estate
+        .requests_to("pbx", "POST /2017-09-01/extensions/query")
+        .await;
+    assert!(reads - full_reads >= 2, "{reads} - {full_reads}");
+    assert_eq!(
+        estate
+            .requests_to("pbx", "GET /2017-09-01/extensions")
+            .await,
+        0
+    );
+    assert!(watch.stop().await == Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_pbx_is_read_again_and_followed_from_a_fresh_cursor() {
+    let (estate, users, watch) = following(2).await;
+    let upn = |i: usize| Estate::upn(&users[i]).to_string();
+    let ext = |i: usize| users[i]["extension"].as_str().unwrap().to_string();
+
+    // The facade restarts: the watch's cursor is unknown (410 Gone). A change made while it
+    // was away is found by the full read that follows; later ones by the feed again.
+    estate.control("POST", "/_sim/pbx/restart", None).await;
+    estate.phone_state(&ext(0), "busy").await;
+    assert!(watch.said("410 Gone").await, "{}", watch.log());
+    eventually("the change made during the restart", &watch, || async {
+        estate.mcteams_sessions(&upn(0)).await == ["Busy/InACall"]
+    })
+    .await;
+    estate.phone_dnd(&ext(1), true).await;
+    eventually("a change after the restart", &watch, || async {
+        estate.mcteams_sessions(&upn(1)).await == ["DoNotDisturb/Presenting"]
+    })
+    .await;
+    assert!(watch.stop().await == Some(0));
+}
