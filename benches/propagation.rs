@@ -339,7 +339,7 @@ async fn propagation_under_load() {
     let stats = sim.control(reqwest::Method::GET, "/_sim/stats", None).await;
     // SIGTERM: the watch stops after its cycles in progress, and `time` writes its figures.
     let _ = std::process::Command::new("pkill")
-        .args(["-TERM", "-f", &format!("--metrics-addr {metrics}")])
+        .args(["-TERM", "-P", &watch.id().to_string()])
         .status();
     let _ = watch.wait();
     let _ = emulator.kill();

@@ -451,5 +451,45 @@ mod tests {
                 .contains("mcteams_sync_last_success_timestamp_seconds 40.0"),
             "the gauge is the lane furthest behind"
         );
+        // A phone lane following the PBX's feed reads everything every two minutes: three of
+        // its own periods; the Teams lane's automatic interval is its own too.
+        metrics.set_lane_period("pbx_to_teams", Some(Duration::from_secs(120)));
+        metrics.set_lane_period("teams_to_micollab", Some(Duration::from_secs(2)));
+        metrics.record(&report, Duration::ZERO, true, "teams_to_micollab", 395.0);
+        assert!(metrics.healthy(400.0, 0.0, interval));
+        assert!(
+            !metrics.healthy(401.0, 0.0, interval),
+            "the phone lane is behind"
+        );
+        metrics.record(&report, Duration::ZERO, true, "pbx_to_teams", 400.0);
+        assert!(
+            !metrics.healthy(402.0, 0.0, interval),
+            "the Teams lane is behind"
+        );
+        let text = metrics.encode();
+        assert!(
+            text.contains("mcteams_sync_interval_seconds{lane=\"pbx_to_teams\"} 120.0"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn propagation_is_observed_per_path() {
+        let metrics = SyncMetrics::new();
+        let mut report = CycleReport::default();
+        report.applied.pbx_to_teams = 3;
+        report.refreshes = 1;
+        report.applied.teams_to_micollab = 2;
+        metrics.propagated(&report, Duration::from_millis(400), false);
+        metrics.set_graph_use(600, 1_200.0);
+        let text = metrics.encode();
+        for line in [
+            "mcteams_sync_propagation_seconds_count{path=\"pbx_to_teams\"} 2",
+            "mcteams_sync_propagation_seconds_count{path=\"pbx_to_micollab\"} 2",
+            "mcteams_graph_requests_last_30s 600",
+            "mcteams_graph_budget_used_ratio 0.5",
+        ] {
+            assert!(text.contains(line), "{line}: {text}");
+        }
     }
 }

@@ -81,3 +81,56 @@ async fn a_restarted_pbx_is_read_again_and_followed_from_a_fresh_cursor() {
     .await;
     assert!(watch.stop().await == Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phone_changes_faster_than_the_interval_never_hold_up_the_teams_poll() {
+    let estate = Estate::start(30).await;
+    let users = estate.pick(2, desk_phone);
+    estate.map_and_enable(&users).await;
+    let watch = Watch::start(&estate, &["--interval", "1s"]);
+    assert!(watch.said("sync cycle").await, "{}", watch.log());
+    let (ext, upn) = (
+        users[0]["extension"].as_str().unwrap().to_string(),
+        Estate::upn(&users[1]).to_string(),
+    );
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/teams/{upn}/client"),
+            Some(serde_json::json!({"availability": "Available", "activity": "Available"})),
+        )
+        .await;
+    // A phone that changes every 300 ms wakes both lanes again and again: the Teams lane's
+    // poll still comes every interval.
+    let calls = async {
+        for k in 0.. {
+            let state = if k % 2 == 0 { "busy" } else { "idle" };
+            estate.phone_state(&ext, state).await;
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+    };
+    let chosen = async {
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        estate
+            .control(
+                "POST",
+                &format!("/_sim/teams/{upn}/preferred"),
+                Some(
+                    serde_json::json!({"availability": "DoNotDisturb", "activity": "DoNotDisturb"}),
+                ),
+            )
+            .await;
+        eventually(
+            "Teams -> MiCollab while the phone keeps changing",
+            &watch,
+            || async { estate.micollab_status(&upn).await == "Do not disturb" },
+        )
+        .await;
+    };
+    // The calls go on until the status shows (or the wait gives up and fails the test).
+    tokio::select! {
+        _ = calls => {}
+        _ = chosen => {}
+    }
+    assert!(watch.stop().await == Some(0));
+}

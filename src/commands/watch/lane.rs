@@ -117,6 +117,8 @@ impl<'s> Lane<'s> {
         let mut over = holding.over.subscribe();
         self.settings.lease = Some(holding.lease.clone());
         let mut next = Next::Full;
+        // When the next full cycle is due: targeted cycles in between do not put it off.
+        let mut full_due = Instant::now();
         loop {
             service.retune(self.store, &mut self.settings);
             if holding.lease.lost() {
@@ -129,6 +131,9 @@ impl<'s> Lane<'s> {
             let interval = self.period(service);
             // A system down does not slow the lane: the next cycle tries it again, waiting
             // for it only a little longer than for the others (engine::patience).
+            let targeted = matches!(next, Next::Targeted { .. });
+            let targeted = targeted && matches!(turn, Turn::Cycled { .. });
+            let clean = matches!(turn, Turn::Cycled { clean: true, .. });
             let wait = match turn {
                 Turn::Cycled { down, .. } if next == Next::Full => {
                     log_systems(&self.settings.down, &down);
@@ -148,6 +153,17 @@ impl<'s> Lane<'s> {
                     self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
                     backoff(interval, self.failures_in_a_row)
                 }
+            };
+            // A targeted cycle keeps the full cycle's time, or brings it forward when it
+            // left something undone.
+            let wait = if targeted {
+                if !clean {
+                    full_due = full_due.min(Instant::now() + wait);
+                }
+                full_due.saturating_duration_since(Instant::now())
+            } else {
+                full_due = Instant::now() + wait;
+                wait
             };
             if *stop.borrow() {
                 return Ok(LaneEnd::Stopped);
