@@ -24,6 +24,17 @@ struct SystemLabel {
     system: &'static str,
 }
 
+/// Registers `metric` under `name` and hands it back, for the struct that keeps it.
+fn add<M: prometheus_client::registry::Metric + Clone>(
+    registry: &mut Registry,
+    name: &str,
+    help: &str,
+    metric: M,
+) -> M {
+    registry.register(name, help, metric.clone());
+    metric
+}
+
 /// The metrics of a running sync service.
 pub struct SyncMetrics {
     registry: Registry,
@@ -73,108 +84,95 @@ impl Default for SyncMetrics {
 
 impl SyncMetrics {
     pub fn new() -> SyncMetrics {
-        let mut registry = Registry::with_prefix("mcteams");
-        let cycles = Counter::default();
-        let last_success = Gauge::<f64, AtomicU64>::default();
-        let changes = Family::<DirectionLabel, Counter>::default();
-        let errors = Family::<SystemLabel, Counter>::default();
-        let throttled = Counter::default();
-        let guard_trips = Counter::default();
-        let cycle_duration = Histogram::new([0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0]);
-        registry.register("sync_cycles", "Sync cycles run", cycles.clone());
-        registry.register(
-            "sync_last_success_timestamp_seconds",
-            "Unix time of the last successful cycle",
-            last_success.clone(),
-        );
-        registry.register(
-            "sync_changes",
-            "Writes applied, by direction",
-            changes.clone(),
-        );
-        registry.register(
-            "sync_errors",
-            "Failed reads and writes, by system",
-            errors.clone(),
-        );
-        registry.register(
-            "http_throttled",
-            "Throttling answers (429, 503 with Retry-After; $batch inner answers included) from any system",
-            throttled.clone(),
-        );
-        let degraded = Family::<DirectionLabel, Gauge>::default();
-        registry.register(
-            "sync_direction_degraded",
-            "1 while a system the direction needs could not be read at the last cycle",
-            degraded.clone(),
-        );
-        let held_users = Gauge::default();
-        registry.register(
-            "sync_guard_held_users",
-            "Users whose changes the mass-change guard holds until `mcteams sync approve`",
-            held_users.clone(),
-        );
-        let standby_gauge = Gauge::default();
-        registry.register(
-            "sync_standby",
-            "1 while another run holds the sync lease and this instance waits",
-            standby_gauge.clone(),
-        );
-        registry.register(
-            "sync_guard_trips",
-            "Cycles whose writes the mass-change guard stopped",
-            guard_trips.clone(),
-        );
-        registry.register(
-            "sync_cycle_duration_seconds",
-            "Duration of a sync cycle",
-            cycle_duration.clone(),
-        );
+        let mut r = Registry::with_prefix("mcteams");
+        let seconds = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0];
         let propagation = Family::<PathLabel, Histogram>::new_with_constructor(|| {
             Histogram::new([0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0])
         });
-        registry.register(
-            "sync_propagation_seconds",
-            "From a change mcteams learned of (the PBX's feed, a Teams poll, a session written) to its write confirmed, by path: pbx_to_teams, teams_to_micollab, pbx_to_micollab",
-            propagation.clone(),
-        );
-        let lane_interval = Family::<LaneLabel, Gauge<f64, AtomicU64>>::default();
-        registry.register(
-            "sync_interval_seconds",
-            "Each lane's time between full cycles now (sync.interval, auto's pace, or the full reads of a lane that follows the PBX's change feed)",
-            lane_interval.clone(),
-        );
-        let graph_requests_30s = Gauge::default();
-        registry.register(
-            "graph_requests_last_30s",
-            "Graph requests sent in the last 30 s ($batch inner requests counted)",
-            graph_requests_30s.clone(),
-        );
-        let graph_budget_used = Gauge::<f64, AtomicU64>::default();
-        registry.register(
-            "graph_budget_used_ratio",
-            "Graph requests in the last 30 s over what graph.budget_share allows (1,500 × share)",
-            graph_budget_used.clone(),
-        );
         SyncMetrics {
-            registry,
-            propagation,
-            lane_interval,
-            graph_requests_30s,
-            graph_budget_used,
-            cycles,
-            last_success,
-            changes,
-            errors,
-            throttled,
-            guard_trips,
-            cycle_duration,
+            cycles: add(&mut r, "sync_cycles", "Sync cycles run", Counter::default()),
+            last_success: add(
+                &mut r,
+                "sync_last_success_timestamp_seconds",
+                "Unix time of the last successful cycle",
+                Gauge::default(),
+            ),
+            changes: add(
+                &mut r,
+                "sync_changes",
+                "Writes applied, by direction",
+                Family::default(),
+            ),
+            errors: add(
+                &mut r,
+                "sync_errors",
+                "Failed reads and writes, by system",
+                Family::default(),
+            ),
+            throttled: add(
+                &mut r,
+                "http_throttled",
+                "Throttling answers (429, 503 with Retry-After; $batch inner answers included) from any system",
+                Counter::default(),
+            ),
+            degraded: add(
+                &mut r,
+                "sync_direction_degraded",
+                "1 while a system the direction needs could not be read at the last cycle",
+                Family::default(),
+            ),
+            held_users: add(
+                &mut r,
+                "sync_guard_held_users",
+                "Users whose changes the mass-change guard holds until `mcteams sync approve`",
+                Gauge::default(),
+            ),
+            standby_gauge: add(
+                &mut r,
+                "sync_standby",
+                "1 while another run holds the sync lease and this instance waits",
+                Gauge::default(),
+            ),
+            guard_trips: add(
+                &mut r,
+                "sync_guard_trips",
+                "Cycles whose writes the mass-change guard stopped",
+                Counter::default(),
+            ),
+            cycle_duration: add(
+                &mut r,
+                "sync_cycle_duration_seconds",
+                "Duration of a sync cycle",
+                Histogram::new(seconds),
+            ),
+            propagation: add(
+                &mut r,
+                "sync_propagation_seconds",
+                "From a change mcteams learned of (the PBX's feed, a Teams poll, a session written) to its write confirmed, by path: pbx_to_teams, teams_to_micollab, pbx_to_micollab",
+                propagation,
+            ),
+            lane_interval: add(
+                &mut r,
+                "sync_interval_seconds",
+                "Each lane's time between full cycles now (sync.interval, auto's pace, or the full reads of a lane that follows the PBX's change feed)",
+                Family::default(),
+            ),
+            graph_requests_30s: add(
+                &mut r,
+                "graph_requests_last_30s",
+                "Graph requests sent in the last 30 s ($batch inner requests counted)",
+                Gauge::default(),
+            ),
+            graph_budget_used: add(
+                &mut r,
+                "graph_budget_used_ratio",
+                "Graph requests in the last 30 s over what graph.budget_share allows (1,500 × share)",
+                Gauge::default(),
+            ),
             last_success_unix: Mutex::new([("both", None)].into()),
             lane_periods: Mutex::default(),
             standby: std::sync::atomic::AtomicBool::new(false),
-            standby_gauge,
-            held_users,
-            degraded,
+            registry: r,
         }
     }
 

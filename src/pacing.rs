@@ -3,11 +3,15 @@
 //!
 //! - Graph: 1,500 presence requests per 30 s per app per tenant; mcteams uses
 //!   `graph.budget_share` of it (80 %: 40/s). A Teams -> MiCollab poll reads ⌈N/650⌉ presence
-//!   batches; the phone's session writes (and their refreshes) come first, so the poll gets
-//!   what they leave: interval ≥ ⌈N/650⌉ ÷ (40/s − writes/s).
-//! - Each Mitel system: `max_rps` (default 10/s). A Teams -> MiCollab poll reads ⌈N/1000⌉
-//!   batches of Teams flags (MiCollab) and of presentities (CloudLink); a phone poll (while
-//!   the PBX's change feed is unavailable) ⌈N/1000⌉ of extensions and of flags.
+//!   batches; the phone's session writes (and their refreshes, and the read-backs of what
+//!   they made Teams show) come first, so the poll gets what they leave: interval ≥
+//!   ⌈N/650⌉ ÷ (40/s − the rest of the traffic/s).
+//! - Each Mitel system: `max_rps` (default 10/s), the same way. A Teams -> MiCollab poll reads
+//!   ⌈N/1000⌉ batches of Teams flags (MiCollab) and of presentities (CloudLink); a phone poll
+//!   (while the PBX's change feed is unavailable) ⌈N/1000⌉ of extensions and of flags.
+//!
+//! The rest of the traffic is measured over the last 30 s: every request sent, less the
+//! poll's own reads.
 //! - Never below `sync.min_interval` (2 s), never above five minutes.
 
 use std::time::Duration;
@@ -55,47 +59,86 @@ impl Limits {
     }
 }
 
-fn batches(users: u64, per: u64) -> f64 {
-    users.div_ceil(per) as f64
+/// Requests per second to each system (Graph, MiCollab, PBX, CloudLink, in [`SYSTEMS`]
+/// order).
+pub type PerSystem = [f64; 4];
+
+/// The systems in the order [`PerSystem`] and [`Tally`] count them.
+pub const SYSTEMS: [&str; 4] = ["graph", "micollab", "pbx", "cloudlink"];
+
+/// The reads one Teams -> MiCollab poll of `users` makes of each system.
+pub fn teams_poll_reads(users: u64) -> [u64; 4] {
+    let mitel = users.div_ceil(MITEL_BATCH);
+    [users.div_ceil(GRAPH_BATCH), mitel, 0, mitel]
 }
 
-/// The Teams -> MiCollab poll's interval for `users` mapped users while Graph takes
-/// `writes_per_s` session writes a second.
-pub fn teams_poll(users: u64, writes_per_s: f64, limits: &Limits) -> Duration {
-    let room = (limits.graph_per_s - writes_per_s.max(0.0)).max(limits.graph_per_s * READS_FLOOR);
-    let graph = batches(users, GRAPH_BATCH) / room;
-    let micollab = batches(users, MITEL_BATCH) / limits.micollab_rps;
-    let cloudlink = batches(users, MITEL_BATCH) / limits.cloudlink_rps;
-    limits.bounded(graph.max(micollab).max(cloudlink))
+/// The reads one phone poll of `users` makes of each system.
+pub fn phone_poll_reads(users: u64) -> [u64; 4] {
+    let mitel = users.div_ceil(MITEL_BATCH);
+    [0, mitel, mitel, 0]
+}
+
+/// The shortest interval at which `reads` a poll leave each system within what it allows
+/// beside the rest of the traffic (`beside`: requests per second the poll does not send).
+fn interval_for(reads: [u64; 4], beside: PerSystem, limits: &Limits) -> Duration {
+    let allowed = [
+        limits.graph_per_s,
+        limits.micollab_rps,
+        limits.pbx_rps,
+        limits.cloudlink_rps,
+    ];
+    let seconds = (0..4)
+        .filter(|&i| reads[i] > 0)
+        .map(|i| {
+            let room = (allowed[i] - beside[i].max(0.0)).max(allowed[i] * READS_FLOOR);
+            reads[i] as f64 / room
+        })
+        .fold(0.0, f64::max);
+    limits.bounded(seconds)
+}
+
+/// The Teams -> MiCollab poll's interval for `users` mapped users, beside the rest of the
+/// traffic (the phone's session writes, their read-backs, targeted cycles' reads).
+pub fn teams_poll(users: u64, beside: PerSystem, limits: &Limits) -> Duration {
+    interval_for(teams_poll_reads(users), beside, limits)
 }
 
 /// The phone poll's interval (the PBX's change feed unavailable) for `users` mapped users.
-pub fn phone_poll(users: u64, limits: &Limits) -> Duration {
-    let pbx = batches(users, MITEL_BATCH) / limits.pbx_rps;
-    let micollab = batches(users, MITEL_BATCH) / limits.micollab_rps;
-    limits.bounded(pbx.max(micollab))
+pub fn phone_poll(users: u64, beside: PerSystem, limits: &Limits) -> Duration {
+    interval_for(phone_poll_reads(users), beside, limits)
 }
 
-/// Session writes per second over the last [`WINDOW`], from the counts the phone lane adds.
+/// Requests to each system over the last [`WINDOW`], from the counts added as they go.
 #[derive(Debug, Default)]
-pub struct WriteRate {
-    recent: std::collections::VecDeque<(std::time::Instant, u64)>,
+pub struct Tally {
+    recent: std::collections::VecDeque<(std::time::Instant, [u64; 4])>,
 }
 
-/// The window the write rate is measured over: Graph's own.
+/// The window traffic is measured over: Graph's own.
 pub const WINDOW: Duration = Duration::from_secs(30);
 
-impl WriteRate {
-    pub fn add(&mut self, at: std::time::Instant, writes: u64) {
-        if writes > 0 {
-            self.recent.push_back((at, writes));
+impl Tally {
+    pub fn add(&mut self, at: std::time::Instant, counts: [u64; 4]) {
+        if counts.iter().any(|&n| n > 0) {
+            self.recent.push_back((at, counts));
         }
         self.forget_before(at);
     }
 
-    pub fn per_second(&mut self, now: std::time::Instant) -> f64 {
+    /// The requests of the window, per system.
+    pub fn sum(&mut self, now: std::time::Instant) -> [u64; 4] {
         self.forget_before(now);
-        self.recent.iter().map(|(_, n)| *n).sum::<u64>() as f64 / WINDOW.as_secs_f64()
+        let mut sum = [0; 4];
+        for (_, counts) in &self.recent {
+            for (total, n) in sum.iter_mut().zip(counts) {
+                *total += n;
+            }
+        }
+        sum
+    }
+
+    pub fn per_second(&mut self, now: std::time::Instant) -> PerSystem {
+        self.sum(now).map(|n| n as f64 / WINDOW.as_secs_f64())
     }
 
     fn forget_before(&mut self, now: std::time::Instant) {
@@ -125,51 +168,74 @@ mod tests {
 
     #[test]
     fn the_teams_poll_takes_what_graph_and_the_mitel_systems_leave() {
-        // (users, session writes per second, interval in ms)
+        let graph = |writes: f64| [writes, 0.0, 0.0, 0.0];
+        // (users, requests per second beside the poll, interval in ms)
         let cases = [
-            (1_000, 0.0, 2_000),
+            (1_000, graph(0.0), 2_000),
             // 10,000 users, 1 % changing per 15 s: 16 reads a poll, room to spare.
-            (10_000, 3.3, 2_000),
+            (10_000, graph(3.3), 2_000),
             // 100,000 users, the same load: 154 reads ÷ (40 − 33)/s = 22 s (Graph binds).
-            (100_000, 33.0, 22_000),
+            (100_000, graph(33.0), 22_000),
             // No writes: 154 ÷ 40 = 3.85 s, but 100 flag reads at 10/s = 10 s (MiCollab binds).
-            (100_000, 0.0, 10_000),
+            (100_000, graph(0.0), 10_000),
+            // Targeted cycles read MiCollab 5 times a second: the poll gets the other 5.
+            (100_000, [0.0, 5.0, 0.0, 0.0], 20_000),
+            // The PBX's traffic is not the Teams poll's concern.
+            (10_000, [0.0, 0.0, 50.0, 0.0], 2_000),
             // Writes take the whole budget: the poll keeps 2 % of it, within five minutes.
-            (100_000, 45.0, 192_500),
-            (1_000_000, 45.0, 300_000),
+            (100_000, graph(45.0), 192_500),
+            (1_000_000, graph(45.0), 300_000),
         ];
-        for (users, writes, ms) in cases {
+        for (users, beside, ms) in cases {
             assert_eq!(
-                teams_poll(users, writes, &limits()),
+                teams_poll(users, beside, &limits()),
                 Duration::from_millis(ms),
-                "{users} users, {writes} writes/s"
+                "{users} users, {beside:?} beside"
             );
         }
         let mut slower = limits();
         slower.min_interval = Duration::from_secs(30);
-        assert_eq!(teams_poll(1_000, 0.0, &slower), Duration::from_secs(30));
+        assert_eq!(
+            teams_poll(1_000, graph(0.0), &slower),
+            Duration::from_secs(30)
+        );
         slower.min_interval = Duration::from_secs(600);
-        assert_eq!(teams_poll(1_000, 0.0, &slower), Duration::from_secs(600));
+        assert_eq!(
+            teams_poll(1_000, graph(0.0), &slower),
+            Duration::from_secs(600)
+        );
     }
 
     #[test]
     fn the_phone_poll_takes_what_the_pbx_allows() {
-        assert_eq!(phone_poll(1_000, &limits()), Duration::from_secs(2));
-        assert_eq!(phone_poll(100_000, &limits()), Duration::from_secs(10));
+        let none = [0.0; 4];
+        assert_eq!(phone_poll(1_000, none, &limits()), Duration::from_secs(2));
+        assert_eq!(
+            phone_poll(100_000, none, &limits()),
+            Duration::from_secs(10)
+        );
         let mut pbx = limits();
         pbx.pbx_rps = 2.0;
-        assert_eq!(phone_poll(100_000, &pbx), Duration::from_secs(50));
+        assert_eq!(phone_poll(100_000, none, &pbx), Duration::from_secs(50));
+        assert_eq!(
+            phone_poll(100_000, [0.0, 8.0, 0.0, 0.0], &limits()),
+            Duration::from_secs(50),
+            "MiCollab's flags: 100 reads in the 2/s left"
+        );
     }
 
     #[test]
-    fn the_write_rate_is_measured_over_thirty_seconds() {
+    fn traffic_is_tallied_over_thirty_seconds() {
         let t0 = std::time::Instant::now();
-        let mut rate = WriteRate::default();
-        rate.add(t0, 30);
-        rate.add(t0 + Duration::from_secs(10), 60);
-        assert_eq!(rate.per_second(t0 + Duration::from_secs(20)), 3.0);
+        let mut tally = Tally::default();
+        tally.add(t0, [30, 3, 0, 0]);
+        tally.add(t0 + Duration::from_secs(10), [60, 0, 6, 0]);
+        assert_eq!(tally.sum(t0 + Duration::from_secs(20)), [90, 3, 6, 0]);
+        assert_eq!(tally.per_second(t0 + Duration::from_secs(20))[0], 3.0);
         // The first count is out of the window.
-        assert_eq!(rate.per_second(t0 + Duration::from_secs(31)), 2.0);
-        assert_eq!(rate.per_second(t0 + Duration::from_secs(60)), 0.0);
+        assert_eq!(tally.sum(t0 + Duration::from_secs(31)), [60, 0, 6, 0]);
+        assert_eq!(tally.sum(t0 + Duration::from_secs(60)), [0; 4]);
+        assert_eq!(teams_poll_reads(100_000), [154, 100, 0, 100]);
+        assert_eq!(phone_poll_reads(1), [0, 1, 1, 0]);
     }
 }

@@ -5,6 +5,7 @@
 //! Secrets are never in the file: only the name of an environment variable or of a file.
 
 mod errors;
+mod keys;
 mod secret;
 mod template;
 mod values;
@@ -17,77 +18,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use keys::KEYS;
 pub use secret::{Secret, SecretSource};
 pub use template::TEMPLATE;
 pub use values::{
     ChangeLimit, ConfigDuration, Interval, PerSecond, ServiceUrl, Share, is_loopback,
 };
-
-/// Every key of the file, by section: drives environment overrides, `config show` and the template test.
-pub const KEYS: &[(&str, &[&str])] = &[
-    (
-        "graph",
-        &[
-            "tenant_id",
-            "client_id",
-            "client_secret_env",
-            "client_secret_file",
-            "client_certificate_file",
-            "authority_url",
-            "base_url",
-            "budget_share",
-        ],
-    ),
-    (
-        "micollab",
-        &[
-            "base_url",
-            "username",
-            "password_env",
-            "password_file",
-            "ca_file",
-            "max_rps",
-        ],
-    ),
-    (
-        "pbx",
-        &[
-            "base_url",
-            "username",
-            "password_env",
-            "password_file",
-            "ca_file",
-            "max_rps",
-        ],
-    ),
-    (
-        "cloudlink",
-        &[
-            "auth_url",
-            "admin_url",
-            "presence_url",
-            "account_id",
-            "client_id",
-            "client_secret_env",
-            "client_secret_file",
-            "ca_file",
-            "max_rps",
-        ],
-    ),
-    (
-        "sync",
-        &[
-            "interval",
-            "min_interval",
-            "lease_duration",
-            "max_changes",
-            "session_ttl",
-            "settle_window",
-            "stale_after",
-        ],
-    ),
-    ("state", &["path"]),
-];
 
 pub const DEFAULT_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";

@@ -20,6 +20,7 @@ mod mitel;
 mod pbx;
 mod routes;
 mod server;
+mod stats;
 mod tokens;
 
 use std::collections::HashMap;

@@ -287,8 +287,19 @@ pub struct UserKeys {
 }
 
 impl UserKeys {
+    /// The mappings of the keys: live ones by extension (through its index), any by login.
+    const FILTER: &str =
+        "WHERE (m.removed_at IS NULL AND m.extension IN (SELECT value FROM json_each(?1)))
+        OR m.micollab_login IN (SELECT value FROM json_each(?2))";
+
     pub fn is_empty(&self) -> bool {
         self.extensions.is_empty() && self.logins.is_empty()
+    }
+
+    /// [`Self::FILTER`]'s parameters: the keys as JSON arrays.
+    fn parameters(&self) -> [String; 2] {
+        let json = |keys: &[String]| serde_json::to_string(keys).unwrap_or_default();
+        [json(&self.extensions), json(&self.logins)]
     }
 }
 
@@ -367,13 +378,7 @@ impl Store {
         only: Option<&UserKeys>,
         mut visit: impl FnMut(SyncUserView<'_>) -> bool,
     ) -> Result<(), StoreError> {
-        let filter = match only {
-            None => "",
-            Some(_) => {
-                "WHERE (m.removed_at IS NULL AND m.extension IN (SELECT value FROM json_each(?1)))
-                    OR m.micollab_login IN (SELECT value FROM json_each(?2))"
-            }
-        };
+        let filter = only.map_or("", |_| UserKeys::FILTER);
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -400,10 +405,7 @@ impl Store {
         let last_complete_cycle = self.last_complete_cycle()?;
         let mut rows = match only {
             None => stmt.query([]),
-            Some(keys) => {
-                let json = |keys: &[String]| serde_json::to_string(keys).unwrap_or_default();
-                stmt.query([json(&keys.extensions), json(&keys.logins)])
-            }
+            Some(keys) => stmt.query(keys.parameters()),
         }
         .map_err(|e| self.err(e))?;
         let read = |r: &Row<'_>, visit: &mut dyn FnMut(SyncUserView<'_>) -> bool| {

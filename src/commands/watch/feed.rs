@@ -40,7 +40,14 @@ pub(super) struct Wake {
     /// Extensions to look at again at a given moment (and when their change was noticed).
     later: RefCell<Vec<(std::time::Instant, String, std::time::Instant)>>,
     notify: tokio::sync::Notify,
+    /// How long a turn waits for more once something is asked, so asks that come close
+    /// together go in one cycle (one Graph read for many users).
+    gather: Duration,
 }
+
+/// The Teams lane gathers the phone lane's asks this long: at most five read-backs a second
+/// however many phones change.
+pub(super) const TEAMS_GATHER: Duration = Duration::from_millis(200);
 
 /// How long after a change mcteams looks again at a user whose MiCollab status did not
 /// follow the session it wrote (Graph's aggregate may take a moment to move), and until when.
@@ -48,6 +55,18 @@ pub(super) const RECHECK_AFTER: std::time::Duration = std::time::Duration::from_
 pub(super) const RECHECK_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Wake {
+    /// A wake whose turns wait `gather` for more once something is asked.
+    pub fn gathering(gather: Duration) -> Wake {
+        Wake {
+            gather,
+            ..Wake::default()
+        }
+    }
+
+    fn pending(&self) -> bool {
+        self.read_all.get() || !self.extensions.borrow().is_empty()
+    }
+
     pub fn changed(&self, extensions: impl IntoIterator<Item = String>) {
         self.changed_since(extensions, std::time::Instant::now());
     }
@@ -111,6 +130,10 @@ impl Wake {
     pub async fn next(&self) -> Next {
         loop {
             self.ripen(std::time::Instant::now());
+            if self.pending() && !self.gather.is_zero() {
+                tokio::time::sleep(self.gather).await;
+                self.ripen(std::time::Instant::now());
+            }
             if let Some(next) = self.take() {
                 return next;
             }
@@ -268,6 +291,20 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(started.elapsed() >= RECHECK_AFTER);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_gathering_wake_takes_what_comes_close_together_in_one_turn() {
+        let wake = Wake::gathering(TEAMS_GATHER);
+        wake.changed(["20001".to_string()]);
+        let (next, _) = tokio::join!(wake.next(), async {
+            tokio::time::sleep(TEAMS_GATHER / 2).await;
+            wake.changed(["20002".to_string()]);
+        });
+        match next {
+            Next::Targeted { keys, .. } => assert_eq!(keys.extensions, ["20001", "20002"]),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -125,66 +125,15 @@ impl<'s> Lane<'s> {
                 return Ok(LaneEnd::LeaseLost);
             }
             let turn = self.turn(service, holding, &next).await?;
-            if let Turn::Cycled { clean, .. } = &turn {
-                self.behind = !clean;
-            }
-            let interval = self.period(service);
-            // A system down does not slow the lane: the next cycle tries it again, waiting
-            // for it only a little longer than for the others (engine::patience).
-            let targeted = matches!(next, Next::Targeted { .. });
-            let targeted = targeted && matches!(turn, Turn::Cycled { .. });
-            let clean = matches!(turn, Turn::Cycled { clean: true, .. });
-            let wait = match turn {
-                Turn::Cycled { down, .. } if next == Next::Full => {
-                    log_systems(&self.settings.down, &down);
-                    self.settings.down = down;
-                    self.failures_in_a_row = 0;
-                    interval
-                }
-                Turn::Cycled { .. } => interval,
-                Turn::LeaseLost if holding.lease.lost() => return Ok(LaneEnd::LeaseLost),
-                // Past its renew deadline but not taken over (the store was busy): the
-                // heartbeat may still renew it, so the next turn comes after a moment.
-                Turn::LeaseLost => {
-                    let ttl = service.tuning.borrow().config.sync().lease_duration;
-                    (ttl / 12).max(Duration::from_millis(100))
-                }
-                Turn::StoreBusy => {
-                    self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
-                    backoff(interval, self.failures_in_a_row)
-                }
-            };
-            // A targeted cycle keeps the full cycle's time, or brings it forward when it
-            // left something undone.
-            let wait = if targeted {
-                if !clean {
-                    full_due = full_due.min(Instant::now() + wait);
-                }
-                full_due.saturating_duration_since(Instant::now())
-            } else {
-                full_due = Instant::now() + wait;
-                wait
+            let Some(wait) = self.wait_after(service, holding, &next, turn, &mut full_due) else {
+                return Ok(LaneEnd::LeaseLost);
             };
             if *stop.borrow() {
                 return Ok(LaneEnd::Stopped);
             }
             if !*over.borrow() {
-                let woken = async {
-                    match self.wakes.own {
-                        Some(wake) => wake.next().await,
-                        None => std::future::pending().await,
-                    }
-                };
                 tokio::select! {
-                    _ = tokio::time::sleep(wait) => {
-                        // The interval is up: a full read, taking what was asked with it.
-                        if let Some(wake) = self.wakes.own {
-                            wake.take();
-                        }
-                        next = Next::Full;
-                        continue;
-                    }
-                    asked = woken => {
+                    asked = self.woken_or_due(wait) => {
                         next = asked;
                         continue;
                     }
@@ -198,6 +147,70 @@ impl<'s> Lane<'s> {
             } else {
                 LaneEnd::Stopped
             });
+        }
+    }
+
+    /// How long to wait after `turn` before the next full cycle (`None`: the lease is
+    /// gone). A system down does not slow the lane: the next cycle tries it again, waiting
+    /// for it only a little longer than for the others (engine::patience). A targeted cycle
+    /// keeps the full cycle's time (`full_due`), or brings it forward when it left
+    /// something undone.
+    fn wait_after(
+        &mut self,
+        service: &Service<'_>,
+        holding: &Holding<'_>,
+        next: &Next,
+        turn: Turn,
+        full_due: &mut Instant,
+    ) -> Option<Duration> {
+        if let Turn::Cycled { clean, .. } = &turn {
+            self.behind = !clean;
+        }
+        let interval = self.period(service);
+        let targeted = matches!(next, Next::Targeted { .. }) && matches!(turn, Turn::Cycled { .. });
+        let clean = matches!(turn, Turn::Cycled { clean: true, .. });
+        let wait = match turn {
+            Turn::Cycled { down, .. } if *next == Next::Full => {
+                log_systems(&self.settings.down, &down);
+                self.settings.down = down;
+                self.failures_in_a_row = 0;
+                interval
+            }
+            Turn::Cycled { .. } => interval,
+            Turn::LeaseLost if holding.lease.lost() => return None,
+            // Past its renew deadline but not taken over (the store was busy): the
+            // heartbeat may still renew it, so the next turn comes after a moment.
+            Turn::LeaseLost => {
+                let ttl = service.tuning.borrow().config.sync().lease_duration;
+                (ttl / 12).max(Duration::from_millis(100))
+            }
+            Turn::StoreBusy => {
+                self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
+                backoff(interval, self.failures_in_a_row)
+            }
+        };
+        let now = Instant::now();
+        if !targeted {
+            *full_due = now + wait;
+        } else if !clean {
+            *full_due = (*full_due).min(now + wait);
+        }
+        Some(full_due.saturating_duration_since(now))
+    }
+
+    /// The next turn: what the lane's wake asks for, or a full cycle once `wait` is up
+    /// (taking what was asked with it).
+    async fn woken_or_due(&self, wait: Duration) -> Next {
+        let Some(wake) = self.wakes.own else {
+            tokio::time::sleep(wait).await;
+            return Next::Full;
+        };
+        tokio::select! {
+            asked = wake.next() => asked,
+            _ = tokio::time::sleep(wait) => {
+                wake.take();
+                Next::Full
+            }
         }
     }
 
@@ -224,6 +237,7 @@ impl<'s> Lane<'s> {
         let outcome = match next {
             Next::Full => {
                 service.recount(self.store);
+                service.polled(self.settings.policy.direction);
                 self.full_cycle(service, holding).await
             }
             Next::Targeted { keys, noticed } => {
@@ -232,8 +246,7 @@ impl<'s> Lane<'s> {
         };
         match outcome {
             Ok((report, took)) => {
-                service.count_session_writes(report.applied.pbx_to_teams);
-                service.note_graph_use();
+                service.note_traffic();
                 if *next == Next::Full {
                     log_cycle(self.name, &report, took);
                     service.tell_unread(self.name, &report);

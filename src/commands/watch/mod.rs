@@ -6,6 +6,7 @@
 
 mod feed;
 mod lane;
+mod traffic;
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
@@ -21,12 +22,13 @@ use crate::connectors::ConnectedSystems;
 use crate::engine::{Alongside, CycleSettings};
 use crate::exit::ExitStatus;
 use crate::metrics::SyncMetrics;
-use crate::pacing::{self, Limits, WriteRate};
+use crate::pacing::{self, Limits};
 use crate::reconcile::SyncDirection;
 use crate::signals::StopSignals;
 use crate::store::{Lease, Store, StoreError};
 use feed::Wake;
 use lane::{Lane, LaneEnd, Wakes};
+use traffic::Traffic;
 
 /// What the lanes share for the service's whole life.
 struct Service<'a> {
@@ -41,10 +43,8 @@ struct Service<'a> {
     /// The systems each lane's last cycle could not read: Graph or MiCollab down degrades
     /// both directions, though only one lane may read it.
     unread_by_lane: RefCell<std::collections::BTreeMap<&'static str, Vec<&'static str>>>,
-    /// The phone lanes' session writes, which Graph's budget serves before the Teams poll.
-    graph_writes: RefCell<WriteRate>,
-    /// Graph requests sent so far, sampled at each turn over the last 30 s.
-    graph_sent: RefCell<std::collections::VecDeque<(std::time::Instant, u64)>>,
+    /// What was sent to each system over the last 30 s, and the polls' share of it.
+    traffic: RefCell<Traffic>,
 }
 
 /// What the lanes share while the service holds one grant of the lease.
@@ -89,12 +89,12 @@ impl Service<'_> {
         let tuning = self.tuning.borrow();
         let Interval::Every(every) = tuning.interval else {
             let (users, limits) = (tuning.mapped, &tuning.limits);
-            let writes = self
-                .graph_writes
+            let beside = self
+                .traffic
                 .borrow_mut()
-                .per_second(std::time::Instant::now());
-            let phone = pacing::phone_poll(users, limits);
-            let teams = pacing::teams_poll(users, writes, limits);
+                .beside(direction, std::time::Instant::now());
+            let phone = pacing::phone_poll(users, beside, limits);
+            let teams = pacing::teams_poll(users, beside, limits);
             return match direction {
                 SyncDirection::PbxToTeams => phone,
                 SyncDirection::TeamsToMicollab => teams,
@@ -104,25 +104,23 @@ impl Service<'_> {
         every
     }
 
-    /// Counts session writes into the rate the Teams poll leaves room for.
-    fn count_session_writes(&self, writes: u64) {
-        self.graph_writes
-            .borrow_mut()
-            .add(std::time::Instant::now(), writes);
+    /// Takes what the clients sent since the last turn, and shows Graph's share of its
+    /// budget in the metrics.
+    fn note_traffic(&self) {
+        let now = std::time::Instant::now();
+        let sent = crate::engine::traffic(self.systems).map(|(_, sent, _)| sent);
+        let mut traffic = self.traffic.borrow_mut();
+        traffic.note(sent, now);
+        let allowed = self.tuning.borrow().limits.graph_per_s * pacing::WINDOW.as_secs_f64();
+        self.metrics
+            .set_graph_use(traffic.graph_in_window(now), allowed);
     }
 
-    /// Shows in the metrics how much of Graph's budget the last 30 s used.
-    fn note_graph_use(&self) {
+    /// Counts a full cycle of `direction` as a poll.
+    fn polled(&self, direction: SyncDirection) {
+        let users = self.tuning.borrow().mapped;
         let now = std::time::Instant::now();
-        let mut sent = self.graph_sent.borrow_mut();
-        sent.push_back((now, self.systems.teams.http().stats().counted));
-        // Keep the newest sample at least 30 s old: the window's start.
-        while sent.len() > 1 && sent[1].0 + pacing::WINDOW <= now {
-            sent.pop_front();
-        }
-        let used = sent.back().map_or(0, |b| b.1) - sent.front().map_or(0, |f| f.1);
-        let allowed = self.tuning.borrow().limits.graph_per_s * pacing::WINDOW.as_secs_f64();
-        self.metrics.set_graph_use(used, allowed);
+        self.traffic.borrow_mut().polled(direction, users, now);
     }
 
     /// Counts the mapped users again (for `auto`), before a full cycle.
@@ -207,8 +205,7 @@ pub async fn watch(
         // What the clients met before the service began is not the service's.
         throttled_counted: Cell::new(throttled_seen(systems)),
         unread_by_lane: RefCell::default(),
-        graph_writes: RefCell::default(),
-        graph_sent: RefCell::default(),
+        traffic: RefCell::default(),
     };
     serve(&service, &mut store, second.as_mut(), &settings, lease).await?;
     ctx.printer
@@ -323,7 +320,7 @@ async fn hold(
     };
     // Phone state as events: the feed wakes the phone lane, whose targeted cycles wake
     // the Teams lane (or, with one lane for both, that lane).
-    let (phone_wake, teams_wake) = (Wake::default(), Wake::default());
+    let (phone_wake, teams_wake) = (Wake::default(), Wake::gathering(feed::TEAMS_GATHER));
     let pbx = &service.systems.pbx;
     let follows = settings.policy.direction != SyncDirection::TeamsToMicollab;
     let start = match follows {

@@ -1,0 +1,67 @@
+//! Every key of the configuration file.
+
+/// Every key of the file, by section: drives environment overrides, `config show` and the template test.
+pub const KEYS: &[(&str, &[&str])] = &[
+    (
+        "graph",
+        &[
+            "tenant_id",
+            "client_id",
+            "client_secret_env",
+            "client_secret_file",
+            "client_certificate_file",
+            "authority_url",
+            "base_url",
+            "budget_share",
+        ],
+    ),
+    (
+        "micollab",
+        &[
+            "base_url",
+            "username",
+            "password_env",
+            "password_file",
+            "ca_file",
+            "max_rps",
+        ],
+    ),
+    (
+        "pbx",
+        &[
+            "base_url",
+            "username",
+            "password_env",
+            "password_file",
+            "ca_file",
+            "max_rps",
+        ],
+    ),
+    (
+        "cloudlink",
+        &[
+            "auth_url",
+            "admin_url",
+            "presence_url",
+            "account_id",
+            "client_id",
+            "client_secret_env",
+            "client_secret_file",
+            "ca_file",
+            "max_rps",
+        ],
+    ),
+    (
+        "sync",
+        &[
+            "interval",
+            "min_interval",
+            "lease_duration",
+            "max_changes",
+            "session_ttl",
+            "settle_window",
+            "stale_after",
+        ],
+    ),
+    ("state", &["path"]),
+];
