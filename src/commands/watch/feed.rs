@@ -40,14 +40,24 @@ pub(super) struct Wake {
     /// Extensions to look at again at a given moment (and when their change was noticed).
     later: RefCell<Vec<(std::time::Instant, String, std::time::Instant)>>,
     notify: tokio::sync::Notify,
-    /// How long a turn waits for more once something is asked, so asks that come close
-    /// together go in one cycle (one Graph read for many users).
-    gather: Duration,
+    /// The least time between two targeted turns: under a storm of changes, the asks that
+    /// come meanwhile go in one cycle (one batch read for many users); a lone change goes
+    /// at once.
+    min_gap: Duration,
+    /// When the last targeted turn was taken.
+    last_taken: Cell<Option<tokio::time::Instant>>,
 }
 
-/// The Teams lane gathers the phone lane's asks this long: at most five read-backs a second
-/// however many phones change.
-pub(super) const TEAMS_GATHER: Duration = Duration::from_millis(200);
+/// The share of a Mitel system's `max_rps` one lane's targeted cycles (or the feed's long
+/// polls) may use: a quarter, so the two lanes' cycles and the feed leave the polls half.
+const TARGETED_SHARE: f64 = 0.25;
+
+/// The least time between targeted turns (or long polls) that keeps them within
+/// [`TARGETED_SHARE`] of `max_rps` requests per second of the systems they read.
+pub(super) fn min_gap(max_rps: f64) -> Duration {
+    Duration::try_from_secs_f64(1.0 / (max_rps * TARGETED_SHARE).max(0.01))
+        .unwrap_or(Duration::from_secs(1))
+}
 
 /// How long after a change mcteams looks again at a user whose MiCollab status did not
 /// follow the session it wrote (Graph's aggregate may take a moment to move), and until when.
@@ -55,10 +65,10 @@ pub(super) const RECHECK_AFTER: std::time::Duration = std::time::Duration::from_
 pub(super) const RECHECK_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Wake {
-    /// A wake whose turns wait `gather` for more once something is asked.
-    pub fn gathering(gather: Duration) -> Wake {
+    /// A wake whose targeted turns come at most once per `min_gap`.
+    pub fn paced(min_gap: Duration) -> Wake {
         Wake {
-            gather,
+            min_gap,
             ..Wake::default()
         }
     }
@@ -130,11 +140,16 @@ impl Wake {
     pub async fn next(&self) -> Next {
         loop {
             self.ripen(std::time::Instant::now());
-            if self.pending() && !self.gather.is_zero() {
-                tokio::time::sleep(self.gather).await;
+            if self.pending()
+                && let Some(last) = self.last_taken.get()
+            {
+                tokio::time::sleep_until(last + self.min_gap).await;
                 self.ripen(std::time::Instant::now());
             }
             if let Some(next) = self.take() {
+                if matches!(next, Next::Targeted { .. }) {
+                    self.last_taken.set(Some(tokio::time::Instant::now()));
+                }
                 return next;
             }
             let due = self.later.borrow().iter().map(|(at, _, _)| *at).min();
@@ -182,8 +197,10 @@ pub(super) async fn starting_cursor(pbx: &PbxClient) -> Option<String> {
 }
 
 /// Follows the PBX's change feed until dropped, telling `wake` what changed, from `start`
-/// (a cursor taken before the full cycle that started the lane) or a fresh cursor.
-pub(super) async fn follow(pbx: &PbxClient, wake: &Wake, start: Option<String>) {
+/// (a cursor taken before the full cycle that started the lane) or a fresh cursor. After an
+/// answer with changes it asks again no sooner than `gap`: under a storm of changes each
+/// long poll brings many (the feed coalesces them), within the PBX's `max_rps`.
+pub(super) async fn follow(pbx: &PbxClient, wake: &Wake, start: Option<String>, gap: Duration) {
     if start.is_some() {
         wake.set_following(true);
         tracing::info!("pbx: following the change feed: phone changes sync as they happen");
@@ -211,8 +228,12 @@ pub(super) async fn follow(pbx: &PbxClient, wake: &Wake, start: Option<String>) 
                 }
                 failures = 0;
                 wake.set_following(true);
+                let changed = !extensions.is_empty();
                 wake.changed(extensions);
                 cursor = Some(next);
+                if changed {
+                    tokio::time::sleep(gap).await;
+                }
             }
             Err(FeedError::Gone) => {
                 tracing::warn!(
@@ -294,17 +315,29 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_gathering_wake_takes_what_comes_close_together_in_one_turn() {
-        let wake = Wake::gathering(TEAMS_GATHER);
+    async fn a_paced_wake_takes_a_lone_change_at_once_and_a_storm_in_few_turns() {
+        let gap = min_gap(10.0);
+        assert_eq!(gap, Duration::from_millis(400));
+        let wake = Wake::paced(gap);
+        let started = tokio::time::Instant::now();
         wake.changed(["20001".to_string()]);
+        assert!(matches!(wake.next().await, Next::Targeted { .. }));
+        assert_eq!(
+            started.elapsed(),
+            Duration::ZERO,
+            "a lone change goes at once"
+        );
+        // Two more asked right after: they wait for the gap, and go together.
+        wake.changed(["20002".to_string()]);
         let (next, _) = tokio::join!(wake.next(), async {
-            tokio::time::sleep(TEAMS_GATHER / 2).await;
-            wake.changed(["20002".to_string()]);
+            tokio::time::sleep(gap / 2).await;
+            wake.changed(["20003".to_string()]);
         });
         match next {
-            Next::Targeted { keys, .. } => assert_eq!(keys.extensions, ["20001", "20002"]),
+            Next::Targeted { keys, .. } => assert_eq!(keys.extensions, ["20002", "20003"]),
             other => panic!("{other:?}"),
         }
+        assert_eq!(started.elapsed(), gap);
     }
 
     #[test]

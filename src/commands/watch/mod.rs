@@ -320,14 +320,18 @@ async fn hold(
     };
     // Phone state as events: the feed wakes the phone lane, whose targeted cycles wake
     // the Teams lane (or, with one lane for both, that lane).
-    let (phone_wake, teams_wake) = (Wake::default(), Wake::gathering(feed::TEAMS_GATHER));
+    // Targeted turns and long polls are paced to a share of each Mitel system's max_rps.
+    let rps = |system: &str| service.tuning.borrow().config.max_rps(system);
+    let phone_gap = feed::min_gap(rps("pbx").min(rps("micollab")));
+    let teams_gap = feed::min_gap(rps("micollab").min(rps("cloudlink")));
+    let (phone_wake, teams_wake) = (Wake::paced(phone_gap), Wake::paced(teams_gap));
     let pbx = &service.systems.pbx;
     let follows = settings.policy.direction != SyncDirection::TeamsToMicollab;
     let start = match follows {
         true => feed::starting_cursor(pbx).await,
         false => None,
     };
-    let follow = feed::follow(pbx, &phone_wake, start);
+    let follow = feed::follow(pbx, &phone_wake, start, feed::min_gap(rps("pbx")));
     let Some(second) = second else {
         // One lane: both directions (the store cannot write beside a reader), or the one
         // `--direction` names.
