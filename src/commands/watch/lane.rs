@@ -23,6 +23,12 @@ pub(super) enum LaneEnd {
     LeaseLost,
 }
 
+/// When a lane's next full cycle is due, and when the turn just done began.
+struct Due<'a> {
+    began: Instant,
+    full: &'a mut Instant,
+}
+
 /// What one turn of a lane came to.
 enum Turn {
     /// A cycle ran; `down`: the systems it could not read; `clean`: nothing failed.
@@ -124,8 +130,13 @@ impl<'s> Lane<'s> {
             if holding.lease.lost() {
                 return Ok(LaneEnd::LeaseLost);
             }
+            let began = Instant::now();
             let turn = self.turn(service, holding, &next).await?;
-            let Some(wait) = self.wait_after(service, holding, &next, turn, &mut full_due) else {
+            let due = Due {
+                began,
+                full: &mut full_due,
+            };
+            let Some(wait) = self.wait_after(service, holding, &next, turn, due) else {
                 return Ok(LaneEnd::LeaseLost);
             };
             if *stop.borrow() {
@@ -153,16 +164,18 @@ impl<'s> Lane<'s> {
     /// How long to wait after `turn` before the next full cycle (`None`: the lease is
     /// gone). A system down does not slow the lane: the next cycle tries it again, waiting
     /// for it only a little longer than for the others (engine::patience). A targeted cycle
-    /// keeps the full cycle's time (`full_due`), or brings it forward when it left
-    /// something undone.
+    /// keeps the full cycle's time (`due.full`), or brings it forward when it left
+    /// something undone. An automatic interval runs from the start of one full cycle to the
+    /// next (the cycle's reads are paced already); a fixed one from the end of one.
     fn wait_after(
         &mut self,
         service: &Service<'_>,
         holding: &Holding<'_>,
         next: &Next,
         turn: Turn,
-        full_due: &mut Instant,
+        due: Due<'_>,
     ) -> Option<Duration> {
+        let full_due = due.full;
         if let Turn::Cycled { clean, .. } = &turn {
             self.behind = !clean;
         }
@@ -190,8 +203,10 @@ impl<'s> Lane<'s> {
             }
         };
         let now = Instant::now();
+        let auto = service.tuning.borrow().interval == crate::config::Interval::Auto;
         if !targeted {
-            *full_due = now + wait;
+            let from = if auto && clean { due.began } else { now };
+            *full_due = from + wait;
         } else if !clean {
             *full_due = (*full_due).min(now + wait);
         }

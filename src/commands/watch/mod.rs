@@ -30,6 +30,9 @@ use feed::Wake;
 use lane::{Lane, LaneEnd, Wakes};
 use traffic::Traffic;
 
+/// The least time between two read-backs of what the phone lane's sessions made Teams show.
+const READ_BACK_GAP: Duration = Duration::from_secs(1);
+
 /// What the lanes share for the service's whole life.
 struct Service<'a> {
     ctx: &'a Context,
@@ -323,7 +326,8 @@ async fn hold(
     // Targeted turns and long polls are paced to a share of each Mitel system's max_rps.
     let rps = |system: &str| service.tuning.borrow().config.max_rps(system);
     let phone_gap = feed::min_gap(rps("pbx").min(rps("micollab")));
-    let teams_gap = feed::min_gap(rps("micollab").min(rps("cloudlink")));
+    // Read-backs cost Graph reads the Teams poll needs: at most one a second.
+    let teams_gap = feed::min_gap(rps("micollab").min(rps("cloudlink"))).max(READ_BACK_GAP);
     let (phone_wake, teams_wake) = (Wake::paced(phone_gap), Wake::paced(teams_gap));
     let pbx = &service.systems.pbx;
     let follows = settings.policy.direction != SyncDirection::TeamsToMicollab;
