@@ -9,7 +9,9 @@
 //!
 //! Load: 1 % of the users change per 15 s, half at the phone (a call starts or ends), half in
 //! Teams (Do not disturb chosen or cleared), spread over each 15 s. Up to
-//! `MCTEAMS_BENCH_SAMPLED` (default 40) changes per 15 s are timed, from the emulator's change
+//! `MCTEAMS_BENCH_SAMPLED` (default 40, at most half the load) changes per 15 s are timed:
+//! calls starting and Do not disturb chosen, each by a user of a signed-in pool who then
+//! keeps it a minute (ended or cleared untimed), from the emulator's change
 //! to the other system showing it at its API (polled every 50 ms): phone -> Teams (mcteams'
 //! session), phone -> MiCollab ("In a call"), Teams -> MiCollab ("Do not disturb"). Teams
 //! clients take longer to repaint than the API (Microsoft's setPresence documentation): the
@@ -98,6 +100,12 @@ async fn time_change(sim: Emulator, upn: String, paths: Vec<Path>, on: bool) -> 
             !shown
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if !left.is_empty() && std::env::var_os("MCTEAMS_BENCH_LOG").is_some() {
+        eprintln!(
+            "not shown in 60 s ({left:?}, on {on}): {}",
+            sim.user(&upn).await
+        );
     }
     seen.extend(left.into_iter().map(|p| (p, 60.0)));
     seen
@@ -233,8 +241,11 @@ async fn propagation_under_load() {
         .arg(support::bin())
         .arg("--config")
         .arg(&config)
+        .arg(match std::env::var_os("MCTEAMS_BENCH_LOG") {
+            Some(_) => "-v",
+            None => "-q",
+        })
         .args([
-            "-q",
             "sync",
             "--watch",
             "--interval",
@@ -242,6 +253,11 @@ async fn propagation_under_load() {
             "--metrics-addr",
             &metrics,
         ])
+        // The watch's log, for a run to be looked into (`MCTEAMS_BENCH_LOG=path`).
+        .stderr(match std::env::var_os("MCTEAMS_BENCH_LOG") {
+            Some(path) => std::process::Stdio::from(std::fs::File::create(path).unwrap()),
+            None => std::process::Stdio::null(),
+        })
         .spawn()
         .unwrap();
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -283,17 +299,27 @@ async fn propagation_under_load() {
     let spacing = Duration::from_millis(15_000 / per_window as u64);
     let mut timers = Vec::new();
     let started = Instant::now();
+    // Timed changes start a call or choose Do not disturb for users of the signed-in pool,
+    // fresh ones each window; a minute later (4 windows) the same users end the call or
+    // clear it, untimed (each timed change is seen from its start, never cut short). The rest
+    // of the load toggles users anywhere.
+    let sampled = sampled_per_window.min(per_window / 2);
     for window in 0..windows as usize {
-        let on = window % 2 == 0;
         for k in 0..per_window {
             let at = started + Duration::from_secs(15 * window as u64) + spacing * k as u32;
             tokio::time::sleep_until(at.into()).await;
-            let timed = k < sampled_per_window;
-            // Timed changes go to the signed-in pool; the rest of the load anywhere.
-            let index = if timed {
-                (window / 2 * sampled_per_window + k) % pool
+            let (timed, reverting) = (k < sampled, (sampled..2 * sampled).contains(&k));
+            let (index, on) = if timed {
+                ((window * sampled + k) % pool, true)
+            } else if reverting {
+                let earlier = window.checked_sub(4);
+                let Some(earlier) = earlier else { continue };
+                ((earlier * sampled + k - sampled) % pool, false)
             } else {
-                (window * per_window + k * 97) % directory.len()
+                (
+                    (window * per_window + k * 97) % directory.len(),
+                    window % 2 == 0,
+                )
             };
             let user = &directory[index];
             let upn = user["upn"].as_str().unwrap().to_string();
