@@ -57,6 +57,12 @@ pub struct SyncMetrics {
     held_users: Gauge,
     /// 1 for a direction a system that could not be read holds up.
     degraded: Family<DirectionLabel, Gauge>,
+    pace: Pace,
+}
+
+/// How fast presence goes and what it costs: propagation, the lanes' intervals, Graph's
+/// budget used.
+struct Pace {
     /// From a change mcteams learned of to its write confirmed, per path.
     propagation: Family<PathLabel, Histogram>,
     /// Each lane's time between full cycles now (`auto` moves it).
@@ -64,6 +70,40 @@ pub struct SyncMetrics {
     /// Graph requests in the last 30 s, and their share of what mcteams allows itself.
     graph_requests_30s: Gauge,
     graph_budget_used: Gauge<f64, AtomicU64>,
+}
+
+impl Pace {
+    fn registered(r: &mut Registry) -> Pace {
+        let propagation = Family::<PathLabel, Histogram>::new_with_constructor(|| {
+            Histogram::new([0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0])
+        });
+        Pace {
+            propagation: add(
+                r,
+                "sync_propagation_seconds",
+                "From a change mcteams learned of (the PBX's feed, a Teams poll, a session written) to its write confirmed, by path: pbx_to_teams, teams_to_micollab, pbx_to_micollab",
+                propagation,
+            ),
+            lane_interval: add(
+                r,
+                "sync_interval_seconds",
+                "Each lane's time between full cycles now (sync.interval, auto's pace, or the full reads of a lane that follows the PBX's change feed)",
+                Family::default(),
+            ),
+            graph_requests_30s: add(
+                r,
+                "graph_requests_last_30s",
+                "Graph requests sent in the last 30 s ($batch inner requests counted)",
+                Gauge::default(),
+            ),
+            graph_budget_used: add(
+                r,
+                "graph_budget_used_ratio",
+                "Graph requests in the last 30 s over what graph.budget_share allows (1,500 × share)",
+                Gauge::default(),
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -86,9 +126,6 @@ impl SyncMetrics {
     pub fn new() -> SyncMetrics {
         let mut r = Registry::with_prefix("mcteams");
         let seconds = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0];
-        let propagation = Family::<PathLabel, Histogram>::new_with_constructor(|| {
-            Histogram::new([0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0])
-        });
         SyncMetrics {
             cycles: add(&mut r, "sync_cycles", "Sync cycles run", Counter::default()),
             last_success: add(
@@ -145,30 +182,7 @@ impl SyncMetrics {
                 "Duration of a sync cycle",
                 Histogram::new(seconds),
             ),
-            propagation: add(
-                &mut r,
-                "sync_propagation_seconds",
-                "From a change mcteams learned of (the PBX's feed, a Teams poll, a session written) to its write confirmed, by path: pbx_to_teams, teams_to_micollab, pbx_to_micollab",
-                propagation,
-            ),
-            lane_interval: add(
-                &mut r,
-                "sync_interval_seconds",
-                "Each lane's time between full cycles now (sync.interval, auto's pace, or the full reads of a lane that follows the PBX's change feed)",
-                Family::default(),
-            ),
-            graph_requests_30s: add(
-                &mut r,
-                "graph_requests_last_30s",
-                "Graph requests sent in the last 30 s ($batch inner requests counted)",
-                Gauge::default(),
-            ),
-            graph_budget_used: add(
-                &mut r,
-                "graph_budget_used_ratio",
-                "Graph requests in the last 30 s over what graph.budget_share allows (1,500 × share)",
-                Gauge::default(),
-            ),
+            pace: Pace::registered(&mut r),
             last_success_unix: Mutex::new([("both", None)].into()),
             lane_periods: Mutex::default(),
             standby: std::sync::atomic::AtomicBool::new(false),
@@ -240,7 +254,7 @@ impl SyncMetrics {
             ("pbx_to_teams", sessions),
             (micollab, report.applied.teams_to_micollab),
         ] {
-            let histogram = self.propagation.get_or_create(&PathLabel { path });
+            let histogram = self.pace.propagation.get_or_create(&PathLabel { path });
             for _ in 0..writes {
                 histogram.observe(after.as_secs_f64());
             }
@@ -249,8 +263,9 @@ impl SyncMetrics {
 
     /// Graph requests sent in the last 30 s, against `allowed` per 30 s.
     pub fn set_graph_use(&self, last_30s: u64, allowed: f64) {
-        self.graph_requests_30s.set(last_30s as i64);
-        self.graph_budget_used
+        self.pace.graph_requests_30s.set(last_30s as i64);
+        self.pace
+            .graph_budget_used
             .set(last_30s as f64 / allowed.max(1.0));
     }
 
@@ -297,7 +312,8 @@ impl SyncMetrics {
     /// lane following the PBX's change feed reads everything every few minutes.
     pub fn set_lane_period(&self, lane: &'static str, period: Option<Duration>) {
         if let Some(period) = period {
-            self.lane_interval
+            self.pace
+                .lane_interval
                 .get_or_create(&LaneLabel { lane })
                 .set(period.as_secs_f64());
         }

@@ -172,10 +172,7 @@ where
             let store = store.borrow();
             let loaded = match slices {
                 Some(slices) => slices,
-                None => {
-                    let (per_slice, only) = (settings.users_per_slice, settings.only.clone());
-                    users::stream_alone(&store, per_slice, self.in_flight, only)?
-                }
+                None => self.read_store(&store)?,
             };
             // Rows of users without writes are stored a slice's worth at a time, so a cycle
             // in which every observation changed (the one after a mass change) never holds
@@ -291,6 +288,12 @@ where
             }
             _ => now,
         }
+    }
+
+    /// This pipeline's own read of the store (no other pipeline reads beside it).
+    fn read_store(&self, store: &Store) -> Result<Slices, StoreError> {
+        let (per_slice, only) = (self.settings.users_per_slice, self.settings.only.clone());
+        users::stream_alone(store, per_slice, self.in_flight, only)
     }
 
     async fn apply_mid_cycle(
