@@ -310,18 +310,13 @@ impl SyncMetrics {
 
     /// The time between a lane's cycles, where it is not the service's interval: a phone
     /// lane following the PBX's change feed reads everything every few minutes.
-    pub fn set_lane_period(&self, lane: &'static str, period: Option<Duration>) {
-        if let Some(period) = period {
-            self.pace
-                .lane_interval
-                .get_or_create(&LaneLabel { lane })
-                .set(period.as_secs_f64());
-        }
+    pub fn set_lane_period(&self, lane: &'static str, period: Duration) {
+        self.pace
+            .lane_interval
+            .get_or_create(&LaneLabel { lane })
+            .set(period.as_secs_f64());
         if let Ok(mut periods) = self.lane_periods.lock() {
-            match period {
-                Some(period) => periods.insert(lane, period),
-                None => periods.remove(lane),
-            };
+            periods.insert(lane, period);
         }
     }
 
@@ -467,8 +462,8 @@ mod tests {
         );
         // A phone lane following the PBX's feed reads everything every two minutes: three of
         // its own periods; the Teams lane's automatic interval is its own too.
-        metrics.set_lane_period("pbx_to_teams", Some(Duration::from_secs(120)));
-        metrics.set_lane_period("teams_to_micollab", Some(Duration::from_secs(2)));
+        metrics.set_lane_period("pbx_to_teams", Duration::from_secs(120));
+        metrics.set_lane_period("teams_to_micollab", Duration::from_secs(2));
         metrics.record(&report, Duration::ZERO, true, "teams_to_micollab", 395.0);
         assert!(metrics.healthy(400.0, 0.0, interval));
         assert!(

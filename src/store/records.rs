@@ -292,10 +292,6 @@ impl UserKeys {
         "WHERE (m.removed_at IS NULL AND m.extension IN (SELECT value FROM json_each(?1)))
         OR m.micollab_login IN (SELECT value FROM json_each(?2))";
 
-    pub fn is_empty(&self) -> bool {
-        self.extensions.is_empty() && self.logins.is_empty()
-    }
-
     /// [`Self::FILTER`]'s parameters: the keys as JSON arrays.
     fn parameters(&self) -> [String; 2] {
         let json = |keys: &[String]| serde_json::to_string(keys).unwrap_or_default();

@@ -232,12 +232,13 @@ impl<'s> Lane<'s> {
     /// The time to the lane's next full cycle: the interval, or, while the PBX's feed tells
     /// the phone lane of every change, the few minutes between its full reads.
     fn period(&self, service: &Service<'_>) -> Duration {
-        let interval = service.poll_every(self.settings.policy.direction);
         let following =
             self.wakes.follows_feed && !self.behind && self.wakes.own.is_some_and(Wake::following);
-        let period = following.then(|| feed::full_read_every(self.settings.policy.session_ttl));
-        let period = period.unwrap_or(interval);
-        service.metrics.set_lane_period(self.name, Some(period));
+        let period = match following {
+            true => feed::full_read_every(self.settings.policy.session_ttl),
+            false => service.poll_every(self.settings.policy.direction),
+        };
+        service.metrics.set_lane_period(self.name, period);
         period
     }
 
