@@ -10,6 +10,10 @@
 //!   ⌈N/1000⌉ batches of Teams flags (MiCollab) and of presentities (CloudLink); a phone poll
 //!   (while the PBX's change feed is unavailable) ⌈N/1000⌉ of extensions and of flags.
 //!
+//! - Between its full cycles (every few minutes), `sync --watch` polls Teams with a glance:
+//!   ⌈N/650⌉ Graph reads and nothing else; the users whose presence moved are then read from
+//!   the Mitel systems alone. Only Graph's budget binds a glance.
+//!
 //! The rest of the traffic is measured over the last 30 s: every request sent, less the
 //! poll's own reads.
 //! - Never below `sync.min_interval` (2 s), never above five minutes.
@@ -72,6 +76,13 @@ pub fn teams_poll_reads(users: u64) -> [u64; 4] {
     [users.div_ceil(GRAPH_BATCH), mitel, 0, mitel]
 }
 
+/// The reads one glance of `users` makes (`sync --watch`'s Teams poll between its full
+/// cycles): Graph's presence alone; the users whose presence moved are then read from the
+/// Mitel systems in a targeted cycle, measured as traffic beside it.
+pub fn glance_reads(users: u64) -> [u64; 4] {
+    [users.div_ceil(GRAPH_BATCH), 0, 0, 0]
+}
+
 /// The reads one phone poll of `users` makes of each system.
 pub fn phone_poll_reads(users: u64) -> [u64; 4] {
     let mitel = users.div_ceil(MITEL_BATCH);
@@ -101,6 +112,11 @@ fn interval_for(reads: [u64; 4], beside: PerSystem, limits: &Limits) -> Duration
 /// traffic (the phone's session writes, their read-backs, targeted cycles' reads).
 pub fn teams_poll(users: u64, beside: PerSystem, limits: &Limits) -> Duration {
     interval_for(teams_poll_reads(users), beside, limits)
+}
+
+/// The interval between glances of `users` mapped users: only Graph's budget binds.
+pub fn glance_poll(users: u64, beside: PerSystem, limits: &Limits) -> Duration {
+    interval_for(glance_reads(users), beside, limits)
 }
 
 /// The phone poll's interval (the PBX's change feed unavailable) for `users` mapped users.
@@ -204,6 +220,26 @@ mod tests {
             teams_poll(1_000, graph(0.0), &slower),
             Duration::from_secs(600)
         );
+    }
+
+    #[test]
+    fn a_glance_takes_what_graph_leaves() {
+        // (users, requests per second beside the glance, interval in ms)
+        let cases = [
+            (1_000, [0.0; 4], 2_000),
+            // 100,000 users, 20 session writes a second, the Mitel systems busy with
+            // targeted cycles: 154 reads ÷ (40 − 20)/s, the Mitel systems do not bind.
+            (100_000, [20.0, 9.0, 5.0, 9.0], 7_700),
+            (100_000, [33.0, 0.0, 0.0, 0.0], 22_000),
+        ];
+        for (users, beside, ms) in cases {
+            assert_eq!(
+                glance_poll(users, beside, &limits()),
+                Duration::from_millis(ms),
+                "{users} users, {beside:?} beside"
+            );
+        }
+        assert_eq!(glance_reads(100_000), [154, 0, 0, 0]);
     }
 
     #[test]

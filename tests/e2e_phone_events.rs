@@ -134,3 +134,38 @@ async fn phone_changes_faster_than_the_interval_never_hold_up_the_teams_poll() {
     }
     assert!(watch.stop().await == Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn between_full_cycles_the_teams_poll_reads_mitel_only_for_users_whose_presence_moved() {
+    let estate = Estate::start(30).await;
+    let users = estate.pick(6, desk_phone);
+    estate.map_and_enable(&users).await;
+    let watch = Watch::start(&estate, &["--interval", "1s"]);
+    assert!(watch.said("sync cycle").await, "{}", watch.log());
+    let upn = Estate::upn(&users[0]).to_string();
+    let flags = || estate.requests_to("micollab", "POST /2017-09-01/users/query");
+    let presentities = || estate.requests_to("cloudlink", "presentities/query");
+    let polls = || estate.requests_to("graph", "POST /communications/getPresencesByUserId");
+
+    // A status chosen in Teams reaches MiCollab within a poll or two.
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/teams/{upn}/preferred"),
+            Some(serde_json::json!({"availability": "DoNotDisturb", "activity": "DoNotDisturb"})),
+        )
+        .await;
+    eventually("Teams -> MiCollab on a glance", &watch, || async {
+        estate.micollab_status(&upn).await == "Do not disturb"
+    })
+    .await;
+    // Then nothing moves: each poll reads Graph, and neither MiCollab's flags nor CloudLink's
+    // presentities (a full poll reads both for every user).
+    let before = (flags().await, presentities().await, polls().await);
+    eventually("three more polls", &watch, || async {
+        polls().await >= before.2 + 3
+    })
+    .await;
+    assert_eq!((flags().await, presentities().await), (before.0, before.1));
+    assert!(watch.stop().await == Some(0));
+}

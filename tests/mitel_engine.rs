@@ -62,6 +62,7 @@ fn settings() -> CycleSettings {
         flags_kept_for: None,
         progress: None,
         only: None,
+        seen: None,
     }
 }
 
@@ -200,6 +201,7 @@ async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight(
         flags_kept_for: None,
         progress: None,
         only: None,
+        seen: None,
         ..settings()
     };
     let report = tokio::time::timeout(

@@ -130,6 +130,7 @@ fn cycle_settings(ctx: &Context, args: &SyncArgs, config: &Config, mapped: u64) 
             crate::progress::Shared(std::sync::Arc::from(bar))
         }),
         only: None,
+        seen: None,
     }
 }
 

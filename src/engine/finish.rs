@@ -194,7 +194,7 @@ where
 impl CycleReport {
     /// Takes one pipeline's report into the cycle's. A system both pipelines failed to read
     /// is one read error; a user both failed for is one failed user, with both messages.
-    fn absorb(&mut self, other: CycleReport) {
+    pub(crate) fn absorb(&mut self, other: CycleReport) {
         self.users_checked = self.users_checked.max(other.users_checked);
         self.planned.add_counts(&other.planned);
         self.applied.add_counts(&other.applied);

@@ -19,6 +19,7 @@ mod patience;
 mod pipeline;
 mod records;
 pub mod release;
+mod seen;
 pub mod settle;
 pub mod status_edits;
 pub mod switches;
@@ -37,6 +38,7 @@ use crate::reconcile::{Action, Policy, Record, SyncDirection};
 use crate::store::{RunId, Store, StoreError};
 pub use cycle::Alongside;
 pub use records::{record_from_store, record_to_store};
+pub use seen::{GlancedUser, SeenPresence, glance_changed};
 
 use users::{Observation, User};
 
@@ -71,6 +73,9 @@ pub struct CycleSettings {
     /// Teams shows after phone writes): only these users. It leaves the estate-wide
     /// records alone: the rollout state, the plan the guard holds, the last complete cycle.
     pub only: Option<std::sync::Arc<crate::store::UserKeys>>,
+    /// `sync --watch`'s memory of what Teams showed of each user its Teams -> MiCollab
+    /// cycles decided: kept up to date here, read by its glances ([`SeenPresence`]).
+    pub seen: Option<std::sync::Arc<SeenPresence>>,
 }
 
 impl CycleSettings {

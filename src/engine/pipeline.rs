@@ -137,11 +137,7 @@ where
             settings,
         )
         .await?;
-        let failed: HashSet<&str> = report.user_errors.iter().map(|(l, _)| l.as_str()).collect();
-        let written = onboarding_writes
-            .into_iter()
-            .filter(|l| !failed.contains(l.as_str()));
-        outcome.onboarded = onboarded.into_iter().chain(written).collect();
+        outcome.onboarded = self.onboarded(&report, onboarded, onboarding_writes);
         store.borrow_mut().finish_cycle(
             settings.lease.as_ref(),
             &stored_rows,
@@ -153,6 +149,23 @@ where
         outcome.held = held;
         outcome.held_changes = held_changes;
         Ok(outcome)
+    }
+
+    /// The users being onboarded this direction has in sync: those it found in sync, and
+    /// those it wrote without failing. Users that failed are decided again at the next
+    /// glance of `sync --watch`, whatever Teams shows.
+    fn onboarded(
+        &self,
+        report: &CycleReport,
+        in_sync: Vec<String>,
+        written: Vec<String>,
+    ) -> HashSet<String> {
+        let failed: HashSet<&str> = report.user_errors.iter().map(|(l, _)| l.as_str()).collect();
+        if let Some(seen) = &self.settings.seen {
+            seen.forget(failed.iter().copied());
+        }
+        let written = written.into_iter().filter(|l| !failed.contains(l.as_str()));
+        in_sync.into_iter().chain(written).collect()
     }
 
     /// Reads and decides slice by slice, the store read on another thread meanwhile. What is
@@ -196,6 +209,8 @@ where
                 Some(now) => now,
                 None => *judged_now.insert(self.judged_now(report, shared, &slice, now).await),
             };
+            // A slice read whole is remembered for the glances of `sync --watch`.
+            let read_whole = slice.errors.is_empty();
             {
                 let store = store.borrow();
                 let fallback = FlagsFallback {
@@ -207,16 +222,8 @@ where
                 note_read_errors(report, &mut slice, shared, fallback);
             }
             resolved.append(&mut slice.resolved);
-            report.users_checked += slice.users.len();
-            let decided_now = slice.users.len() as u64;
             decided.now = now;
-            for user in std::mem::take(&mut slice.users) {
-                let observed = observe::observe(&user, &mut slice);
-                decided.user(report, user, observed);
-            }
-            if let Some(progress) = settings.progress.as_ref().filter(|_| self.counts_users) {
-                progress.0.advance(decided_now);
-            }
+            self.decide_slice(report, decided, slice, read_whole);
             // Forced past the guard, a mass change (a first sync) is applied as it is
             // decided, a chunk at a time: the cycle never holds every planned write.
             if settings.force
@@ -237,6 +244,35 @@ where
             next = source.next(&mut reads, &mut kept).await;
         }
         Ok((judged_now.unwrap_or(now), resolved))
+    }
+
+    /// Decides each user of a slice read from the systems; one `read_whole` is remembered
+    /// for the glances of `sync --watch` ([`super::SeenPresence`]).
+    fn decide_slice(
+        &self,
+        report: &mut CycleReport,
+        decided: &mut Decided<'_>,
+        mut slice: SliceReads,
+        read_whole: bool,
+    ) {
+        let seen = self
+            .settings
+            .seen
+            .as_deref()
+            .filter(|_| read_whole && self.direction() == SyncDirection::TeamsToMicollab);
+        report.users_checked += slice.users.len();
+        let decided_now = slice.users.len() as u64;
+        for user in std::mem::take(&mut slice.users) {
+            let observed = observe::observe(&user, &mut slice);
+            if let (Some(seen), Some(id)) = (seen, user.teams_id.as_deref()) {
+                seen.saw(&user.login, id, observed.teams.as_ref());
+            }
+            decided.user(report, user, observed);
+        }
+        let progress = self.settings.progress.as_ref();
+        if let Some(progress) = progress.filter(|_| self.counts_users) {
+            progress.0.advance(decided_now);
+        }
     }
 
     /// Fetches the access tokens of the systems this direction reads.

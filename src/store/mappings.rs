@@ -68,6 +68,40 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Up to `limit` live mappings with an Entra object id after the mapping at `after` (a
+    /// rowid; 0 for the first page), in rowid order, for a glance of `sync --watch`
+    /// ([`crate::engine::glance_changed`]): each with its rowid, and whether it changed
+    /// since `touched_since`.
+    pub fn glance_page(
+        &self,
+        after: i64,
+        limit: usize,
+        touched_since: DateTime<Utc>,
+    ) -> Result<Vec<(i64, crate::engine::GlancedUser)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT rowid, micollab_login, teams_id, updated_at >= ?3 FROM mappings
+                 WHERE rowid > ?1 AND removed_at IS NULL AND teams_id IS NOT NULL
+                 ORDER BY rowid LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let since = super::time::SqlTime(touched_since);
+        let rows = stmt
+            .query_map(params![after, limit as i64, since], |r| {
+                let user = crate::engine::GlancedUser {
+                    login: r.get(1)?,
+                    teams_id: r.get(2)?,
+                    touched: r.get(3)?,
+                };
+                Ok((r.get(0)?, user))
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
     /// A mapping by MiCollab login, Teams UPN (any case), Entra object id or extension.
     pub fn find_mapping(&self, key: &str) -> Result<Option<Mapping>, StoreError> {
         let sql = format!(

@@ -111,6 +111,19 @@ impl Store {
         self.write(|tx| Ok(onboard_in(tx, logins, now, run, reason)?))
     }
 
+    /// Nobody is being onboarded and the guard holds no plan, approved or not: every user
+    /// is decided only on what the systems show (`sync --watch` may glance).
+    pub fn rollout_quiet(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM onboarding WHERE since > ?1)
+                    AND NOT EXISTS (SELECT 1 FROM guard_plans WHERE state IN ('held', 'approved'))",
+                [since(now, ONBOARDING_FOR)],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// The users being onboarded as of `now` (marked within [`ONBOARDING_FOR`]).
     pub fn onboarding(&self, now: DateTime<Utc>) -> Result<HashSet<String>, StoreError> {
         let mut stmt = self

@@ -165,6 +165,25 @@ impl Wake {
         }
     }
 
+    /// The extensions asked for (rechecks that are due included) and when the first was
+    /// noticed, if their turn may come now (its pace allows): for a lane busy with a long
+    /// turn to take along. A full read asked for stays asked.
+    pub fn take_due(&self) -> Option<(Vec<String>, std::time::Instant)> {
+        self.ripen(std::time::Instant::now());
+        let now = tokio::time::Instant::now();
+        if self
+            .last_taken
+            .get()
+            .is_some_and(|last| now < last + self.min_gap)
+        {
+            return None;
+        }
+        let extensions = std::mem::take(&mut *self.extensions.borrow_mut());
+        let noticed = self.noticed.take()?;
+        self.last_taken.set(Some(now));
+        Some((extensions.into_iter().collect(), noticed))
+    }
+
     /// What was asked so far, if anything; a full read takes the extensions with it.
     pub fn take(&self) -> Option<Next> {
         let extensions = std::mem::take(&mut *self.extensions.borrow_mut());

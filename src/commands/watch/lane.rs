@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use super::feed::{self, Next, Wake};
+use super::glance::Glances;
 use super::{Holding, Service};
 use crate::commands::sync::{backoff, summary, unix_now};
 use crate::engine::{CycleReport, CycleSettings, run_cycle};
@@ -43,14 +44,16 @@ enum Turn {
 }
 
 pub(super) struct Lane<'s> {
-    store: &'s mut Store,
-    settings: CycleSettings,
+    pub(super) store: &'s mut Store,
+    pub(super) settings: CycleSettings,
     /// The metrics' name of the lane, and the run history's command.
-    name: &'static str,
+    pub(super) name: &'static str,
     command: &'static str,
     failures_in_a_row: u32,
     /// What wakes the lane before its interval is up, and whom its targeted cycles wake.
-    wakes: Wakes<'s>,
+    pub(super) wakes: Wakes<'s>,
+    /// The Teams lane polls with glances between its full cycles ([`super::glance`]).
+    pub(super) glances: Option<Glances>,
     /// The last cycle left something undone (a system down, a user failed): the next full
     /// cycle comes after the interval, even while the feed tells of every change.
     behind: bool,
@@ -71,6 +74,8 @@ pub(super) struct Wakes<'s> {
     /// This lane shows in MiCollab what the phone lane's sessions made Teams show: users
     /// whose status did not follow are looked at again for a few seconds.
     pub rechecks: bool,
+    /// This lane polls Teams with glances between its full cycles.
+    pub glances: bool,
 }
 
 impl<'s> Lane<'s> {
@@ -91,6 +96,8 @@ impl<'s> Lane<'s> {
         };
         let mut settings = settings.clone();
         settings.policy.direction = direction;
+        let glances = (wakes.glances && !settings.dry_run).then(Glances::new);
+        settings.seen = glances.as_ref().map(|g| g.seen.clone());
         Lane {
             store,
             settings,
@@ -98,6 +105,7 @@ impl<'s> Lane<'s> {
             command,
             failures_in_a_row: 0,
             wakes,
+            glances,
             behind: false,
         }
     }
@@ -234,9 +242,10 @@ impl<'s> Lane<'s> {
     fn period(&self, service: &Service<'_>) -> Duration {
         let following =
             self.wakes.follows_feed && !self.behind && self.wakes.own.is_some_and(Wake::following);
+        let glancing = self.glances.as_ref().is_some_and(Glances::fresh);
         let period = match following {
             true => feed::full_read_every(self.settings.policy.session_ttl),
-            false => service.poll_every(self.settings.policy.direction),
+            false => service.poll_every(self.settings.policy.direction, glancing),
         };
         service.metrics.set_lane_period(self.name, period);
         period
@@ -250,24 +259,37 @@ impl<'s> Lane<'s> {
         holding: &Holding<'_>,
         next: &Next,
     ) -> anyhow::Result<Turn> {
-        let outcome = match next {
-            Next::Full => {
+        let glance_since = self.glance_since(*next == Next::Full);
+        let outcome = match (next, glance_since) {
+            (Next::Full, Some(since)) => {
                 service.recount(self.store);
-                service.polled(self.settings.policy.direction);
+                service.polled(self.settings.policy.direction, true);
+                self.glance(service, holding, since).await
+            }
+            (Next::Full, None) => {
+                service.recount(self.store);
+                service.polled(self.settings.policy.direction, false);
                 self.full_cycle(service, holding).await
             }
-            Next::Targeted { keys, noticed } => {
+            (Next::Targeted { keys, noticed }, _) => {
                 self.targeted_cycle(service, holding, keys, *noticed).await
             }
         };
         match outcome {
             Ok((report, took)) => {
                 service.note_traffic();
+                if let Some(glances) = self.glances.as_mut()
+                    && (!report.read_errors.is_empty() || report.guard_tripped.is_some())
+                {
+                    glances.distrust();
+                }
+                match (next, glance_since) {
+                    (Next::Full, None) => log_cycle(self.name, &report, took),
+                    (Next::Full, Some(_)) => log_glance(self.name, &report, took),
+                    _ => log_targeted(self.name, &report, took),
+                }
                 if *next == Next::Full {
-                    log_cycle(self.name, &report, took);
                     service.tell_unread(self.name, &report);
-                } else {
-                    log_targeted(self.name, &report, took);
                 }
                 let down = report
                     .read_errors
@@ -288,6 +310,16 @@ impl<'s> Lane<'s> {
             }
             Err(e) => Err(anyhow::Error::new(e).context("running the sync cycle")),
         }
+    }
+
+    /// When the last full cycle began (the store's clock), if this poll may be a glance:
+    /// the lane glances, its last full cycle read every system and is recent, and the rollout
+    /// is quiet (nobody onboarding, no plan held or approved).
+    fn glance_since(&self, poll: bool) -> Option<chrono::DateTime<chrono::Utc>> {
+        let glances = self.glances.as_ref().filter(|g| poll && g.fresh())?;
+        let quiet = self.store.rollout_quiet(chrono::Utc::now());
+        let (_, since) = glances.last_full.filter(|_| matches!(quiet, Ok(true)))?;
+        Some(since)
     }
 
     /// A cycle of every user, with its run row.
@@ -316,6 +348,11 @@ impl<'s> Lane<'s> {
         let now = chrono::Utc::now();
         let report = run_cycle(store, systems, settings, Some(run), holding.alongside, now).await?;
         let took = started.elapsed();
+        if let Some(glances) = self.glances.as_mut()
+            && report.read_errors.is_empty()
+        {
+            glances.last_full = Some((started, now));
+        }
         let succeeded = succeeded(&report);
         service.count_throttled();
         service
@@ -356,7 +393,7 @@ impl<'s> Lane<'s> {
     /// lane wrote). It has no run row of its own (they come several a second): its writes
     /// are journaled as every write is, and counted in the metrics. The mass-change guard
     /// stops it whole, and a full cycle follows, where a watch holds what the guard holds.
-    async fn targeted_cycle(
+    pub(super) async fn targeted_cycle(
         &mut self,
         service: &Service<'_>,
         holding: &Holding<'_>,
@@ -395,10 +432,22 @@ impl<'s> Lane<'s> {
 }
 
 /// A held plan is the guard at work while everyone else syncs: not a failed cycle.
-fn succeeded(report: &CycleReport) -> bool {
+pub(super) fn succeeded(report: &CycleReport) -> bool {
     report.read_errors.is_empty()
         && report.failed_users == 0
         && (report.guard_tripped.is_none() || report.held_plan.is_some())
+}
+
+/// A glance is logged as a cycle when it wrote or failed, else as a targeted cycle is.
+fn log_glance(lane: &'static str, report: &CycleReport, took: Duration) {
+    let quiet = report.applied.teams_to_micollab == 0
+        && report.applied.pbx_to_teams == 0
+        && report.read_errors.is_empty()
+        && report.user_errors.is_empty();
+    match quiet {
+        true => log_targeted(lane, report, took),
+        false => log_cycle(lane, report, took),
+    }
 }
 
 fn log_targeted(lane: &'static str, report: &CycleReport, took: Duration) {

@@ -5,6 +5,7 @@
 //! progress (exit 0: stopping a service is normal).
 
 mod feed;
+mod glance;
 mod lane;
 mod traffic;
 
@@ -86,9 +87,10 @@ impl Service<'_> {
         settings.max_changes = tuning.max_changes;
     }
 
-    /// The time between the full cycles of `direction`'s lane: the fixed interval, or the
-    /// shortest that keeps each system within what it allows (`auto`, [`crate::pacing`]).
-    fn poll_every(&self, direction: SyncDirection) -> Duration {
+    /// The time between the polls of `direction`'s lane (`glance`: glances of the Teams
+    /// lane): the fixed interval, or the shortest that keeps each system within what it
+    /// allows (`auto`, [`crate::pacing`]).
+    fn poll_every(&self, direction: SyncDirection, glance: bool) -> Duration {
         let tuning = self.tuning.borrow();
         let Interval::Every(every) = tuning.interval else {
             let (users, limits) = (tuning.mapped, &tuning.limits);
@@ -97,7 +99,10 @@ impl Service<'_> {
                 .borrow_mut()
                 .beside(direction, std::time::Instant::now());
             let phone = pacing::phone_poll(users, beside, limits);
-            let teams = pacing::teams_poll(users, beside, limits);
+            let teams = match glance {
+                true => pacing::glance_poll(users, beside, limits),
+                false => pacing::teams_poll(users, beside, limits),
+            };
             return match direction {
                 SyncDirection::PbxToTeams => phone,
                 SyncDirection::TeamsToMicollab => teams,
@@ -119,11 +124,13 @@ impl Service<'_> {
             .set_graph_use(traffic.graph_in_window(now), allowed);
     }
 
-    /// Counts a full cycle of `direction` as a poll.
-    fn polled(&self, direction: SyncDirection) {
+    /// Counts a full cycle of `direction` (or a glance) as a poll.
+    fn polled(&self, direction: SyncDirection, glance: bool) {
         let users = self.tuning.borrow().mapped;
         let now = std::time::Instant::now();
-        self.traffic.borrow_mut().polled(direction, users, now);
+        self.traffic
+            .borrow_mut()
+            .polled(direction, users, now, glance);
     }
 
     /// Counts the mapped users again (for `auto`), before a full cycle.
@@ -347,6 +354,7 @@ async fn hold(
             hands_to: (direction == SyncDirection::Both).then_some(&phone_wake),
             follows_feed: direction == SyncDirection::PbxToTeams,
             rechecks: direction == SyncDirection::Both,
+            glances: direction == SyncDirection::TeamsToMicollab,
         };
         let lane = Lane::new(store, settings, direction, wakes).run(service, &holding);
         if direction == SyncDirection::TeamsToMicollab {
@@ -359,12 +367,14 @@ async fn hold(
         hands_to: Some(&teams_wake),
         follows_feed: true,
         rechecks: false,
+        glances: false,
     };
     let teams = Wakes {
         own: Some(&teams_wake),
         hands_to: None,
         follows_feed: false,
         rechecks: true,
+        glances: true,
     };
     let lanes = async {
         tokio::join!(

@@ -30,8 +30,13 @@ impl Traffic {
         self.last = Some(sent);
     }
 
-    /// Counts a full cycle of `direction` over `users` as a poll.
-    pub fn polled(&mut self, direction: SyncDirection, users: u64, now: Instant) {
+    /// Counts a full cycle of `direction` over `users` as a poll (`glance`: a glance of the
+    /// Teams lane).
+    pub fn polled(&mut self, direction: SyncDirection, users: u64, now: Instant, glance: bool) {
+        if glance {
+            self.teams_polls.add(now, pacing::glance_reads(users));
+            return;
+        }
         if direction != SyncDirection::PbxToTeams {
             self.teams_polls.add(now, pacing::teams_poll_reads(users));
         }
@@ -75,7 +80,7 @@ mod tests {
         traffic.note([100, 10, 10, 10], t0);
         // A Teams poll of 10,000 users (16 Graph, 10 MiCollab, 10 CloudLink reads) and 30
         // session writes, 60 PBX and 15 MiCollab reads of targeted cycles.
-        traffic.polled(SyncDirection::TeamsToMicollab, 10_000, t0);
+        traffic.polled(SyncDirection::TeamsToMicollab, 10_000, t0, false);
         traffic.note([146, 35, 70, 20], t0 + Duration::from_secs(1));
         let at = t0 + Duration::from_secs(2);
         assert_eq!(

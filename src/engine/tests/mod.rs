@@ -381,6 +381,7 @@ fn settings() -> CycleSettings {
         flags_kept_for: None,
         progress: None,
         only: None,
+        seen: None,
     }
 }
 

@@ -19,6 +19,7 @@ fn temp_store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+mod glance;
 mod lease;
 mod records;
 mod schema;
