@@ -63,6 +63,7 @@ fn settings() -> CycleSettings {
         progress: None,
         only: None,
         seen: None,
+        presences: None,
     }
 }
 
@@ -202,6 +203,7 @@ async fn a_forced_mass_change_written_mid_cycle_never_waits_on_a_read_in_flight(
         progress: None,
         only: None,
         seen: None,
+        presences: None,
         ..settings()
     };
     let report = tokio::time::timeout(

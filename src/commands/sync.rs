@@ -131,6 +131,7 @@ fn cycle_settings(ctx: &Context, args: &SyncArgs, config: &Config, mapped: u64) 
         }),
         only: None,
         seen: None,
+        presences: None,
     }
 }
 

@@ -121,7 +121,8 @@ where
         Some(alongside) => alongside.flags.clone(),
         None => std::rc::Rc::new(FlagsShare::within_cycle(directions.len())),
     };
-    let shared = SharedReads::new(settings.down.clone(), flags, directions.len(), side_by_side);
+    let mut shared = SharedReads::new(settings.down.clone(), flags, directions.len(), side_by_side);
+    shared.presences = settings.presences.clone();
     let outcomes = run_pipelines(store, &cycle, directions, &shared, side_by_side, now).await?;
     stage.lap("pipelines: read, reconcile, journal, apply, store");
     let outcomes = directions.iter().copied().zip(outcomes).collect();

@@ -76,6 +76,9 @@ pub struct CycleSettings {
     /// `sync --watch`'s memory of what Teams showed of each user its Teams -> MiCollab
     /// cycles decided: kept up to date here, read by its glances ([`SeenPresence`]).
     pub seen: Option<std::sync::Arc<SeenPresence>>,
+    /// What Graph showed a moment ago (a glance's read): the Teams pipeline takes the
+    /// presence of the users it holds from here instead of reading it again.
+    pub presences: Option<std::sync::Arc<crate::ids::IdMap<crate::reconcile::TeamsPresence>>>,
 }
 
 impl CycleSettings {

@@ -42,6 +42,8 @@ pub(super) struct SharedReads {
     /// The Teams pipeline's first Graph read has answered (or that pipeline is done): Graph's
     /// clock is known, if Graph could be read. `None`: no Teams pipeline runs beside.
     pub graph_heard: Option<tokio::sync::watch::Sender<bool>>,
+    /// Presence Graph showed a moment ago ([`super::CycleSettings::presences`]).
+    pub presences: Option<std::sync::Arc<IdMap<crate::reconcile::TeamsPresence>>>,
 }
 
 /// Says the Graph read happened when dropped, however the Teams pipeline ends.
@@ -140,7 +142,31 @@ impl SharedReads {
             began: tokio::time::Instant::now(),
             graph_heard: (pipelines > 1 && side_by_side)
                 .then(|| tokio::sync::watch::channel(false).0),
+            presences: None,
         }
+    }
+
+    /// The presence of `teams_ids`: what Graph showed a moment ago, and a read of the others.
+    async fn presences<T: TeamsPort>(
+        &self,
+        teams: &T,
+        teams_ids: Vec<String>,
+    ) -> Result<IdMap<crate::reconcile::TeamsPresence>, SourceError> {
+        let Some(known) = &self.presences else {
+            return timed("graph", teams.read_presences(&teams_ids)).await;
+        };
+        let (held, unknown): (Vec<String>, Vec<String>) =
+            teams_ids.into_iter().partition(|id| known.contains_key(id));
+        let mut answer = match unknown.is_empty() {
+            true => IdMap::default(),
+            false => timed("graph", teams.read_presences(&unknown)).await?,
+        };
+        for id in held {
+            if let Some(presence) = known.get(&id) {
+                answer.insert(id, presence.clone());
+            }
+        }
+        Ok(answer)
     }
 
     /// The Teams flags of slice `index`, read once for both directions ([`FlagsShare`]).
@@ -223,7 +249,7 @@ where
         (found, error, presentities)
     };
     let graph = async {
-        let read = timed("graph", systems.teams.read_presences(&teams_ids)).await;
+        let read = shared.presences(&systems.teams, teams_ids).await;
         if let Some(heard) = &shared.graph_heard {
             heard.send_replace(true);
         }

@@ -351,7 +351,7 @@ impl<'s> Lane<'s> {
         if let Some(glances) = self.glances.as_mut()
             && report.read_errors.is_empty()
         {
-            glances.last_full = Some((started, now));
+            glances.full_cycle((started, now));
         }
         let succeeded = succeeded(&report);
         service.count_throttled();

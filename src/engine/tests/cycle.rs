@@ -437,3 +437,72 @@ fn a_targeted_cycle_decides_only_its_users_and_records_nothing_of_the_estate() {
         "{records:?}"
     );
 }
+
+#[test]
+fn a_teams_cycle_decides_on_what_a_glance_read_and_remembers_it() {
+    let mut rig = Rig::new(3);
+    rig.cycle();
+    let logins: Vec<String> = (0..3)
+        .map(|i| rig.fake.user(i, |u| u.login.clone()))
+        .collect();
+    let ids: Vec<String> = (0..3)
+        .map(|i| rig.fake.user(i, |u| u.teams_id.clone()))
+        .collect();
+    // A glance read user 0 in Do not disturb a moment ago (Graph shows Available now).
+    let mut glanced = crate::ids::IdMap::default();
+    glanced.insert(
+        ids[0].clone(),
+        crate::reconcile::TeamsPresence {
+            availability: Availability::DoNotDisturb,
+            activity: Activity::DoNotDisturb,
+            sequence_number: None,
+        },
+    );
+    let seen = std::sync::Arc::new(crate::engine::SeenPresence::new());
+    let teams_side = CycleSettings {
+        policy: crate::reconcile::Policy {
+            direction: SyncDirection::TeamsToMicollab,
+            ..settings().policy
+        },
+        only: Some(std::sync::Arc::new(crate::store::UserKeys {
+            extensions: vec![],
+            logins: logins[..2].to_vec(),
+        })),
+        seen: Some(seen.clone()),
+        presences: Some(std::sync::Arc::new(glanced.clone())),
+        ..settings()
+    };
+    rig.fake.world(|w| w.graph_ids_read.clear());
+    let report = rig.cycle_with(&teams_side);
+    assert_eq!(report.users_checked, 2);
+    // User 1 was not in the glance's read: read from Graph; user 0 was not read again.
+    let asked = rig.fake.world(|w| std::mem::take(&mut w.graph_ids_read));
+    assert!(
+        asked.contains(&ids[1]) && !asked.contains(&ids[0]),
+        "{asked:?}"
+    );
+    assert_eq!(rig.shown(0), "Do not disturb");
+    assert_eq!(rig.shown(1), "Available");
+    // What was decided is remembered: the same presence is no change for the next glance,
+    // and user 2 (not in this cycle) was never decided.
+    let users: Vec<crate::engine::GlancedUser> = (0..3)
+        .map(|i| crate::engine::GlancedUser {
+            login: logins[i].clone(),
+            teams_id: ids[i].clone(),
+            touched: false,
+        })
+        .collect();
+    let mut now_shown = glanced;
+    now_shown.insert(
+        ids[1].clone(),
+        crate::reconcile::TeamsPresence {
+            availability: Availability::Available,
+            activity: Activity::Available,
+            sequence_number: None,
+        },
+    );
+    assert_eq!(
+        crate::engine::glance_changed(&seen, &users, &now_shown),
+        [logins[2].clone()]
+    );
+}

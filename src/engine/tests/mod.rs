@@ -43,8 +43,9 @@ struct World {
     presentity_writes: u64,
     /// Passes over CloudLink's whole directory.
     directory_reads: u64,
-    /// Graph presence reads so far.
+    /// Graph presence reads so far, and the ids they asked for.
     graph_reads: u64,
+    graph_ids_read: Vec<String>,
     /// PBX reads so far (one per slice), and how many had been made when a session was
     /// first written.
     pbx_reads: u64,
@@ -192,10 +193,17 @@ impl Fake {
 impl crate::connectors::ports::Port for &Fake {}
 
 impl TeamsPort for &Fake {
+    /// Graph's clock is ours once it has answered (as a real client learns from `Date`).
+    fn clock_skew(&self) -> Option<chrono::Duration> {
+        let world = self.0.lock().unwrap();
+        (world.graph_reads > 0).then(chrono::Duration::zero)
+    }
+
     async fn read_presences(&self, ids: &[String]) -> Result<IdMap<TeamsPresence>, SourceError> {
         let mut world = self.0.lock().unwrap();
         Fake::fail_read(&world, "graph")?;
         world.graph_reads += 1;
+        world.graph_ids_read.extend(ids.iter().cloned());
         if world
             .failing_graph_id
             .as_ref()
@@ -382,6 +390,7 @@ fn settings() -> CycleSettings {
         progress: None,
         only: None,
         seen: None,
+        presences: None,
     }
 }
 
