@@ -133,6 +133,7 @@ impl Lane<'_> {
         let mut report = CycleReport::default();
         let (mut glanced, mut pages) = (0, 0);
         let sweep = self.glances.as_ref().and_then(Glances::sweep_due);
+        let spread = self.spread(service);
         let mut page = self.store.glance_page(0, USERS_PER_GLANCE, since)?;
         let mut answer = read(teams, &page).await;
         while !page.is_empty() {
@@ -150,11 +151,26 @@ impl Lane<'_> {
             pages += 1;
             let after = page.last().map_or(0, |(rowid, _)| *rowid);
             let next = self.store.glance_page(after, USERS_PER_GLANCE, since)?;
-            let (decided, next_answer) = tokio::join!(
-                self.decide_moved(service, holding, changed, Arc::new(shown), read_at),
-                read(teams, &next)
-            );
-            report.absorb(decided?);
+            let shown = Arc::new(shown);
+            let next_answer = match spread.filter(|_| !next.is_empty()) {
+                // Read at once, while this page's moved users are decided.
+                None => {
+                    let (decided, next_answer) = tokio::join!(
+                        self.decide_moved(service, holding, changed, shown, read_at),
+                        read(teams, &next)
+                    );
+                    report.absorb(decided?);
+                    next_answer
+                }
+                // Read at its slot; read-backs asked for meanwhile go at once.
+                Some(gap) => {
+                    let decided = self.decide_moved(service, holding, changed, shown, read_at);
+                    report.absorb(decided.await?);
+                    let slot = started + gap * pages as u32;
+                    report.absorb(self.read_backs_until(service, holding, slot).await?);
+                    read(teams, &next).await
+                }
+            };
             if report.guard_tripped.is_some() {
                 break;
             }
@@ -175,6 +191,47 @@ impl Lane<'_> {
             crate::commands::sync::unix_now(),
         );
         Ok((report, took))
+    }
+
+    /// Runs the read-backs the phone lane asks for until `slot` (a full read asked for is
+    /// left for after the glance).
+    async fn read_backs_until(
+        &mut self,
+        service: &Service<'_>,
+        holding: &Holding<'_>,
+        slot: Instant,
+    ) -> Result<CycleReport, StoreError> {
+        let mut report = CycleReport::default();
+        let Some(wake) = self.wakes.own else {
+            tokio::time::sleep_until(slot.into()).await;
+            return Ok(report);
+        };
+        loop {
+            let asked = tokio::select! {
+                asked = wake.next() => asked,
+                () = tokio::time::sleep_until(slot.into()) => return Ok(report),
+            };
+            let crate::commands::watch::feed::Next::Targeted { keys, noticed } = asked else {
+                wake.read_all();
+                tokio::time::sleep_until(slot.into()).await;
+                return Ok(report);
+            };
+            let (read_back, _) = self
+                .targeted_cycle(service, holding, &keys, noticed)
+                .await?;
+            report.absorb(read_back);
+        }
+    }
+
+    /// The time between the reads of two pages of an automatic glance: its pages are read
+    /// evenly over the interval, so each user is read once an interval, not in a burst
+    /// followed by a wait (which left some users unread for nearly two intervals). A fixed
+    /// interval runs from the end of one glance: its pages are read at once.
+    fn spread(&self, service: &Service<'_>) -> Option<Duration> {
+        let pages = self.glances.as_ref().map_or(1, |g| g.pages.max(1));
+        let auto = service.tuning.borrow().interval == crate::config::Interval::Auto;
+        let every = service.poll_every(self.settings.policy.direction, true);
+        auto.then(|| every / pages as u32)
     }
 
     fn changed(&self, users: &[GlancedUser], answer: &IdMap<TeamsPresence>) -> Vec<String> {
