@@ -454,7 +454,34 @@ fn report(
         "watch: CPU {cpu:.1} s over {wall:.0} s = {:.1} % of a core; peak RSS {rss_mb:.0} MB",
         cpu / wall.max(1.0) * 100.0
     );
+    budget_bound(stats, users, ran);
     assert_eq!(throttled, 0, "a normal run never sees a 429");
+}
+
+/// Issue 18's bound for Teams -> MiCollab at 100,000 users: the budget-bound poll time,
+/// ceil(N / 650) ÷ (40/s − the measured write rate), from the emulator's counts (a `$batch`
+/// counts as its inner requests, as Graph's budget does).
+fn budget_bound(stats: &Value, users: usize, ran: f64) {
+    let graph = &stats["systems"]["graph"];
+    let count = |needle: &str| -> u64 {
+        graph["endpoints"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(endpoint, _)| endpoint.contains(needle))
+            .flat_map(|(_, by_status)| by_status.as_object().into_iter().flatten())
+            .map(|(_, n)| n.as_u64().unwrap_or(0))
+            .sum()
+    };
+    let total = graph["total"].as_u64().unwrap_or(0);
+    let reads = count("getPresencesByUserId");
+    let writes = total.saturating_sub(reads + count("$batch")) as f64 / ran;
+    let poll = users.div_ceil(650) as f64 / (40.0 - writes).max(0.8);
+    println!(
+        "Graph: presence reads {:.1}/s, writes {writes:.1}/s; budget-bound poll time {poll:.1} s; Teams -> MiCollab target p95 1.1 × {poll:.1} + 3 = {:.1} s",
+        reads as f64 / ran,
+        1.1 * poll + 3.0
+    );
 }
 
 fn main() {

@@ -225,13 +225,17 @@ impl Lane<'_> {
 
     /// The time between the reads of two pages of an automatic glance: its pages are read
     /// evenly over the interval, so each user is read once an interval, not in a burst
-    /// followed by a wait (which left some users unread for nearly two intervals). A fixed
-    /// interval runs from the end of one glance: its pages are read at once.
+    /// followed by a wait (which left some users unread for nearly two intervals). The last
+    /// page is read a page's share before the interval ends, leaving that long to decide
+    /// it before the next glance. A fixed interval runs from the end of one glance: its
+    /// pages are read at once.
     fn spread(&self, service: &Service<'_>) -> Option<Duration> {
-        let pages = self.glances.as_ref().map_or(1, |g| g.pages.max(1));
-        let auto = service.tuning.borrow().interval == crate::config::Interval::Auto;
+        let tuning = service.tuning.borrow();
+        let auto = tuning.interval == crate::config::Interval::Auto;
+        let pages = tuning.mapped.div_ceil(USERS_PER_GLANCE as u64).max(1);
+        drop(tuning);
         let every = service.poll_every(self.settings.policy.direction, true);
-        auto.then(|| every / pages as u32)
+        auto.then(|| every / (pages as u32 + 1))
     }
 
     fn changed(&self, users: &[GlancedUser], answer: &IdMap<TeamsPresence>) -> Vec<String> {

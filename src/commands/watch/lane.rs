@@ -190,6 +190,8 @@ impl<'s> Lane<'s> {
         let interval = self.period(service);
         let targeted = matches!(next, Next::Targeted { .. }) && matches!(turn, Turn::Cycled { .. });
         let clean = matches!(turn, Turn::Cycled { clean: true, .. });
+        // Users that failed do not slow the pace; a system that could not be read does.
+        let read_all = matches!(&turn, Turn::Cycled { down, .. } if down.is_empty());
         let wait = match turn {
             Turn::Cycled { down, .. } if *next == Next::Full => {
                 log_systems(&self.settings.down, &down);
@@ -213,7 +215,7 @@ impl<'s> Lane<'s> {
         let now = Instant::now();
         let auto = service.tuning.borrow().interval == crate::config::Interval::Auto;
         if !targeted {
-            let from = if auto && clean { due.began } else { now };
+            let from = if auto && read_all { due.began } else { now };
             *full_due = from + wait;
         } else if !clean {
             *full_due = (*full_due).min(now + wait);
