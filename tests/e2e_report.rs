@@ -308,6 +308,23 @@ async fn each_reason_of_the_directory_with_its_hint() {
     .await;
     assert_eq!(code, 0);
     assert_eq!(only.keys().collect::<Vec<_>>(), vec![login(&hotdesk)]);
+    // A staged rollout: users mapped before their profile is turned on are where the admin
+    // put them, not drift.
+    let (code, only, _) = report(
+        &estate,
+        &[],
+        &["--reason", "integration_disabled", "--detailed-exitcode"],
+    )
+    .await;
+    assert_eq!(code, 0);
+    assert_eq!(only.keys().collect::<Vec<_>>(), vec![login(&disabled)]);
+    let r = &only[login(&disabled)];
+    assert_eq!(
+        reasons(r)[0],
+        "integration_disabled",
+        "not in sync either: {r}"
+    );
+    assert_eq!(r["out_of_sync"], false, "{r}");
     let (code, only, _) = report(
         &estate,
         &[],

@@ -184,10 +184,13 @@ fn build(
             *built.summary.entry(f.reason).or_default() += 1;
         }
         let has = |r: Reason| findings.iter().any(|f| f.reason == r);
+        // A user the admin left off (a staged rollout) is listed on request only.
+        let left_off =
+            has(Reason::IntegrationDisabled) && !findings.iter().any(|f| f.reason.counted());
         let shown = if !wanted.is_empty() {
             wanted.iter().any(|r| has(*r))
         } else {
-            all || !has(Reason::InSync)
+            all || !(has(Reason::InSync) || left_off)
         };
         if !shown {
             continue;

@@ -94,11 +94,13 @@ impl Reason {
         Self::ALL.into_iter().find(|r| r.code() == code.trim())
     }
 
-    /// Whether `report --detailed-exitcode` counts it (informational reasons do not).
+    /// Whether `report --detailed-exitcode` counts it (informational reasons do not). A user
+    /// whose integration is off is where the admin put them (a staged rollout), not drift.
     pub fn counted(self) -> bool {
         !matches!(
             self,
             Reason::InSync
+                | Reason::IntegrationDisabled
                 | Reason::SourceUnavailable
                 | Reason::TeamsUnknown
                 | Reason::AcdHotdeskUnsynced
@@ -547,12 +549,15 @@ fn finish(mut found: Vec<Finding>) -> Vec<Finding> {
     found.sort_by_key(|f| f.reason);
     found.dedup_by_key(|f| f.reason);
     // Not in sync either while a difference settles or Teams' presence is unknown: nobody
-    // can tell yet.
+    // can tell yet. A user whose integration is off is not synchronized at all.
     let judged = !found.iter().any(|f| {
         f.reason.counted()
             || matches!(
                 f.reason,
-                Reason::Settling | Reason::TeamsUnknown | Reason::SourceUnavailable
+                Reason::Settling
+                    | Reason::TeamsUnknown
+                    | Reason::SourceUnavailable
+                    | Reason::IntegrationDisabled
             )
     });
     if judged {
