@@ -128,6 +128,35 @@ async fn tokens_expire_with_the_clock_and_can_be_revoked() {
 }
 
 #[tokio::test]
+async fn the_clock_moves_forward_only_and_at_most_a_century() {
+    let s = sim(5).await;
+    let before = s.send(Method::GET, "/_sim/clock", None, None).await;
+    for (advance_s, status) in [
+        (json!(-1), 400),
+        (json!(1e20), 400),
+        (json!(f64::MAX), 400),
+        (json!(3.2e9), 400),
+        (json!("soon"), 400),
+    ] {
+        let answer = s
+            .send(
+                Method::POST,
+                "/_sim/clock",
+                None,
+                Some(json!({ "advance_s": advance_s })),
+            )
+            .await;
+        assert_eq!(answer.status, status, "{advance_s}: {}", answer.body);
+    }
+    // Refused moves left the clock where it was; a year ahead is fine.
+    let after = s.send(Method::GET, "/_sim/clock", None, None).await;
+    assert_eq!(after.body["offset_s"], before.body["offset_s"]);
+    s.advance(366.0 * 86_400.0).await;
+    let later = s.send(Method::GET, "/_sim/clock", None, None).await;
+    assert!(later.body["now"].as_str().unwrap() > before.body["now"].as_str().unwrap());
+}
+
+#[tokio::test]
 async fn a_missing_role_is_forbidden() {
     let s = sim(5).await;
     s.control(

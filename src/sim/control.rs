@@ -184,11 +184,18 @@ fn advance_clock(call: &mut Call) -> Reply {
     struct Body {
         advance_s: f64,
     }
+    // A century ahead at most: further, dates overflow and the clock would wrap to 1970.
+    const MOST_AHEAD_MS: f64 = 100.0 * 366.0 * 86_400_000.0;
+    let offset = call.state.world.clock_offset_ms as f64;
     match body::<Body>(call.req) {
-        Ok(b) if b.advance_s >= 0.0 && b.advance_s.is_finite() => {
+        Ok(b) if b.advance_s >= 0.0 && offset + b.advance_s * 1000.0 <= MOST_AHEAD_MS => {
             call.state.world.clock_offset_ms += (b.advance_s * 1000.0) as i64;
             Reply::ok(clock_json(&call.state.world))
         }
+        Ok(b) if b.advance_s >= 0.0 => bad(format!(
+            "advance_s {} would take the clock more than a century ahead of the host's",
+            b.advance_s
+        )),
         Ok(_) => bad("advance_s must be a number of seconds, 0 or more (time never goes back)"),
         Err(reply) => reply,
     }
