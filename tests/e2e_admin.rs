@@ -526,6 +526,18 @@ async fn status_settings_keep_users_own_unless_overridden_and_teams_owned_edits_
             vec!["status", "add", &profile, "Lunch"],
             "cannot be added while Microsoft Teams manages the statuses",
         ),
+        (
+            vec![
+                "status",
+                "set",
+                &profile,
+                "presenting",
+                "--call-routing",
+                "desk",
+                "--yes",
+            ],
+            "call routing of \"Presenting\" is fixed",
+        ),
     ] {
         let out = estate.run(&args).await;
         assert_eq!(out.status.code(), Some(1), "{args:?}");

@@ -467,6 +467,20 @@ pub fn check_status_edit(
     Ok(())
 }
 
+/// Refuses a call routing for the statuses whose routing the integration fixes: "Do not
+/// disturb" and "Presenting" send calls to voicemail (DESIGN, the status table).
+pub fn check_call_routing(status: &str, call_routing: Option<&str>) -> Result<(), MicollabRefusal> {
+    let fixed = ["Do not disturb", "Presenting"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(status.trim()));
+    match call_routing {
+        Some(_) if fixed => Err(MicollabRefusal::CallRoutingFixed {
+            status: status.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Checks a value against MiCollab's limits, so a typo is a usage error before any call.
 pub fn check_status_values(
     call_routing: Option<&str>,

@@ -161,6 +161,20 @@ fn teams_owns_names_and_dnd() {
             "{name:?} {dnd:?}"
         );
     }
+    // Do not disturb and Presenting send calls to voicemail: their routing is fixed.
+    let routing = [
+        ("Away", Some("mobile"), true),
+        ("Do not disturb", Some("desk"), false),
+        ("presenting", Some("voicemail"), false),
+        ("Presenting", None, true),
+    ];
+    for (status, route, ok) in routing {
+        assert_eq!(
+            check_call_routing(status, route).is_ok(),
+            ok,
+            "{status} {route:?}"
+        );
+    }
     assert!(check_status_values(Some("voicemail"), Some("Back soon")).is_ok());
     assert!(check_status_values(Some("  "), None).is_err());
     assert!(check_status_values(Some(&"9".repeat(65)), None).is_err());

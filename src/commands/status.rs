@@ -229,6 +229,7 @@ async fn read_editable(
         return Err(CliError::new(ExitStatus::Failure, message).into());
     };
     admin::check_status_edit(&current.name, args.name.as_deref(), None).map_err(refused)?;
+    admin::check_call_routing(&current.name, args.call_routing.as_deref()).map_err(refused)?;
     let members = client
         .users(Some(&profile.profile_id))
         .await

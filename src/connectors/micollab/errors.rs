@@ -90,6 +90,10 @@ pub enum MicollabRefusal {
     Gate(GateFailure),
     StatusNameNotEditable,
     DoNotDisturbNotEditable,
+    /// "Do not disturb" and "Presenting" send calls to voicemail: their routing is fixed.
+    CallRoutingFixed {
+        status: String,
+    },
     StatusAdditionNotAllowed {
         allowed: Vec<String>,
     },
@@ -123,6 +127,11 @@ impl fmt::Display for MicollabRefusal {
             ),
             MicollabRefusal::DoNotDisturbNotEditable => f.write_str(
                 "the Do not disturb setting is not editable for Microsoft Teams statuses",
+            ),
+            MicollabRefusal::CallRoutingFixed { status } => write!(
+                f,
+                "the call routing of {status:?} is fixed: while Microsoft Teams manages the \
+                 statuses, a user in Do not disturb or Presenting has calls sent to voicemail"
             ),
             MicollabRefusal::StatusAdditionNotAllowed { .. } => f.write_str(
                 "a dynamic status cannot be added while Microsoft Teams manages the statuses",
