@@ -149,6 +149,7 @@ impl ExitCode for StoreError {
         match self {
             // The state file is not this estate's, or cannot be used: fixed by configuration.
             StoreError::NotAStore { .. }
+            | StoreError::Damaged { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::ForeignEstate { .. }
             | StoreError::Io { .. } => ExitStatus::Config,

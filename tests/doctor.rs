@@ -21,12 +21,20 @@ impl Run {
 
 /// Runs the binary off the async runtime (the emulator keeps serving meanwhile).
 async fn doctor(rig: &Rig, args: &[&str]) -> Run {
+    doctor_of(rig, &rig.dir.path().join("state.db"), args).await
+}
+
+/// As [`doctor`], with the state store at `state`.
+async fn doctor_of(rig: &Rig, state: &std::path::Path, args: &[&str]) -> Run {
     let config = rig.config_path();
+    let state = state.to_path_buf();
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     tokio::task::spawn_blocking(move || {
         let output = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("mcteams"))
             .arg("--config")
             .arg(&config)
+            .arg("--state")
+            .arg(&state)
             .args(&args)
             .env_remove("MCTEAMS_CONFIG")
             .env("NO_COLOR", "1")
@@ -86,6 +94,63 @@ async fn all_green_against_the_emulator_exits_0_with_the_json_shape() {
     assert_eq!(row(&rows, "cloudlink", "presence read")["result"], "ok");
     for secret in secrets(&rig) {
         assert!(!run.stdout.contains(&secret) && !run.stderr.contains(&secret));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_state_store_is_checked_without_being_created_or_changed() {
+    use std::os::unix::fs::PermissionsExt;
+    let rig = Rig::new(5).await;
+    let path = rig.dir.path().join("data/state.db");
+    let result = |run: &Run, check: &str| row(&run.json(), "state", check)["result"].clone();
+
+    // None yet: told, and not created.
+    let run = doctor_of(&rig, &path, &["-o", "json", "doctor"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = run.json();
+    let store = row(&rows, "state", "store");
+    assert!(
+        store["detail"].as_str().unwrap().contains("none yet"),
+        "{store}"
+    );
+    assert!(!path.exists() && !path.parent().unwrap().exists());
+
+    // A new store is its owner's alone; with no mappings, sync would check nobody.
+    drop(mcteams::store::Store::open(&path, None).unwrap());
+    let run = doctor_of(&rig, &path, &["-o", "json", "doctor"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(result(&run, "store"), "ok");
+    assert_eq!(result(&run, "writable"), "ok");
+    assert_eq!(result(&run, "permissions"), "ok");
+    assert_eq!(result(&run, "mappings"), "warn");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = doctor_of(&rig, &path, &["-o", "json", "doctor"]).await;
+    let rows = run.json();
+    let open = row(&rows, "state", "permissions");
+    assert_eq!(open["result"], "warn");
+    assert!(open["detail"].as_str().unwrap().contains("0644"), "{open}");
+
+    // A newer build's store, a directory, a foreign file: exit 78, the file named.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    let foreign = rig.dir.path().join("notes.txt");
+    std::fs::write(
+        &foreign,
+        "shopping list: milk, eggs, and a database that is not one",
+    )
+    .unwrap();
+    for (state, says) in [
+        (path.as_path(), "newer mcteams"),
+        (rig.dir.path(), "it is a directory"),
+        (foreign.as_path(), "not an mcteams store"),
+    ] {
+        let run = doctor_of(&rig, state, &["-o", "json", "doctor"]).await;
+        assert_eq!(run.code, 78, "{}", run.stderr);
+        let rows = run.json();
+        let store = row(&rows, "state", "store");
+        assert_eq!(store["result"], "fail");
+        assert!(store["detail"].as_str().unwrap().contains(says), "{store}");
     }
 }
 

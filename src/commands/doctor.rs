@@ -1,6 +1,7 @@
 //! `mcteams doctor`: can mcteams do its job against these systems? For each one: reachable,
 //! TLS verified, credentials accepted, the version and PBX gates, the Graph application
 //! permissions, one real read, the server's clock; optionally a real write (`--write-check`).
+//! And the state store: usable, writable, its owner's alone, holding mappings.
 //!
 //! Exit 0 when nothing fails (warnings allowed), 1 when a check fails, 78 when the
 //! configuration itself is wrong (a missing key or secret).
@@ -23,6 +24,7 @@ use super::Context;
 use graph::check_graph;
 
 mod graph;
+mod state;
 
 /// The application permissions mcteams needs (DESIGN.md section 5).
 pub const REQUIRED_GRAPH_ROLES: [&str; 2] = ["Presence.ReadWrite.All", "User.Read.All"];
@@ -116,7 +118,11 @@ impl Report {
 pub fn run(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
     // A file that does not parse is a configuration error before any check (exit 78).
     let config = ctx.config()?;
-    let report = super::runtime()?.block_on(diagnose(&config, args.write_check.as_deref()));
+    let state = ctx.state_path(&config);
+    let mut report = Report::default();
+    state::check_state(&state, &mut report);
+    let write_check = args.write_check.as_deref();
+    super::runtime()?.block_on(diagnose(&config, write_check, &mut report));
     let mut records = Records::new(vec![
         Column::exact("system", "System"),
         Column::exact("check", "Check"),
@@ -141,13 +147,11 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
 }
 
 /// Runs every check; never fails itself (every problem is a line of the report).
-async fn diagnose(config: &Config, write_check: Option<&str>) -> Report {
-    let mut report = Report::default();
-    let micollab_sample = check_micollab(config, &mut report).await;
-    check_pbx(config, &mut report).await;
-    check_cloudlink(config, &mut report).await;
-    check_graph(config, &mut report, write_check, micollab_sample.as_deref()).await;
-    report
+async fn diagnose(config: &Config, write_check: Option<&str>, report: &mut Report) {
+    let micollab_sample = check_micollab(config, report).await;
+    check_pbx(config, report).await;
+    check_cloudlink(config, report).await;
+    check_graph(config, report, write_check, micollab_sample.as_deref()).await;
 }
 
 /// Reachability, TLS and credentials from the outcome of the first authenticated contact.

@@ -6,6 +6,7 @@
 //! before anything is written to it.
 
 mod history;
+mod inspect;
 mod lease;
 mod mappings;
 mod records;
@@ -22,6 +23,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::config::Estate;
 
 pub use history::{AuditChange, AuditEntry, Intent, JournalEntry, RunId};
+pub use inspect::{Inspection, directory_writable, file_writable};
 pub use lease::{Heartbeat, Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
 pub use records::{RecordPart, SyncRecord, SyncRecordView, SyncUserView, UserKeys};
@@ -37,6 +39,11 @@ pub enum StoreError {
         "state file {path} is not an mcteams store ({detail}); point --state elsewhere or move the file away"
     )]
     NotAStore { path: PathBuf, detail: String },
+
+    #[error(
+        "state file {path} is damaged ({detail}); restore it from a backup (`mcteams doctor` checks the copy), or move it aside and import the mappings again"
+    )]
+    Damaged { path: PathBuf, detail: String },
 
     #[error(
         "state file {path} was written by a newer mcteams (schema {found}, this one knows up to {known}); upgrade mcteams"
@@ -90,6 +97,10 @@ impl StoreError {
                 path: path.clone(),
                 detail: detail.clone(),
             },
+            StoreError::Damaged { path, detail } => StoreError::Damaged {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
             StoreError::NewerSchema { path, found, known } => StoreError::NewerSchema {
                 path: path.clone(),
                 found: *found,
@@ -133,12 +144,7 @@ impl Store {
     /// Opens (creating if needed) the store at `path`, migrating it to the current schema.
     /// With an `estate`, the store is bound to it on first use and refused for any other.
     pub fn open(path: &Path, estate: Option<&Estate>) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        }
+        inspect::create_private(path)?;
         let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
             path: path.to_path_buf(),
             source,
@@ -321,9 +327,9 @@ fn map_sqlite_error(path: &Path, e: rusqlite::Error) -> StoreError {
             path,
             detail: "not a SQLite database".into(),
         },
-        Some(ErrorCode::DatabaseCorrupt) => StoreError::NotAStore {
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
             path,
-            detail: "the database is corrupt".into(),
+            detail: e.to_string(),
         },
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
             StoreError::Busy { path }

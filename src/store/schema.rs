@@ -176,11 +176,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let err = |e| map_sqlite_error(path, e);
-    let found: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(err)?;
+/// Refuses a store of a newer build, and a SQLite database of another program (a fresh store
+/// is an empty file; anything else without our version is not ours).
+pub(super) fn check_version(conn: &Connection, path: &Path, found: i64) -> Result<(), StoreError> {
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
             path: path.to_path_buf(),
@@ -189,10 +187,9 @@ pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> 
         });
     }
     if found == 0 {
-        // A fresh store is an empty file; anything else without our version is not ours.
         let tables: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(err)?;
+            .map_err(|e| map_sqlite_error(path, e))?;
         if tables > 0 {
             return Err(StoreError::NotAStore {
                 path: path.to_path_buf(),
@@ -200,6 +197,15 @@ pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> 
             });
         }
     }
+    Ok(())
+}
+
+pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let err = |e| map_sqlite_error(path, e);
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(err)?;
+    check_version(conn, path, found)?;
     for (from, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let to = from as i64 + 1;
         // Unchecked: the connection is shared, and a migration must hold the write lock.

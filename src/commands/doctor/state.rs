@@ -1,0 +1,73 @@
+//! `doctor`'s checks of the state store, looked at without creating or changing it: an
+//! mcteams store of this build or an older one, undamaged, writable, its owner's alone, and
+//! holding mappings (a store lost or emptied would sync nobody, silently).
+
+use std::path::Path;
+
+use super::{Outcome, Report};
+use crate::store::{Store, StoreError};
+
+const S: &str = "state";
+
+pub(super) fn check_state(path: &Path, report: &mut Report) {
+    let shown = path.display();
+    if !path.exists() {
+        // A first run: nothing to fix.
+        let detail = format!("none yet at {shown}: the first import or sync creates it");
+        return report.ok(S, "store", detail);
+    }
+    let found = match Store::inspect(path) {
+        Ok(found) => found,
+        Err(e) => return unusable(report, &e),
+    };
+    report.ok(S, "store", format!("{shown}: schema {}", found.schema));
+    writable(path, report);
+    if let Some(mode) = found.mode.filter(|_| found.open_to_others()) {
+        let detail = format!(
+            "{shown} can be read by others (mode {mode:04o}): it holds UPNs, extensions and the audit trail"
+        );
+        let hint = format!("chmod 600 {shown}*; chmod 700 on its directory");
+        report.add(S, "permissions", Outcome::Warn, detail, Some(&hint));
+    } else {
+        report.ok(S, "permissions", "its owner's only");
+    }
+    if found.mappings == 0 {
+        let detail = "the store has no mappings: sync checks nobody";
+        let hint = "import the mappings (`mcteams import`), or restore the store from a backup if it was lost";
+        report.add(S, "mappings", Outcome::Warn, detail, Some(hint));
+    } else {
+        report.ok(S, "mappings", format!("{} mapped users", found.mappings));
+    }
+}
+
+/// A store no command can use: a configuration error (exit 78), as for every command.
+fn unusable(report: &mut Report, error: &StoreError) {
+    report.config_broken = true;
+    let hint = match error {
+        StoreError::NewerSchema { .. } => "upgrade mcteams, or point --state at this build's store",
+        StoreError::NotAStore { .. } | StoreError::Damaged { .. } => {
+            "restore the store from a backup, or move the file aside (a new store needs the mappings imported again)"
+        }
+        _ => "point --state (or [state] path) at the store's file",
+    };
+    report.fail(S, "store", error.to_string(), hint);
+}
+
+/// The store's file and its directory (its WAL and shared memory) can be written.
+fn writable(path: &Path, report: &mut Report) {
+    let failed = crate::store::file_writable(path)
+        .map_err(|e| (path.to_path_buf(), e))
+        .and_then(|()| {
+            crate::store::directory_writable(path)
+                .map_err(|e| (path.parent().unwrap_or(path).to_path_buf(), e))
+        });
+    match failed {
+        Ok(()) => report.ok(S, "writable", "the file and its directory"),
+        Err((at, e)) => {
+            report.config_broken = true;
+            let detail = format!("cannot write {}: {e}", at.display());
+            let hint = "give mcteams' user write access to the store's file and directory (a read-only or full filesystem stops every sync)";
+            report.fail(S, "writable", detail, hint);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The store's file as `doctor` looks at it (without creating, migrating or writing it), and
+//! as a new one is created: readable by its owner only, since it holds who is who (UPNs,
+//! extensions, the audit trail).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{StoreError, map_sqlite_error};
+
+/// What `doctor` found of an existing store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    pub schema: i64,
+    pub mappings: i64,
+    /// The file's permission bits (Unix).
+    pub mode: Option<u32>,
+}
+
+impl Inspection {
+    /// Others than its owner can read it (or write it).
+    pub fn open_to_others(&self) -> bool {
+        self.mode.is_some_and(|m| m & 0o077 != 0)
+    }
+}
+
+impl super::Store {
+    /// Looks at the store at `path` read-only: a store of this build or an older one
+    /// (migrated on its next use), undamaged; its mapping count and permissions.
+    pub fn inspect(path: &Path) -> Result<Inspection, StoreError> {
+        if path.is_dir() {
+            return Err(not_a_file(path));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| map_sqlite_error(path, e))?;
+        let err = |e| map_sqlite_error(path, e);
+        let schema: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        super::schema::check_version(&conn, path, schema)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(err)?;
+        if check != "ok" {
+            return Err(StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail: format!("SQLite's check: {check}"),
+            });
+        }
+        let mappings = match schema {
+            0 => 0,
+            _ => conn
+                .query_row(
+                    "SELECT count(*) FROM mappings WHERE removed_at IS NULL",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(err)?,
+        };
+        Ok(Inspection {
+            schema,
+            mappings,
+            mode: mode_of(path),
+        })
+    }
+}
+
+fn not_a_file(path: &Path) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a directory: the state path names the store's file (state.db), not its directory",
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn mode_of(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn mode_of(_: &Path) -> Option<u32> {
+    None
+}
+
+/// Creates the store's directory (its owner's only) and an empty store file readable by
+/// its owner alone, if they are not there: SQLite gives the WAL and shared-memory files
+/// the database file's permissions.
+pub(super) fn create_private(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.is_dir() {
+        return Err(not_a_file(path));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(io)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// Whether a file can be created beside the store (its WAL and shared memory live there).
+pub fn directory_writable(path: &Path) -> Result<(), std::io::Error> {
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let probe = dir.join(format!(".mcteams-doctor-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
+/// Whether the store's file can be opened for writing (nothing is written).
+pub fn file_writable(path: &Path) -> Result<(), std::io::Error> {
+    std::fs::OpenOptions::new().write(true).open(path).map(drop)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::super::SCHEMA_VERSION;
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_new_store_is_its_owners_alone_and_an_old_one_open_to_others_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/state.db");
+        let store = super::super::Store::open(&path, None).unwrap();
+        drop(store);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        let found = super::super::Store::inspect(&path).unwrap();
+        assert_eq!((found.schema, found.mappings), (SCHEMA_VERSION, 0));
+        assert!(!found.open_to_others());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(
+            super::super::Store::inspect(&path)
+                .unwrap()
+                .open_to_others()
+        );
+        assert!(file_writable(&path).is_ok() && directory_writable(&path).is_ok());
+    }
+
+    #[test]
+    fn a_damaged_store_is_called_damaged_with_the_way_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let mut store = super::super::Store::open(&path, None).unwrap();
+        let mappings: Vec<_> = (0..2_000)
+            .map(|i| {
+                crate::test_support::mapping_at(
+                    &format!("user{i}"),
+                    &format!("user{i}@example.com"),
+                    &format!("{}", 10_000 + i),
+                    chrono::Utc::now(),
+                )
+            })
+            .collect();
+        store.upsert_mappings(&mappings, None).unwrap();
+        drop(store);
+        // Pages of the mappings' table and index overwritten, as a bad disk would.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let len = bytes.len();
+        for b in &mut bytes[len / 3..len / 3 + 16_384] {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let damaged = super::super::Store::inspect(&path).unwrap_err();
+        assert!(matches!(damaged, StoreError::Damaged { .. }), "{damaged}");
+        assert!(
+            damaged.to_string().contains("restore it from a backup"),
+            "{damaged}"
+        );
+    }
+
+    #[test]
+    fn a_directory_a_foreign_file_or_a_newer_store_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let as_dir = super::super::Store::inspect(dir.path()).unwrap_err();
+        assert!(as_dir.to_string().contains("it is a directory"), "{as_dir}");
+        let text = dir.path().join("notes.db");
+        std::fs::write(&text, "not a database at all, just some text to read").unwrap();
+        let foreign = super::super::Store::inspect(&text).unwrap_err();
+        assert!(matches!(foreign, StoreError::NotAStore { .. }), "{foreign}");
+        let newer = dir.path().join("newer.db");
+        let conn = Connection::open(&newer).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let newer = super::super::Store::inspect(&newer).unwrap_err();
+        assert!(matches!(newer, StoreError::NewerSchema { .. }), "{newer}");
+    }
+}
