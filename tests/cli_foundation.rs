@@ -264,6 +264,24 @@ fn config_show_redacts_and_names_sources() {
 }
 
 #[test]
+fn a_first_run_without_a_config_names_the_file_looked_for_and_config_init() {
+    let sandbox = Sandbox::new();
+    let looked_for = sandbox.path("xdg-config/mcteams/config.toml");
+    for args in [&["sync"][..], &["profile", "list"], &["report"]] {
+        sandbox
+            .cmd()
+            .args(args)
+            .assert()
+            .code(78)
+            .stderr(predicate::str::contains(format!(
+                "no config file at {}",
+                looked_for.display()
+            )))
+            .stderr(predicate::str::contains("mcteams config init"));
+    }
+}
+
+#[test]
 fn config_init_writes_a_template_and_refuses_to_overwrite() {
     let sandbox = Sandbox::new();
     sandbox.cmd().args(["config", "init"]).assert().success();

@@ -172,6 +172,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Ok(status) => status,
         Err(err) => {
             let status = status_of(&err);
+            let err = first_run_hint(&ctx, err, status);
             if ctx.printer.verbose() > 0 {
                 ctx.printer.error(err.to_string());
                 for cause in err.chain().skip(1) {
@@ -183,6 +184,19 @@ pub fn run(cli: Cli) -> ExitStatus {
             status
         }
     }
+}
+
+/// A configuration error on a host without a config file (a first run): the file looked
+/// for, and how to make one.
+fn first_run_hint(ctx: &Context, err: anyhow::Error, status: ExitStatus) -> anyhow::Error {
+    let looked_for = ctx.config_path.display().to_string();
+    let said = format!("{err:#}");
+    if status != ExitStatus::Config || ctx.config_path.exists() || said.contains(&looked_for) {
+        return err;
+    }
+    err.context(format!(
+        "no config file at {looked_for}: create one with `mcteams config init` (or name one with --config)"
+    ))
 }
 
 fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {

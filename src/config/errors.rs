@@ -45,6 +45,13 @@ pub(super) fn describe_toml_error(shown: &str, text: &str, error: &toml::de::Err
     let line_no = text[..start].matches('\n').count() + 1;
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_text = text[line_start..].lines().next().unwrap_or("");
+    let header = line_text
+        .trim()
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'));
+    if let Some(header) = header.filter(|_| message.starts_with("unknown field")) {
+        return unknown_section(&format!("{shown} line {line_no}"), header.trim());
+    }
     let key = line_text
         .split_once('=')
         .map(|(k, _)| k.trim().trim_matches('"').to_string())
@@ -71,4 +78,55 @@ pub(super) fn describe_toml_error(shown: &str, text: &str, error: &toml::de::Err
         (None, None) => String::new(),
     };
     ConfigError::new(format!("{shown} line {line_no}{dotted}: {message}"))
+}
+
+/// A section header the configuration has no section for, with the nearest one.
+fn unknown_section(at: &str, header: &str) -> ConfigError {
+    let sections: Vec<&str> = super::keys::KEYS.iter().map(|(s, _)| *s).collect();
+    let nearest = sections
+        .iter()
+        .map(|s| (strsim::levenshtein(s, header), s))
+        .min()
+        .filter(|(distance, _)| *distance <= 2)
+        .map(|(_, s)| format!("did you mean [{s}]? "))
+        .unwrap_or_default();
+    ConfigError::new(format!(
+        "{at}: unknown section [{header}] ({nearest}the sections are [{}])",
+        sections.join("], [")
+    ))
+}
+
+/// Refuses `MCTEAMS_<SECTION>_<KEY>` of a known section naming no key of it: the typo would
+/// otherwise be ignored in silence. A variable a `*_env` key names (`secrets`: where a
+/// secret is read from) is not an override.
+pub(super) fn refuse_unknown_overrides(
+    names: impl IntoIterator<Item = String>,
+    secrets: &[String],
+) -> Result<(), ConfigError> {
+    for name in names {
+        let Some(rest) = name.strip_prefix("MCTEAMS_") else {
+            continue;
+        };
+        if secrets.contains(&name) {
+            continue;
+        }
+        for (section, keys) in super::keys::KEYS {
+            let prefix = format!("{}_", section.to_ascii_uppercase());
+            let Some(key) = rest.strip_prefix(&prefix).map(str::to_ascii_lowercase) else {
+                continue;
+            };
+            if keys.contains(&key.as_str()) {
+                break;
+            }
+            let nearest = keys
+                .iter()
+                .min_by_key(|k| strsim::levenshtein(k, &key))
+                .map(|k| format!(" (did you mean {}?)", env_var_name(section, k)))
+                .unwrap_or_default();
+            return Err(ConfigError::new(format!(
+                "environment variable {name}: [{section}] has no key {key:?}{nearest}"
+            )));
+        }
+    }
+    Ok(())
 }

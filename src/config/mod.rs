@@ -168,7 +168,18 @@ impl Config {
     /// Reads `path`. A missing file is an error when the admin named it (`explicit`),
     /// and an empty configuration otherwise (commands that need systems say so later).
     pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
-        Self::load_with_env(path, explicit, |name| std::env::var(name).ok())
+        let config = Self::load_with_env(path, explicit, |name| std::env::var(name).ok())?;
+        let secrets: Vec<String> = config
+            .secret_sources()
+            .into_iter()
+            .filter_map(|(_, source)| match source {
+                SecretSource::Env(var) => Some(var),
+                SecretSource::File(_) => None,
+            })
+            .collect();
+        let names = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+        errors::refuse_unknown_overrides(names, &secrets)?;
+        Ok(config)
     }
 
     pub fn load_with_env(

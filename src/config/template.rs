@@ -43,9 +43,11 @@ pub const TEMPLATE: &str = r#"# mcteams configuration.
 # max_rps = 10
 
 [cloudlink]
-# auth_url = "https://authentication.api.mitel.io/2017-09-01"
-# admin_url = "https://admin.api.mitel.io/2017-09-01"
-# presence_url = "https://presence.api.mitel.io/2017-09-01"
+# CloudLink's public services (fixed). A rehearsal against `mcteams sim serve` points them at
+# the emulator instead.
+auth_url = "https://authentication.api.mitel.io/2017-09-01"
+admin_url = "https://admin.api.mitel.io/2017-09-01"
+presence_url = "https://presence.api.mitel.io/2017-09-01"
 # account_id = "your-cloudlink-account-id"
 # client_id = "your-cloudlink-client-id"
 # client_secret_env = "MCTEAMS_CLOUDLINK_SECRET"

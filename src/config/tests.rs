@@ -51,6 +51,10 @@ fn errors_name_file_line_and_key() {
             &["line 3", "sync.interval", "invalid interval \"soon\""],
         ),
         (
+            "[sync]\ninterval = \"5s\"\n\n[sycn]\nmax_changes = 5\n",
+            &["line 4", "unknown section [sycn]", "did you mean [sync]?"],
+        ),
+        (
             "[sync]\nmin_interval = \"0s\"\n",
             &["line 2", "sync.min_interval", "zero"],
         ),
@@ -92,7 +96,10 @@ fn errors_name_file_line_and_key() {
         ),
         (
             "[nonsense]\nx = 1\n",
-            &["line 1", "unknown field `nonsense`"],
+            &[
+                "line 1",
+                "unknown section [nonsense] (the sections are [graph]",
+            ],
         ),
         (
             "[graph]\nclient_secret_env = \"A\"\nclient_secret_file = \"b\"\n",
@@ -191,11 +198,21 @@ fn template_lists_every_key_and_parses_uncommented() {
     for (section, keys) in KEYS {
         for key in *keys {
             assert!(
-                TEMPLATE.contains(&format!("# {key} = ")),
+                TEMPLATE.contains(&format!("# {key} = "))
+                    || TEMPLATE.contains(&format!("\n{key} = ")),
                 "template lacks {section}.{key}"
             );
         }
     }
+    // CloudLink's public URLs are fixed: written in, not left for the admin to find.
+    let as_is = parse(TEMPLATE).unwrap();
+    let missing = as_is.missing_for_sync();
+    assert!(
+        !missing
+            .iter()
+            .any(|k| k.contains("cloudlink.") && k.ends_with("_url")),
+        "{missing:?}"
+    );
     assert!(
         c.missing_for_sync().is_empty(),
         "{:?}",
@@ -237,5 +254,41 @@ fn missing_env_secret_is_named() {
     assert_eq!(
         err,
         "micollab.password_env: environment variable MCTEAMS_TEST_SURELY_UNSET_VAR is not set"
+    );
+}
+
+#[test]
+fn an_override_of_no_key_is_refused_naming_the_nearest_one() {
+    let refuse = |names: &[&str], secrets: &[&str]| {
+        errors::refuse_unknown_overrides(
+            names.iter().map(|n| n.to_string()),
+            &secrets.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+        .map_err(|e| e.to_string())
+    };
+    // Known keys, other programs' variables, mcteams' own flags' variables: fine.
+    let fine = [
+        "MCTEAMS_SYNC_INTERVAL",
+        "MCTEAMS_GRAPH_BUDGET_SHARE",
+        "MCTEAMS_STATE",
+        "MCTEAMS_CONFIG",
+        "MCTEAMS_BENCH_USERS",
+        "PATH",
+    ];
+    assert_eq!(refuse(&fine, &[]), Ok(()));
+    // A secret a *_env key names is no override.
+    assert_eq!(
+        refuse(&["MCTEAMS_PBX_PASSWORD"], &["MCTEAMS_PBX_PASSWORD"]),
+        Ok(())
+    );
+    let err = refuse(&["MCTEAMS_SYNC_INTERVALL"], &[]).unwrap_err();
+    assert!(
+        err.contains("[sync] has no key \"intervall\"") && err.contains("MCTEAMS_SYNC_INTERVAL?"),
+        "{err}"
+    );
+    let err = refuse(&["MCTEAMS_PBX_PASSWORD"], &[]).unwrap_err();
+    assert!(
+        err.contains("did you mean MCTEAMS_PBX_PASSWORD_ENV?"),
+        "{err}"
     );
 }
