@@ -126,6 +126,19 @@ async fn the_version_and_pbx_gates_refuse_with_found_and_needed() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let user = estate.user(&sales[0]).await;
     assert_eq!(user["micollab"]["user"]["teamsPresence"]["profile"], true);
+
+    // Their profile has Teams on: checking the box changes only the box, and the preview
+    // says only that.
+    let out = estate
+        .run(&["user", "enable", sales[0].as_str(), "--dry-run"])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let preview = text(&out.stderr);
+    assert!(
+        preview.contains("1 user(s) are already managed by Teams through their profile"),
+        "{preview}"
+    );
+    assert!(!preview.contains("Teams takes over"), "{preview}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,6 +211,10 @@ async fn the_preview_counts_right_and_dry_run_or_no_terminal_change_nothing() {
         })
         .count();
     assert_eq!(preview["users_drift_risk"]["count"], drift);
+    // JSON carries every login (a script acts on them all); the table shows a few.
+    let listed = |field: &str| preview[field]["logins"].as_array().map_or(0, Vec::len);
+    assert_eq!(listed("users"), sales.len(), "{preview}");
+    assert_eq!(listed("users_without_mapping"), sales.len() - 3);
     let effects = preview["effects"].to_string();
     for words in [
         "replace their dynamic statuses",
@@ -370,6 +387,36 @@ async fn users_get_a_result_each_partial_is_exit_3_and_the_guard_is_exit_5() {
             (c.as_str(), "changed")
         ]
     );
+    // A list of logins alone works too; a file with neither a login nor a UPN column says so.
+    let list = estate.write("logins.csv", &format!("micollab_login\n{c}\n"));
+    let (code, rows, stderr) = estate
+        .run_json(&[
+            "user",
+            "enable",
+            "--from-csv",
+            list.to_str().unwrap(),
+            "--dry-run",
+        ])
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(rows[0]["login"], c.as_str(), "{rows}");
+    let names = estate.write("names.csv", "name\nAda\n");
+    let out = estate
+        .run(&[
+            "user",
+            "enable",
+            "--from-csv",
+            names.to_str().unwrap(),
+            "--dry-run",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("needs a micollab_login or teams_upn column") && !err.contains("--columns"),
+        "{err}"
+    );
+
     // Nobody notified twice.
     assert_eq!(
         kinds(&estate.user(a).await["micollab"]["notifications"]).len(),
@@ -430,7 +477,7 @@ async fn status_settings_keep_users_own_unless_overridden_and_teams_owned_edits_
         .await;
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        preview["users_with_own_setting"]["sample"]
+        preview["users_with_own_setting"]["logins"]
             .as_array()
             .unwrap()
             .iter()

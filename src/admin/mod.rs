@@ -38,23 +38,25 @@ impl Switch {
     }
 }
 
-/// Some logins, counted, with the first few to show.
+/// A user `user enable` switches whose profile has Teams presence on already.
+pub const MANAGED_BY_PROFILE: &str =
+    "already managed by Teams through their profile: only the checkbox changes";
+
+/// Some logins, counted: every one in JSON (a script acts on them all), the first few in a
+/// table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Sample {
     pub count: usize,
-    pub sample: Vec<String>,
+    pub logins: Vec<String>,
 }
 
 impl Sample {
     pub fn of<'a>(logins: impl IntoIterator<Item = &'a str>) -> Sample {
-        let mut sample = Sample::default();
-        for login in logins {
-            if sample.sample.len() < SAMPLE_SIZE {
-                sample.sample.push(login.to_string());
-            }
-            sample.count += 1;
+        let logins: Vec<String> = logins.into_iter().map(str::to_string).collect();
+        Sample {
+            count: logins.len(),
+            logins,
         }
-        sample
     }
 
     pub fn is_empty(&self) -> bool {
@@ -70,13 +72,14 @@ impl Sample {
         }
     }
 
-    /// `a, b, c, … (4 more)`.
+    /// `a, b, c, d, e and 4 more`.
     pub fn shown(&self) -> String {
-        let more = self.count.saturating_sub(self.sample.len());
+        let first = &self.logins[..self.logins.len().min(SAMPLE_SIZE)];
+        let more = self.count.saturating_sub(first.len());
         if more > 0 {
-            format!("{}, … ({more} more)", self.sample.join(", "))
+            format!("{} and {more} more", first.join(", "))
         } else {
-            self.sample.join(", ")
+            first.join(", ")
         }
     }
 }
@@ -386,10 +389,7 @@ pub fn plan_users(
                         "their profile has Teams presence on: Teams keeps managing their status"
                             .to_string(),
                     ),
-                    (Switch::Enable, false, true) => Some(
-                        "already managed by Teams through their profile: only the checkbox changes"
-                            .to_string(),
-                    ),
+                    (Switch::Enable, false, true) => Some(MANAGED_BY_PROFILE.to_string()),
                     _ => None,
                 };
                 UserRow {

@@ -57,11 +57,11 @@ fn a_profile_preview_counts_who_switches_and_who_needs_attention() {
     let p = plan_profile(&profile(false, false), &members, &mapped, Switch::Enable);
     assert!(!p.already_set);
     assert_eq!(p.users.count, 4);
-    assert_eq!(p.users_switching.sample, ["alice", "bob", "dave"]);
-    assert_eq!(p.users_by_own_checkbox.sample, ["carol"]);
+    assert_eq!(p.users_switching.logins, ["alice", "bob", "dave"]);
+    assert_eq!(p.users_by_own_checkbox.logins, ["carol"]);
     // carol is already managed by Teams: neither warning is about her.
-    assert_eq!(p.users_without_mapping.sample, ["bob", "dave"]);
-    assert_eq!(p.users_drift_risk.sample, ["bob"]);
+    assert_eq!(p.users_without_mapping.logins, ["bob", "dave"]);
+    assert_eq!(p.users_drift_risk.logins, ["bob"]);
     assert!(p.effects.iter().any(|e| e.contains("hidden, not deleted")));
     assert!(p.effects.iter().any(|e| e.contains("restart message")));
     assert!(p.effects.iter().any(|e| e.contains("Calendar Integration")));
@@ -81,7 +81,8 @@ fn samples_say_how_many_more() {
     let logins = ["a", "b", "c", "d", "e", "f", "g"];
     let s = Sample::of(logins);
     assert_eq!(s.count, 7);
-    assert_eq!(s.shown(), "a, b, c, d, e, … (2 more)");
+    assert_eq!(s.shown(), "a, b, c, d, e and 2 more");
+    assert_eq!(s.logins.len(), 7, "every login is kept for JSON");
     assert_eq!(Sample::of(["a"]).shown(), "a");
 }
 

@@ -67,7 +67,11 @@ fn read_options(args: &ImportArgs) -> anyhow::Result<ReadOptions> {
         }
         None => None,
     };
-    Ok(ReadOptions { renames, delimiter })
+    Ok(ReadOptions {
+        renames,
+        delimiter,
+        any_of: None,
+    })
 }
 
 /// An import as a change: the file's rows planned against the store, applied in one

@@ -22,31 +22,47 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<ExitStatus> {
     }
 }
 
-/// The logins asked for: on the command line, or the `micollab_login` column of a CSV
-/// (read like `import` reads it, so a mapping CSV or an import results file works as is).
-fn asked_logins(ctx: &Context, args: &UserArgs) -> anyhow::Result<Vec<String>> {
+/// The logins asked for: on the command line, or a CSV's `micollab_login` column, or its
+/// `teams_upn` column for users mapped in the store (read like `import` reads it, so a list
+/// of logins, a mapping CSV or an import results file works as is).
+fn asked_logins(ctx: &Context, args: &UserArgs, store: &Store) -> anyhow::Result<Vec<String>> {
     let Some(path) = &args.from_csv else {
         return Ok(admin::unique_logins(args.logins.iter().map(String::as_str)));
     };
     let name = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::new(ExitStatus::Failure, format!("cannot read {name}: {e}")))?;
-    let file = csv_input::read(&name, &bytes, &csv_input::ReadOptions::default())
+    let options = csv_input::ReadOptions {
+        any_of: Some(&["micollab_login", "teams_upn"]),
+        ..Default::default()
+    };
+    let file = csv_input::read(&name, &bytes, &options)
         .map_err(|e| CliError::new(ExitStatus::Failure, e.to_string()))?;
     for warning in &file.warnings {
         ctx.printer.warn(format!("{name}: {warning}"));
     }
     let mut logins = Vec::with_capacity(file.rows.len());
     for row in &file.rows {
+        let by_upn = || {
+            let upn = row.value("teams_upn")?.trim();
+            store
+                .find_mapping(upn)
+                .ok()
+                .flatten()
+                .map(|m| m.micollab_login)
+        };
         match row.value("micollab_login").map(str::trim) {
-            Some(login) if !login.is_empty() => logins.push(login),
-            _ => ctx.printer.warn(format!(
-                "{name} line {}: no micollab_login, skipped",
-                row.line
-            )),
+            Some(login) if !login.is_empty() => logins.push(login.to_string()),
+            _ => match by_upn() {
+                Some(login) => logins.push(login),
+                None => ctx.printer.warn(format!(
+                    "{name} line {}: no micollab_login, and no mapping of its teams_upn: skipped",
+                    row.line
+                )),
+            },
         }
     }
-    Ok(admin::unique_logins(logins))
+    Ok(admin::unique_logins(logins.iter().map(String::as_str)))
 }
 
 fn user_columns() -> Vec<Column> {
@@ -154,12 +170,27 @@ fn preview_text(rows: &[UserRow], action: Switch) -> String {
         .filter(|r| r.teams_managed_after == Some(action.on()))
         .collect();
     if action.on() {
-        lines.push(format!(
-            "  for {} of them Teams takes over: the Teams statuses replace their dynamic \
-             statuses, their own statuses are hidden (not deleted), MiCollab notifies them, and \
-             their Calendar Integration and Schedules controls become read-only",
-            switching.len()
-        ));
+        // Only what will happen: users whose profile has Teams on already are managed by it.
+        let through_profile = planned
+            .iter()
+            .filter(|r| r.message.as_deref() == Some(admin::MANAGED_BY_PROFILE))
+            .count();
+        let taken_over = planned.len() - through_profile;
+        if taken_over > 0 {
+            lines.push(format!(
+                "  for {taken_over} of them Teams takes over: the Teams statuses replace their \
+                 dynamic statuses, their own statuses are hidden (not deleted), MiCollab \
+                 notifies them, and their Calendar Integration and Schedules controls become \
+                 read-only"
+            ));
+        }
+        if through_profile > 0 {
+            lines.push(format!(
+                "  {through_profile} user(s) are already managed by Teams through their profile: \
+                 only the checkbox changes (it keeps Teams on for them if the profile's is \
+                 turned off)"
+            ));
+        }
         lines.extend(enable_warnings(&planned));
     } else {
         lines.push(format!(
@@ -181,11 +212,11 @@ fn preview_text(rows: &[UserRow], action: Switch) -> String {
 fn switch(ctx: &Context, args: UserArgs, action: Switch) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     let client = MicollabClient::from_config(&config)?;
-    let asked = asked_logins(ctx, &args)?;
+    let mut store = ctx.open_store(&config)?;
+    let asked = asked_logins(ctx, &args, &store)?;
     if asked.is_empty() {
         return Err(CliError::usage("no MiCollab logins given: nothing to do").into());
     }
-    let mut store = ctx.open_store(&config)?;
     let rt = super::runtime()?;
     // A switch an interrupted run left unrecorded is recorded first.
     rt.block_on(switches::settle(&mut store, &client))?;

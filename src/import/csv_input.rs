@@ -32,6 +32,9 @@ pub struct ReadOptions {
     pub renames: BTreeMap<String, String>,
     /// `None`: detected from the header line.
     pub delimiter: Option<u8>,
+    /// `None`: every mapping column `import` needs; else at least one of these (a list of
+    /// users, for `user enable --from-csv`).
+    pub any_of: Option<&'static [&'static str]>,
 }
 
 /// One data row: where it was, its fields as given (for the results file), and the values of
@@ -144,24 +147,8 @@ pub fn read(source_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Cs
         .map(str::to_string)
         .collect();
     let (columns, warnings) = columns_of(&headers, options).map_err(fail)?;
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
-        .filter(|r| !columns.contains(&Some(*r)))
-        .collect();
-    if !missing.is_empty() {
-        let found: Vec<String> = headers.iter().take(8).map(|h| shown(h)).collect();
-        return Err(fail(format!(
-            "required column(s) {} missing; the header has {} (use --columns their_name=our_name to map other names{})",
-            missing.join(", "),
-            found.join(", "),
-            if delimiter == b',' && text.lines().next().is_some_and(|l| l.contains('\t')) {
-                "; is it tab-separated?"
-            } else {
-                ""
-            }
-        )));
-    }
+    let tabbed = delimiter == b',' && text.lines().next().is_some_and(|l| l.contains('\t'));
+    needed_columns(options, &columns, &headers, tabbed).map_err(fail)?;
     let rows = rows_of(&mut reader, headers.len(), &columns).map_err(fail)?;
     Ok(CsvFile {
         headers,
@@ -169,6 +156,41 @@ pub fn read(source_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Cs
         rows,
         warnings,
     })
+}
+
+/// Refuses a header without the columns the reader needs: every mapping column `import`
+/// needs, or one of `options.any_of`.
+fn needed_columns(
+    options: &ReadOptions,
+    columns: &[Option<&'static str>],
+    headers: &[String],
+    tabbed: bool,
+) -> Result<(), String> {
+    let found: Vec<String> = headers.iter().take(8).map(|h| shown(h)).collect();
+    let tab_hint = if tabbed { "; is it tab-separated?" } else { "" };
+    if let Some(any_of) = options.any_of {
+        if any_of.iter().any(|c| columns.contains(&Some(*c))) {
+            return Ok(());
+        }
+        return Err(format!(
+            "needs a {} column; the header has {}{tab_hint}",
+            any_of.join(" or "),
+            found.join(", ")
+        ));
+    }
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|r| !columns.contains(&Some(*r)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "required column(s) {} missing; the header has {} (use --columns their_name=our_name to map other names{tab_hint})",
+        missing.join(", "),
+        found.join(", "),
+    ))
 }
 
 /// The file as text: UTF-8 (a BOM dropped), not empty, no NUL bytes.
@@ -383,6 +405,7 @@ mod tests {
         let options = ReadOptions {
             renames: parse_renames("User=micollab_login, Email=teams_upn,Ext=extension").unwrap(),
             delimiter: None,
+            any_of: None,
         };
         let file = read(
             "f.csv",
