@@ -182,12 +182,17 @@ pub fn plan(
         .filter_map(|o| o.as_ref().ok())
         .map(|c| c.micollab_login.clone())
         .collect();
-    let owners = Owners::of(
+    let mut owners = Owners::of(
         staying
             .iter()
             .filter(|m| !replaced.contains(&m.micollab_login))
             .copied(),
     );
+    if !verified {
+        // Offline, nothing checks a row's object id against Entra: the store's verified
+        // pairs do.
+        owners.know_verified(existing);
+    }
     let by_login: HashMap<&str, &Mapping> = existing
         .iter()
         .map(|m| (m.micollab_login.as_str(), m))
@@ -217,29 +222,92 @@ pub fn plan(
     ImportPlan { rows, prune }
 }
 
-/// Who keeps each UPN (in any case) and each extension after the import.
+/// Who keeps each UPN (in any case), Entra object id and extension after the import; and,
+/// for an offline import, the object id each UPN was verified to be.
 struct Owners<'a> {
     upn: HashMap<String, &'a str>,
+    teams_id: HashMap<String, &'a str>,
     extension: HashMap<&'a str, &'a str>,
+    verified_id: HashMap<String, (&'a str, &'a str)>,
+    verified_upn: HashMap<String, (&'a str, &'a str)>,
 }
 
 impl<'a> Owners<'a> {
     fn of(staying: impl Iterator<Item = &'a Mapping>) -> Owners<'a> {
         let mut owners = Owners {
             upn: HashMap::new(),
+            teams_id: HashMap::new(),
             extension: HashMap::new(),
+            verified_id: HashMap::new(),
+            verified_upn: HashMap::new(),
         };
         for m in staying {
             owners
                 .upn
                 .insert(m.teams_upn.to_ascii_lowercase(), &m.micollab_login);
+            if let Some(id) = &m.teams_id {
+                owners
+                    .teams_id
+                    .insert(id.to_ascii_lowercase(), &m.micollab_login);
+            }
             owners.extension.insert(&m.extension, &m.micollab_login);
         }
         owners
     }
 
+    /// The object id each live, verified mapping's UPN resolved to.
+    fn know_verified(&mut self, existing: &'a [Mapping]) {
+        for m in existing
+            .iter()
+            .filter(|m| m.verified && m.removed_at.is_none())
+        {
+            if let Some(id) = &m.teams_id {
+                let upn = m.teams_upn.to_ascii_lowercase();
+                self.verified_id.insert(upn, (id, &m.micollab_login));
+                let by_id = (m.teams_upn.as_str(), m.micollab_login.as_str());
+                self.verified_upn.insert(id.to_ascii_lowercase(), by_id);
+            }
+        }
+    }
+
+    /// A row whose object id another login keeps, or whose UPN was verified to be another
+    /// object: an error (a phone would show on someone else's Teams).
+    fn check_teams_id(&self, c: &Candidate) -> Result<(), RowError> {
+        let Some(id) = &c.teams_id else {
+            return Ok(());
+        };
+        if let Some(owner) = self.teams_id.get(&id.to_ascii_lowercase()) {
+            return Err(RowError::new(
+                "conflict_teams_id",
+                format!("teams_id {id} is already mapped to login {owner}"),
+            ));
+        }
+        if let Some((upn, login)) = self.verified_upn.get(&id.to_ascii_lowercase())
+            && !upn.eq_ignore_ascii_case(&c.teams_upn)
+        {
+            return Err(RowError::new(
+                "conflict_teams_id",
+                format!(
+                    "teams_id {id} is the Entra object of {upn} (verified for login {login}), not of {}",
+                    c.teams_upn
+                ),
+            ));
+        }
+        match self.verified_id.get(&c.teams_upn.to_ascii_lowercase()) {
+            Some((known, login)) if !known.eq_ignore_ascii_case(id) => Err(RowError::new(
+                "conflict_teams_id",
+                format!(
+                    "teams_upn {} is Entra object {known} (verified for login {login}), not {id}",
+                    c.teams_upn
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// A row whose UPN or extension another login keeps is an error naming that login.
     fn check(&self, c: Candidate) -> Result<Candidate, RowError> {
+        self.check_teams_id(&c)?;
         if let Some(owner) = self.upn.get(&c.teams_upn.to_ascii_lowercase()) {
             return Err(RowError::new(
                 "conflict_upn",
@@ -319,7 +387,7 @@ fn planned_row(
 /// Every row involved in a duplicate fails, naming the other rows.
 fn mark_duplicates(file: &CsvFile, outcomes: &mut [Result<Candidate, RowError>]) {
     type Key = fn(&Candidate) -> String;
-    let keys: [(&'static str, &'static str, Key); 3] = [
+    let keys: [(&'static str, &'static str, Key); 4] = [
         ("duplicate_login", "micollab_login", |c| {
             c.micollab_login.clone()
         }),
@@ -327,13 +395,23 @@ fn mark_duplicates(file: &CsvFile, outcomes: &mut [Result<Candidate, RowError>])
             c.teams_upn.to_ascii_lowercase()
         }),
         ("duplicate_extension", "extension", |c| c.extension.clone()),
+        // Rows without an object id have none to share.
+        ("duplicate_teams_id", "teams_id", |c| {
+            c.teams_id
+                .as_deref()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        }),
     ];
     let mut findings: BTreeMap<usize, RowError> = BTreeMap::new();
     for (code, column, key) in keys {
         let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, outcome) in outcomes.iter().enumerate() {
             if let Ok(c) = outcome {
-                groups.entry(key(c)).or_default().push(index);
+                let value = key(c);
+                if !value.is_empty() {
+                    groups.entry(value).or_default().push(index);
+                }
             }
         }
         for (value, members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {

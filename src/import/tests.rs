@@ -125,6 +125,45 @@ fn conflicts_with_stored_mappings_leave_them_alone() {
 }
 
 #[test]
+fn an_offline_row_never_binds_a_phone_to_someone_elses_teams_object() {
+    const ALICE: &str = "6e2b1f4c-9d1a-4a57-8f3e-0b1c2d3e4f50";
+    const OTHER: &str = "11111111-2222-4333-8444-555555555555";
+    const THIRD: &str = "99999999-2222-4333-8444-555555555555";
+    let alice = Mapping {
+        teams_id: Some(ALICE.into()),
+        ..stored("alice", "alice@contoso.com", "1001", true)
+    };
+    let existing = vec![alice];
+    // Zed claims Alice's object id; alice herself, moved in the same file, frees her UPN but
+    // not what it was verified to be.
+    let text = format!(
+        "{HEADER}zed,zed@contoso.com,{},2000,\nalice,alice2@contoso.com,{OTHER},1001,\nyan,alice@contoso.com,{THIRD},3000,\n",
+        ALICE.to_uppercase()
+    );
+    let plan = plan(&file(&text), &existing, &HashMap::new(), false, false);
+    let codes = summary(&plan);
+    assert_eq!(codes[0], (1, "error", Some("conflict_teams_id")));
+    assert!(
+        plan.rows[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("login alice")
+    );
+    assert_eq!(
+        codes[2],
+        (3, "error", Some("conflict_teams_id")),
+        "{codes:?}"
+    );
+    let said = &plan.rows[2].error.as_ref().unwrap().message;
+    assert!(
+        said.contains(ALICE) && said.contains("verified for login alice"),
+        "{said}"
+    );
+}
+
+#[test]
 fn extensions_can_be_swapped_in_one_file() {
     let existing = vec![
         stored("alice", "alice@contoso.com", "1001", false),
