@@ -20,6 +20,25 @@ pub enum System {
 }
 
 impl System {
+    /// The configuration keys of the credential this system signs in with.
+    pub fn credential_keys(self) -> &'static str {
+        match self {
+            System::Graph | System::EntraId => {
+                "graph.tenant_id, graph.client_id, and the secret (graph.client_secret_env or \
+                 client_secret_file) or certificate (graph.client_certificate_file) of the Entra \
+                 app registration"
+            }
+            System::Micollab => {
+                "micollab.username and its password (micollab.password_env or password_file)"
+            }
+            System::Pbx => "pbx.username and its password (pbx.password_env or password_file)",
+            System::Cloudlink => {
+                "cloudlink.account_id, cloudlink.client_id and its secret \
+                 (cloudlink.client_secret_env or client_secret_file)"
+            }
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             System::Graph => "graph",
@@ -199,9 +218,7 @@ impl fmt::Display for HttpErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HttpErrorKind::Status => f.write_str("error answer"),
-            HttpErrorKind::CredentialRejected => f.write_str(
-                "credential rejected (check the client id, tenant and secret or certificate)",
-            ),
+            HttpErrorKind::CredentialRejected => f.write_str("credential rejected"),
             HttpErrorKind::GaveUp {
                 attempts,
                 waited,
@@ -246,8 +263,22 @@ impl fmt::Display for HttpErrorInfo {
             write!(f, "{code}: ")?;
         }
         write!(f, "{}", self.kind)?;
+        if self.kind == HttpErrorKind::CredentialRejected {
+            write!(f, " (check {})", self.system.credential_keys())?;
+        }
         if let Some(message) = &self.message {
             write!(f, " ({message})")?;
+        }
+        if self
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("AADSTS700024"))
+        {
+            // The signed client assertion is outside its valid time: the clock, not the key.
+            f.write_str(
+                "; this host's clock is off: the signed client assertion is not yet, or no \
+                 longer, valid for Entra ID: set the clock right (NTP)",
+            )?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
@@ -371,6 +402,36 @@ mod tests {
              and 61.0s of waiting [request id r-1]"
         );
         assert_eq!(e.remedy(), Remedy::TryLater);
+    }
+
+    #[test]
+    fn a_client_assertion_out_of_time_is_explained_as_the_clock() {
+        let mut e = HttpError::new(
+            System::EntraId,
+            "POST",
+            "/token",
+            HttpErrorKind::CredentialRejected,
+        );
+        e.status = Some(400);
+        e.message =
+            Some("AADSTS700024: Client assertion is not within its valid time range.".into());
+        assert!(e.to_string().contains("this host's clock is off"), "{e}");
+    }
+
+    #[test]
+    fn a_rejected_credential_names_the_keys_of_its_own_system() {
+        let cases = [
+            (System::EntraId, "graph.client_id", "password"),
+            (System::Micollab, "micollab.password_env", "tenant"),
+            (System::Pbx, "pbx.username", "Entra"),
+            (System::Cloudlink, "cloudlink.client_secret_env", "tenant"),
+        ];
+        for (system, named, foreign) in cases {
+            let mut e = HttpError::new(system, "POST", "/token", HttpErrorKind::CredentialRejected);
+            e.status = Some(401);
+            let line = e.to_string();
+            assert!(line.contains(named) && !line.contains(foreign), "{line}");
+        }
     }
 
     #[test]
