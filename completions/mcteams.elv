@@ -488,7 +488,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --output 'Output format for results on stdout'
             cand --log-format 'Format of log lines on stderr'
             cand --watch 'Keep running, one cycle every --interval'
-            cand --dry-run 'Print the plan, write nothing'
+            cand --dry-run 'Print the plan, write nothing (with --watch: a plan every interval)'
             cand --force 'Go on past the max_changes guard'
             cand -v 'More detail: -v shows causes of errors and info logs, -vv debug logs'
             cand --verbose 'More detail: -v shows causes of errors and info logs, -vv debug logs'

@@ -389,7 +389,7 @@ csv\t'Comma-separated values with a header'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l watch -d 'Keep running, one cycle every --interval'
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l dry-run -d 'Print the plan, write nothing'
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l dry-run -d 'Print the plan, write nothing (with --watch: a plan every interval)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l force -d 'Go on past the max_changes guard'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s q -l quiet -d 'Only errors and results; no progress, no notes'

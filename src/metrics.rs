@@ -70,6 +70,8 @@ struct Pace {
     /// Graph requests in the last 30 s, and their share of what mcteams allows itself.
     graph_requests_30s: Gauge,
     graph_budget_used: Gauge<f64, AtomicU64>,
+    /// Graph's clock minus this host's, as the last cycle found it.
+    clock_skew: Gauge,
 }
 
 impl Pace {
@@ -100,6 +102,12 @@ impl Pace {
                 r,
                 "graph_budget_used_ratio",
                 "Graph requests in the last 30 s over what graph.budget_share allows (1,500 × share)",
+                Gauge::default(),
+            ),
+            clock_skew: add(
+                r,
+                "graph_clock_skew_seconds",
+                "Graph's clock minus this host's (0 within 2 s): sessions are judged on Graph's clock; fix the host's clock past a few seconds",
                 Gauge::default(),
             ),
         }
@@ -229,6 +237,11 @@ impl SyncMetrics {
             .set(report.held_plan.map_or(0, |p| p.users as i64));
         if report.guard_tripped.is_some() {
             self.guard_trips.inc();
+        }
+        if report.read_errors.iter().all(|e| e.system != "graph") {
+            self.pace
+                .clock_skew
+                .set(report.clock_skew_seconds.unwrap_or(0));
         }
         if succeeded && let Ok(mut last) = self.last_success_unix.lock() {
             last.insert(lane, Some(now_unix));
@@ -491,7 +504,16 @@ mod tests {
         report.applied.teams_to_micollab = 2;
         metrics.propagated(&report, Duration::from_millis(400), false);
         metrics.set_graph_use(600, 1_200.0);
+        let skewed = CycleReport {
+            clock_skew_seconds: Some(-7),
+            ..CycleReport::default()
+        };
+        metrics.record(&skewed, Duration::from_secs(1), true, "both", 0.0);
         let text = metrics.encode();
+        assert!(
+            text.contains("mcteams_graph_clock_skew_seconds -7"),
+            "{text}"
+        );
         for line in [
             "mcteams_sync_propagation_seconds_count{path=\"pbx_to_teams\"} 2",
             "mcteams_sync_propagation_seconds_count{path=\"pbx_to_micollab\"} 2",

@@ -169,3 +169,31 @@ async fn between_full_cycles_the_teams_poll_reads_mitel_only_for_users_whose_pre
     assert_eq!((flags().await, presentities().await), (before.0, before.1));
     assert!(watch.stop().await == Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_watch_plans_every_interval_and_writes_nothing() {
+    let estate = Estate::start(30).await;
+    let users = estate.pick(2, desk_phone);
+    estate.map_and_enable(&users).await;
+    estate
+        .phone_state(users[0]["extension"].as_str().unwrap(), "busy")
+        .await;
+    estate.control("DELETE", "/_sim/stats", None).await;
+    let watch = Watch::start(&estate, &["--dry-run", "--interval", "1s"]);
+    eventually("two plans", &watch, || async {
+        watch
+            .log()
+            .matches("change(s) planned, nothing written")
+            .count()
+            >= 2
+    })
+    .await;
+    assert!(watch.stop().await == Some(0));
+    assert_eq!(estate.write_requests().await, 0, "a dry run writes nothing");
+    assert!(
+        estate
+            .mcteams_sessions(Estate::upn(&users[0]))
+            .await
+            .is_empty()
+    );
+}

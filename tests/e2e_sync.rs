@@ -404,3 +404,28 @@ async fn a_profile_disabled_and_enabled_again_syncs_everyone_with_no_foreign_wri
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_of_a_store_without_mappings_says_it_checked_nobody() {
+    let estate = Estate::start(5).await;
+    let out = estate.run(&["sync"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("has no mappings: this sync checks nobody"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graph_clock_far_from_ours_is_shown_in_the_summary() {
+    let estate = Estate::start(10).await;
+    let users = estate.pick(1, desk_phone);
+    estate_with(&users, &estate).await;
+    estate
+        .control("POST", "/_sim/clock", Some(json!({"advance_s": 90})))
+        .await;
+    let summary = sync(&estate).await;
+    let skew = summary["clock_skew_seconds"].as_i64().unwrap_or_default();
+    assert!((85..=95).contains(&skew), "{summary}");
+}

@@ -437,7 +437,7 @@ pub struct SyncArgs {
     /// max_rps allow) or a duration [default: config's sync.interval, auto]
     #[arg(long, value_name = "auto|DURATION", value_parser = crate::config::Interval::parse)]
     pub interval: Option<crate::config::Interval>,
-    /// Print the plan, write nothing
+    /// Print the plan, write nothing (with --watch: a plan every interval)
     #[arg(long)]
     pub dry_run: bool,
     /// Stop when a cycle would make more changes [default: config's sync.max_changes]

@@ -52,15 +52,11 @@ pub fn require_systems(config: &Config) -> Result<(), ConfigError> {
     if missing.is_empty() {
         return Ok(());
     }
-    let file = config
-        .path
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "no config file".into());
-    Err(ConfigError::new(format!(
-        "{file}: not set: {} (see `mcteams config init`)",
-        missing.join(", ")
-    )))
+    let missing = missing.join(", ");
+    Err(ConfigError::new(match &config.path {
+        Some(file) => format!("{}: not set: {missing}", file.display()),
+        None => format!("not set: {missing}"),
+    }))
 }
 
 fn direction(d: Direction) -> SyncDirection {
@@ -82,7 +78,19 @@ pub async fn execute(
     super::resume_graph_limit(&store, &systems.teams)?;
     let interval = args.interval.unwrap_or(config.sync().interval);
     let mapped = store.count_mappings()?.max(0) as u64;
+    if mapped == 0 {
+        // A store lost or emptied would otherwise sync nobody on every cron run, silently.
+        ctx.printer.warn(format!(
+            "the state store {} has no mappings: this sync checks nobody (import them with \
+             `mcteams import`, or restore the store from a backup if it was lost)",
+            store.path().display()
+        ));
+    }
     let settings = cycle_settings(ctx, args, config, mapped);
+    if args.dry_run && args.watch {
+        return super::watch::plan_only(ctx, &mut store, systems, config, &settings, interval)
+            .await;
+    }
     if args.dry_run {
         return dry_run(ctx, &mut store, systems, &settings).await;
     }
@@ -351,6 +359,11 @@ pub(super) struct Summary<'a> {
     requests_by_system: &'a std::collections::BTreeMap<&'static str, u64>,
     /// Directions a system that could not be read held up (`pbx_to_teams`, `teams_to_micollab`).
     degraded: std::collections::BTreeSet<&'static str>,
+    /// How far Graph's clock is ahead of this host's (behind: negative), when it is by two
+    /// seconds or more: sessions are judged on Graph's clock, and a host clock that far off
+    /// is worth fixing (certificate sign-in fails past five minutes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clock_skew_seconds: Option<i64>,
     duration_ms: u64,
 }
 
@@ -379,6 +392,7 @@ pub(super) fn summary(report: &CycleReport, took: Duration) -> Summary<'_> {
         settled_journal_entries: report.settled_journal_entries,
         requests_by_system: &report.requests_by_system,
         degraded: report.degraded(),
+        clock_skew_seconds: report.clock_skew_seconds,
         duration_ms: took.as_millis() as u64,
     }
 }
@@ -398,7 +412,7 @@ struct PlanRow<'a> {
     action: String,
 }
 
-fn print_plan(ctx: &Context, report: &CycleReport) -> anyhow::Result<()> {
+pub(super) fn print_plan(ctx: &Context, report: &CycleReport) -> anyhow::Result<()> {
     let mut records = Records::new(vec![
         Column::exact("micollab_login", "MiCollab login"),
         Column::exact("direction", "Direction"),

@@ -488,6 +488,12 @@ fn log_systems(before: &BTreeSet<&'static str>, now: &BTreeSet<&'static str>) {
 }
 
 fn log_cycle(lane: &'static str, report: &CycleReport, took: Duration) {
+    if let Some(skew) = report.clock_skew_seconds {
+        tracing::warn!(
+            skew_seconds = skew,
+            "Graph's clock is {skew} s off this host's: sessions are judged on Graph's clock; set this host's clock right (NTP)"
+        );
+    }
     if let (Some((planned, limit)), None) = (report.guard_tripped, report.held_plan) {
         tracing::error!(
             planned,

@@ -7,6 +7,7 @@
 mod feed;
 mod glance;
 mod lane;
+mod plan;
 mod traffic;
 
 use std::cell::{Cell, RefCell};
@@ -30,6 +31,8 @@ use crate::store::{Lease, Store, StoreError};
 use feed::Wake;
 use lane::{Lane, LaneEnd, Wakes};
 use traffic::Traffic;
+
+pub use plan::plan_only;
 
 /// The least time between two read-backs of what the phone lane's sessions made Teams show.
 const READ_BACK_GAP: Duration = Duration::from_secs(1);
