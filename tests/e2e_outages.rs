@@ -52,8 +52,16 @@ async fn a_system_down_holds_up_only_the_direction_that_needs_it() {
     .await;
     assert!(watch.said("pbx answers again").await, "{}", watch.log());
 
-    // CloudLink down: phone -> Teams goes on.
+    // CloudLink down: phone -> Teams goes on. A Teams poll reads CloudLink for the users whose
+    // presence moved (or a page swept once a minute): a change in Teams finds it down.
     outage(&estate, "cloudlink", true).await;
+    estate
+        .control(
+            "POST",
+            &format!("/_sim/teams/{}/preferred", upn(0)),
+            Some(json!({"availability": "BeRightBack", "activity": "BeRightBack"})),
+        )
+        .await;
     assert!(watch.said("cloudlink is down").await, "{}", watch.log());
     estate.phone_state(&ext(2), "busy").await;
     eventually(
