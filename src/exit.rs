@@ -152,8 +152,11 @@ impl ExitCode for StoreError {
             | StoreError::Damaged { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::ForeignEstate { .. }
+            | StoreError::Unwritable { .. }
             | StoreError::Io { .. } => ExitStatus::Config,
-            StoreError::LockHeld { .. } | StoreError::Busy { .. } => ExitStatus::Unavailable,
+            StoreError::LockHeld { .. } | StoreError::Busy { .. } | StoreError::NoSpace { .. } => {
+                ExitStatus::Unavailable
+            }
             StoreError::Sqlite { .. } | StoreError::Conflict(_) => ExitStatus::Failure,
         }
     }

@@ -282,6 +282,21 @@ fn a_first_run_without_a_config_names_the_file_looked_for_and_config_init() {
 }
 
 #[test]
+fn a_watch_interval_of_zero_is_a_usage_error() {
+    let sandbox = Sandbox::new();
+    for interval in ["0s", "0ms"] {
+        sandbox
+            .cmd()
+            .args(["sync", "--watch", "--interval", interval])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "an interval of zero is not allowed",
+            ));
+    }
+}
+
+#[test]
 fn config_init_writes_a_template_and_refuses_to_overwrite() {
     let sandbox = Sandbox::new();
     sandbox.cmd().args(["config", "init"]).assert().success();

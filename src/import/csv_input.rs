@@ -149,7 +149,8 @@ pub fn read(source_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Cs
     let (columns, warnings) = columns_of(&headers, options).map_err(fail)?;
     let tabbed = delimiter == b',' && text.lines().next().is_some_and(|l| l.contains('\t'));
     needed_columns(options, &columns, &headers, tabbed).map_err(fail)?;
-    let rows = rows_of(&mut reader, headers.len(), &columns).map_err(fail)?;
+    let rows = rows_of(&mut reader, text, headers.len(), &columns).map_err(fail)?;
+    unclosed_quote(&rows, text).map_err(fail)?;
     Ok(CsvFile {
         headers,
         delimiter,
@@ -250,9 +251,27 @@ fn columns_of(
     Ok((columns, warnings))
 }
 
+/// A quote opened and never closed makes the rest of the file one field of the last row (the
+/// CSV reader says nothing): refused, naming the row and line where it opened.
+fn unclosed_quote(rows: &[InputRow], text: &str) -> Result<(), String> {
+    let Some(last) = rows.last() else {
+        return Ok(());
+    };
+    let runs_on = last.fields.iter().any(|f| f.contains('\n'));
+    if !runs_on || text.trim_end().ends_with('"') {
+        return Ok(());
+    }
+    let lines = text.lines().count();
+    Err(format!(
+        "row {} (line {}): a quote opened there is never closed, so lines {}-{lines} were read as one field; close the quote (a quote inside a field is written twice: \"\")",
+        last.row, last.line, last.line
+    ))
+}
+
 /// Every non-blank row, numbered from 1, with its line in the file.
 fn rows_of(
     reader: &mut csv::Reader<&[u8]>,
+    text: &str,
     header_count: usize,
     columns: &[Option<&'static str>],
 ) -> Result<Vec<InputRow>, String> {
@@ -265,7 +284,12 @@ fn rows_of(
             Ok(true) => {}
             Err(e) => return Err(format!("line {line}: {e}")),
         }
-        let line = record.position().map_or(line, |p| p.line());
+        // The reader places a record after blank lines at the first of them.
+        let line = record.position().map_or(line, |p| {
+            let blank = text.get(p.byte() as usize..).unwrap_or_default().bytes();
+            let skipped = blank.take_while(|b| matches!(b, b'\n' | b'\r' | b' ' | b'\t'));
+            p.line() + skipped.filter(|b| *b == b'\n').count() as u64
+        });
         if record.iter().all(|f| f.trim().is_empty()) {
             continue; // Blank line.
         }
@@ -398,6 +422,23 @@ mod tests {
         assert!(file.rows[2].read_error.is_none());
         assert_eq!(file.rows[2].value("extension"), None);
         assert_eq!(file.rows[2].line, 4);
+    }
+
+    #[test]
+    fn a_quote_never_closed_names_the_row_and_line_it_opened_on() {
+        let text = "micollab_login,teams_upn,extension\nalice,alice@contoso.com,1001\n\nbob,\"bob@contoso.com,1002\ncarol,carol@contoso.com,1003\n";
+        let err = read("users.csv", text.as_bytes(), &ReadOptions::default()).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "users.csv: row 2 (line 4): a quote opened there is never closed, so lines 4-5"
+            ),
+            "{err}"
+        );
+        // A quoted field over two lines, closed, is a field like any other.
+        let text =
+            "micollab_login,teams_upn,extension,note\nbob,bob@contoso.com,1002,\"two\nlines\"\n";
+        let file = read("users.csv", text.as_bytes(), &ReadOptions::default()).unwrap();
+        assert_eq!(file.rows[0].fields[3], "two\nlines");
     }
 
     #[test]

@@ -72,6 +72,16 @@ pub enum StoreError {
     #[error("state file {path} is busy (another process is writing to it); try again")]
     Busy { path: PathBuf },
 
+    #[error(
+        "state file {path} cannot be written ({detail}): give mcteams' user write access to it, its -wal and -shm files and its directory, on a filesystem mounted read-write"
+    )]
+    Unwritable { path: PathBuf, detail: String },
+
+    #[error(
+        "state file {path} could not be written: no space left on its device, or a failing disk ({detail}); free some space and run again (writes already sent are in the journal, settled by the next run)"
+    )]
+    NoSpace { path: PathBuf, detail: String },
+
     #[error("cannot use state file {path}: {source}")]
     Io {
         path: PathBuf,
@@ -125,6 +135,14 @@ impl StoreError {
                 holder: holder.clone(),
             },
             StoreError::Busy { path } => StoreError::Busy { path: path.clone() },
+            StoreError::Unwritable { path, detail } => StoreError::Unwritable {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            StoreError::NoSpace { path, detail } => StoreError::NoSpace {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
             StoreError::Io { path, source } => StoreError::Io {
                 path: path.clone(),
                 source: std::io::Error::new(source.kind(), source.to_string()),
@@ -334,6 +352,25 @@ fn map_sqlite_error(path: &Path, e: rusqlite::Error) -> StoreError {
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
             StoreError::Busy { path }
         }
+        // SQLite's own words name no file and no cause an admin can act on.
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied) => {
+            let detail = match e.sqlite_error_code() {
+                Some(ErrorCode::CannotOpen) => {
+                    "it cannot be opened or created: is its directory writable?"
+                }
+                _ => "read-only",
+            };
+            StoreError::Unwritable {
+                path,
+                detail: detail.to_string(),
+            }
+        }
+        Some(ErrorCode::DiskFull) | Some(ErrorCode::SystemIoFailure) => StoreError::NoSpace {
+            path,
+            detail: e.to_string(),
+        },
         _ => StoreError::Sqlite { path, source: e },
     }
 }

@@ -166,3 +166,31 @@ fn removal_keeps_a_tombstone_while_a_session_is_held() {
         .upsert_mappings(&[mapping("erin", "erin@contoso.com", "1001")], None)
         .unwrap();
 }
+
+#[test]
+fn sqlites_failures_name_the_file_and_a_cause_an_admin_can_act_on() {
+    use rusqlite::ffi;
+    let path = std::path::Path::new("/var/lib/mcteams/state.db");
+    let failure = |code: i32| {
+        rusqlite::Error::SqliteFailure(ffi::Error::new(code), Some("sqlite's text".into()))
+    };
+    // (SQLite's extended code, the exit code, words the message must have)
+    let cases = [
+        (ffi::SQLITE_READONLY, 78, "cannot be written (read-only)"),
+        (ffi::SQLITE_CANTOPEN, 78, "is its directory writable?"),
+        (ffi::SQLITE_FULL, 75, "no space left"),
+        (4874, 75, "no space left"), // SQLITE_IOERR_SHMSIZE: what a full disk gave
+        (ffi::SQLITE_CORRUPT, 78, "is damaged"),
+        (ffi::SQLITE_BUSY, 75, "is busy"),
+    ];
+    for (code, exit, words) in cases {
+        let e = super::super::map_sqlite_error(path, failure(code));
+        let said = e.to_string();
+        assert!(
+            said.contains("/var/lib/mcteams/state.db") && said.contains(words),
+            "{code}: {said}"
+        );
+        let status = crate::exit::status_of(&anyhow::Error::new(e));
+        assert_eq!(status.code(), exit, "{code}: {said}");
+    }
+}
