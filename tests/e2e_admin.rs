@@ -241,6 +241,15 @@ async fn the_preview_counts_right_and_dry_run_or_no_terminal_change_nothing() {
         .run(&["status", "set", "Sales", "Away", "--message", "x"])
         .await;
     assert_eq!(out.status.code(), Some(2));
+    // Teams off: adding a status is MiCollab's own business, not refused by Teams.
+    let out = estate.run(&["status", "add", "Sales", "Lunch"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("Teams presence is off for profile \"Sales\"")
+            && !err.contains("while Microsoft Teams manages"),
+        "{err}"
+    );
 
     assert_eq!(
         micollab_state(&estate, &sales).await,

@@ -78,17 +78,24 @@ fn add(ctx: &Context, profile: &str, _name: &str) -> anyhow::Result<ExitStatus> 
         read_statuses(&client, &profile).await
     })?;
     let allowed: Vec<String> = list.statuses.iter().map(|s| s.name.clone()).collect();
-    Err(CliError::new(
-        ExitStatus::Failure,
+    let message = if list.teams_managed {
         format!(
             "{}: the status set is Microsoft Teams' own ({}); nothing changed",
             MicollabRefusal::StatusAdditionNotAllowed {
                 allowed: allowed.clone()
             },
             allowed.join(", ")
-        ),
-    )
-    .into())
+        )
+    } else {
+        // Teams is off: nothing forbids the status; mcteams just does not manage that set.
+        format!(
+            "Teams presence is off for profile {profile:?}: its dynamic statuses are MiCollab's \
+             own; add one in MiCollab's console (mcteams edits only the fixed Microsoft Teams \
+             set: {}); nothing changed",
+            allowed.join(", ")
+        )
+    };
+    Err(CliError::new(ExitStatus::Failure, message).into())
 }
 
 /// What `status set` prints: the change, who keeps their own setting, and the outcome.
