@@ -80,15 +80,21 @@ pub(super) fn describe_toml_error(shown: &str, text: &str, error: &toml::de::Err
     ConfigError::new(format!("{shown} line {line_no}{dotted}: {message}"))
 }
 
+/// The name among `names` nearest to `word`, if within `most` edits.
+fn nearest<'a>(names: &[&'a str], word: &str, most: usize) -> Option<&'a str> {
+    names
+        .iter()
+        .map(|n| (strsim::levenshtein(n, word), *n))
+        .min()
+        .filter(|(distance, _)| *distance <= most)
+        .map(|(_, n)| n)
+}
+
 /// A section header the configuration has no section for, with the nearest one.
 fn unknown_section(at: &str, header: &str) -> ConfigError {
     let sections: Vec<&str> = super::keys::KEYS.iter().map(|(s, _)| *s).collect();
-    let nearest = sections
-        .iter()
-        .map(|s| (strsim::levenshtein(s, header), s))
-        .min()
-        .filter(|(distance, _)| *distance <= 2)
-        .map(|(_, s)| format!("did you mean [{s}]? "))
+    let nearest = nearest(&sections, header, 2)
+        .map(|s| format!("did you mean [{s}]? "))
         .unwrap_or_default();
     ConfigError::new(format!(
         "{at}: unknown section [{header}] ({nearest}the sections are [{}])",
@@ -118,9 +124,7 @@ pub(super) fn refuse_unknown_overrides(
             if keys.contains(&key.as_str()) {
                 break;
             }
-            let nearest = keys
-                .iter()
-                .min_by_key(|k| strsim::levenshtein(k, &key))
+            let nearest = nearest(keys, &key, usize::MAX)
                 .map(|k| format!(" (did you mean {}?)", env_var_name(section, k)))
                 .unwrap_or_default();
             return Err(ConfigError::new(format!(

@@ -137,6 +137,9 @@ where
             settings,
         )
         .await?;
+        if let Some(seen) = &settings.seen {
+            seen.forget(report.user_errors.iter().map(|(l, _)| l.as_str()));
+        }
         outcome.onboarded = self.onboarded(&report, onboarded, onboarding_writes);
         store.borrow_mut().finish_cycle(
             settings.lease.as_ref(),
@@ -152,8 +155,7 @@ where
     }
 
     /// The users being onboarded this direction has in sync: those it found in sync, and
-    /// those it wrote without failing. Users that failed are decided again at the next
-    /// glance of `sync --watch`, whatever Teams shows.
+    /// those it wrote without failing.
     fn onboarded(
         &self,
         report: &CycleReport,
@@ -161,9 +163,6 @@ where
         written: Vec<String>,
     ) -> HashSet<String> {
         let failed: HashSet<&str> = report.user_errors.iter().map(|(l, _)| l.as_str()).collect();
-        if let Some(seen) = &self.settings.seen {
-            seen.forget(failed.iter().copied());
-        }
         let written = written.into_iter().filter(|l| !failed.contains(l.as_str()));
         in_sync.into_iter().chain(written).collect()
     }

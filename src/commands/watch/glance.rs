@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use super::lane::Lane;
 use super::{Holding, Service};
 use crate::connectors::ports::{SourceError, TeamsPort};
-use crate::engine::{CycleReport, CycleSettings, GlancedUser, SeenPresence, run_cycle};
+use crate::engine::{CycleReport, GlancedUser, SeenPresence};
 use crate::ids::IdMap;
 use crate::reconcile::TeamsPresence;
 use crate::store::{StoreError, UserKeys};
@@ -270,18 +270,11 @@ impl Lane<'_> {
         if moved.is_empty() {
             return Ok(report);
         }
-        let settings = CycleSettings {
-            only: Some(Arc::new(UserKeys {
-                extensions: Vec::new(),
-                logins: moved,
-            })),
-            hold_over_guard: false,
-            presences: Some(answer),
-            ..self.settings.clone()
+        let keys = UserKeys {
+            extensions: Vec::new(),
+            logins: moved,
         };
-        let (store, systems) = (&mut *self.store, service.systems);
-        let now = Utc::now();
-        let decided = run_cycle(store, systems, &settings, None, holding.alongside, now).await?;
+        let decided = self.run_only(service, holding, keys, Some(answer)).await?;
         // From the glance's read to MiCollab's writes confirmed.
         service
             .metrics

@@ -395,6 +395,26 @@ impl<'s> Lane<'s> {
     /// lane wrote). It has no run row of its own (they come several a second): its writes
     /// are journaled as every write is, and counted in the metrics. The mass-change guard
     /// stops it whole, and a full cycle follows, where a watch holds what the guard holds.
+    /// A cycle of only the users of `keys`, decided on `presences` where they hold them
+    /// (a glance's read). The guard stops it whole: a full cycle follows.
+    pub(super) async fn run_only(
+        &mut self,
+        service: &Service<'_>,
+        holding: &Holding<'_>,
+        keys: UserKeys,
+        presences: Option<std::sync::Arc<crate::ids::IdMap<crate::reconcile::TeamsPresence>>>,
+    ) -> Result<CycleReport, StoreError> {
+        let settings = CycleSettings {
+            only: Some(std::sync::Arc::new(keys)),
+            hold_over_guard: false,
+            presences,
+            ..self.settings.clone()
+        };
+        let (store, systems) = (&mut *self.store, service.systems);
+        let now = chrono::Utc::now();
+        run_cycle(store, systems, &settings, None, holding.alongside, now).await
+    }
+
     pub(super) async fn targeted_cycle(
         &mut self,
         service: &Service<'_>,
@@ -402,15 +422,8 @@ impl<'s> Lane<'s> {
         keys: &UserKeys,
         noticed: std::time::Instant,
     ) -> Result<(CycleReport, Duration), StoreError> {
-        let settings = CycleSettings {
-            only: Some(std::sync::Arc::new(keys.clone())),
-            hold_over_guard: false,
-            ..self.settings.clone()
-        };
-        let (store, systems) = (&mut *self.store, service.systems);
         let started = Instant::now();
-        let now = chrono::Utc::now();
-        let report = run_cycle(store, systems, &settings, None, holding.alongside, now).await?;
+        let report = self.run_only(service, holding, keys.clone(), None).await?;
         let took = started.elapsed();
         service.count_throttled();
         service
