@@ -151,6 +151,8 @@ fn config_errors_exit_78_and_name_the_problem() {
 fn full_config(sandbox: &Sandbox) -> std::path::PathBuf {
     sandbox.write("secrets/graph.txt", "graph-s3cret-value\n");
     chmod(&sandbox.path("secrets/graph.txt"), 0o600);
+    // Only the default state directory is created: a configured one must be there.
+    std::fs::create_dir_all(sandbox.path("state")).unwrap();
     sandbox.write(
         "config.toml",
         r#"

@@ -105,6 +105,7 @@ async fn the_state_store_is_checked_without_being_created_or_changed() {
     let result = |run: &Run, check: &str| row(&run.json(), "state", check)["result"].clone();
 
     // None yet: told, and not created.
+    std::fs::create_dir(path.parent().unwrap()).unwrap();
     let run = doctor_of(&rig, &path, &["-o", "json", "doctor"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     let rows = run.json();
@@ -113,7 +114,7 @@ async fn the_state_store_is_checked_without_being_created_or_changed() {
         store["detail"].as_str().unwrap().contains("none yet"),
         "{store}"
     );
-    assert!(!path.exists() && !path.parent().unwrap().exists());
+    assert!(!path.exists());
 
     // A new store is its owner's alone; with no mappings, sync would check nobody.
     drop(mcteams::store::Store::open(&path, None).unwrap());
@@ -266,4 +267,95 @@ async fn wrong_credentials_fail_the_credentials_check_without_showing_them() {
     );
     assert_eq!(row(&run.json(), "micollab", "reachable")["result"], "ok");
     assert!(!run.stdout.contains(wrong) && !run.stderr.contains(wrong));
+}
+
+/// The store's file as bytes, to show a command left it as it was.
+fn bytes_of(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_no_command_can_use_is_named_by_config_check_and_never_written() {
+    let rig = Rig::new(5).await;
+    let stated = |run: &Run, code: i32, says: &str| {
+        assert_eq!(run.code, code, "{}\n{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(says), "{says}: {}", run.stderr);
+    };
+
+    // An explicit --state in a directory that is not there (a volume not mounted): named,
+    // and the directory is not created.
+    let unmounted = rig.dir.path().join("not-mounted/state.db");
+    for args in [&["config", "check"][..], &["mappings", "list"]] {
+        let run = doctor_of(&rig, &unmounted, args).await;
+        stated(&run, 78, "not-mounted does not exist");
+    }
+    let run = doctor_of(&rig, &unmounted, &["-o", "json", "doctor"]).await;
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    assert_eq!(row(&run.json(), "state", "store")["result"], "fail");
+    assert!(!unmounted.parent().unwrap().exists());
+
+    // A damaged store: no command writes to it, and each says it is damaged.
+    let state = rig.dir.path().join("state.db");
+    let rows: String = (0..2_000)
+        .map(|i| format!("user{i},user{i}@contoso.com,,{}\n", 10_000 + i))
+        .collect();
+    let csv = rig.dir.path().join("users.csv");
+    std::fs::write(
+        &csv,
+        format!("micollab_login,teams_upn,teams_id,extension\n{rows}"),
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    let run = doctor_of(&rig, &state, &["import", csv, "--offline", "--yes"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = doctor_of(&rig, &state, &["config", "check"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // One page of the mappings' index, overwritten as a bad disk would: an import does not
+    // read it, SQLite's check does.
+    let mut bytes = bytes_of(&state);
+    bytes[5 * 4096 + 100..6 * 4096 - 100].fill(0x5a);
+    std::fs::write(&state, &bytes).unwrap();
+    let more = rig.dir.path().join("more.csv");
+    std::fs::write(
+        &more,
+        "micollab_login,teams_upn,extension\nzoe,zoe@contoso.com,3999\n",
+    )
+    .unwrap();
+    let more = more.to_str().unwrap();
+    for args in [
+        &["config", "check"][..],
+        &["import", more, "--offline", "--yes"],
+        &["mappings", "remove", "user7", "--yes"],
+    ] {
+        let run = doctor_of(&rig, &state, args).await;
+        stated(&run, 78, "is damaged");
+        assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+        assert!(
+            bytes_of(&state) == bytes,
+            "{args:?} wrote to the damaged store"
+        );
+    }
+
+    // A store of another estate, and one of a newer build: config check names each.
+    let foreign = rig.dir.path().join("fabrikam.db");
+    let fabrikam = mcteams::config::Estate {
+        tenant_id: "fabrikam-tenant".into(),
+        micollab: "https://micollab.fabrikam.com".into(),
+    };
+    drop(mcteams::store::Store::open(&foreign, Some(&fabrikam)).unwrap());
+    let run = doctor_of(&rig, &foreign, &["config", "check"]).await;
+    stated(&run, 78, "belongs to another estate");
+    let run = doctor_of(&rig, &foreign, &["-o", "json", "doctor"]).await;
+    assert_eq!(run.code, 78, "{}", run.stderr);
+    let store = row(&run.json(), "state", "store").clone();
+    assert!(
+        store["detail"].as_str().unwrap().contains("fabrikam"),
+        "{store}"
+    );
+    let newer = rig.dir.path().join("newer.db");
+    let conn = rusqlite::Connection::open(&newer).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    let run = doctor_of(&rig, &newer, &["config", "check"]).await;
+    stated(&run, 78, "newer mcteams");
 }

@@ -135,6 +135,15 @@ fn check(ctx: &Context) -> anyhow::Result<ExitStatus> {
             problems.push(format!("{key}: cannot read {}: {e}", path.display()));
         }
     }
+    // The state file this config would use: a damaged, foreign or newer one, or one in a
+    // directory that is not there, stops every command as surely as a missing key.
+    let state = ctx.state_path(&config);
+    if let Err(e) = ctx
+        .state_directory_exists(&config, &state)
+        .and_then(|()| super::doctor::state::usable(&state, config.estate().as_ref()))
+    {
+        problems.push(e.to_string());
+    }
     if problems.is_empty() {
         ctx.printer.note(format!("{shown}: configuration is valid"));
         return Ok(ExitStatus::Success);

@@ -24,7 +24,7 @@ use super::Context;
 use graph::check_graph;
 
 mod graph;
-mod state;
+pub(super) mod state;
 
 /// The application permissions mcteams needs (DESIGN.md section 5).
 pub const REQUIRED_GRAPH_ROLES: [&str; 2] = ["Presence.ReadWrite.All", "User.Read.All"];
@@ -120,7 +120,8 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     let state = ctx.state_path(&config);
     let mut report = Report::default();
-    state::check_state(&state, &mut report);
+    let directory = ctx.state_directory_exists(&config, &state);
+    state::check_state(&state, config.estate().as_ref(), directory, &mut report);
     let write_check = args.write_check.as_deref();
     super::runtime()?.block_on(diagnose(&config, write_check, &mut report));
     let mut records = Records::new(vec![

@@ -84,7 +84,34 @@ impl Context {
     /// Opens the store bound to the config's estate.
     pub fn open_store(&self, config: &Config) -> anyhow::Result<Store> {
         let path = self.state_path(config);
+        self.state_directory_exists(config, &path)?;
         Ok(Store::open(&path, config.estate().as_ref())?)
+    }
+
+    /// Only the default (XDG) directory is created for the store: a `--state` or
+    /// `[state] path` in a directory that is not there is more likely a typo, or a volume
+    /// not mounted, than a wish for a new store.
+    pub fn state_directory_exists(
+        &self,
+        config: &Config,
+        path: &std::path::Path,
+    ) -> Result<(), crate::store::StoreError> {
+        let explicit = self.state_flag.is_some() || config.file.state.path.is_some();
+        let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+            return Ok(());
+        };
+        if !explicit || dir.exists() {
+            return Ok(());
+        }
+        let message = format!(
+            "its directory {} does not exist (only the default directory is created): \
+             create it (mkdir -m 700), or point --state at the store's file",
+            dir.display()
+        );
+        Err(crate::store::StoreError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, message),
+        })
     }
 
     /// Asks before a change. `Ok(false)`: the admin said no. Without a terminal and without

@@ -5,6 +5,7 @@
 //! Secrets are never in the file: only the name of an environment variable or of a file.
 
 mod errors;
+mod estate;
 mod keys;
 mod secret;
 mod template;
@@ -137,6 +138,15 @@ pub enum Origin {
 pub struct Estate {
     pub tenant_id: String,
     pub micollab: String,
+}
+
+impl Estate {
+    /// Whether two records name the same estate: compared as [`Estate::normalised`], so
+    /// a store bound by an older build (or to `localhost` rather than `127.0.0.1`) is
+    /// still its own.
+    pub fn same_as(&self, other: &Estate) -> bool {
+        self.normalised() == other.normalised()
+    }
 }
 
 /// The loaded configuration: validated values, defaults applied by the accessors.
@@ -502,10 +512,11 @@ impl Config {
     pub fn estate(&self) -> Option<Estate> {
         let tenant = self.file.graph.tenant_id.as_ref()?;
         let micollab = self.file.micollab.base_url.as_ref()?;
-        Some(Estate {
-            tenant_id: tenant.to_ascii_lowercase(),
-            micollab: micollab.0.as_str().trim_end_matches('/').to_string(),
-        })
+        let estate = Estate {
+            tenant_id: tenant.clone(),
+            micollab: micollab.0.as_str().to_string(),
+        };
+        Some(estate.normalised())
     }
 
     /// The value of a key as `config show` prints it (`None`: unset, no default).

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use super::{StoreError, map_sqlite_error};
+use crate::config::Estate;
 
 /// What `doctor` found of an existing store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +16,8 @@ pub struct Inspection {
     pub mappings: i64,
     /// The file's permission bits (Unix).
     pub mode: Option<u32>,
+    /// The estate it is bound to (`None`: not bound yet).
+    pub estate: Option<Estate>,
 }
 
 impl Inspection {
@@ -41,31 +44,41 @@ impl super::Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(err)?;
         super::schema::check_version(&conn, path, schema)?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(err)?;
-        if check != "ok" {
-            return Err(StoreError::Damaged {
-                path: path.to_path_buf(),
-                detail: format!("SQLite's check: {check}"),
-            });
-        }
-        let mappings = match schema {
-            0 => 0,
-            _ => conn
-                .query_row(
+        check_undamaged(&conn, path)?;
+        let (mappings, estate) = match schema {
+            0 => (0, None),
+            _ => (
+                conn.query_row(
                     "SELECT count(*) FROM mappings WHERE removed_at IS NULL",
                     [],
                     |r| r.get(0),
                 )
                 .map_err(err)?,
+                super::stored_estate(&conn).map_err(err)?,
+            ),
         };
         Ok(Inspection {
             schema,
             mappings,
             mode: mode_of(path),
+            estate,
         })
     }
+}
+
+/// SQLite's quick check of every page: a store damaged by a bad disk or a copy taken
+/// mid-write is refused before anything reads it as truth or writes beside the damage.
+pub(super) fn check_undamaged(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| map_sqlite_error(path, e))?;
+    if check != "ok" {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: format!("SQLite's check: {check}"),
+        });
+    }
+    Ok(())
 }
 
 fn not_a_file(path: &Path) -> StoreError {
@@ -193,7 +206,7 @@ mod tests {
         let damaged = super::super::Store::inspect(&path).unwrap_err();
         assert!(matches!(damaged, StoreError::Damaged { .. }), "{damaged}");
         assert!(
-            damaged.to_string().contains("restore it from a backup"),
+            damaged.to_string().contains("Restore it from a backup"),
             "{damaged}"
         );
     }

@@ -41,7 +41,7 @@ pub enum StoreError {
     NotAStore { path: PathBuf, detail: String },
 
     #[error(
-        "state file {path} is damaged ({detail}); restore it from a backup (`mcteams doctor` checks the copy), or move it aside and import the mappings again"
+        "state file {path} is damaged ({detail}); nothing was written to it. Restore it from a backup (`mcteams config check --state COPY` checks a copy), or move it aside and import the mappings again"
     )]
     Damaged { path: PathBuf, detail: String },
 
@@ -162,6 +162,7 @@ impl Store {
     /// Opens (creating if needed) the store at `path`, migrating it to the current schema.
     /// With an `estate`, the store is bound to it on first use and refused for any other.
     pub fn open(path: &Path, estate: Option<&Estate>) -> Result<Store, StoreError> {
+        let existed = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0);
         inspect::create_private(path)?;
         let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
             path: path.to_path_buf(),
@@ -172,6 +173,9 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.configure()?;
+        if existed {
+            inspect::check_undamaged(&store.conn, &store.path)?;
+        }
         schema::migrate(&store.conn, &store.path)?;
         if let Some(estate) = estate {
             store.bind_estate(estate)?;
@@ -267,31 +271,15 @@ impl Store {
 
     /// The estate recorded in the store, if any.
     pub fn estate(&self) -> Result<Option<Estate>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT tenant_id, micollab FROM estate WHERE id = 1",
-                [],
-                |r| {
-                    Ok(Estate {
-                        tenant_id: r.get(0)?,
-                        micollab: r.get(1)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))
+        stored_estate(&self.conn).map_err(|e| self.err(e))
     }
 
     fn bind_estate(&self, estate: &Estate) -> Result<(), StoreError> {
         match self.estate()? {
-            Some(stored) if stored == *estate => Ok(()),
-            Some(stored) => Err(StoreError::ForeignEstate {
-                path: self.path.clone(),
-                stored_tenant: stored.tenant_id,
-                stored_micollab: stored.micollab,
-                tenant: estate.tenant_id.clone(),
-                micollab: estate.micollab.clone(),
-            }),
+            Some(stored) => match foreign_estate(&self.path, &stored, estate) {
+                Some(foreign) => Err(foreign),
+                None => Ok(()),
+            },
             None => {
                 self.conn
                     .execute(
@@ -324,6 +312,32 @@ impl Store {
         tx.commit().map_err(|e| map_sqlite_error(&path, e))?;
         Ok(value)
     }
+}
+
+/// The refusal of a store bound to `stored` for a config pointing at `estate`, if they
+/// are not the same estate.
+pub fn foreign_estate(path: &Path, stored: &Estate, estate: &Estate) -> Option<StoreError> {
+    (!stored.same_as(estate)).then(|| StoreError::ForeignEstate {
+        path: path.to_path_buf(),
+        stored_tenant: stored.tenant_id.clone(),
+        stored_micollab: stored.micollab.clone(),
+        tenant: estate.tenant_id.clone(),
+        micollab: estate.micollab.clone(),
+    })
+}
+
+fn stored_estate(conn: &Connection) -> rusqlite::Result<Option<Estate>> {
+    conn.query_row(
+        "SELECT tenant_id, micollab FROM estate WHERE id = 1",
+        [],
+        |r| {
+            Ok(Estate {
+                tenant_id: r.get(0)?,
+                micollab: r.get(1)?,
+            })
+        },
+    )
+    .optional()
 }
 
 /// Inside a transaction the path is not at hand: `Store::write` fills it in.

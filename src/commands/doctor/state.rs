@@ -5,12 +5,39 @@
 use std::path::Path;
 
 use super::{Outcome, Report};
-use crate::store::{Store, StoreError};
+use crate::config::Estate;
+use crate::store::{Inspection, Store, StoreError};
+
+/// The refusal of a store bound to another estate than the config's.
+fn foreign_to(path: &Path, found: &Inspection, estate: Option<&Estate>) -> Option<StoreError> {
+    crate::store::foreign_estate(path, found.estate.as_ref()?, estate?)
+}
+
+/// Whether the store at `path`, if there is one, can be used with this config: an
+/// undamaged mcteams store this build can read, of the config's estate (`config check`).
+pub(in crate::commands) fn usable(path: &Path, estate: Option<&Estate>) -> Result<(), StoreError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let found = Store::inspect(path)?;
+    match foreign_to(path, &found, estate) {
+        Some(foreign) => Err(foreign),
+        None => Ok(()),
+    }
+}
 
 const S: &str = "state";
 
-pub(super) fn check_state(path: &Path, report: &mut Report) {
+pub(super) fn check_state(
+    path: &Path,
+    estate: Option<&Estate>,
+    directory: Result<(), StoreError>,
+    report: &mut Report,
+) {
     let shown = path.display();
+    if let Err(missing) = directory {
+        return unusable(report, &missing);
+    }
     if !path.exists() {
         // A first run: nothing to fix.
         let detail = format!("none yet at {shown}: the first import or sync creates it");
@@ -20,6 +47,9 @@ pub(super) fn check_state(path: &Path, report: &mut Report) {
         Ok(found) => found,
         Err(e) => return unusable(report, &e),
     };
+    if let Some(foreign) = foreign_to(path, &found, estate) {
+        return unusable(report, &foreign);
+    }
     report.ok(S, "store", format!("{shown}: schema {}", found.schema));
     writable(path, report);
     if let Some(mode) = found.mode.filter(|_| found.open_to_others()) {
@@ -47,6 +77,9 @@ fn unusable(report: &mut Report, error: &StoreError) {
         StoreError::NewerSchema { .. } => "upgrade mcteams, or point --state at this build's store",
         StoreError::NotAStore { .. } | StoreError::Damaged { .. } => {
             "restore the store from a backup, or move the file aside (a new store needs the mappings imported again)"
+        }
+        StoreError::ForeignEstate { .. } => {
+            "point --state (or [state] path) at this estate's store: each estate has its own"
         }
         _ => "point --state (or [state] path) at the store's file",
     };
