@@ -64,8 +64,9 @@ fn demo_runs_the_real_commands_and_exits_0() {
         text.contains("Teams presence is now on for profile \"Sales\""),
         "{text}"
     );
-    // 6. two sync cycles: phones to Teams first, then that Teams presence into MiCollab.
-    assert_eq!(text.matches("$ mcteams sync").count(), 2, "{text}");
+    // 6. two sync cycles: phones to Teams first, then that Teams presence into MiCollab
+    // (and 8. a third, once the conflict is resolved).
+    assert_eq!(text.matches("$ mcteams sync").count(), 3, "{text}");
     assert!(text.contains("applied_pbx_to_teams:       2"), "{text}");
     assert!(text.contains("applied_teams_to_micollab:  2"), "{text}");
     assert!(text.contains("failed_users:               0"), "{text}");
@@ -115,7 +116,16 @@ fn demo_runs_the_real_commands_and_exits_0() {
         ),
         "{text}"
     );
-    // 8. where to go next.
+    // 8. settled: the person clears DND in Teams, a sync brings it over, and the report's
+    // exit code says nobody is out of sync.
+    let settled = &text[text.find("Settled").expect("the settle step")..];
+    assert!(
+        settled.contains("$ mcteams report --detailed-exitcode")
+            && settled
+                .contains("20 user(s) checked, read from the systems; 0 shown, 0 out of sync"),
+        "{settled}"
+    );
+    // 9. where to go next.
     assert!(
         text.contains("mcteams sim serve --users 1000 --write-config"),
         "{text}"
@@ -132,4 +142,25 @@ fn a_tiny_directory_tops_the_cast_up_with_user_enable() {
     );
     assert!(text.contains("2 changed"), "{text}");
     assert!(text.contains("dnd_conflict: "), "{text}");
+}
+
+#[test]
+fn with_o_json_the_demo_lists_the_commands_it_ran_and_how_each_ended() {
+    let text = demo(&["-o", "json"]);
+    let runs: Vec<serde_json::Value> =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let commands: Vec<&str> = runs
+        .iter()
+        .map(|r| r["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(commands.first(), Some(&"mcteams doctor"), "{text}");
+    assert_eq!(
+        commands.last(),
+        Some(&"mcteams report --detailed-exitcode"),
+        "{text}"
+    );
+    assert!(runs.iter().all(|r| r["exit_code"] == 0), "{text}");
+    let keys: Vec<&String> = runs[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["step", "title", "command", "exit_code"]);
+    assert!(!text.contains("Your turn"), "no narration in JSON: {text}");
 }

@@ -180,7 +180,9 @@ pub enum Command {
     Sim(SimCommand),
 
     /// The whole job against an in-process emulator, step by step
-    #[command(after_help = "Examples:\n  mcteams demo")]
+    #[command(
+        after_help = "The walk-through is told as text; with -o json, jsonl or csv the demo prints only the commands it ran and each one's exit code.\n\nExamples:\n  mcteams demo\n  mcteams demo -o json"
+    )]
     Demo(DemoArgs),
 
     /// Write shell completions and man pages (for packaging)

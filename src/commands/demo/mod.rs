@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::cli::DemoArgs;
 use crate::exit::ExitStatus;
+use crate::output::{Column, Records};
 use crate::sim::{SimHandle, SimOptions, start};
 
 use super::Context;
@@ -66,6 +67,19 @@ struct Demo<'a> {
     /// How many users that profile has.
     profile_users: u64,
     cast: Vec<Person>,
+    /// The current step's title.
+    title: String,
+    /// Every command run, for `-o json|jsonl|csv` (a script reads what ran and how it ended).
+    ran: std::cell::RefCell<Vec<CommandRun>>,
+}
+
+/// One command the demo ran, as `-o json|jsonl|csv` lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+struct CommandRun {
+    step: usize,
+    title: String,
+    command: String,
+    exit_code: Option<i32>,
 }
 
 /// What a spawned command printed (stdout and stderr interleaved, as written) and how it ended.
@@ -105,6 +119,8 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<ExitStatus> {
             profile: String::new(),
             profile_users: 0,
             cast: Vec::new(),
+            title: String::new(),
+            ran: Default::default(),
         };
         demo.say(&format!(
             "mcteams demo: Teams <-> MiCollab presence, end to end, against an emulator of all four\n\
@@ -113,6 +129,9 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<ExitStatus> {
             demo.sim.base_url
         ))?;
         let outcome = demo.walk(started).await;
+        if !demo.narrating() {
+            demo.list_commands()?;
+        }
         demo.sim.shutdown().await;
         outcome
     })?;
@@ -128,11 +147,34 @@ impl Demo<'_> {
         self.presence_changes().await?;
         self.synchronize().await?;
         self.report().await?;
+        self.settle().await?;
         self.closing(started).await
     }
 
+    /// The walk-through is told only as a table (`-o table`); any other format lists the
+    /// commands run, and nothing else, on stdout.
+    fn narrating(&self) -> bool {
+        self.ctx.printer.format() == crate::output::Format::Table
+    }
+
     fn say(&self, text: &str) -> anyhow::Result<()> {
-        self.ctx.printer.stdout(&format!("{text}\n"))?;
+        if self.narrating() {
+            self.ctx.printer.stdout(&format!("{text}\n"))?;
+        }
+        Ok(())
+    }
+
+    fn list_commands(&self) -> anyhow::Result<()> {
+        let mut records = Records::new(vec![
+            Column::exact("step", "Step"),
+            Column::text("title", "Title"),
+            Column::text("command", "Command"),
+            Column::exact("exit_code", "Exit code"),
+        ]);
+        for run in self.ran.borrow().iter() {
+            records.push(run);
+        }
+        self.ctx.printer.results(&records)?;
         Ok(())
     }
 
@@ -151,6 +193,7 @@ impl Demo<'_> {
 
     fn heading(&mut self, title: &str) -> anyhow::Result<()> {
         self.step += 1;
+        self.title = title.to_string();
         self.say(&format!("\n{}. {title}", self.step))
     }
 
@@ -255,6 +298,12 @@ impl Demo<'_> {
     async fn run_shown(&self, args: &[&str]) -> anyhow::Result<Vec<Block>> {
         self.say(&format!("   $ mcteams {}", shell_words(args)))?;
         let ran = self.mcteams(args).await?;
+        self.ran.borrow_mut().push(CommandRun {
+            step: self.step,
+            title: self.title.clone(),
+            command: format!("mcteams {}", shell_words(args)),
+            exit_code: ran.code,
+        });
         let blocks = blocks(&ran.text);
         if ran.code != Some(0) {
             self.show(&blocks)?;
@@ -281,7 +330,9 @@ impl Demo<'_> {
                 text.push('\n');
             }
         }
-        self.ctx.printer.stdout(&text)?;
-        Ok(())
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.say(text.trim_end_matches('\n'))
     }
 }

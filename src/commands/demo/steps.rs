@@ -308,8 +308,7 @@ impl Demo<'_> {
             text.push_str(line.trim_end());
             text.push('\n');
         }
-        self.ctx.printer.stdout(&text)?;
-        Ok(())
+        self.say(text.trim_end_matches('\n'))
     }
 
     pub(super) async fn synchronize(&mut self) -> anyhow::Result<()> {
@@ -341,24 +340,7 @@ impl Demo<'_> {
     pub(super) async fn report(&mut self) -> anyhow::Result<()> {
         self.heading("Who is out of sync, and why: `mcteams report`")?;
         let output = self.run_shown(&["report"]).await?;
-        // The summary, then a table with a row per user: keep the summary and the closing line.
-        let mut tables = 0;
-        let mut kept = Vec::new();
-        for block in output {
-            match block {
-                Block::Table(_) if tables > 0 => {
-                    kept.push(Block::Line(
-                        "[… then the users shown, a row each with its hint: left out here]"
-                            .to_string(),
-                    ));
-                }
-                Block::Table(lines) => {
-                    tables += 1;
-                    kept.push(Block::Table(lines));
-                }
-                line => kept.push(line),
-            }
-        }
+        let kept = summary_only(output);
         self.show(&kept)?;
         let one_by_one = self
             .cast
@@ -432,6 +414,28 @@ impl Demo<'_> {
         Ok(())
     }
 
+    /// The one conflict the story made is resolved by its owner; a sync brings it to
+    /// MiCollab and the report's exit code says every user is in sync.
+    pub(super) async fn settle(&mut self) -> anyhow::Result<()> {
+        self.heading("Settled: the conflict resolved, everyone in sync")?;
+        let dnd = self.cast[0].clone();
+        let path = format!("/_sim/teams/{}/preferred", dnd.upn);
+        self.call(reqwest::Method::DELETE, &path, None).await?;
+        self.say_wrapped(
+            "   ",
+            &format!(
+                "{} clears \"Do not disturb\" in Teams. The next sync brings their Teams presence \
+                 to MiCollab, and `report --detailed-exitcode` exits 0: nobody is out of sync \
+                 (4 would mean someone is, for a script or a monitoring check).",
+                dnd.upn
+            ),
+        )?;
+        let output = self.run_shown(&["sync"]).await?;
+        self.show(&output)?;
+        let output = self.run_shown(&["report", "--detailed-exitcode"]).await?;
+        self.show(&summary_only(output))
+    }
+
     pub(super) async fn closing(&mut self, started: Instant) -> anyhow::Result<()> {
         self.heading("Your turn")?;
         let stats = self.get("/_sim/stats").await?;
@@ -443,6 +447,27 @@ impl Demo<'_> {
             started.elapsed().as_secs_f64()
         ))
     }
+}
+
+/// A report's output with its summary table and closing line, without the table of users.
+fn summary_only(output: Vec<Block>) -> Vec<Block> {
+    let mut tables = 0;
+    let mut kept = Vec::new();
+    for block in output {
+        match block {
+            Block::Table(_) if tables > 0 => {
+                kept.push(Block::Line(
+                    "[… then the users shown, a row each with its hint: left out here]".to_string(),
+                ));
+            }
+            Block::Table(lines) => {
+                tables += 1;
+                kept.push(Block::Table(lines));
+            }
+            line => kept.push(line),
+        }
+    }
+    kept
 }
 
 /// The profile with the most eligible people; on a tie, the one listed first.
