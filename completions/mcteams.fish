@@ -29,7 +29,8 @@ complete -c mcteams -n "__fish_mcteams_needs_command" -l state -d 'State store (
 complete -c mcteams -n "__fish_mcteams_needs_command" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_needs_command" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_needs_command" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -56,7 +57,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -74,7 +76,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -88,7 +91,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l all -d 'List every user, not only the first ones'
@@ -102,7 +106,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l force -d 'Go on past the max_changes guard'
@@ -118,7 +123,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l force -d 'Go on past the max_changes guard'
@@ -139,7 +145,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -156,7 +163,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l force -d 'Go on past the max_changes guard'
@@ -173,7 +181,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l force -d 'Go on past the max_changes guard'
@@ -192,7 +201,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_s
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -209,7 +219,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -227,7 +238,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l override-users -d 'Also overwrite users\' own changes of this status\'s settings'
@@ -243,7 +255,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -264,7 +277,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l state -d 'Sta
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l only-failed -d 'Only failed rows in --results (fix them and import that file as is)'
@@ -284,7 +298,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -303,7 +318,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l removed -d 'Include removed mappings still waiting for the sync to clear them'
@@ -317,7 +333,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -330,7 +347,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l dry-run -d 'Show what would change, change nothing'
@@ -346,7 +364,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -360,7 +379,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -385,7 +405,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l watch -d 'Keep running, one cycle every --interval'
@@ -403,7 +424,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l dry-run -d 'Show what would change, change nothing'
@@ -420,7 +442,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l state -d 'St
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l dry-run -d 'Show what would change, change nothing'
@@ -437,7 +460,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l state -d 'Sta
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l detailed-exitcode -d 'Exit 4 when any user is out of sync'
@@ -454,7 +478,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l state -d 'Sta
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -467,7 +492,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_s
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -484,7 +510,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
@@ -498,7 +525,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -511,7 +539,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -528,7 +557,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -549,7 +579,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_sub
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -565,7 +596,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l state -d 'State
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'
@@ -579,7 +611,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l state -d 'S
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header'"
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l log-format -d 'Format of log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s v -l verbose -d 'More detail: -v shows causes of errors and info logs, -vv debug logs'

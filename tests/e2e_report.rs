@@ -576,6 +576,58 @@ async fn json_and_csv_shapes() {
         shown.contains("dnd_conflict") && shown.contains("Hint"),
         "{shown}"
     );
+
+    // At 100 columns (a terminal's width, or COLUMNS), the table fits: the sides are left
+    // out, who, why and what to do are kept, and stderr names what was left out.
+    let fitted = run_env(&estate, &[("COLUMNS", "100")], &["report", "--all"]).await;
+    let shown = text(&fitted.stdout);
+    let widest = shown.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 100, "{widest} columns:\n{shown}");
+    for kept in [
+        "User",
+        "Reasons",
+        "Hint",
+        "dnd_conflict",
+        "Clear Do not disturb",
+    ] {
+        assert!(shown.contains(kept), "{kept}:\n{shown}");
+    }
+    assert!(
+        text(&fitted.stderr).contains("left out to fit 100 columns: ")
+            && text(&fitted.stderr).contains("(-o wide shows every column)"),
+        "{}",
+        text(&fitted.stderr)
+    );
+    // Wide: every column, each row's first line whole, whatever COLUMNS says.
+    let wide = run_env(
+        &estate,
+        &[("COLUMNS", "100")],
+        &["-o", "wide", "report", "--all"],
+    )
+    .await;
+    let shown = text(&wide.stdout);
+    let header = shown.lines().find(|l| l.contains("Hint")).unwrap();
+    for column in [
+        "User",
+        "Reasons",
+        "Teams",
+        "MiCollab",
+        "Phone",
+        "Flag",
+        "Last sync",
+        "Hint",
+        "Client",
+        "Observed",
+        "Last error",
+    ] {
+        assert!(header.contains(column), "{column}: {header}");
+    }
+    assert!(shown.contains("DoNotDisturb/DoNotDisturb"), "{shown}");
+    assert!(
+        !text(&wide.stderr).contains("left out"),
+        "{}",
+        text(&wide.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

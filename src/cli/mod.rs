@@ -96,6 +96,8 @@ pub enum OutputFormat {
     Jsonl,
     /// Comma-separated values with a header
     Csv,
+    /// A table with every column, as wide as they need (no column left out, no wrapping)
+    Wide,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -40,13 +40,14 @@ pub struct Context {
 impl Context {
     fn from_global(global: &GlobalArgs) -> Context {
         let format = match global.output {
-            OutputFormat::Table => Format::Table,
+            OutputFormat::Table | OutputFormat::Wide => Format::Table,
             OutputFormat::Json => Format::Json,
             OutputFormat::Jsonl => Format::Jsonl,
             OutputFormat::Csv => Format::Csv,
         };
         let printer = Printer::new(PrinterSettings {
             format,
+            wide: global.output == OutputFormat::Wide,
             quiet: global.quiet,
             verbose: global.verbose,
             color: colors_on_stderr(),

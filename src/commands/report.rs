@@ -318,9 +318,12 @@ struct TableRow {
     flag: String,
     last_sync: String,
     hint: String,
+    client: String,
+    observed: String,
+    last_error: Option<String>,
 }
 
-fn table_row(r: &ReportRow) -> TableRow {
+fn table_row(r: &ReportRow, wide: bool) -> TableRow {
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let teams = match (&r.teams_availability, &r.teams_activity) {
         (None, None) => "-".to_string(),
@@ -334,7 +337,7 @@ fn table_row(r: &ReportRow) -> TableRow {
                 text.push_str(&format!(" ({activity})"));
             }
             if let Some(source) = &r.micollab_source {
-                text.push_str(&format!(" by {source}"));
+                text.push_str(&format!("\nby {source}"));
             }
             text
         }
@@ -353,7 +356,7 @@ fn table_row(r: &ReportRow) -> TableRow {
             if let Some(session) = r.mcteams_session {
                 parts.push(format!("session {session}"));
             }
-            parts.join(", ")
+            parts.join("\n")
         }
     };
     let user = match &r.teams_upn {
@@ -372,7 +375,21 @@ fn table_row(r: &ReportRow) -> TableRow {
             None => "-".into(),
         },
         last_sync: r.last_sync_at.clone().unwrap_or_else(|| "never".into()),
-        hint: table_hints(r),
+        hint: match wide {
+            true => r.hints.join("\n"),
+            false => table_hints(r),
+        },
+        client: match (&r.client, r.telephony_only) {
+            (None, _) => "-".into(),
+            (Some(client), Some(true)) => format!("{client}\ntelephony-only"),
+            (Some(client), _) => client.to_string(),
+        },
+        observed: format!(
+            "{}\n{}",
+            r.last_observed_at.clone().unwrap_or_else(|| "-".into()),
+            r.observed_from
+        ),
+        last_error: r.last_error.clone(),
     }
 }
 
@@ -427,18 +444,23 @@ fn print(ctx: &Context, report: &Built, gathering: &Gathering) -> anyhow::Result
     if !ctx.printer.is_quiet() {
         ctx.printer.results(&summary_table(report))?;
     }
+    // Who, why and what to do always; the sides as the width allows (-o wide: all, and
+    // what a narrow table never has room for).
     let mut detail = Records::new(vec![
         Column::exact("user", "User"),
         Column::exact("reasons", "Reasons"),
-        Column::text("teams", "Teams"),
-        Column::text("micollab", "MiCollab"),
-        Column::text("phone", "Phone"),
-        Column::exact("flag", "Flag"),
-        Column::exact("last_sync", "Last sync"),
+        Column::text("teams", "Teams").unless_narrow(1),
+        Column::text("micollab", "MiCollab").unless_narrow(2),
+        Column::text("phone", "Phone").unless_narrow(3),
+        Column::exact("flag", "Flag").unless_narrow(4),
+        Column::exact("last_sync", "Last sync").unless_narrow(5),
         Column::text("hint", "Hint"),
+        Column::exact("client", "Client").wide_only(),
+        Column::exact("observed", "Observed").wide_only(),
+        Column::text("last_error", "Last error").wide_only(),
     ]);
     for r in &report.rows {
-        detail.push(&table_row(r));
+        detail.push(&table_row(r, ctx.printer.is_wide()));
     }
     ctx.printer.results(&detail)?;
     ctx.printer.note(headline);

@@ -12,6 +12,10 @@ use serde_json::Value;
 
 use crate::progress::Progress;
 
+mod fit;
+
+pub use fit::Shown;
+
 /// How `render` draws a table for people.
 const TABLE_STYLE: TableStyle = presets::UTF8_FULL_CONDENSED;
 
@@ -65,6 +69,8 @@ pub struct Column {
     /// The table header.
     pub title: Cow<'static, str>,
     pub kind: CellKind,
+    /// When a table shows it.
+    pub shown: Shown,
 }
 
 impl Column {
@@ -73,6 +79,7 @@ impl Column {
             key: Cow::Borrowed(key),
             title: Cow::Borrowed(title),
             kind: CellKind::Text,
+            shown: Shown::Always,
         }
     }
 
@@ -81,7 +88,20 @@ impl Column {
             key: Cow::Borrowed(key),
             title: Cow::Borrowed(title),
             kind: CellKind::Exact,
+            shown: Shown::Always,
         }
+    }
+
+    /// Left out of a table too narrow for it; of those, the highest `rank` goes first.
+    pub const fn unless_narrow(mut self, rank: u8) -> Self {
+        self.shown = Shown::UnlessNarrow(rank);
+        self
+    }
+
+    /// Shown in tables only with `-o wide` (and always in JSON and CSV).
+    pub const fn wide_only(mut self) -> Self {
+        self.shown = Shown::Wide;
+        self
     }
 }
 
@@ -117,7 +137,7 @@ impl Records {
     /// Renders for `format`. `width` is the terminal width for tables (`None`: no limit).
     pub fn render(&self, format: Format, width: Option<u16>) -> String {
         match format {
-            Format::Table => self.render_table(width),
+            Format::Table => self.render_table(&self.fitting(width), width),
             Format::Json => {
                 let mut text = serde_json::to_string_pretty(&self.rows).unwrap_or_default();
                 text.push('\n');
@@ -132,10 +152,16 @@ impl Records {
         }
     }
 
-    fn render_table(&self, width: Option<u16>) -> String {
+    /// Every column, in a table as wide as they need (`-o wide`).
+    pub fn render_wide(&self) -> String {
+        let all: Vec<&Column> = self.columns.iter().collect();
+        self.render_table(&all, None)
+    }
+
+    fn render_table(&self, columns: &[&Column], width: Option<u16>) -> String {
         let mut table = Table::new();
         table.load_style(TABLE_STYLE);
-        table.set_header(self.columns.iter().map(|c| c.title.as_ref()));
+        table.set_header(columns.iter().map(|c| c.title.as_ref()));
         match width {
             Some(w) => {
                 table
@@ -148,7 +174,7 @@ impl Records {
         }
         for row in &self.rows {
             table.add_row(
-                self.columns
+                columns
                     .iter()
                     .map(|c| display_cell(row.get(c.key.as_ref()))),
             );
@@ -202,6 +228,7 @@ impl Detail {
                             key: Cow::Owned(k.clone()),
                             title: Cow::Owned(k.clone()),
                             kind: CellKind::Text,
+                            shown: Shown::Always,
                         })
                         .collect(),
                     _ => Vec::new(),
@@ -299,6 +326,8 @@ pub fn neutralise_formula(text: &str) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct PrinterSettings {
     pub format: Format,
+    /// `-o wide`: tables with every column, as wide as they need.
+    pub wide: bool,
     pub quiet: bool,
     pub verbose: u8,
     pub color: bool,
@@ -325,6 +354,11 @@ impl Printer {
         self.settings.format
     }
 
+    /// `-o wide`: every column of a table.
+    pub fn is_wide(&self) -> bool {
+        self.settings.wide
+    }
+
     pub fn is_quiet(&self) -> bool {
         self.settings.quiet
     }
@@ -342,11 +376,16 @@ impl Printer {
         std::io::stdin().is_terminal() && self.stderr_is_terminal
     }
 
+    /// The width tables fit: the terminal's, else `COLUMNS` when set (a request to fit,
+    /// as `ls` takes it), else none (a pipe gets whole lines).
     fn table_width(&self) -> Option<u16> {
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok());
         if self.stdout_is_terminal {
-            comfy_table::Table::new().width().or(Some(100))
+            comfy_table::Table::new().width().or(columns).or(Some(100))
         } else {
-            None
+            columns
         }
     }
 
@@ -356,7 +395,21 @@ impl Printer {
         if records.is_empty() && self.settings.format == Format::Table {
             return Ok(());
         }
-        self.stdout(&records.render(self.settings.format, self.table_width()))
+        if self.settings.wide && self.settings.format == Format::Table {
+            return self.stdout(&records.render_wide());
+        }
+        let width = self.table_width();
+        if self.settings.format == Format::Table && !self.settings.quiet {
+            let left_out = records.left_out(width);
+            if !left_out.is_empty() {
+                self.note(format!(
+                    "left out to fit {} columns: {} (-o wide shows every column)",
+                    width.unwrap_or_default(),
+                    left_out.join(", ")
+                ));
+            }
+        }
+        self.stdout(&records.render(self.settings.format, width))
     }
 
     pub fn detail(&self, detail: &Detail) -> std::io::Result<()> {
