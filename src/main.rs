@@ -1,5 +1,3 @@
-use clap::Parser;
-
 // See Cargo.toml for why jemalloc.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
@@ -27,7 +25,7 @@ struct JemallocOptions(*const std::ffi::c_char);
 unsafe impl Sync for JemallocOptions {}
 
 fn main() -> std::process::ExitCode {
-    let cli = mcteams::cli::Cli::parse();
+    let cli = mcteams::commands::parse_args();
     let status = mcteams::commands::run(cli);
     std::process::ExitCode::from(status.code())
 }

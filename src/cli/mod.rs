@@ -69,11 +69,11 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
-    /// More detail: -v shows causes of errors and info logs, -vv debug logs
+    /// More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
-    /// Only errors and results; no progress, no notes
+    /// Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
@@ -81,7 +81,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_color: bool,
 
-    /// Format of log lines on stderr
+    /// Format of every line on stderr: json makes notes, warnings and errors JSON objects too
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 }

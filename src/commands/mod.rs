@@ -48,6 +48,7 @@ impl Context {
         let printer = Printer::new(PrinterSettings {
             format,
             wide: global.output == OutputFormat::Wide,
+            log_json: global.log_format == LogFormat::Json,
             quiet: global.quiet,
             verbose: global.verbose,
             color: colors_on_stderr(),
@@ -111,7 +112,7 @@ impl Context {
         );
         Err(crate::store::StoreError::Io {
             path: path.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, message),
+            cause: std::io::Error::new(std::io::ErrorKind::NotFound, message),
         })
     }
 
@@ -128,7 +129,7 @@ impl Context {
             ))
             .into());
         }
-        eprint!("{question} [y/N] ");
+        self.printer.prompt(question);
         std::io::stderr().flush().ok();
         let mut answer = String::new();
         std::io::stdin()
@@ -190,6 +191,27 @@ fn colors_on_stderr() -> bool {
     anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
 }
 
+/// The command line, parsed; a usage error ends the process as clap does (exit 2), but as
+/// a JSON line when `--log-format json` was asked for (every stderr line is JSON then).
+pub fn parse_args() -> Cli {
+    use clap::Parser as _;
+    let error = match Cli::try_parse() {
+        Ok(cli) => return cli,
+        Err(error) => error,
+    };
+    let args: Vec<String> = std::env::args().collect();
+    let json_logs = args.iter().any(|a| a == "--log-format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--log-format" && w[1] == "json");
+    if !json_logs || !error.use_stderr() {
+        error.exit();
+    }
+    let text = error.render().to_string();
+    crate::output::json_error_line(text.trim().trim_start_matches("error: "));
+    std::process::exit(error.exit_code());
+}
+
 /// Runs a parsed command line and returns its exit status. Never panics on input:
 /// every error becomes one line on stderr (and its causes with `-v`).
 pub fn run(cli: Cli) -> ExitStatus {
@@ -202,10 +224,8 @@ pub fn run(cli: Cli) -> ExitStatus {
             let status = status_of(&err);
             let err = first_run_hint(&ctx, err, status);
             if ctx.printer.verbose() > 0 {
-                ctx.printer.error(err.to_string());
-                for cause in err.chain().skip(1) {
-                    eprintln!("  caused by: {cause}");
-                }
+                let causes: Vec<String> = err.chain().skip(1).map(|c| c.to_string()).collect();
+                ctx.printer.error_with_causes(&err.to_string(), &causes);
             } else {
                 ctx.printer.error(format!("{err:#}"));
             }

@@ -441,9 +441,7 @@ fn print(ctx: &Context, report: &Built, gathering: &Gathering) -> anyhow::Result
             .note(format!("{headline}; by reason: {by_reason}"));
         return Ok(());
     }
-    if !ctx.printer.is_quiet() {
-        ctx.printer.results(&summary_table(report))?;
-    }
+    ctx.printer.results(&summary_table(report))?;
     // Who, why and what to do always; the sides as the width allows (-o wide: all, and
     // what a narrow table never has room for).
     let mut detail = Records::new(vec![

@@ -80,7 +80,7 @@ pub async fn execute(
     let mapped = store.count_mappings()?.max(0) as u64;
     if mapped == 0 {
         // A store lost or emptied would otherwise sync nobody on every cron run, silently.
-        ctx.printer.warn(format!(
+        ctx.printer.alert(format!(
             "the state store {} has no mappings: this sync checks nobody (import them with \
              `mcteams import`, or restore the store from a backup if it was lost)",
             store.path().display()
@@ -242,7 +242,7 @@ async fn one_cycle(
             let signal = stop.get().copied().unwrap_or(StopSignal::Terminate);
             let outcome = serde_json::json!({"outcome": "stopped", "signal": signal.name()});
             store.finish_run(run, signal.exit_status().code(), &outcome)?;
-            ctx.printer.warn(format!(
+            ctx.printer.alert(format!(
                 "stopped by {}: writes still unanswered after {}s are left for the next run to settle",
                 signal.name(),
                 STOP_GRACE.as_secs()
@@ -275,12 +275,13 @@ fn record_and_print(
     };
     super::keep_graph_limit(store, &systems.teams)?;
     store.finish_run(run, code, &summary(report, took).to_json())?;
+    // A user not synchronized is an error for that user (`-q` shows it), not for the run.
     for (login, error) in &report.user_errors {
-        ctx.printer.warn(format!("{login}: {error}"));
+        ctx.printer.error(format!("{login}: {error}"));
     }
     print_summary(ctx, report, took)?;
     if let Some(signal) = stopped_by {
-        ctx.printer.warn(format!(
+        ctx.printer.alert(format!(
             "stopped by {}: the writes in flight were finished and recorded; the run did not finish",
             signal.name()
         ));
@@ -398,9 +399,6 @@ pub(super) fn summary(report: &CycleReport, took: Duration) -> Summary<'_> {
 }
 
 fn print_summary(ctx: &Context, report: &CycleReport, took: Duration) -> anyhow::Result<()> {
-    if ctx.printer.is_quiet() {
-        return Ok(());
-    }
     ctx.printer.detail(&Detail::new(&summary(report, took)))?;
     Ok(())
 }

@@ -131,7 +131,35 @@ where
     let board = shared_board.as_deref_mut().unwrap_or(&mut own_board);
     cycle.finish(store, outcomes, board, &mut report, now)?;
     stage.lap("rollout state");
+    log_decisions(&report, directions);
     Ok(report)
+}
+
+/// `-v`: one line per direction with what the cycle decided and did.
+fn log_decisions(report: &CycleReport, directions: &[SyncDirection]) {
+    for direction in directions {
+        let (name, planned, applied) = match direction {
+            SyncDirection::PbxToTeams => (
+                "pbx-to-teams",
+                report.planned.pbx_to_teams,
+                report.applied.pbx_to_teams,
+            ),
+            _ => (
+                "teams-to-micollab",
+                report.planned.teams_to_micollab,
+                report.applied.teams_to_micollab,
+            ),
+        };
+        tracing::info!(
+            direction = name,
+            users = report.users_checked,
+            planned,
+            applied,
+            failed_users = report.failed_users,
+            dry_run = report.dry_run,
+            "decided"
+        );
+    }
 }
 
 /// Runs the pipelines of `directions`: side by side on one read of the store, else one after

@@ -18,7 +18,8 @@ impl HttpClient {
     /// failure says whether any attempt may have been applied, not only the last.
     pub async fn send(&self, call: &Call) -> Result<Response, HttpError> {
         let mut sent_before = false;
-        match self.send_attempts(call, &mut sent_before).await {
+        let started = Instant::now();
+        let outcome = match self.send_attempts(call, &mut sent_before).await {
             Ok(mut response) => {
                 response.sent_before = sent_before;
                 Ok(response)
@@ -26,6 +27,21 @@ impl HttpClient {
             Err(mut error) => {
                 error.sent_before |= sent_before;
                 Err(error)
+            }
+        };
+        self.log_call(call, &outcome, started.elapsed());
+        outcome
+    }
+
+    /// `-v`: one line per call (a batch of reads or writes is one call), with its outcome.
+    fn log_call(&self, call: &Call, outcome: &Result<Response, HttpError>, took: Duration) {
+        let system = &self.inner.system;
+        let ms = took.as_millis() as u64;
+        let (method, path) = (&call.method, call.url.path());
+        match outcome {
+            Ok(r) => tracing::info!(%system, %method, path, status = r.status, ms, "call"),
+            Err(e) => {
+                tracing::info!(%system, %method, path, status = e.status, ms, error = %e.kind, "call failed")
             }
         }
     }

@@ -13,8 +13,10 @@ use serde_json::Value;
 use crate::progress::Progress;
 
 mod fit;
+mod messages;
 
 pub use fit::Shown;
+pub use messages::json_error_line;
 
 /// How `render` draws a table for people.
 const TABLE_STYLE: TableStyle = presets::UTF8_FULL_CONDENSED;
@@ -328,6 +330,8 @@ pub struct PrinterSettings {
     pub format: Format,
     /// `-o wide`: tables with every column, as wide as they need.
     pub wide: bool,
+    /// `--log-format json`: every line on stderr is a JSON object.
+    pub log_json: bool,
     pub quiet: bool,
     pub verbose: u8,
     pub color: bool,
@@ -392,7 +396,7 @@ impl Printer {
     /// Writes results to stdout. A closed pipe (`| head`) is not an error. An empty table
     /// prints nothing (the command says why on stderr); JSON prints `[]`.
     pub fn results(&self, records: &Records) -> std::io::Result<()> {
-        if records.is_empty() && self.settings.format == Format::Table {
+        if self.for_people_hidden() || records.is_empty() && self.settings.format == Format::Table {
             return Ok(());
         }
         if self.settings.wide && self.settings.format == Format::Table {
@@ -413,6 +417,9 @@ impl Printer {
     }
 
     pub fn detail(&self, detail: &Detail) -> std::io::Result<()> {
+        if self.for_people_hidden() {
+            return Ok(());
+        }
         self.stdout(&detail.render(self.settings.format, self.table_width()))
     }
 
@@ -424,35 +431,15 @@ impl Printer {
         }
     }
 
-    /// A note for people (stderr), hidden by `-q`. In JSON modes notes still go to stderr,
-    /// so stdout stays parseable.
-    pub fn note(&self, text: impl AsRef<str>) {
-        if !self.settings.quiet {
-            eprintln!("{}", text.as_ref());
-        }
+    /// `-q` shows nothing for people: a table on stdout is left out, and only what a
+    /// script asked for (`-o json|jsonl|csv`) is printed.
+    fn for_people_hidden(&self) -> bool {
+        self.settings.quiet && self.settings.format == Format::Table
     }
 
-    pub fn warn(&self, text: impl AsRef<str>) {
-        self.labelled(anstyle::AnsiColor::Yellow, "warning:", text.as_ref());
-    }
-
-    pub fn error(&self, text: impl AsRef<str>) {
-        self.labelled(anstyle::AnsiColor::Red, "error:", text.as_ref());
-    }
-
-    /// A line with a coloured label (anstream drops the colour where it is off).
-    fn labelled(&self, color: anstyle::AnsiColor, label: &str, text: &str) {
-        let style = color.on_default();
-        if self.settings.color {
-            anstream::eprintln!("{style}{label}{style:#} {text}");
-        } else {
-            eprintln!("{label} {text}");
-        }
-    }
-
-    /// A progress bar on a terminal (not with `-q`); a silent one otherwise.
+    /// A progress bar on a terminal (not with `-q` nor JSON logs); a silent one otherwise.
     pub fn progress(&self, total: u64, what: &str) -> Box<dyn Progress> {
-        if self.settings.quiet || !self.stderr_is_terminal {
+        if self.settings.quiet || self.settings.log_json || !self.stderr_is_terminal {
             return Box::new(crate::progress::Silent);
         }
         let bar = indicatif::ProgressBar::new(total);

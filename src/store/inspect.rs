@@ -84,7 +84,7 @@ pub(super) fn check_undamaged(conn: &Connection, path: &Path) -> Result<(), Stor
 fn not_a_file(path: &Path) -> StoreError {
     StoreError::Io {
         path: path.to_path_buf(),
-        source: std::io::Error::new(
+        cause: std::io::Error::new(
             std::io::ErrorKind::IsADirectory,
             "it is a directory: the state path names the store's file (state.db), not its directory",
         ),
@@ -108,9 +108,9 @@ fn mode_of(_: &Path) -> Option<u32> {
 /// its owner alone, if they are not there: SQLite gives the WAL and shared-memory files
 /// the database file's permissions.
 pub(super) fn create_private(path: &Path) -> Result<(), StoreError> {
-    let io = |source| StoreError::Io {
+    let io = |cause| StoreError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     if path.is_dir() {
         return Err(not_a_file(path));

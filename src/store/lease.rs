@@ -371,9 +371,9 @@ impl Store {
                     };
                 }
             })
-            .map_err(|e| StoreError::Io {
+            .map_err(|cause| StoreError::Io {
                 path: self.path().to_path_buf(),
-                source: e,
+                cause,
             })?;
         Ok(Heartbeat {
             stop,

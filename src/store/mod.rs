@@ -82,10 +82,11 @@ pub enum StoreError {
     )]
     NoSpace { path: PathBuf, detail: String },
 
-    #[error("cannot use state file {path}: {source}")]
+    /// (`cause`, not `source`: the message already says it, and a chain would say it twice.)
+    #[error("cannot use state file {path}: {cause}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     #[error("state file {path}: {source}")]
@@ -143,9 +144,9 @@ impl StoreError {
                 path: path.clone(),
                 detail: detail.clone(),
             },
-            StoreError::Io { path, source } => StoreError::Io {
+            StoreError::Io { path, cause } => StoreError::Io {
                 path: path.clone(),
-                source: std::io::Error::new(source.kind(), source.to_string()),
+                cause: std::io::Error::new(cause.kind(), cause.to_string()),
             },
             StoreError::Conflict(message) => StoreError::Conflict(message.clone()),
         }

@@ -151,10 +151,10 @@ impl Demo<'_> {
         self.closing(started).await
     }
 
-    /// The walk-through is told only as a table (`-o table`); any other format lists the
-    /// commands run, and nothing else, on stdout.
+    /// The walk-through is told only as a table (`-o table`, not `-q`); any other format
+    /// lists the commands run, and nothing else, on stdout.
     fn narrating(&self) -> bool {
-        self.ctx.printer.format() == crate::output::Format::Table
+        self.ctx.printer.format() == crate::output::Format::Table && !self.ctx.printer.is_quiet()
     }
 
     fn say(&self, text: &str) -> anyhow::Result<()> {
