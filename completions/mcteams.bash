@@ -1768,7 +1768,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__release)
-            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --dry-run --yes --directory --config --state --output --verbose --quiet --no-color --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

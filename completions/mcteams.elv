@@ -538,6 +538,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --dry-run 'Show what would change, change nothing'
             cand -y 'Do not ask for confirmation (required without a terminal)'
             cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand --directory 'Also clear mcteams'' session of every user of the Entra directory, not only of those the store records: the way back after a lost or emptied store (a user without one is left as is)'
             cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
             cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
             cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'

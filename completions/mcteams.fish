@@ -448,6 +448,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l log-format -
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l dry-run -d 'Show what would change, change nothing'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l directory -d 'Also clear mcteams\' session of every user of the Entra directory, not only of those the store records: the way back after a lost or emptied store (a user without one is left as is)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'

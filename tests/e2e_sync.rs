@@ -244,6 +244,75 @@ async fn release_leaves_no_app_session() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_lost_store_release_directory_clears_every_session_mcteams_set() {
+    let estate = Estate::start(30).await;
+    let users = estate.pick(3, desk_phone);
+    estate_with(&users, &estate).await;
+    for u in &users {
+        estate
+            .phone_dnd(u["extension"].as_str().unwrap(), true)
+            .await;
+    }
+    sync(&estate).await;
+    // The store is lost: it no longer says who has a session.
+    let state = estate.dir.path().join("state.db");
+    assert!(
+        state.exists(),
+        "the emulator's config keeps its store beside it"
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", state.display()));
+    }
+    let out = estate.run(&["release", "--yes"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("mcteams release --directory"), "{said}");
+    assert_eq!(
+        estate.mcteams_sessions(Estate::upn(&users[0])).await.len(),
+        1
+    );
+
+    // A dry run reads the directory and writes nothing; the real run clears every session,
+    // and the users without one (a 404 each) are no failure.
+    estate.control("DELETE", "/_sim/stats", None).await;
+    let out = estate.run(&["release", "--directory", "--dry-run"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("30 other user(s) of the Entra directory")
+    );
+    assert_eq!(estate.write_requests().await, 0);
+    let (code, rows, stderr) = estate.run_json(&["release", "--directory", "--yes"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        rows.as_array().map(Vec::len),
+        Some(0),
+        "no failure to list: {rows}"
+    );
+    assert!(
+        stderr.contains("30 user(s) have no mcteams session in Teams now (0 failed)"),
+        "{stderr}"
+    );
+    for u in &users {
+        assert!(
+            estate.mcteams_sessions(Estate::upn(u)).await.is_empty(),
+            "{u}"
+        );
+    }
+    // Paced within Graph's budget: no request of it was throttled.
+    let graph = estate.control("GET", "/_sim/stats", None).await["systems"]["graph"].clone();
+    assert!(
+        graph["endpoints"].to_string().contains("clearPresence"),
+        "{graph}"
+    );
+    assert!(!graph.to_string().contains("\"429\""), "{graph}");
+}
+
 async fn busy(estate: &Estate, users: &[serde_json::Value]) {
     for u in users {
         let ext = u["extension"].as_str().unwrap();

@@ -152,8 +152,10 @@ pub enum Command {
     Sync(SyncArgs),
 
     /// Clear everything mcteams set in Teams (its app sessions), with a preview
-    #[command(after_help = "Examples:\n  mcteams release --dry-run\n  mcteams release --yes")]
-    Release(WriteArgs),
+    #[command(
+        after_help = "Examples:\n  mcteams release --dry-run\n  mcteams release --yes\n  mcteams release --directory --yes   # after a lost store"
+    )]
+    Release(ReleaseArgs),
 
     /// Who is out of sync, why, and what to do about it
     #[command(
@@ -551,6 +553,18 @@ pub struct SimServeArgs {
     /// Write a complete mcteams config (secrets in files beside it) pointing at the emulator
     #[arg(long, value_name = "FILE")]
     pub write_config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    /// Also clear mcteams' session of every user of the Entra directory, not only of those
+    /// the store records: the way back after a lost or emptied store (a user without one is
+    /// left as is)
+    #[arg(long)]
+    pub directory: bool,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,29 @@ pub fn held_sessions(store: &Store) -> Result<Vec<HeldSession>, StoreError> {
         .collect())
 }
 
+/// Clears mcteams' session of these Entra users, an outcome each, in order: a user without
+/// one is a success (`release --directory` clears blindly).
+pub async fn clear_sessions<T: TeamsPort>(
+    teams: &T,
+    ids: &[String],
+) -> Vec<Result<(), SourceError>> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let changes: Vec<SessionChange> = ids
+        .iter()
+        .map(|id| SessionChange {
+            teams_id: id.clone(),
+            set: None,
+        })
+        .collect();
+    let mut results = teams.apply_sessions(&changes).await;
+    results.resize_with(changes.len(), || {
+        Err(SourceError::new("graph", "no answer for this write"))
+    });
+    results
+}
+
 /// Clears the sessions; each outcome on its own. Cleared ones leave the store's records.
 pub async fn release_sessions<T: TeamsPort>(
     store: &mut Store,
@@ -68,21 +91,11 @@ pub async fn release_sessions<T: TeamsPort>(
     } else {
         store.journal_intend_many(run, &entries)?
     };
-    let changes: Vec<SessionChange> = clearable
+    let teams_ids: Vec<String> = clearable
         .iter()
-        .map(|s| SessionChange {
-            teams_id: s.teams_id.clone().unwrap_or_default(),
-            set: None,
-        })
+        .map(|s| s.teams_id.clone().unwrap_or_default())
         .collect();
-    let mut results = if changes.is_empty() {
-        Vec::new()
-    } else {
-        teams.apply_sessions(&changes).await
-    };
-    results.resize_with(changes.len(), || {
-        Err(SourceError::new("graph", "no answer for this write"))
-    });
+    let results = clear_sessions(teams, &teams_ids).await;
     let mut records = Vec::new();
     let mut confirmations = Vec::new();
     for ((session, result), id) in clearable.iter().zip(&results).zip(ids) {

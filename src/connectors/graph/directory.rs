@@ -65,6 +65,11 @@ impl GraphClient {
         Ok(users)
     }
 
+    /// Every user of the Entra directory (`release --directory`).
+    pub async fn directory_users(&self) -> Result<Vec<User>, HttpError> {
+        self.page_directory().await
+    }
+
     /// Every user of the directory, following `@odata.nextLink` (only within Graph's own
     /// origin: a link elsewhere would be handed the bearer token).
     pub(super) async fn page_directory(&self) -> Result<Vec<User>, HttpError> {
