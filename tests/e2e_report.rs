@@ -711,3 +711,37 @@ async fn advance_clock(estate: &Estate, seconds: u64) {
         .control("POST", "/_sim/clock", Some(json!({"advance_s": seconds})))
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mappings_upn_now_naming_another_person_is_told_with_both_values() {
+    let estate = Estate::start(30).await;
+    let users = estate.pick(2, desk_phone);
+    map_and_enable(&estate, &users).await;
+    sync(&estate, &[]).await;
+    // P leaves their UPN behind (renamed), and Q is given it: P's mapping now names Q by
+    // UPN and P by id.
+    let (p, q) = (
+        Estate::upn(&users[0]).to_string(),
+        Estate::upn(&users[1]).to_string(),
+    );
+    for (who, to) in [(&p, "p.old@contoso.com"), (&q, p.as_str())] {
+        estate
+            .control(
+                "POST",
+                &format!("/_sim/users/{who}/rename"),
+                Some(json!({ "upn": to })),
+            )
+            .await;
+    }
+    let (_, rows, stderr) = report(&estate, &[], &["--reason", "mapping_target_missing"]).await;
+    let said = hint(&rows[login(&users[0])], "mapping_target_missing").to_string();
+    assert!(
+        said.contains(&format!("Teams UPN {p} and object id "))
+            && said.contains(&format!("disagree: in Entra {p} is object "))
+            && said.contains("is p.old@contoso.com"),
+        "{said}\n{stderr}"
+    );
+    // Q's mapping: its UPN is gone, its id is the person now called P's old UPN.
+    let said = hint(&rows[login(&users[1])], "mapping_target_missing");
+    assert!(said.contains(&format!("renamed to {p}")), "{said}");
+}

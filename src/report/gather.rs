@@ -304,6 +304,9 @@ async fn teams_existence(
             renamed_upn: current
                 .filter(|u| !u.user_principal_name.eq_ignore_ascii_case(&m.teams_upn))
                 .map(|u| u.user_principal_name.clone()),
+            upn_owner: by_name
+                .filter(|user| m.teams_id.as_ref().is_some_and(|id| !same_id(&user.id, id)))
+                .map(|user| user.id.clone()),
             ..Existence::default()
         };
         existence.insert(m.micollab_login.clone(), e);

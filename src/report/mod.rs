@@ -132,6 +132,9 @@ pub struct Existence {
     pub teams_user: Option<bool>,
     /// The Teams user's current UPN when it differs from the mapping's (renamed).
     pub renamed_upn: Option<String>,
+    /// The Entra object the mapping's UPN leads to, when it is not the mapping's object id:
+    /// the UPN and the id disagree (a UPN reused, or an id imported against another person).
+    pub upn_owner: Option<String>,
     pub micollab_login: Option<bool>,
     pub extension: Option<bool>,
     pub cloudlink_user: Option<bool>,
@@ -278,15 +281,19 @@ impl Classifier<'_, '_> {
             );
         }
         let missing = missing_targets(mapping, self.facts.existence);
-        if !missing.is_empty() {
-            self.add(
-                Reason::MappingTargetMissing,
-                format!(
-                    "{} no longer exists: fix the mapping and import it again",
-                    missing.join(", ")
-                ),
-            );
-        }
+        let disagreement = upn_and_id_disagree(mapping, self.facts.existence);
+        let hint = match (disagreement, missing.is_empty()) {
+            (None, true) => return,
+            (None, false) => format!("{} no longer exists", missing.join(", ")),
+            (Some(pair), true) => pair,
+            (Some(pair), false) => {
+                format!("{pair}; and {} no longer exists", missing.join(", "))
+            }
+        };
+        self.add(
+            Reason::MappingTargetMissing,
+            format!("{hint}: fix the mapping and import it again"),
+        );
     }
 
     /// The presentity was changed by someone else after mcteams wrote it.
@@ -510,12 +517,29 @@ impl Classifier<'_, '_> {
 }
 
 /// The mapping's targets that no longer exist, named.
+/// The mapping's UPN and object id name two people in Entra: both values, and what became
+/// of the mapping's object.
+fn upn_and_id_disagree(mapping: &Mapping, e: &Existence) -> Option<String> {
+    let owner = e.upn_owner.as_ref()?;
+    let id = mapping.teams_id.as_deref().unwrap_or("?");
+    let object = match (&e.renamed_upn, e.teams_user) {
+        (Some(upn), _) => format!("is {upn}"),
+        (None, Some(false)) => "no longer exists".to_string(),
+        (None, _) => "was not found".to_string(),
+    };
+    Some(format!(
+        "Teams UPN {} and object id {id} disagree: in Entra {} is object {owner}, and {id} {object}",
+        mapping.teams_upn, mapping.teams_upn
+    ))
+}
+
 fn missing_targets(mapping: &Mapping, e: &Existence) -> Vec<String> {
     let mut missing = Vec::new();
-    if e.teams_user == Some(false) {
+    // The UPN and the id disagreeing is said whole by `upn_and_id_disagree`.
+    if e.teams_user == Some(false) && e.upn_owner.is_none() {
         missing.push(format!("Teams user {}", mapping.teams_upn));
     }
-    if let Some(upn) = &e.renamed_upn {
+    if let Some(upn) = e.renamed_upn.as_ref().filter(|_| e.upn_owner.is_none()) {
         missing.push(format!(
             "Teams UPN {} (renamed to {upn})",
             mapping.teams_upn

@@ -269,6 +269,7 @@ fn each_reason_from_its_scenario() {
         micollab_login: Some(true),
         extension: Some(false),
         cloudlink_user: Some(true),
+        upn_owner: None,
     };
     let found = classify(
         &facts(Some(&unverified), &o, &synced(&o, None), &gone),
@@ -366,6 +367,65 @@ fn a_mapped_user_never_observed_is_stale_unless_its_login_is_gone() {
         codes(&facts(Some(&m), &unknown, &never, &gone)),
         vec!["mapping_target_missing"]
     );
+}
+
+/// A mapping whose UPN leads to another Entra object than its id: both values, and what
+/// became of the mapping's object (renamed, gone), under `mapping_target_missing`.
+#[test]
+fn a_upn_and_an_id_that_name_two_people_are_told_with_both_values() {
+    let m = mapping(true);
+    let idle = phone(CallState::Idle, false);
+    let o = seen(
+        "Available",
+        "Available",
+        idle,
+        "Available",
+        "Available",
+        WRITER,
+    );
+    let other = "0a1b2c3d-0000-4000-8000-000000000099";
+    // (what became of the mapping's object, words the hint must have)
+    let cases = [
+        (
+            Existence {
+                teams_user: Some(true),
+                renamed_upn: Some("alice.old@contoso.com".into()),
+                upn_owner: Some(other.into()),
+                ..Existence::default()
+            },
+            "and 6e2b1f4c-9d1a-4a57-8f3e-0b1c2d3e4f50 is alice.old@contoso.com",
+        ),
+        (
+            Existence {
+                teams_user: Some(false),
+                upn_owner: Some(other.into()),
+                ..Existence::default()
+            },
+            "and 6e2b1f4c-9d1a-4a57-8f3e-0b1c2d3e4f50 no longer exists",
+        ),
+    ];
+    for (existence, says) in cases {
+        let found = classify(
+            &facts(Some(&m), &o, &synced(&o, None), &existence),
+            WINDOWS,
+            now(),
+        );
+        let hint = &found
+            .iter()
+            .find(|f| f.reason == Reason::MappingTargetMissing)
+            .unwrap_or_else(|| panic!("{found:?}"))
+            .hint;
+        let both = format!(
+            "Teams UPN alice@contoso.com and object id 6e2b1f4c-9d1a-4a57-8f3e-0b1c2d3e4f50 \
+             disagree: in Entra alice@contoso.com is object {other}"
+        );
+        assert!(hint.contains(&both), "{hint}");
+        assert!(hint.contains(says), "{hint}");
+        assert!(
+            !hint.contains("Teams user alice@contoso.com"),
+            "it exists: {hint}"
+        );
+    }
 }
 
 /// What the report cannot vouch for is never `in_sync`: writes an interrupted run left
