@@ -164,10 +164,12 @@ async fn dry_run(
     finish_status(&report)
 }
 
-/// Gives the lease back; a failure to do so only delays the next run (it expires).
+/// Gives the lease back; a failure to do so (a full disk) only delays the next run: on this
+/// host it takes over the lease of a process that has ended, elsewhere it waits for it to
+/// expire.
 pub(super) fn give_back(store: &mut Store, lease: Lease) {
     if let Err(e) = store.release_lease(lease) {
-        tracing::warn!(error = %e, "could not release the sync lease");
+        tracing::warn!(error = %e, "could not release the sync lease: the next run on this host takes it over, another host waits for it to expire");
     }
 }
 
@@ -201,6 +203,34 @@ fn arm_graceful_stop() -> StopReceived {
     received
 }
 
+/// A cycle that failed (a system, or the store itself: a full disk) after it may have sent
+/// writes: says how many of this run's writes the journal holds and how many are not
+/// recorded as answered, and closes the run row where the store still takes a write (else
+/// the next run closes it as interrupted).
+fn cycle_failed(store: &mut Store, run: RunId, error: anyhow::Error) -> anyhow::Error {
+    let code = crate::exit::status_of(&error).code();
+    let written = store.run_writes(run);
+    let outcome = serde_json::json!({"outcome": "failed", "error": format!("{error:#}")});
+    if let Err(e) = store.finish_run(run, code, &outcome) {
+        tracing::warn!(error = %e, "could not close the run: the next run closes it as interrupted");
+    }
+    let said = match written {
+        Ok((0, _)) => "no write of this run was sent".to_string(),
+        Ok((sent, 0)) => {
+            format!("{sent} write(s) of this run were sent, each answered and recorded")
+        }
+        Ok((sent, open)) => format!(
+            "{sent} write(s) of this run were journaled and sent, {open} of them not recorded as \
+             answered: they may have been applied, and the next run settles them from what the \
+             systems show"
+        ),
+        Err(_) => {
+            "the writes this run sent are in the journal, settled by the next run".to_string()
+        }
+    };
+    error.context(format!("running the sync cycle ({said})"))
+}
+
 /// Completes [`STOP_GRACE`] after a stop was asked for.
 async fn grace_over() {
     crate::http::stop::stopped().await;
@@ -232,7 +262,8 @@ async fn one_cycle(
                     )
                     .into());
                 }
-                report => report.context("running the sync cycle")?,
+                Err(e) => return Err(cycle_failed(store, run, e.into())),
+                Ok(report) => report,
             }
         }
         _ = grace_over() => {

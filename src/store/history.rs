@@ -299,6 +299,19 @@ impl Store {
         })
     }
 
+    /// This run's writes as the journal has them: (journaled before sending, of those not
+    /// recorded as answered). Read only: it answers on a full disk too.
+    pub fn run_writes(&self, run: RunId) -> Result<(u64, u64), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*), coalesce(sum(confirmed_at IS NULL), 0) FROM journal
+                 WHERE run_id = ?1",
+                [run.0],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// How many writes are unconfirmed for each user that has any (for `report`).
     pub fn journal_open_by_login(
         &self,

@@ -133,8 +133,81 @@ pub(super) fn create_private(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// The store's companion files (SQLite's WAL and shared memory).
+fn companions(path: &Path) -> [PathBuf; 2] {
+    ["-wal", "-shm"].map(|suffix| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    })
+}
+
+/// A WAL or shared-memory file left read-only beside a store that can be written again (the
+/// store was made read-only, used, then made writable: SQLite created them with its mode then)
+/// is given the store's mode, which SQLite would have given it: else every run fails on it.
+pub(super) fn heal_companions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        if file_writable(path).is_err() {
+            return;
+        }
+        for companion in companions(path) {
+            if companion.exists() && file_writable(&companion).is_err() {
+                let mode = std::fs::Permissions::from_mode(meta.permissions().mode() & 0o777);
+                match std::fs::set_permissions(&companion, mode) {
+                    Ok(()) => {
+                        tracing::info!(file = %companion.display(), "gave the store's mode back to a file left read-only")
+                    }
+                    Err(e) => {
+                        tracing::debug!(file = %companion.display(), error = %e, "cannot change its mode")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Which file stops the store from being written, and why: the store's file, its WAL or
+/// shared memory, or its directory (where those are created). `None`: none that a probe finds.
+pub fn in_the_way(path: &Path) -> Option<(PathBuf, String)> {
+    let why = |e: std::io::Error, of: &Path| match e.raw_os_error() {
+        Some(30) => "on a read-only filesystem".to_string(),
+        _ if e.kind() == std::io::ErrorKind::PermissionDenied => match mode_of(of) {
+            Some(mode) => format!("read-only for mcteams' user (mode {mode:04o})"),
+            None => "read-only for mcteams' user".to_string(),
+        },
+        _ => e.to_string(),
+    };
+    match file_writable(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => return Some((path.to_path_buf(), why(e, path))),
+        Ok(()) => {}
+    }
+    for companion in companions(path) {
+        if companion.exists()
+            && let Err(e) = file_writable(&companion)
+        {
+            let reason = why(e, &companion);
+            return Some((companion, reason));
+        }
+    }
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    if let Err(e) = directory_writable(path) {
+        let reason = format!("the state file's directory: {}", why(e, &dir));
+        return Some((dir, reason));
+    }
+    None
+}
+
 /// Whether a file can be created beside the store (its WAL and shared memory live there).
-pub fn directory_writable(path: &Path) -> Result<(), std::io::Error> {
+pub(super) fn directory_writable(path: &Path) -> Result<(), std::io::Error> {
     let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => dir.to_path_buf(),
         None => PathBuf::from("."),
@@ -148,7 +221,7 @@ pub fn directory_writable(path: &Path) -> Result<(), std::io::Error> {
 }
 
 /// Whether the store's file can be opened for writing (nothing is written).
-pub fn file_writable(path: &Path) -> Result<(), std::io::Error> {
+pub(super) fn file_writable(path: &Path) -> Result<(), std::io::Error> {
     std::fs::OpenOptions::new().write(true).open(path).map(drop)
 }
 

@@ -23,7 +23,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::config::Estate;
 
 pub use history::{AuditChange, AuditEntry, Intent, JournalEntry, RunId};
-pub use inspect::{Inspection, directory_writable, file_writable};
+pub use inspect::{Inspection, in_the_way};
 pub use lease::{Heartbeat, Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
 pub use records::{RecordPart, SyncRecord, SyncRecordView, SyncUserView, UserKeys};
@@ -73,7 +73,7 @@ pub enum StoreError {
     Busy { path: PathBuf },
 
     #[error(
-        "state file {path} cannot be written ({detail}): give mcteams' user write access to it, its -wal and -shm files and its directory, on a filesystem mounted read-write"
+        "{path} cannot be written ({detail}): give mcteams' user write access to the state file, its -wal and -shm files and its directory, on a filesystem mounted read-write"
     )]
     Unwritable { path: PathBuf, detail: String },
 
@@ -165,6 +165,7 @@ impl Store {
     pub fn open(path: &Path, estate: Option<&Estate>) -> Result<Store, StoreError> {
         let existed = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0);
         inspect::create_private(path)?;
+        inspect::heal_companions(path);
         let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
             path: path.to_path_buf(),
             source,
@@ -370,18 +371,24 @@ fn map_sqlite_error(path: &Path, e: rusqlite::Error) -> StoreError {
         // SQLite's own words name no file and no cause an admin can act on.
         Some(ErrorCode::ReadOnly)
         | Some(ErrorCode::CannotOpen)
-        | Some(ErrorCode::PermissionDenied) => {
-            let detail = match e.sqlite_error_code() {
-                Some(ErrorCode::CannotOpen) => {
-                    "it cannot be opened or created: is its directory writable?"
+        | Some(ErrorCode::PermissionDenied) => match inspect::in_the_way(&path) {
+            Some((blocking, detail)) => StoreError::Unwritable {
+                path: blocking,
+                detail,
+            },
+            None => {
+                let detail = match e.sqlite_error_code() {
+                    Some(ErrorCode::CannotOpen) => {
+                        "it cannot be opened or created: is its directory writable?"
+                    }
+                    _ => "read-only",
+                };
+                StoreError::Unwritable {
+                    path,
+                    detail: detail.to_string(),
                 }
-                _ => "read-only",
-            };
-            StoreError::Unwritable {
-                path,
-                detail: detail.to_string(),
             }
-        }
+        },
         Some(ErrorCode::DiskFull) | Some(ErrorCode::SystemIoFailure) => StoreError::NoSpace {
             path,
             detail: e.to_string(),

@@ -86,19 +86,17 @@ fn unusable(report: &mut Report, error: &StoreError) {
     report.fail(S, "store", error.to_string(), hint);
 }
 
-/// The store's file and its directory (its WAL and shared memory) can be written.
+/// The store's file, its WAL and shared memory, and its directory can be written.
 fn writable(path: &Path, report: &mut Report) {
-    let failed = crate::store::file_writable(path)
-        .map_err(|e| (path.to_path_buf(), e))
-        .and_then(|()| {
-            crate::store::directory_writable(path)
-                .map_err(|e| (path.parent().unwrap_or(path).to_path_buf(), e))
-        });
-    match failed {
-        Ok(()) => report.ok(S, "writable", "the file and its directory"),
-        Err((at, e)) => {
+    match crate::store::in_the_way(path) {
+        None => report.ok(
+            S,
+            "writable",
+            "the file, its -wal and -shm, and its directory",
+        ),
+        Some((at, why)) => {
             report.config_broken = true;
-            let detail = format!("cannot write {}: {e}", at.display());
+            let detail = format!("cannot write {}: {why}", at.display());
             let hint = "give mcteams' user write access to the store's file and directory (a read-only or full filesystem stops every sync)";
             report.fail(S, "writable", detail, hint);
         }
