@@ -15,6 +15,7 @@ mod report;
 mod sim;
 mod status;
 mod sync;
+mod tenant;
 mod user;
 mod watch;
 
@@ -87,7 +88,13 @@ impl Context {
     pub fn open_store(&self, config: &Config) -> anyhow::Result<Store> {
         let path = self.state_path(config);
         self.state_directory_exists(config, &path)?;
-        Ok(Store::open(&path, config.estate().as_ref())?)
+        let estate = config.estate();
+        match (Store::open(&path, estate.as_ref()), &estate) {
+            (Err(refused @ crate::store::StoreError::ForeignEstate { .. }), Some(estate)) => {
+                tenant::open_by_tenant_id(config, &path, estate, refused)
+            }
+            (opened, _) => Ok(opened?),
+        }
     }
 
     /// Only the default (XDG) directory is created for the store: a `--state` or

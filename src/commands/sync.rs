@@ -281,6 +281,7 @@ async fn one_cycle(
             return Ok(signal.exit_status());
         }
     };
+    super::tenant::record_tenant_id(store, &systems.teams).await;
     record_and_print(ctx, store, systems, run, &report, started.elapsed(), stop)
 }
 

@@ -17,6 +17,14 @@ impl Estate {
     }
 }
 
+impl Estate {
+    /// Whether the two name the same MiCollab server (the tenants may differ, or be named
+    /// otherwise: [`crate::commands`] asks Entra for the tenant's id).
+    pub fn same_micollab(&self, other: &Estate) -> bool {
+        normalise_url(&self.micollab) == normalise_url(&other.micollab)
+    }
+}
+
 /// A URL's text with the scheme and host in lower case, no default port, no trailing
 /// slash, and loopback named `localhost`; the path is kept as it is (servers may tell case).
 fn normalise_url(text: &str) -> String {

@@ -21,6 +21,7 @@ use futures_util::future::join_all;
 
 pub use auth::{
     AssertionClaims, CertificateCredential, GraphCredential, JWT_BEARER_ASSERTION, roles_of,
+    tenant_of,
 };
 pub use plan::{
     ResolveStrategy, batch_calls, choose_strategy, encode_component, filter_url, in_filter,
@@ -228,6 +229,25 @@ impl GraphClient {
             return Ok(Vec::new());
         }
         self.filter_pass("id", &unique).await
+    }
+
+    /// The tenant's id (`tid`) as Entra's token names it: the same for its GUID and every
+    /// domain the config may name it by. Uses the cached token (no request once there is one).
+    pub async fn tenant_id(&self) -> Result<String, HttpError> {
+        self.token_claim(tenant_of).await
+    }
+
+    /// A claim of the current access token, read by `read`.
+    async fn token_claim<T>(&self, read: fn(&str) -> Result<T, String>) -> Result<T, HttpError> {
+        let lease = self.tokens.get().await?;
+        read(lease.token.expose()).map_err(|why| {
+            HttpError::new(
+                System::Graph,
+                "-",
+                "(access token)",
+                HttpErrorKind::Decode(why),
+            )
+        })
     }
 
     /// The app session id mcteams writes with: the app's client id (DESIGN.md section 3).
@@ -469,14 +489,6 @@ impl PresenceDirectory for GraphClient {
     }
 
     async fn token_roles(&self) -> Result<Vec<String>, HttpError> {
-        let lease = self.tokens.get().await?;
-        roles_of(lease.token.expose()).map_err(|why| {
-            HttpError::new(
-                System::Graph,
-                "-",
-                "(access token)",
-                HttpErrorKind::Decode(why),
-            )
-        })
+        self.token_claim(roles_of).await
     }
 }

@@ -4,6 +4,15 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 const GRAPH_LIMIT_UNTIL: &str = "graph_rate_limit_until";
+/// The Entra tenant's id as its tokens name it (`tid`), whatever name the config gives it.
+const TENANT_ID: &str = "tenant_tid";
+
+pub(super) fn recorded_tenant_tid(conn: &rusqlite::Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [TENANT_ID], |r| {
+        r.get::<_, String>(0)
+    })
+    .optional()
+}
 use serde::Serialize;
 
 use super::{Store, StoreError};
@@ -115,6 +124,25 @@ impl Store {
     }
 
     /// Until when the last run took Graph's rate limit (see [`Store::set_graph_limit_until`]).
+    /// The tenant id (`tid`) a run of this estate recorded, if any has.
+    pub fn tenant_tid(&self) -> Result<Option<String>, StoreError> {
+        recorded_tenant_tid(&self.conn).map_err(|e| self.err(e))
+    }
+
+    /// Records the tenant id Entra's token gave (once; nothing is written when it is known).
+    pub fn record_tenant_tid(&mut self, tid: &str) -> Result<(), StoreError> {
+        if self.tenant_tid()?.as_deref() == Some(tid) {
+            return Ok(());
+        }
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![TENANT_ID, tid],
+            )?;
+            Ok(())
+        })
+    }
+
     pub fn graph_limit_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.conn
             .query_row(

@@ -18,6 +18,8 @@ pub struct Inspection {
     pub mode: Option<u32>,
     /// The estate it is bound to (`None`: not bound yet).
     pub estate: Option<Estate>,
+    /// The tenant's id a run recorded (`tid`), if any has.
+    pub tenant_tid: Option<String>,
 }
 
 impl Inspection {
@@ -45,8 +47,8 @@ impl super::Store {
             .map_err(err)?;
         super::schema::check_version(&conn, path, schema)?;
         check_undamaged(&conn, path)?;
-        let (mappings, estate) = match schema {
-            0 => (0, None),
+        let (mappings, estate, tenant_tid) = match schema {
+            0 => (0, None, None),
             _ => (
                 conn.query_row(
                     "SELECT count(*) FROM mappings WHERE removed_at IS NULL",
@@ -55,6 +57,7 @@ impl super::Store {
                 )
                 .map_err(err)?,
                 super::stored_estate(&conn).map_err(err)?,
+                super::history::recorded_tenant_tid(&conn).map_err(err)?,
             ),
         };
         Ok(Inspection {
@@ -62,6 +65,7 @@ impl super::Store {
             mappings,
             mode: mode_of(path),
             estate,
+            tenant_tid,
         })
     }
 }

@@ -8,9 +8,16 @@ use super::{Outcome, Report};
 use crate::config::Estate;
 use crate::store::{Inspection, Store, StoreError};
 
-/// The refusal of a store bound to another estate than the config's.
+/// The refusal of a store bound to another estate than the config's. A tenant named
+/// otherwise is left to the commands when the store recorded the tenant's id: they ask Entra
+/// whether the configured name is the same tenant (this check stays offline).
 fn foreign_to(path: &Path, found: &Inspection, estate: Option<&Estate>) -> Option<StoreError> {
-    crate::store::foreign_estate(path, found.estate.as_ref()?, estate?)
+    let (stored, estate) = (found.estate.as_ref()?, estate?);
+    let refused = crate::store::foreign_estate(path, stored, estate)?;
+    match (stored.same_micollab(estate), &found.tenant_tid) {
+        (true, Some(_)) => None,
+        _ => Some(refused),
+    }
 }
 
 /// Whether the store at `path`, if there is one, can be used with this config: an

@@ -361,6 +361,7 @@ impl<'s> Lane<'s> {
             .metrics
             .record(&report, took, succeeded, self.name, unix_now());
         crate::commands::keep_graph_limit(store, &systems.teams)?;
+        crate::commands::tenant::record_tenant_id(store, &systems.teams).await;
         let line = summary(&report, took);
         store.finish_run(run, if succeeded { 0 } else { 3 }, &line.to_json())?;
         service.metrics.propagated(&report, took, true);

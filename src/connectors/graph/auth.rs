@@ -209,9 +209,19 @@ impl TokenSource for ClientCredentialsGrant {
     }
 }
 
-/// The `roles` claim of an access token (the application permissions consented), read
-/// without verifying the signature: mcteams only reports it, Graph does the enforcing.
-pub fn roles_of(token: &str) -> Result<Vec<String>, String> {
+/// The claims of an access token mcteams reads, without verifying the signature: mcteams
+/// only reports them, Graph does the enforcing.
+#[derive(Deserialize)]
+struct Claims {
+    /// The application permissions consented.
+    #[serde(default)]
+    roles: Vec<String>,
+    /// The Entra tenant's id, whatever name the tenant was asked by.
+    #[serde(default)]
+    tid: Option<String>,
+}
+
+fn claims_of(token: &str) -> Result<Claims, String> {
     let payload = token
         .split('.')
         .nth(1)
@@ -219,19 +229,51 @@ pub fn roles_of(token: &str) -> Result<Vec<String>, String> {
     let bytes = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| "the access token's payload is not base64url")?;
-    #[derive(Deserialize)]
-    struct Claims {
-        #[serde(default)]
-        roles: Vec<String>,
-    }
-    let claims: Claims = serde_json::from_slice(&bytes)
-        .map_err(|_| "the access token's payload is not a JSON object with roles")?;
-    Ok(claims.roles)
+    serde_json::from_slice(&bytes)
+        .map_err(|_| "the access token's payload is not a JSON object of claims".to_string())
+}
+
+/// The `roles` claim of an access token (the application permissions consented).
+pub fn roles_of(token: &str) -> Result<Vec<String>, String> {
+    Ok(claims_of(token)?.roles)
+}
+
+/// The `tid` claim of an access token: the tenant's id (a GUID), also when the config names
+/// the tenant by a domain.
+pub fn tenant_of(token: &str) -> Result<String, String> {
+    claims_of(token)?
+        .tid
+        .map(|t| t.to_ascii_lowercase())
+        .ok_or_else(|| "the access token has no tid claim".to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tenant_id_from_a_token_whatever_name_it_was_asked_by() {
+        let token =
+            |claims: &str| format!("eyJhbGciOiJub25lIn0.{}.sig", URL_SAFE_NO_PAD.encode(claims));
+        let cases = [
+            (
+                r#"{"tid":"6E2B1F4C-9D1A-4A57-8F3E-0B1C2D3E4F50"}"#,
+                Ok("6e2b1f4c-9d1a-4a57-8f3e-0b1c2d3e4f50"),
+            ),
+            (r#"{"roles":[]}"#, Err("the access token has no tid claim")),
+            (
+                "not json",
+                Err("the access token's payload is not a JSON object of claims"),
+            ),
+        ];
+        for (claims, expected) in cases {
+            assert_eq!(
+                tenant_of(&token(claims)).as_deref(),
+                expected.map_err(String::from).as_deref(),
+                "{claims}"
+            );
+        }
+    }
 
     #[test]
     fn roles_from_a_token() {
