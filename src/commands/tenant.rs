@@ -46,15 +46,14 @@ pub(super) fn open_by_tenant_id(
     Ok(store)
 }
 
-/// Records the tenant id Entra's token gave this run (cached: no request once Graph was
-/// used), so that the tenant can later be named by another of its names. Best effort.
+/// Records the tenant id of the token this run signed in with, so that the tenant can later
+/// be named by another of its names. Never a request: a run that could not sign in records
+/// nothing. Best effort.
 pub(super) async fn record_tenant_id(store: &mut Store, graph: &GraphClient) {
-    match graph.tenant_id().await {
-        Ok(tid) => {
-            if let Err(e) = store.record_tenant_tid(&tid) {
-                tracing::warn!(error = %e, "could not record the tenant's id");
-            }
-        }
-        Err(e) => tracing::debug!(error = %e, "the tenant's id is unknown this run"),
+    let Some(tid) = graph.known_tenant_id().await else {
+        return tracing::debug!("no token this run: the tenant's id is not recorded");
+    };
+    if let Err(e) = store.record_tenant_tid(&tid) {
+        tracing::warn!(error = %e, "could not record the tenant's id");
     }
 }

@@ -237,6 +237,13 @@ impl GraphClient {
         self.token_claim(tenant_of).await
     }
 
+    /// The tenant's id from the token this client already holds, if it holds one: never a
+    /// request (a run that could not sign in waits for nothing more).
+    pub async fn known_tenant_id(&self) -> Option<String> {
+        let token = self.tokens.cached().await?;
+        tenant_of(token.expose()).ok()
+    }
+
     /// A claim of the current access token, read by `read`.
     async fn token_claim<T>(&self, read: fn(&str) -> Result<T, String>) -> Result<T, HttpError> {
         let lease = self.tokens.get().await?;

@@ -109,6 +109,12 @@ impl TokenCache {
         })
     }
 
+    /// The token held now, if any (never a request: for what only a token already fetched
+    /// can tell, such as the tenant it was issued for).
+    pub async fn cached(&self) -> Option<Secret> {
+        self.slot.lock().await.as_ref().map(|c| c.token.clone())
+    }
+
     /// Forgets the token of `generation` after the service rejected it; a newer token
     /// (another request already refreshed) is kept.
     pub async fn invalidate(&self, generation: u64) {
