@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Create, show and check the configuration file')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job against an in-process emulator, step by step')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (static: a tab press never calls a server)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -601,7 +602,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             break
         }
         'mcteams;report' {
-            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Only users with these reason codes')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Only users with these reason codes (repeatable, or comma-separated)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only these users (MiCollab login or Teams UPN)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
@@ -803,6 +804,23 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mcteams;completion' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mcteams;generate' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory that receives completions/ and man/')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
@@ -834,6 +852,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Create, show and check the configuration file')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job against an in-process emulator, step by step')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (static: a tab press never calls a server)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -948,6 +967,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             break
         }
         'mcteams;help;demo' {
+            break
+        }
+        'mcteams;help;completion' {
             break
         }
         'mcteams;help;generate' {

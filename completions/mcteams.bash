@@ -16,6 +16,9 @@ _mcteams() {
             ",$1")
                 cmd="mcteams"
                 ;;
+            mcteams,completion)
+                cmd="mcteams__subcmd__completion"
+                ;;
             mcteams,config)
                 cmd="mcteams__subcmd__config"
                 ;;
@@ -81,6 +84,9 @@ _mcteams() {
                 ;;
             mcteams__subcmd__config__subcmd__help,show)
                 cmd="mcteams__subcmd__config__subcmd__help__subcmd__show"
+                ;;
+            mcteams__subcmd__help,completion)
+                cmd="mcteams__subcmd__help__subcmd__completion"
                 ;;
             mcteams__subcmd__help,config)
                 cmd="mcteams__subcmd__help__subcmd__config"
@@ -320,8 +326,42 @@ _mcteams() {
 
     case "${cmd}" in
         mcteams)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version profile user status import mappings sync release report doctor config sim demo generate help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version profile user status import mappings sync release report doctor config sim demo completion generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__completion)
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -674,8 +714,22 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__help)
-            opts="profile user status import mappings sync release report doctor config sim demo generate help"
+            opts="profile user status import mappings sync release report doctor config sim demo completion generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__completion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1809,7 +1863,7 @@ _mcteams() {
             fi
             case "${prev}" in
                 --reason)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "teams_micollab_mismatch pbx_teams_mismatch dnd_conflict unmapped_enabled_user mapping_target_missing unverified_mapping integration_disabled unsupported_system foreign_writer held_by_guard stale sync_error in_sync source_unavailable teams_unknown acd_hotdesk_unsynced client_drift_risk settling" -- "${cur}"))
                     return 0
                     ;;
                 --user)

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand config 'Create, show and check the configuration file'
             cand sim 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
             cand demo 'The whole job against an in-process emulator, step by step'
+            cand completion 'Print a shell completion script (static: a tab press never calls a server)'
             cand generate 'Write shell completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -550,7 +551,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --version 'Print version'
         }
         &'mcteams;report'= {
-            cand --reason 'Only users with these reason codes'
+            cand --reason 'Only users with these reason codes (repeatable, or comma-separated)'
             cand --user 'Only these users (MiCollab login or Teams UPN)'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
             cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
@@ -735,6 +736,22 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mcteams;completion'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mcteams;generate'= {
             cand --out 'Directory that receives completions/ and man/'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
@@ -765,6 +782,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand config 'Create, show and check the configuration file'
             cand sim 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
             cand demo 'The whole job against an in-process emulator, step by step'
+            cand completion 'Print a shell completion script (static: a tab press never calls a server)'
             cand generate 'Write shell completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -848,6 +866,8 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;help;sim;serve'= {
         }
         &'mcteams;help;demo'= {
+        }
+        &'mcteams;help;completion'= {
         }
         &'mcteams;help;generate'= {
         }

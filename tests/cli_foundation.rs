@@ -567,6 +567,87 @@ fn completions_and_man_pages_are_up_to_date() {
     }
 }
 
+#[test]
+fn completion_prints_the_committed_scripts_with_the_fixed_values() {
+    let sandbox = Sandbox::new();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (shell, file) in [
+        ("bash", "mcteams.bash"),
+        ("zsh", "_mcteams"),
+        ("fish", "mcteams.fish"),
+        ("powershell", "_mcteams.ps1"),
+        ("elvish", "mcteams.elv"),
+    ] {
+        let out = sandbox.cmd().args(["completion", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let committed = std::fs::read(repo.join("completions").join(file)).unwrap();
+        assert!(
+            out.stdout == committed,
+            "{shell}: differs from completions/{file}"
+        );
+    }
+    // Fixed values complete from the definition: reason codes, output formats, shells.
+    let bash = sandbox.cmd().args(["completion", "bash"]).output().unwrap();
+    let bash = String::from_utf8(bash.stdout).unwrap();
+    for value in [
+        "dnd_conflict",
+        "integration_disabled",
+        "wide",
+        "jsonl",
+        "powershell",
+    ] {
+        assert!(bash.contains(value), "{value} is not offered");
+    }
+    sandbox
+        .cmd()
+        .args(["completion", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values: bash"));
+}
+
+#[test]
+fn man_pages_say_the_environment_the_files_and_where_to_read_next() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = |name: &str| std::fs::read_to_string(repo.join("man").join(name)).unwrap();
+    let root = page("mcteams.1");
+    let environment = &root[root.find(".SH ENVIRONMENT").expect("ENVIRONMENT")..];
+    for (section, keys) in mcteams::config::KEYS {
+        for key in *keys {
+            let var = mcteams::config::env_var_name(section, key).replace('-', "\\-");
+            assert!(
+                environment.contains(&format!("\\fB{var}\\fR")),
+                "{var} missing"
+            );
+        }
+    }
+    for var in [
+        "MCTEAMS_CONFIG",
+        "MCTEAMS_STATE",
+        "MCTEAMS_LOG",
+        "NO_COLOR",
+        "COLUMNS",
+    ] {
+        assert!(environment.contains(var), "{var} missing");
+    }
+    assert!(root.contains(".SH FILES") && root.contains("mcteams/state.db"));
+    assert!(root.contains(".SH \"SEE ALSO\"") && root.contains("\\fBmcteams\\-report\\fR(1)"));
+    for entry in std::fs::read_dir(repo.join("man")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let text = page(&name);
+        assert!(
+            !text.contains("mcteams\\-help"),
+            "{name} names a help page that does not exist"
+        );
+        assert!(text.contains(".SH \"SEE ALSO\""), "{name} has no SEE ALSO");
+    }
+    let enable = page("mcteams-profile-enable.1");
+    assert!(
+        enable.contains("\\fBmcteams\\-profile\\fR(1), \\fBmcteams\\fR(1)"),
+        "{enable}"
+    );
+}
+
 /// Colour follows the conventions: `CLICOLOR_FORCE` colours even without a terminal,
 /// `NO_COLOR` and `--no-color` turn it off, and without a terminal there is none.
 #[test]

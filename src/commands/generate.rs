@@ -14,6 +14,9 @@ use crate::exit::ExitStatus;
 
 use super::Context;
 
+#[path = "man_sections.rs"]
+mod man_sections;
+
 pub fn run(ctx: &Context, args: GenerateArgs) -> anyhow::Result<ExitStatus> {
     let written = write_all(&args.out)?;
     ctx.printer.note(format!(
@@ -44,13 +47,37 @@ pub fn write_all(root: &Path) -> anyhow::Result<usize> {
         written += 1;
     }
     // The man page has its own EXIT STATUS section; keep only the examples from --help.
-    let mut cmd = Cli::command().after_long_help(None::<&str>);
+    // No `help` subcommand: it has no page of its own (`--help` is on every page).
+    let mut cmd = without_help_subcommands(Cli::command().after_long_help(None::<&str>));
     cmd.build();
-    written += write_man_pages(&cmd, &man, true)?;
+    written += write_man_pages(&cmd, &man, None)?;
     Ok(written)
 }
 
-fn write_man_pages(cmd: &clap::Command, dir: &Path, root: bool) -> anyhow::Result<usize> {
+/// `cmd` and its subcommands without clap's `help` subcommand.
+fn without_help_subcommands(cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    names
+        .into_iter()
+        .fold(cmd.disable_help_subcommand(true), |cmd, name| {
+            cmd.mut_subcommand(name, without_help_subcommands)
+        })
+}
+
+/// A shell completion script for `shell`, from the same definition as the committed files.
+pub fn completion_script(shell: Shell) -> Vec<u8> {
+    let mut cmd = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "mcteams", &mut script);
+    script
+}
+
+/// Writes the page of `cmd` and of each subcommand; `parent`: the page `cmd` is under
+/// (`mcteams-profile` for `mcteams-profile-enable`).
+fn write_man_pages(cmd: &clap::Command, dir: &Path, parent: Option<&str>) -> anyhow::Result<usize> {
     if cmd.is_hide_set() {
         return Ok(0);
     }
@@ -58,17 +85,19 @@ fn write_man_pages(cmd: &clap::Command, dir: &Path, root: bool) -> anyhow::Resul
         clap_mangen::Man::new(cmd.clone()).source(format!("mcteams {}", env!("CARGO_PKG_VERSION")));
     let mut page = Vec::new();
     man.render(&mut page)?;
-    if root {
+    if parent.is_none() {
         page.extend_from_slice(EXIT_STATUS_ROFF.as_bytes());
+        page.extend_from_slice(man_sections::environment().as_bytes());
+        page.extend_from_slice(man_sections::FILES.as_bytes());
     }
-    let path = dir.join(man.get_filename());
+    let file = man.get_filename();
+    let own = file.trim_end_matches(".1");
+    page.extend_from_slice(man_sections::see_also(cmd, own, parent).as_bytes());
+    let path = dir.join(&file);
     std::fs::write(&path, page).with_context(|| format!("writing {}", path.display()))?;
     let mut written = 1;
     for sub in cmd.get_subcommands() {
-        if sub.get_name() == "help" {
-            continue;
-        }
-        written += write_man_pages(sub, dir, false)?;
+        written += write_man_pages(sub, dir, Some(own))?;
     }
     Ok(written)
 }

@@ -265,6 +265,13 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
         Command::Release(args) => release::run(ctx, args),
         Command::Report(args) => report::run(ctx, args),
         Command::Doctor(args) => doctor::run(ctx, args),
+        Command::Completion(args) => {
+            ctx.printer
+                .stdout(&String::from_utf8_lossy(&generate::completion_script(
+                    args.shell,
+                )))?;
+            Ok(ExitStatus::Success)
+        }
         Command::Config(cmd) => config::run(ctx, cmd),
         Command::Sim(cmd) => sim::run(ctx, cmd),
         Command::Demo(args) => demo::run(ctx, args),
