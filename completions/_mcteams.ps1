@@ -47,6 +47,8 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Create, show and check the configuration file')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job against an in-process emulator, step by step')
+            [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Check, back up or rebind the state store')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The audit trail: every admin change (old -> new) and every write a sync sent, newest first')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (static: a tab press never calls a server)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -804,6 +806,121 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mcteams;state' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the store to a new file, consistent while syncs run (readable by its owner only)')
+            [CompletionResult]::new('rebind', 'rebind', [CompletionResultType]::ParameterValue, 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mcteams;state;check' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mcteams;state;backup' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mcteams;state;rebind' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change, change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required without a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mcteams;state;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the store to a new file, consistent while syncs run (readable by its owner only)')
+            [CompletionResult]::new('rebind', 'rebind', [CompletionResultType]::ParameterValue, 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mcteams;state;help;check' {
+            break
+        }
+        'mcteams;state;help;backup' {
+            break
+        }
+        'mcteams;state;help;rebind' {
+            break
+        }
+        'mcteams;state;help;help' {
+            break
+        }
+        'mcteams;history' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only entries since this time: RFC 3339 (2026-12-01T08:00:00Z) or an age (90m, 24h, 7d)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only this user (MiCollab login or Teams UPN), or object (a profile''s name)')
+            [CompletionResult]::new('--run', '--run', [CompletionResultType]::ParameterName, 'Only the entries of this run')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many entries, the newest')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mcteams;completion' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
@@ -852,6 +969,8 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Create, show and check the configuration file')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job against an in-process emulator, step by step')
+            [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Check, back up or rebind the state store')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'The audit trail: every admin change (old -> new) and every write a sync sent, newest first')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (static: a tab press never calls a server)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packaging)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -967,6 +1086,24 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             break
         }
         'mcteams;help;demo' {
+            break
+        }
+        'mcteams;help;state' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the store to a new file, consistent while syncs run (readable by its owner only)')
+            [CompletionResult]::new('rebind', 'rebind', [CompletionResultType]::ParameterValue, 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own')
+            break
+        }
+        'mcteams;help;state;check' {
+            break
+        }
+        'mcteams;help;state;backup' {
+            break
+        }
+        'mcteams;help;state;rebind' {
+            break
+        }
+        'mcteams;help;history' {
             break
         }
         'mcteams;help;completion' {

@@ -34,6 +34,9 @@ _mcteams() {
             mcteams,help)
                 cmd="mcteams__subcmd__help"
                 ;;
+            mcteams,history)
+                cmd="mcteams__subcmd__history"
+                ;;
             mcteams,import)
                 cmd="mcteams__subcmd__import"
                 ;;
@@ -51,6 +54,9 @@ _mcteams() {
                 ;;
             mcteams,sim)
                 cmd="mcteams__subcmd__sim"
+                ;;
+            mcteams,state)
+                cmd="mcteams__subcmd__state"
                 ;;
             mcteams,status)
                 cmd="mcteams__subcmd__status"
@@ -103,6 +109,9 @@ _mcteams() {
             mcteams__subcmd__help,help)
                 cmd="mcteams__subcmd__help__subcmd__help"
                 ;;
+            mcteams__subcmd__help,history)
+                cmd="mcteams__subcmd__help__subcmd__history"
+                ;;
             mcteams__subcmd__help,import)
                 cmd="mcteams__subcmd__help__subcmd__import"
                 ;;
@@ -120,6 +129,9 @@ _mcteams() {
                 ;;
             mcteams__subcmd__help,sim)
                 cmd="mcteams__subcmd__help__subcmd__sim"
+                ;;
+            mcteams__subcmd__help,state)
+                cmd="mcteams__subcmd__help__subcmd__state"
                 ;;
             mcteams__subcmd__help,status)
                 cmd="mcteams__subcmd__help__subcmd__status"
@@ -168,6 +180,15 @@ _mcteams() {
                 ;;
             mcteams__subcmd__help__subcmd__sim,serve)
                 cmd="mcteams__subcmd__help__subcmd__sim__subcmd__serve"
+                ;;
+            mcteams__subcmd__help__subcmd__state,backup)
+                cmd="mcteams__subcmd__help__subcmd__state__subcmd__backup"
+                ;;
+            mcteams__subcmd__help__subcmd__state,check)
+                cmd="mcteams__subcmd__help__subcmd__state__subcmd__check"
+                ;;
+            mcteams__subcmd__help__subcmd__state,rebind)
+                cmd="mcteams__subcmd__help__subcmd__state__subcmd__rebind"
                 ;;
             mcteams__subcmd__help__subcmd__status,add)
                 cmd="mcteams__subcmd__help__subcmd__status__subcmd__add"
@@ -265,6 +286,30 @@ _mcteams() {
             mcteams__subcmd__sim__subcmd__help,serve)
                 cmd="mcteams__subcmd__sim__subcmd__help__subcmd__serve"
                 ;;
+            mcteams__subcmd__state,backup)
+                cmd="mcteams__subcmd__state__subcmd__backup"
+                ;;
+            mcteams__subcmd__state,check)
+                cmd="mcteams__subcmd__state__subcmd__check"
+                ;;
+            mcteams__subcmd__state,help)
+                cmd="mcteams__subcmd__state__subcmd__help"
+                ;;
+            mcteams__subcmd__state,rebind)
+                cmd="mcteams__subcmd__state__subcmd__rebind"
+                ;;
+            mcteams__subcmd__state__subcmd__help,backup)
+                cmd="mcteams__subcmd__state__subcmd__help__subcmd__backup"
+                ;;
+            mcteams__subcmd__state__subcmd__help,check)
+                cmd="mcteams__subcmd__state__subcmd__help__subcmd__check"
+                ;;
+            mcteams__subcmd__state__subcmd__help,help)
+                cmd="mcteams__subcmd__state__subcmd__help__subcmd__help"
+                ;;
+            mcteams__subcmd__state__subcmd__help,rebind)
+                cmd="mcteams__subcmd__state__subcmd__help__subcmd__rebind"
+                ;;
             mcteams__subcmd__status,add)
                 cmd="mcteams__subcmd__status__subcmd__add"
                 ;;
@@ -326,7 +371,7 @@ _mcteams() {
 
     case "${cmd}" in
         mcteams)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version profile user status import mappings sync release report doctor config sim demo completion generate help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version profile user status import mappings sync release report doctor config sim demo state history completion generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,7 +759,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__help)
-            opts="profile user status import mappings sync release report doctor config sim demo completion generate help"
+            opts="profile user status import mappings sync release report doctor config sim demo state history completion generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,6 +885,20 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__history)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1077,6 +1136,62 @@ _mcteams() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mcteams__subcmd__help__subcmd__state)
+            opts="check backup rebind"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__state__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__state__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__state__subcmd__rebind)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mcteams__subcmd__help__subcmd__status)
             opts="list set add"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1196,6 +1311,56 @@ _mcteams() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__history)
+            opts="-o -v -q -h -V --since --user --run --limit --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2004,6 +2169,212 @@ _mcteams() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state)
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version check backup rebind help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__backup)
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__check)
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__help)
+            opts="check backup rebind help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__help__subcmd__rebind)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__rebind)
+            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -44,6 +44,8 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand config 'Create, show and check the configuration file'
             cand sim 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
             cand demo 'The whole job against an in-process emulator, step by step'
+            cand state 'Check, back up or rebind the state store'
+            cand history 'The audit trail: every admin change (old -> new) and every write a sync sent, newest first'
             cand completion 'Print a shell completion script (static: a tab press never calls a server)'
             cand generate 'Write shell completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -736,6 +738,111 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mcteams;state'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
+            cand backup 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
+            cand rebind 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;state;check'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;state;backup'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;state;rebind'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;state;help'= {
+            cand check 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
+            cand backup 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
+            cand rebind 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mcteams;state;help;check'= {
+        }
+        &'mcteams;state;help;backup'= {
+        }
+        &'mcteams;state;help;rebind'= {
+        }
+        &'mcteams;state;help;help'= {
+        }
+        &'mcteams;history'= {
+            cand --since 'Only entries since this time: RFC 3339 (2026-12-01T08:00:00Z) or an age (90m, 24h, 7d)'
+            cand --user 'Only this user (MiCollab login or Teams UPN), or object (a profile''s name)'
+            cand --run 'Only the entries of this run'
+            cand --limit 'At most this many entries, the newest'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mcteams;completion'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
             cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
@@ -782,6 +889,8 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand config 'Create, show and check the configuration file'
             cand sim 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
             cand demo 'The whole job against an in-process emulator, step by step'
+            cand state 'Check, back up or rebind the state store'
+            cand history 'The audit trail: every admin change (old -> new) and every write a sync sent, newest first'
             cand completion 'Print a shell completion script (static: a tab press never calls a server)'
             cand generate 'Write shell completions and man pages (for packaging)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -866,6 +975,19 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;help;sim;serve'= {
         }
         &'mcteams;help;demo'= {
+        }
+        &'mcteams;help;state'= {
+            cand check 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
+            cand backup 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
+            cand rebind 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+        }
+        &'mcteams;help;state;check'= {
+        }
+        &'mcteams;help;state;backup'= {
+        }
+        &'mcteams;help;state;rebind'= {
+        }
+        &'mcteams;help;history'= {
         }
         &'mcteams;help;completion'= {
         }

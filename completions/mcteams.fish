@@ -50,6 +50,8 @@ complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "doctor" -d 'Check r
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "config" -d 'Create, show and check the configuration file'
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "sim" -d 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "demo" -d 'The whole job against an in-process emulator, step by step'
+complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "state" -d 'Check, back up or rebind the state store'
+complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "history" -d 'The audit trail: every admin change (old -> new) and every write a sync sent, newest first'
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "completion" -d 'Print a shell completion script (static: a tab press never calls a server)'
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packaging)'
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -624,6 +626,90 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s q -l quiet -d '
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -f -a "check" -d 'Check the store: SQLite\'s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -f -a "backup" -d 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -f -a "rebind" -d 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l dry-run -d 'Show what would change, change nothing'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the store: SQLite\'s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "rebind" -d 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l since -d 'Only entries since this time: RFC 3339 (2026-12-01T08:00:00Z) or an age (90m, 24h, 7d)' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l user -d 'Only this user (MiCollab login or Teams UPN), or object (a profile\'s name)' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l run -d 'Only the entries of this run' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l limit -d 'At most this many entries, the newest' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
@@ -653,21 +739,23 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s q -l quiet 
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "profile" -d 'Turn Teams presence on or off for MiCollab user profiles'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "user" -d 'Turn the per-user "Microsoft Teams status" checkbox on or off'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "status" -d 'Settings of the Teams-managed statuses of a profile'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "import" -d 'Import user mappings (MiCollab login <-> Teams user <-> extension) from CSV'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "mappings" -d 'List, show, remove, export and discover user mappings'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "sync" -d 'Synchronize presence: Teams -> MiCollab and phone -> Teams'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "release" -d 'Clear everything mcteams set in Teams (its app sessions), with a preview'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "report" -d 'Who is out of sync, why, and what to do about it'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "doctor" -d 'Check reachability, TLS, credentials, versions, permissions and clock of every system'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "config" -d 'Create, show and check the configuration file'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "sim" -d 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "demo" -d 'The whole job against an in-process emulator, step by step'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "completion" -d 'Print a shell completion script (static: a tab press never calls a server)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "generate" -d 'Write shell completions and man pages (for packaging)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo completion generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "profile" -d 'Turn Teams presence on or off for MiCollab user profiles'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "user" -d 'Turn the per-user "Microsoft Teams status" checkbox on or off'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "status" -d 'Settings of the Teams-managed statuses of a profile'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "import" -d 'Import user mappings (MiCollab login <-> Teams user <-> extension) from CSV'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "mappings" -d 'List, show, remove, export and discover user mappings'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "sync" -d 'Synchronize presence: Teams -> MiCollab and phone -> Teams'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "release" -d 'Clear everything mcteams set in Teams (its app sessions), with a preview'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "report" -d 'Who is out of sync, why, and what to do about it'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "doctor" -d 'Check reachability, TLS, credentials, versions, permissions and clock of every system'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "config" -d 'Create, show and check the configuration file'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "sim" -d 'The local emulator of Graph, MiCollab, MiVoice Business and CloudLink'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "demo" -d 'The whole job against an in-process emulator, step by step'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "state" -d 'Check, back up or rebind the state store'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "history" -d 'The audit trail: every admin change (old -> new) and every write a sync sent, newest first'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "completion" -d 'Print a shell completion script (static: a tab press never calls a server)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "generate" -d 'Write shell completions and man pages (for packaging)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and not __fish_seen_subcommand_from profile user status import mappings sync release report doctor config sim demo state history completion generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List user profiles: Teams presence on/off, default or custom, user count'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'A profile\'s settings, Teams-managed statuses and users'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "enable" -d 'Turn Teams presence on for every user of a profile'
@@ -687,3 +775,6 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The effective configuration, secrets redacted, and where each value came from'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the configuration and read every secret it names'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from sim" -f -a "serve" -d 'Serve the emulator on loopback until SIGINT/SIGTERM'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "check" -d 'Check the store: SQLite\'s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "backup" -d 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "rebind" -d 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'

@@ -57,13 +57,7 @@ async fn the_tenant_by_any_of_its_names_and_micollab_by_any_loopback_name_is_one
     assert_eq!(code, 0, "{said}");
 
     // MiCollab by another name of loopback, another case, a trailing slash: the same.
-    let config = std::fs::read_to_string(&estate.config).unwrap();
-    let micollab = config
-        .lines()
-        .skip_while(|l| l.trim() != "[micollab]")
-        .find_map(|l| l.strip_prefix("base_url = "))
-        .map(|v| v.trim_matches('"').to_string())
-        .expect("the micollab base_url");
+    let micollab = estate.micollab_url();
     let renamed = micollab.replace("127.0.0.1", "LocalHost") + "/";
     let (code, said) = list_with(&estate, state, &[("MCTEAMS_MICOLLAB_BASE_URL", &renamed)]).await;
     assert_eq!(code, 0, "{renamed}: {said}");

@@ -193,6 +193,19 @@ pub enum Command {
     )]
     Demo(DemoArgs),
 
+    /// Check, back up or rebind the state store
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  mcteams state check\n  mcteams state backup /var/backups/mcteams/state-$(date +%F).db\n  mcteams state rebind --dry-run"
+    )]
+    State(StateCommand),
+
+    /// The audit trail: every admin change (old -> new) and every write a sync sent, newest first
+    #[command(
+        after_help = "Examples:\n  mcteams history --since 24h\n  mcteams history --user alice@contoso.com\n  mcteams history --run 42 -o json"
+    )]
+    History(HistoryArgs),
+
     /// Print a shell completion script (static: a tab press never calls a server)
     #[command(
         after_help = "Examples:\n  mcteams completion bash > /etc/bash_completion.d/mcteams\n  mcteams completion zsh > \"${fpath[1]}/_mcteams\"\n  mcteams completion fish > ~/.config/fish/completions/mcteams.fish\n  mcteams completion powershell >> $PROFILE"
@@ -434,6 +447,49 @@ pub struct ReleaseArgs {
     /// left as is)
     #[arg(long)]
     pub directory: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// Check the store: SQLite's full integrity check, its schema, estate, permissions, that
+    /// it can be written, and its mappings (exit 78 when no command could use it)
+    #[command(
+        after_help = "Examples:\n  mcteams state check\n  mcteams --state /var/backups/mcteams/state-2026-12-01.db state check"
+    )]
+    Check,
+    /// Copy the store to a new file, consistent while syncs run (readable by its owner only)
+    #[command(
+        after_help = "Examples:\n  mcteams state backup /var/backups/mcteams/state-$(date +%F).db"
+    )]
+    Backup {
+        /// The copy (a new file: an existing one is never overwritten)
+        file: PathBuf,
+    },
+    /// Bind the store to the MiCollab server the config names now (the server moved); the
+    /// tenant stays: another tenant is another estate, with a store of its own
+    #[command(
+        after_help = "Examples:\n  mcteams state rebind --dry-run\n  mcteams state rebind --yes"
+    )]
+    Rebind {
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only entries since this time: RFC 3339 (2026-12-01T08:00:00Z) or an age (90m, 24h, 7d)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only this user (MiCollab login or Teams UPN), or object (a profile's name)
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Only the entries of this run
+    #[arg(long, value_name = "ID")]
+    pub run: Option<i64>,
+    /// At most this many entries, the newest
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub limit: u32,
 }
 
 /// The report's reason codes, offered by shell completion and checked by clap.

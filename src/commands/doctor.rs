@@ -124,6 +124,21 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
     state::check_state(&state, config.estate().as_ref(), directory, &mut report);
     let write_check = args.write_check.as_deref();
     super::runtime()?.block_on(diagnose(&config, write_check, &mut report));
+    print_report(ctx, &report, "doctor")
+}
+
+/// `state check`: the store's checks alone, with SQLite's full integrity check.
+pub(super) fn check_store(ctx: &Context) -> anyhow::Result<ExitStatus> {
+    let config = ctx.config()?;
+    let path = ctx.state_path(&config);
+    let mut report = Report::default();
+    let directory = ctx.state_directory_exists(&config, &path);
+    state::check_state(&path, config.estate().as_ref(), directory, &mut report);
+    state::check_integrity(&path, &mut report);
+    print_report(ctx, &report, "state check")
+}
+
+fn print_report(ctx: &Context, report: &Report, what: &str) -> anyhow::Result<ExitStatus> {
     let mut records = Records::new(vec![
         Column::exact("system", "System"),
         Column::exact("check", "Check"),
@@ -138,10 +153,10 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
     let count = |o: Outcome| report.checks.iter().filter(|c| c.result == o).count();
     let (failed, warned) = (count(Outcome::Fail), count(Outcome::Warn));
     if failed + warned == 0 {
-        ctx.printer.note("doctor: every check passed");
+        ctx.printer.note(format!("{what}: every check passed"));
     } else {
         ctx.printer.note(format!(
-            "doctor: {failed} check(s) failed, {warned} warning(s)"
+            "{what}: {failed} check(s) failed, {warned} warning(s)"
         ));
     }
     Ok(report.status())

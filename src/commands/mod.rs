@@ -7,12 +7,14 @@ mod config;
 mod demo;
 mod doctor;
 mod generate;
+mod history;
 mod import;
 mod mappings;
 mod profile;
 mod release;
 mod report;
 mod sim;
+mod state;
 mod status;
 mod sync;
 mod tenant;
@@ -265,6 +267,8 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitStatus> {
         Command::Release(args) => release::run(ctx, args),
         Command::Report(args) => report::run(ctx, args),
         Command::Doctor(args) => doctor::run(ctx, args),
+        Command::History(args) => history::run(ctx, args),
+        Command::State(cmd) => state::run(ctx, cmd),
         Command::Completion(args) => {
             ctx.printer
                 .stdout(&String::from_utf8_lossy(&generate::completion_script(

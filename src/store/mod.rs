@@ -8,11 +8,13 @@
 mod history;
 mod inspect;
 mod lease;
+mod maintenance;
 mod mappings;
 mod records;
 pub mod rollout;
 mod schema;
 mod time;
+mod trail;
 mod upsert;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +31,7 @@ pub use mappings::{MappingChange, RemoveOutcome};
 pub use records::{RecordPart, SyncRecord, SyncRecordView, SyncUserView, UserKeys};
 pub use rollout::{HeldPlan, PlanState};
 pub use schema::SCHEMA_VERSION;
+pub use trail::{TrailEntry, TrailFilter};
 
 /// How long a writer waits for another one before the store reports it busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -41,7 +44,7 @@ pub enum StoreError {
     NotAStore { path: PathBuf, detail: String },
 
     #[error(
-        "state file {path} is damaged ({detail}); nothing was written to it. Restore it from a backup (`mcteams config check --state COPY` checks a copy), or move it aside and import the mappings again"
+        "state file {path} is damaged ({detail}); nothing was written to it. Restore it from a backup (`mcteams --state COPY state check` checks a copy first), or move it aside and import the mappings again"
     )]
     Damaged { path: PathBuf, detail: String },
 

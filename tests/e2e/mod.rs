@@ -232,6 +232,17 @@ impl Estate {
         }
     }
 
+    /// The MiCollab base URL the emulator wrote into the config.
+    pub fn micollab_url(&self) -> String {
+        let config = std::fs::read_to_string(&self.config).expect("the config");
+        config
+            .lines()
+            .skip_while(|l| l.trim() != "[micollab]")
+            .find_map(|l| l.strip_prefix("base_url = "))
+            .map(|v| v.trim_matches('"').to_string())
+            .expect("the micollab base_url")
+    }
+
     /// A path inside this estate's directory (its HOME).
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)

@@ -79,6 +79,10 @@ pub(super) fn check_state(
 
 /// A store no command can use: a configuration error (exit 78), as for every command.
 fn unusable(report: &mut Report, error: &StoreError) {
+    unusable_as(report, "store", error)
+}
+
+fn unusable_as(report: &mut Report, check: &'static str, error: &StoreError) {
     report.config_broken = true;
     let hint = match error {
         StoreError::NewerSchema { .. } => "upgrade mcteams, or point --state at this build's store",
@@ -90,7 +94,7 @@ fn unusable(report: &mut Report, error: &StoreError) {
         }
         _ => "point --state (or [state] path) at the store's file",
     };
-    report.fail(S, "store", error.to_string(), hint);
+    report.fail(S, check, error.to_string(), hint);
 }
 
 /// The store's file, its WAL and shared memory, and its directory can be written.
@@ -107,5 +111,21 @@ fn writable(path: &Path, report: &mut Report) {
             let hint = "give mcteams' user write access to the store's file and directory (a read-only or full filesystem stops every sync)";
             report.fail(S, "writable", detail, hint);
         }
+    }
+}
+
+/// SQLite's full integrity check (`state check`): only of a store the other checks found
+/// usable; the quick check every command runs on open is part of the `store` check.
+pub(super) fn check_integrity(path: &Path, report: &mut Report) {
+    let usable = report
+        .checks
+        .iter()
+        .any(|c| c.system == S && c.check == "store" && c.result == Outcome::Ok);
+    if !usable || !path.exists() {
+        return;
+    }
+    match Store::integrity(path) {
+        Ok(()) => report.ok(S, "integrity", "SQLite's full integrity check: ok"),
+        Err(e) => unusable_as(report, "integrity", &e),
     }
 }
