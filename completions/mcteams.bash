@@ -371,7 +371,7 @@ _mcteams() {
 
     case "${cmd}" in
         mcteams)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version profile user status import mappings sync release report doctor config sim demo state history completion generate help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version profile user status import mappings sync release report doctor config sim demo state history completion generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +393,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -405,7 +413,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__completion)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -425,6 +433,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -439,7 +455,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__config)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version init show check help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version init show check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +477,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -473,7 +497,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__config__subcmd__check)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,6 +517,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -577,7 +609,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__config__subcmd__init)
-            opts="-o -v -q -h -V --force --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --force --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -597,6 +629,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -611,7 +651,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__config__subcmd__show)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,6 +673,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -645,7 +693,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__demo)
-            opts="-o -v -q -h -V --users --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --users --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -671,6 +719,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -683,7 +739,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__doctor)
-            opts="-o -v -q -h -V --write-check --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --write-check --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -709,6 +765,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -721,7 +785,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__generate)
-            opts="-o -v -q -h -V --out --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --out --config --state --output --verbose --quiet --no-color --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,6 +809,10 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -1319,7 +1387,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__history)
-            opts="-o -v -q -h -V --since --user --run --limit --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --since --user --run --limit --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1357,6 +1425,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1369,7 +1445,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__import)
-            opts="-y -o -v -q -h -V --results --only-failed --prune --max-deletes --force --strict --offline --columns --delimiter --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --results --only-failed --prune --max-deletes --force --strict --offline --columns --delimiter --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1407,6 +1483,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1419,7 +1503,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__mappings)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version list show remove export discover help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version list show remove export discover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1441,6 +1525,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1453,16 +1545,12 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__mappings__subcmd__discover)
-            opts="-o -v -q -h -V --out --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1477,6 +1565,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -1491,16 +1587,12 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__mappings__subcmd__export)
-            opts="-o -v -q -h -V --out --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1515,6 +1607,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -1627,7 +1727,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__mappings__subcmd__list)
-            opts="-o -v -q -h -V --removed --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --removed --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1647,6 +1747,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -1661,7 +1769,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__mappings__subcmd__remove)
-            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1681,6 +1789,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -1695,7 +1811,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__mappings__subcmd__show)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1717,6 +1833,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1729,7 +1853,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__profile)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version list show enable disable help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version list show enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1751,6 +1875,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1763,7 +1895,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__profile__subcmd__disable)
-            opts="-y -o -v -q -h -V --force --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --force --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1783,6 +1915,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -1797,7 +1937,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__profile__subcmd__enable)
-            opts="-y -o -v -q -h -V --force --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --force --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1817,6 +1957,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -1915,7 +2063,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__profile__subcmd__list)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1937,6 +2085,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1949,7 +2105,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__profile__subcmd__show)
-            opts="-o -v -q -h -V --all --limit --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --all --limit --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1975,6 +2131,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1987,7 +2151,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__release)
-            opts="-y -o -v -q -h -V --dry-run --yes --directory --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --dry-run --yes --directory --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2009,6 +2173,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2021,7 +2193,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__report)
-            opts="-o -v -q -h -V --detailed-exitcode --from-state --reason --user --all --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --detailed-exitcode --from-state --reason --user --all --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2051,6 +2223,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2063,7 +2243,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__sim)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version serve help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2083,6 +2263,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -2139,7 +2327,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__sim__subcmd__serve)
-            opts="-o -v -q -h -V --listen --users --seed --latency --churn --write-config --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --listen --users --seed --latency --churn --write-config --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2185,6 +2373,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2197,7 +2393,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__state)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version check backup rebind help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version check backup rebind help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2219,6 +2415,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2231,7 +2435,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__state__subcmd__backup)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2251,6 +2455,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -2265,7 +2477,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__state__subcmd__check)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2285,6 +2497,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -2369,7 +2589,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__state__subcmd__rebind)
-            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2391,6 +2611,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2403,7 +2631,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__status)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version list set add help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version list set add help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2425,6 +2653,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2437,7 +2673,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__status__subcmd__add)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2457,6 +2693,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -2541,7 +2785,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__status__subcmd__list)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2563,6 +2807,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2575,7 +2827,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__status__subcmd__set)
-            opts="-y -o -v -q -h -V --call-routing --message --name --dnd --override-users --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --call-routing --message --name --dnd --override-users --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2613,6 +2865,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2625,7 +2885,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__sync)
-            opts="-o -v -q -h -V --watch --interval --dry-run --max-changes --force --direction --metrics-addr --config --state --output --verbose --quiet --no-color --log-format --help --version approve help"
+            opts="-o -v -q -h -V --watch --interval --dry-run --max-changes --force --direction --metrics-addr --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version approve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2663,6 +2923,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2675,7 +2943,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__sync__subcmd__approve)
-            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2695,6 +2963,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -2751,7 +3027,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__user)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --log-format --help --version enable disable help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2773,6 +3049,14 @@ _mcteams() {
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
                     return 0
                     ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -2785,7 +3069,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__user__subcmd__disable)
-            opts="-y -o -v -q -h -V --from-csv --force --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --from-csv --force --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2809,6 +3093,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -2823,7 +3115,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__user__subcmd__enable)
-            opts="-y -o -v -q -h -V --from-csv --force --dry-run --yes --config --state --output --verbose --quiet --no-color --log-format --help --version"
+            opts="-y -o -v -q -h -V --from-csv --force --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2847,6 +3139,14 @@ _mcteams() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mcteams_global_optspecs
-    string join \n config= state= o/output= v/verbose q/quiet no-color log-format= h/help V/version
+    string join \n config= state= o/output= v/verbose q/quiet no-color out= query= log-format= h/help V/version
 end
 
 function __fish_mcteams_needs_command
@@ -31,6 +31,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_needs_command" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_needs_command" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_needs_command" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_needs_command" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -62,6 +64,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -81,6 +85,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -96,6 +102,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l all -d 'List every user, not only the first ones'
@@ -111,6 +119,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l force -d 'Go on past the max_changes guard'
@@ -128,6 +138,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l force -d 'Go on past the max_changes guard'
@@ -150,6 +162,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -168,6 +182,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l force -d 'Go on past the max_changes guard'
@@ -186,6 +202,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l force -d 'Go on past the max_changes guard'
@@ -206,6 +224,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -224,6 +244,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -243,6 +265,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l override-users -d 'Also overwrite users\' own changes of this status\'s settings'
@@ -260,6 +284,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -282,6 +308,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l only-failed -d 'Only failed rows in --results (fix them and import that file as is)'
@@ -303,6 +331,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -314,7 +344,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "show" -d 'One mapping, with its sync record'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "remove" -d 'Remove mappings (kept as tombstones until the sync has cleared what it set)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "export" -d 'Write all mappings as a mapping CSV (the import format)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import'
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import (with --out, the proposals are a mapping CSV plus confidence and notes, whatever -o says)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
@@ -323,6 +353,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l removed -d 'Include removed mappings still waiting for the sync to clear them'
@@ -338,6 +370,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -352,6 +386,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l dry-run -d 'Show what would change, change nothing'
@@ -361,7 +397,6 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l out -d 'Write to this file instead of stdout' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
@@ -369,6 +404,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -376,7 +413,6 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l out -d 'Write the proposals (mapping CSV plus confidence and notes) to this file' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
@@ -384,6 +420,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -395,7 +433,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "show" -d 'One mapping, with its sync record'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove mappings (kept as tombstones until the sync has cleared what it set)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write all mappings as a mapping CSV (the import format)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import'
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import (with --out, the proposals are a mapping CSV plus confidence and notes, whatever -o says)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l interval -d 'Time between cycles in --watch: "auto" (as fast as Graph\'s budget and each system\'s max_rps allow) or a duration [default: config\'s sync.interval, auto]' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l max-changes -d 'Stop when a cycle would make more changes [default: config\'s sync.max_changes]' -r
@@ -410,6 +448,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l watch -d 'Keep running, one cycle every --interval'
@@ -429,6 +469,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l dry-run -d 'Show what would change, change nothing'
@@ -447,6 +489,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l dry-run -d 'Show what would change, change nothing'
@@ -483,6 +527,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l detailed-exitcode -d 'Exit 4 when any user is out of sync'
@@ -501,6 +547,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -515,6 +563,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -533,6 +583,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
@@ -548,6 +600,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -562,6 +616,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -580,6 +636,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -602,6 +660,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -619,6 +679,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -633,6 +695,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -651,6 +715,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -665,6 +731,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -679,6 +747,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l dry-run -d 'Show what would change, change nothing'
@@ -703,6 +773,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -717,6 +789,8 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -732,6 +806,7 @@ json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
@@ -769,7 +844,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "show" -d 'One mapping, with its sync record'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "remove" -d 'Remove mappings (kept as tombstones until the sync has cleared what it set)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "export" -d 'Write all mappings as a mapping CSV (the import format)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import (with --out, the proposals are a mapping CSV plus confidence and notes, whatever -o says)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from sync" -f -a "approve" -d 'Approve the plan the mass-change guard holds: the watch applies those users\' changes'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented configuration template'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The effective configuration, secrets redacted, and where each value came from'

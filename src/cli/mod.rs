@@ -85,6 +85,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// Write the results to this file instead of stdout (whole, once the command succeeded;
+    /// a failed run leaves the file as it was)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Query a command's result (a JMESPath, as CLI for Microsoft 365 and az take it) before
+    /// it is formatted: -o table|csv show the query's result too
+    #[arg(long, global = true, value_name = "JMESPATH")]
+    pub query: Option<String>,
+
     /// Format of every line on stderr: json makes notes, warnings and errors JSON objects too
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -292,18 +302,11 @@ pub enum MappingsCommand {
     #[command(
         after_help = "Examples:\n  mcteams mappings export > mappings.csv\n  mcteams mappings export --out mappings.csv"
     )]
-    Export {
-        /// Write to this file instead of stdout
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
-    /// Propose mappings for users not yet mapped, for review and import
+    Export,
+    /// Propose mappings for users not yet mapped, for review and import (with --out, the
+    /// proposals are a mapping CSV plus confidence and notes, whatever -o says)
     #[command(after_help = "Examples:\n  mcteams mappings discover --out proposals.csv")]
-    Discover {
-        /// Write the proposals (mapping CSV plus confidence and notes) to this file
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    Discover,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

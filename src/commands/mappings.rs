@@ -7,7 +7,7 @@ use crate::cli::{MappingsCommand, WriteArgs};
 use crate::exit::{CliError, ExitStatus};
 use crate::mapping::{Mapping, write_mapping_csv};
 
-use crate::output::{Column, Detail, Records, write_atomically};
+use crate::output::{Column, Detail, Records};
 use crate::store::{RemoveOutcome, SyncRecord};
 
 use std::collections::HashSet;
@@ -27,8 +27,8 @@ pub fn run(ctx: &Context, cmd: MappingsCommand) -> anyhow::Result<ExitStatus> {
         MappingsCommand::List { removed } => list(ctx, removed),
         MappingsCommand::Show { key } => show(ctx, &key),
         MappingsCommand::Remove { logins, write } => remove(ctx, &logins, &write),
-        MappingsCommand::Export { out } => export(ctx, out.as_deref()),
-        MappingsCommand::Discover { out } => discover(ctx, out.as_deref()),
+        MappingsCommand::Export => export(ctx),
+        MappingsCommand::Discover => discover(ctx),
     }
 }
 
@@ -216,30 +216,24 @@ fn partial_if(some_failed: bool) -> ExitStatus {
     }
 }
 
-fn export(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<ExitStatus> {
+/// The mapping CSV on stdout, or whole in the `--out` file.
+fn export(ctx: &Context) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     let store = ctx.open_store(&config)?;
     let mappings = store.list_mappings(false)?;
-    match out {
-        None => {
-            let mut buffer = Vec::new();
-            write_mapping_csv(&mut buffer, &mappings)?;
-            ctx.printer.stdout(&String::from_utf8_lossy(&buffer))?;
-        }
-        Some(path) => {
-            write_atomically(path, |out| Ok(write_mapping_csv(out, &mappings)?))?;
-            ctx.printer.note(format!(
-                "exported {} mapping(s) to {}",
-                mappings.len(),
-                path.display()
-            ));
-        }
+    let mut buffer = Vec::new();
+    write_mapping_csv(&mut buffer, &mappings)?;
+    ctx.printer.stdout(&String::from_utf8_lossy(&buffer))?;
+    if let Some(path) = ctx.printer.out_path() {
+        let (n, shown) = (mappings.len(), path.display());
+        ctx.printer
+            .note(format!("exported {n} mapping(s) to {shown}"));
     }
     Ok(ExitStatus::Success)
 }
 
 /// `mappings discover`: proposals for MiCollab users not mapped yet.
-fn discover(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<ExitStatus> {
+fn discover(ctx: &Context) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     super::sync::require_systems(&config)?;
     let store = ctx.open_store(&config)?;
@@ -262,10 +256,10 @@ fn discover(ctx: &Context, out: Option<&std::path::Path>) -> anyhow::Result<Exit
     for p in &found.proposals {
         proposals.push(p);
     }
-    match out {
+    match ctx.printer.out_path() {
         Some(path) => {
             let text = proposals.render(crate::output::Format::Csv, None);
-            write_atomically(path, |w| Ok(w.write_all(text.as_bytes())?))?;
+            ctx.printer.stdout(&text)?;
             let (n, shown) = (found.proposals.len(), path.display());
             ctx.printer.note(format!(
                 "wrote {n} proposal(s) to {shown}: review them, then `mcteams import {shown}`"

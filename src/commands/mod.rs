@@ -49,6 +49,8 @@ impl Context {
             OutputFormat::Csv => Format::Csv,
         };
         let printer = Printer::new(PrinterSettings {
+            query: global.query.clone(),
+            out: global.out.clone(),
             format,
             wide: global.output == OutputFormat::Wide,
             log_json: global.log_format == LogFormat::Json,
@@ -223,11 +225,38 @@ pub fn parse_args() -> Cli {
 
 /// Runs a parsed command line and returns its exit status. Never panics on input:
 /// every error becomes one line on stderr (and its causes with `-v`).
-pub fn run(cli: Cli) -> ExitStatus {
+pub fn run(mut cli: Cli) -> ExitStatus {
+    // `generate --out DIR` names the directory it writes into, not a file for its results.
+    if matches!(cli.command, Command::Generate(_)) {
+        cli.global.out = None;
+    }
     choose_colors(&cli.global);
     init_logging(&cli.global);
     let ctx = Context::from_global(&cli.global);
-    match dispatch(&ctx, cli.command) {
+    let checked = match &cli.global.query {
+        Some(query) => crate::output::query::check(query).map_err(|e| CliError::usage(e).into()),
+        None => Ok(()),
+    };
+    let outcome = checked.and_then(|()| dispatch(&ctx, cli.command));
+    // `--out`: the results in place once the command did its job (a partial run's and a
+    // report's "out of sync" included: their results are whole).
+    let succeeded = outcome.as_ref().is_ok_and(|s| {
+        matches!(
+            s,
+            ExitStatus::Success | ExitStatus::Partial | ExitStatus::OutOfSync
+        )
+    });
+    let outcome = match ctx.printer.finish(succeeded) {
+        Err(e) if succeeded => Err(anyhow::Error::new(e).context(format!(
+            "writing {}",
+            ctx.printer
+                .out_path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ))),
+        _ => outcome,
+    };
+    match outcome {
         Ok(status) => status,
         Err(err) => {
             let status = status_of(&err);

@@ -441,7 +441,10 @@ fn print(ctx: &Context, report: &Built, gathering: &Gathering) -> anyhow::Result
             .note(format!("{headline}; by reason: {by_reason}"));
         return Ok(());
     }
-    ctx.printer.results(&summary_table(report))?;
+    // A query is of the users' rows, the result a script asked for.
+    if !ctx.printer.has_query() {
+        ctx.printer.results(&summary_table(report))?;
+    }
     // Who, why and what to do always; the sides as the width allows (-o wide: all, and
     // what a narrow table never has room for).
     let mut detail = Records::new(vec![

@@ -14,6 +14,8 @@ use crate::progress::Progress;
 
 mod fit;
 mod messages;
+pub mod query;
+mod sink;
 
 pub use fit::Shown;
 pub use messages::json_error_line;
@@ -325,8 +327,12 @@ pub fn neutralise_formula(text: &str) -> String {
 }
 
 /// Settings of the printer, decided once from the flags and the environment.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PrinterSettings {
+    /// `--query`: a JMESPath the results are queried with before they are formatted.
+    pub query: Option<String>,
+    /// `--out`: the file results go to instead of stdout.
+    pub out: Option<std::path::PathBuf>,
     pub format: Format,
     /// `-o wide`: tables with every column, as wide as they need.
     pub wide: bool,
@@ -343,11 +349,13 @@ pub struct Printer {
     settings: PrinterSettings,
     stderr_is_terminal: bool,
     stdout_is_terminal: bool,
+    sink: sink::Sink,
 }
 
 impl Printer {
     pub fn new(settings: PrinterSettings) -> Self {
         Printer {
+            sink: sink::Sink::to(settings.out.clone()),
             settings,
             stderr_is_terminal: std::io::stderr().is_terminal(),
             stdout_is_terminal: std::io::stdout().is_terminal(),
@@ -356,6 +364,11 @@ impl Printer {
 
     pub fn format(&self) -> Format {
         self.settings.format
+    }
+
+    /// `--query`: results are queried before they are formatted.
+    pub fn has_query(&self) -> bool {
+        self.settings.query.is_some()
     }
 
     /// `-o wide`: every column of a table.
@@ -396,7 +409,14 @@ impl Printer {
     /// Writes results to stdout. A closed pipe (`| head`) is not an error. An empty table
     /// prints nothing (the command says why on stderr); JSON prints `[]`.
     pub fn results(&self, records: &Records) -> std::io::Result<()> {
-        if self.for_people_hidden() || records.is_empty() && self.settings.format == Format::Table {
+        if self.for_people_hidden() {
+            return Ok(());
+        }
+        if let Some(query) = &self.settings.query {
+            let rows = Value::Array(records.rows.clone());
+            return self.queried(query, &rows, &records.columns);
+        }
+        if records.is_empty() && self.settings.format == Format::Table {
             return Ok(());
         }
         if self.settings.wide && self.settings.format == Format::Table {
@@ -416,7 +436,17 @@ impl Printer {
         self.stdout(&records.render(self.settings.format, width))
     }
 
+    /// A result queried with `--query`, then formatted.
+    fn queried(&self, query: &str, value: &Value, columns: &[Column]) -> std::io::Result<()> {
+        let result = query::apply(query, value).map_err(std::io::Error::other)?;
+        let format = self.settings.format;
+        self.stdout(&query::render(result, columns, format, self.table_width()))
+    }
+
     pub fn detail(&self, detail: &Detail) -> std::io::Result<()> {
+        if let Some(query) = &self.settings.query {
+            return self.queried(query, &detail.value, &[]);
+        }
         if self.for_people_hidden() {
             return Ok(());
         }
@@ -424,6 +454,9 @@ impl Printer {
     }
 
     pub fn stdout(&self, text: &str) -> std::io::Result<()> {
+        if self.to_sink(text)? {
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
         match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
