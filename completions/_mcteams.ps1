@@ -208,6 +208,8 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Check "Microsoft Teams status" for users')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Uncheck "Microsoft Teams status" for users')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams'' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The users the report knows (mapped, or with Teams presence on), a line each')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -259,9 +261,53 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mcteams;user;show' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query a command''s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query''s result too')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('--from-state', '--from-state', [CompletionResultType]::ParameterName, 'The store''s last observations instead of reading the systems')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mcteams;user;list' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only users of this MiCollab profile')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Only users with these reason codes (repeatable, or comma-separated)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query a command''s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query''s result too')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('--from-state', '--from-state', [CompletionResultType]::ParameterName, 'The store''s last observations instead of reading the systems')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mcteams;user;help' {
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Check "Microsoft Teams status" for users')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Uncheck "Microsoft Teams status" for users')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams'' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The users the report knows (mapped, or with Teams presence on), a line each')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -269,6 +315,12 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             break
         }
         'mcteams;user;help;disable' {
+            break
+        }
+        'mcteams;user;help;show' {
+            break
+        }
+        'mcteams;user;help;list' {
             break
         }
         'mcteams;user;help;help' {
@@ -1073,12 +1125,20 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         'mcteams;help;user' {
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Check "Microsoft Teams status" for users')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Uncheck "Microsoft Teams status" for users')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams'' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The users the report knows (mapped, or with Teams presence on), a line each')
             break
         }
         'mcteams;help;user;enable' {
             break
         }
         'mcteams;help;user;disable' {
+            break
+        }
+        'mcteams;help;user;show' {
+            break
+        }
+        'mcteams;help;user;list' {
             break
         }
         'mcteams;help;status' {

@@ -208,6 +208,12 @@ _mcteams() {
             mcteams__subcmd__help__subcmd__user,enable)
                 cmd="mcteams__subcmd__help__subcmd__user__subcmd__enable"
                 ;;
+            mcteams__subcmd__help__subcmd__user,list)
+                cmd="mcteams__subcmd__help__subcmd__user__subcmd__list"
+                ;;
+            mcteams__subcmd__help__subcmd__user,show)
+                cmd="mcteams__subcmd__help__subcmd__user__subcmd__show"
+                ;;
             mcteams__subcmd__mappings,discover)
                 cmd="mcteams__subcmd__mappings__subcmd__discover"
                 ;;
@@ -355,6 +361,12 @@ _mcteams() {
             mcteams__subcmd__user,help)
                 cmd="mcteams__subcmd__user__subcmd__help"
                 ;;
+            mcteams__subcmd__user,list)
+                cmd="mcteams__subcmd__user__subcmd__list"
+                ;;
+            mcteams__subcmd__user,show)
+                cmd="mcteams__subcmd__user__subcmd__show"
+                ;;
             mcteams__subcmd__user__subcmd__help,disable)
                 cmd="mcteams__subcmd__user__subcmd__help__subcmd__disable"
                 ;;
@@ -363,6 +375,12 @@ _mcteams() {
                 ;;
             mcteams__subcmd__user__subcmd__help,help)
                 cmd="mcteams__subcmd__user__subcmd__help__subcmd__help"
+                ;;
+            mcteams__subcmd__user__subcmd__help,list)
+                cmd="mcteams__subcmd__user__subcmd__help__subcmd__list"
+                ;;
+            mcteams__subcmd__user__subcmd__help,show)
+                cmd="mcteams__subcmd__user__subcmd__help__subcmd__show"
                 ;;
             *)
                 ;;
@@ -1345,7 +1363,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__help__subcmd__user)
-            opts="enable disable"
+            opts="enable disable show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1373,6 +1391,34 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__help__subcmd__user__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__user__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__user__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3027,7 +3073,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__user)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version enable disable help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version enable disable show list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3161,7 +3207,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__user__subcmd__help)
-            opts="enable disable help"
+            opts="enable disable show list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3209,6 +3255,126 @@ _mcteams() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__user__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__user__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__user__subcmd__list)
+            opts="-o -v -q -h -V --profile --reason --from-state --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -W "teams_micollab_mismatch pbx_teams_mismatch dnd_conflict unmapped_enabled_user mapping_target_missing unverified_mapping integration_disabled unsupported_system foreign_writer held_by_guard stale sync_error in_sync source_unavailable teams_unknown acd_hotdesk_unsynced client_drift_risk settling" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__user__subcmd__show)
+            opts="-o -v -q -h -V --from-state --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -193,6 +193,8 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --version 'Print version'
             cand enable 'Check "Microsoft Teams status" for users'
             cand disable 'Uncheck "Microsoft Teams status" for users'
+            cand show 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams'' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives'
+            cand list 'The users the report knows (mapped, or with Teams presence on), a line each'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcteams;user;enable'= {
@@ -241,14 +243,60 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mcteams;user;show'= {
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
+            cand --query 'Query a command''s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query''s result too'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand --from-state 'The store''s last observations instead of reading the systems'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcteams;user;list'= {
+            cand --profile 'Only users of this MiCollab profile'
+            cand --reason 'Only users with these reason codes (repeatable, or comma-separated)'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
+            cand --query 'Query a command''s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query''s result too'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand --from-state 'The store''s last observations instead of reading the systems'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mcteams;user;help'= {
             cand enable 'Check "Microsoft Teams status" for users'
             cand disable 'Uncheck "Microsoft Teams status" for users'
+            cand show 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams'' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives'
+            cand list 'The users the report knows (mapped, or with Teams presence on), a line each'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcteams;user;help;enable'= {
         }
         &'mcteams;user;help;disable'= {
+        }
+        &'mcteams;user;help;show'= {
+        }
+        &'mcteams;user;help;list'= {
         }
         &'mcteams;user;help;help'= {
         }
@@ -987,10 +1035,16 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;help;user'= {
             cand enable 'Check "Microsoft Teams status" for users'
             cand disable 'Uncheck "Microsoft Teams status" for users'
+            cand show 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams'' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives'
+            cand list 'The users the report knows (mapped, or with Teams presence on), a line each'
         }
         &'mcteams;help;user;enable'= {
         }
         &'mcteams;help;user;disable'= {
+        }
+        &'mcteams;help;user;show'= {
+        }
+        &'mcteams;help;user;list'= {
         }
         &'mcteams;help;status'= {
             cand list 'The Teams-managed statuses of a profile and their settings'

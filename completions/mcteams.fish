@@ -155,25 +155,27 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Turn Teams presence on for every user of a profile'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn Teams presence off for a profile; users get their own statuses back'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -s V -l version -d 'Print version'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -f -a "enable" -d 'Check "Microsoft Teams status" for users'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -f -a "disable" -d 'Uncheck "Microsoft Teams status" for users'
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -f -a "enable" -d 'Check "Microsoft Teams status" for users'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -f -a "disable" -d 'Uncheck "Microsoft Teams status" for users'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -f -a "show" -d 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams\' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -f -a "list" -d 'The users the report knows (mapped, or with Teams presence on), a line each'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l from-csv -d 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
@@ -214,8 +216,63 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l from-state -d 'The store\'s last observations instead of reading the systems'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l profile -d 'Only users of this MiCollab profile' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l reason -d 'Only users with these reason codes (repeatable, or comma-separated)' -r -f -a "teams_micollab_mismatch\t''
+pbx_teams_mismatch\t''
+dnd_conflict\t''
+unmapped_enabled_user\t''
+mapping_target_missing\t''
+unverified_mapping\t''
+integration_disabled\t''
+unsupported_system\t''
+foreign_writer\t''
+held_by_guard\t''
+stale\t''
+sync_error\t''
+in_sync\t''
+source_unavailable\t''
+teams_unknown\t''
+acd_hotdesk_unsynced\t''
+client_drift_risk\t''
+settling\t''"
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l from-state -d 'The store\'s last observations instead of reading the systems'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Check "Microsoft Teams status" for users'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Uncheck "Microsoft Teams status" for users'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams\' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives'
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'The users the report knows (mapped, or with Teams presence on), a line each'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
@@ -837,6 +894,8 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "disable" -d 'Turn Teams presence off for a profile; users get their own statuses back'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "enable" -d 'Check "Microsoft Teams status" for users'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "disable" -d 'Uncheck "Microsoft Teams status" for users'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "show" -d 'Everything about one user across the four systems: the mapping, the Teams flag, Teams presence and mcteams\' session, the phone, the MiCollab status, the last sync and its last writes, and the reasons the report gives'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'The users the report knows (mapped, or with Teams presence on), a line each'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from status" -f -a "list" -d 'The Teams-managed statuses of a profile and their settings'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from status" -f -a "set" -d 'Change settings of a Teams-managed status (never its name or Do-not-disturb)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from status" -f -a "add" -d 'Add a status: always refused while Teams manages the statuses'

@@ -75,6 +75,34 @@ change than sync.max_changes (nothing applied) unless --force.\n\n\
 Examples:\n  mcteams user disable alice\n  mcteams user disable --from-csv users.csv --dry-run"
     )]
     Disable(UserArgs),
+    /// Everything about one user across the four systems: the mapping, the Teams flag, Teams
+    /// presence and mcteams' session, the phone, the MiCollab status, the last sync and its
+    /// last writes, and the reasons the report gives
+    #[command(
+        after_help = "Examples:\n  mcteams user show alice\n  mcteams user show alice@contoso.com -o json"
+    )]
+    Show {
+        /// MiCollab login or Teams UPN
+        user: String,
+        /// The store's last observations instead of reading the systems
+        #[arg(long)]
+        from_state: bool,
+    },
+    /// The users the report knows (mapped, or with Teams presence on), a line each
+    #[command(
+        after_help = "Examples:\n  mcteams user list --profile Sales\n  mcteams user list --reason dnd_conflict,stale -o csv"
+    )]
+    List {
+        /// Only users of this MiCollab profile
+        #[arg(long, value_name = "PROFILE")]
+        profile: Option<String>,
+        /// Only users with these reason codes (repeatable, or comma-separated)
+        #[arg(long, value_name = "CODE", num_args = 1.., value_delimiter = ',', value_parser = super::reason_codes())]
+        reason: Vec<String>,
+        /// The store's last observations instead of reading the systems
+        #[arg(long)]
+        from_state: bool,
+    },
 }
 
 #[derive(Debug, Args)]

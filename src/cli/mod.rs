@@ -496,7 +496,7 @@ pub struct HistoryArgs {
 }
 
 /// The report's reason codes, offered by shell completion and checked by clap.
-fn reason_codes() -> clap::builder::PossibleValuesParser {
+pub(crate) fn reason_codes() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(crate::report::Reason::ALL.map(|r| r.code()))
 }
 

@@ -19,6 +19,7 @@ mod status;
 mod sync;
 mod tenant;
 mod user;
+mod user_view;
 mod watch;
 
 use std::io::{BufRead, Write};

@@ -26,20 +26,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<ExitStatus> {
         settle_window: sync.settle_window,
         stale_after: sync.stale_after,
     };
-    let gathering = if args.from_state {
-        let store = ctx.open_store(&config)?;
-        gather::from_state(&store, chrono::Utc::now()).context("reading the store")?
-    } else {
-        super::sync::require_systems(&config)?;
-        let systems = crate::connectors::connect(&config)?;
-        let store = ctx.open_store(&config)?;
-        // Read only: it starts where the last sync left Graph's rate limit, and records nothing.
-        super::resume_graph_limit(&store, &systems.teams)?;
-        super::runtime()?
-            .block_on(gather::from_systems(&store, &systems, chrono::Utc::now()))
-            .context("reading the store")?
-    };
-    refuse_failed_reads(&gathering)?;
+    let gathering = gathered(ctx, &config, args.from_state)?;
     let report = build(&gathering, windows, &args.user, &wanted, args.all);
     print(ctx, &report, &gathering)?;
     // A system down: its users are `source_unavailable`, and the run is "try again later"
@@ -66,8 +53,46 @@ pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// What the report reads: the systems (read only: Graph's rate limit resumed where the last
+/// sync left it, nothing recorded), or the store's last observations (`from_state`).
+pub(super) fn gathered(
+    ctx: &Context,
+    config: &crate::config::Config,
+    from_state: bool,
+) -> anyhow::Result<Gathering> {
+    let gathering = if from_state {
+        let store = ctx.open_store(config)?;
+        gather::from_state(&store, chrono::Utc::now()).context("reading the store")?
+    } else {
+        super::sync::require_systems(config)?;
+        let systems = crate::connectors::connect(config)?;
+        let store = ctx.open_store(config)?;
+        super::resume_graph_limit(&store, &systems.teams)?;
+        super::runtime()?
+            .block_on(gather::from_systems(&store, &systems, chrono::Utc::now()))
+            .context("reading the store")?
+    };
+    refuse_failed_reads(&gathering)?;
+    Ok(gathering)
+}
+
+/// Every user the report knows (mapped, or with Teams presence on), classified: `user show`
+/// and `user list` read them as `report --all` does.
+pub(super) fn rows_of(
+    gathering: &Gathering,
+    config: &crate::config::Config,
+    users: &[String],
+) -> Vec<ReportRow> {
+    let sync = config.sync();
+    let windows = Windows {
+        settle_window: sync.settle_window,
+        stale_after: sync.stale_after,
+    };
+    build(gathering, windows, users, &[], true).rows
+}
+
 /// `--reason` codes, checked: an unknown one is a usage error naming the valid ones.
-fn parse_reasons(codes: &[String]) -> anyhow::Result<Vec<Reason>> {
+pub(super) fn parse_reasons(codes: &[String]) -> anyhow::Result<Vec<Reason>> {
     let mut reasons = Vec::new();
     for code in codes.iter().flat_map(|c| c.split(',')) {
         if code.trim().is_empty() {
@@ -142,6 +167,8 @@ pub struct ReportRow {
     pub last_error: Option<String>,
     /// `systems` (read now) or `state` (`--from-state`).
     pub observed_from: &'static str,
+    /// The user's MiCollab profile (`None`: not read, as with `--from-state`).
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -275,6 +302,7 @@ fn row(subject: &Subject, findings: &[Finding], gathering: &Gathering) -> Report
             Origin::Systems => "systems",
             Origin::State => "state",
         },
+        profile: subject.profile.clone(),
     }
 }
 
@@ -304,6 +332,7 @@ fn columns() -> Vec<Column> {
         Column::exact("last_observed_at", "last_observed_at"),
         Column::text("last_error", "last_error"),
         Column::exact("observed_from", "observed_from"),
+        Column::text("profile", "profile"),
     ]
 }
 

@@ -19,6 +19,12 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<ExitStatus> {
     match cmd {
         UserCommand::Enable(args) => switch(ctx, args, Switch::Enable),
         UserCommand::Disable(args) => switch(ctx, args, Switch::Disable),
+        UserCommand::Show { user, from_state } => super::user_view::show(ctx, &user, from_state),
+        UserCommand::List {
+            profile,
+            reason,
+            from_state,
+        } => super::user_view::list(ctx, profile.as_deref(), &reason, from_state),
     }
 }
 

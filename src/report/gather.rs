@@ -44,6 +44,8 @@ pub struct Subject {
     pub history: SyncHistory,
     pub existence: Existence,
     pub client: Option<(ClientKind, bool)>,
+    /// The user's MiCollab profile, when MiCollab was read.
+    pub profile: Option<String>,
 }
 
 impl Subject {
@@ -219,6 +221,7 @@ pub fn from_state(store: &Store, now: DateTime<Utc>) -> Result<Gathering, StoreE
                 history,
                 existence: Existence::default(),
                 client: None,
+                profile: None,
             }
         })
         .collect();
@@ -445,6 +448,7 @@ fn subjects_of(
             history,
             existence,
             client: user.and_then(client_of),
+            profile: user.and_then(|u| u.profile_name.clone()),
         });
     }
     Ok(subjects)
@@ -477,6 +481,7 @@ fn unmapped_subjects<'a>(
                 .unwrap_or_default(),
             existence: Existence::default(),
             client: client_of(user),
+            profile: user.profile_name.clone(),
         });
     }
     subjects
