@@ -12,11 +12,13 @@ use serde_json::Value;
 
 use crate::progress::Progress;
 
+mod detail;
 mod fit;
 mod messages;
 pub mod query;
 mod sink;
 
+pub use detail::Detail;
 pub use fit::Shown;
 pub use messages::json_error_line;
 
@@ -200,72 +202,6 @@ impl Records {
             let _ = writer.write_record(cells);
         }
         String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
-    }
-}
-
-/// One object shown as key/value lines in a table, or as itself in JSON.
-#[derive(Debug, Clone)]
-pub struct Detail {
-    value: Value,
-}
-
-impl Detail {
-    pub fn new(value: &impl Serialize) -> Self {
-        Detail {
-            value: serde_json::to_value(value).unwrap_or(Value::Null),
-        }
-    }
-
-    pub fn render(&self, format: Format, width: Option<u16>) -> String {
-        match format {
-            Format::Json => {
-                let mut text = serde_json::to_string_pretty(&self.value).unwrap_or_default();
-                text.push('\n');
-                text
-            }
-            Format::Jsonl => format!("{}\n", self.value),
-            Format::Csv => {
-                let columns = match &self.value {
-                    Value::Object(map) => map
-                        .keys()
-                        .map(|k| Column {
-                            key: Cow::Owned(k.clone()),
-                            title: Cow::Owned(k.clone()),
-                            kind: CellKind::Text,
-                            shown: Shown::Always,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                let mut records = Records::new(columns);
-                records.rows.push(self.value.clone());
-                records.render_csv()
-            }
-            Format::Table => {
-                let mut table = Table::new();
-                table.load_style(presets::NOTHING);
-                if let Some(w) = width {
-                    table
-                        .set_content_arrangement(ContentArrangement::Dynamic)
-                        .set_width(w);
-                }
-                if let Value::Object(map) = &self.value {
-                    for (key, value) in map {
-                        table.add_row(vec![format!("{key}:"), display_cell(Some(value))]);
-                    }
-                }
-                // Flush left like the rest of the output: no padding before the keys.
-                if let Some(keys) = table.column_mut(0) {
-                    keys.set_padding((0, 1));
-                }
-                let text: String = table
-                    .to_string()
-                    .lines()
-                    .map(|l| format!("{}\n", l.trim_end()))
-                    .collect();
-                text
-            }
-        }
     }
 }
 
