@@ -625,6 +625,10 @@ fn man_pages_say_the_environment_the_files_and_where_to_read_next() {
         "MCTEAMS_CONFIG",
         "MCTEAMS_STATE",
         "MCTEAMS_LOG",
+        "MCTEAMS_GRAPH_SECRET",
+        "MCTEAMS_MICOLLAB_PASSWORD",
+        "MCTEAMS_PBX_PASSWORD",
+        "MCTEAMS_CLOUDLINK_SECRET",
         "NO_COLOR",
         "COLUMNS",
     ] {

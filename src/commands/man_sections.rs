@@ -51,6 +51,10 @@ pub(super) fn environment() -> String {
             "the width tables fit when stdout is not a terminal (a pipe gets whole lines without it)",
         ),
         (
+            "MCTEAMS_GRAPH_SECRET, MCTEAMS_MICOLLAB_PASSWORD, MCTEAMS_PBX_PASSWORD, MCTEAMS_CLOUDLINK_SECRET",
+            "the secrets, where the config's client_secret_env and password_env keys name these variables (as the template does)",
+        ),
+        (
             "the variables the *_env keys name",
             "secrets (client_secret_env, password_env): a config key names the variable, never holds the secret",
         ),
