@@ -89,6 +89,8 @@ async fn the_trail_shows_admin_changes_and_sync_writes_newest_first() {
     assert_eq!(two.as_array().unwrap().len(), 2);
     assert!(stderr.contains("--limit N shows more"), "{stderr}");
 
+    let out = estate.run(&["history", "--limit", "0"]).await;
+    assert_eq!(out.status.code(), Some(2));
     // Bad input: a usage error naming the flag.
     let out = estate.run(&["history", "--since", "last tuesday"]).await;
     assert_eq!(out.status.code(), Some(2));

@@ -82,6 +82,34 @@ async fn a_query_shapes_the_result_and_out_writes_it_whole_or_not_at_all() {
         .await;
     assert_eq!(out.status.code(), Some(78));
     assert!(std::fs::read(&file).unwrap() == before);
+    // -q with --out: the table still goes to the file (only people's screen is spared).
+    let quiet = estate.path("quiet.txt");
+    let out = estate
+        .run(&["-q", "mappings", "list", "--out", quiet.to_str().unwrap()])
+        .await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    assert!(std::fs::read_to_string(&quiet).unwrap().contains(login));
+    // A directory that cannot take the file is said before any work; a watch never ends.
+    let nowhere = estate.path("no-such-dir/out.csv");
+    let out = estate
+        .run(&[
+            "import",
+            "users.csv",
+            "--yes",
+            "--out",
+            nowhere.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot write in"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = estate.run(&["sync", "--watch", "--out", file_s]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--out does not go with --watch"));
     // Every listing command takes it: the report and the trail too.
     for args in [&["report", "--all"][..], &["history"], &["profile", "list"]] {
         let file = estate.path("listing.csv");

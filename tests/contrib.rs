@@ -177,7 +177,11 @@ fn named_in(expr: &str) -> (Vec<String>, Vec<String>) {
         rest = &rest[at + name.len()..];
         series.push(name);
     }
-    let labels = expr
+    let grouping = expr
+        .replace("by(", "by (")
+        .replace("without(", "by (")
+        .replace("without (", "by (");
+    let labels = grouping
         .split("by (")
         .skip(1)
         .flat_map(|after| after.split(')').next().unwrap_or("").split(','))

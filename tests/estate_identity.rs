@@ -65,15 +65,35 @@ async fn the_tenant_by_any_of_its_names_and_micollab_by_any_loopback_name_is_one
     // A store whose recorded tenant id is another tenant's is another estate's, whatever
     // the name.
     let conn = rusqlite::Connection::open(state).unwrap();
-    conn.execute(
-        "UPDATE meta SET value = '0b4a7c2e-1111-4222-8333-444455556666' WHERE key = 'tenant_tid'",
-        [],
-    )
-    .unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE meta SET value = '0b4a7c2e-1111-4222-8333-444455556666' WHERE key = 'tenant_tid'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1, "the sync recorded the tenant's id");
     drop(conn);
     let (code, said) = list_with(&estate, state, &by_domain).await;
     assert_eq!(code, 78, "{said}");
     assert!(said.contains("belongs to another estate"), "{said}");
+    assert!(!said.contains("has not recorded"), "{said}");
+    // A run under the name the store was bound with goes on, and never overwrites the
+    // recorded id with another: it warns.
+    let out = estate.run(&["sync"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("is not the one the store recorded"),
+        "{}",
+        text(&out.stderr)
+    );
+    let conn = rusqlite::Connection::open(state).unwrap();
+    let kept: String = conn
+        .query_row("SELECT value FROM meta WHERE key = 'tenant_tid'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(kept, "0b4a7c2e-1111-4222-8333-444455556666");
+    drop(conn);
     // Another MiCollab port is another server: refused without asking Entra.
     let mut other = url::Url::parse(&micollab).unwrap();
     other.set_port(Some(other.port().unwrap() + 1)).unwrap();

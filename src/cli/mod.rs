@@ -491,7 +491,7 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "ID")]
     pub run: Option<i64>,
     /// At most this many entries, the newest
-    #[arg(long, value_name = "N", default_value_t = 200)]
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: u32,
 }
 

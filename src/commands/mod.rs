@@ -235,9 +235,11 @@ pub fn run(mut cli: Cli) -> ExitStatus {
     init_logging(&cli.global);
     let ctx = Context::from_global(&cli.global);
     let checked = match &cli.global.query {
-        Some(query) => crate::output::query::check(query).map_err(|e| CliError::usage(e).into()),
+        Some(query) => crate::output::query::check(query),
         None => Ok(()),
-    };
+    }
+    .and_then(|()| ctx.printer.prepare_out())
+    .map_err(|e| CliError::usage(e).into());
     let outcome = checked.and_then(|()| dispatch(&ctx, cli.command));
     // `--out`: the results in place once the command did its job (a partial run's and a
     // report's "out of sync" included: their results are whole).

@@ -145,13 +145,17 @@ impl<T: TeamsPort> super::change::Change for Release<'_, T> {
 
     async fn apply(&mut self, store: &mut Store, run: RunId, _: &[i64]) -> anyhow::Result<Applied> {
         super::resume_graph_limit(store, self.teams)?;
-        // A running sync would set them again: hold its lease while releasing.
-        let lease = store.acquire_lease("sync", std::time::Duration::from_secs(600))?;
+        // A running sync would set them again: hold its lease while releasing, renewed on
+        // its own clock (a whole directory at Graph's pace outlasts any fixed term).
+        let term = std::time::Duration::from_secs(600);
+        let lease = store.acquire_lease("sync", term)?;
+        let heartbeat = store.start_heartbeat(&lease, term)?;
         let outcomes = release_sessions(store, self.teams, &self.held, Some(run)).await;
         let directory = match &outcomes {
             Ok(_) => self.clear_directory().await,
             Err(_) => 0,
         };
+        drop(heartbeat);
         let released = store.release_lease(lease);
         let outcomes = outcomes?;
         released?;
@@ -165,6 +169,20 @@ impl<T: TeamsPort> super::change::Change for Release<'_, T> {
             .collect();
         let failed = outcomes.iter().filter(|o| o.is_err()).count() + self.directory_failed.len();
         let cleared = self.held.len() + directory - failed;
+        if self.asked_for_directory {
+            // The directory's users have no journal entry of their own: the trail says it.
+            let count = cleared.to_string();
+            store.record_change(
+                Some(run),
+                &crate::store::AuditChange {
+                    object_type: "teams_sessions",
+                    object_id: "directory",
+                    field: "cleared",
+                    old: None,
+                    new: Some(&count),
+                },
+            )?;
+        }
         Ok(Applied {
             status: if failed > 0 {
                 ExitStatus::Partial

@@ -450,7 +450,8 @@ fn print(ctx: &Context, report: &Built, gathering: &Gathering) -> anyhow::Result
         report.rows.len(),
         report.out_of_sync
     );
-    if ctx.printer.format() != Format::Table {
+    // Scripts, and a query in any format, get the documented rows.
+    if ctx.printer.format() != Format::Table || ctx.printer.has_query() {
         let mut records = Records::new(columns());
         for r in &report.rows {
             records.push(r);
@@ -470,10 +471,7 @@ fn print(ctx: &Context, report: &Built, gathering: &Gathering) -> anyhow::Result
             .note(format!("{headline}; by reason: {by_reason}"));
         return Ok(());
     }
-    // A query is of the users' rows, the result a script asked for.
-    if !ctx.printer.has_query() {
-        ctx.printer.results(&summary_table(report))?;
-    }
+    ctx.printer.results(&summary_table(report))?;
     // Who, why and what to do always; the sides as the width allows (-o wide: all, and
     // what a narrow table never has room for).
     let mut detail = Records::new(vec![

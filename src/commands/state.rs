@@ -31,8 +31,15 @@ fn backup(ctx: &Context, file: &Path) -> anyhow::Result<ExitStatus> {
         .into());
     }
     let bytes = store.backup_to(file)?;
-    Store::integrity(file)?;
-    let mappings = Store::inspect(file)?.mappings;
+    let checked = Store::integrity(file).and_then(|()| Store::inspect(file));
+    let mappings = match checked {
+        Ok(found) => found.mappings,
+        Err(e) => {
+            // A copy that fails its check is no backup: it is not left to be trusted.
+            let _ = std::fs::remove_file(file);
+            return Err(e.into());
+        }
+    };
     ctx.printer.note(format!(
         "backed up {} to {} ({bytes} bytes, {mappings} mapped users, integrity checked); \
          restore by stopping mcteams and copying it over the state file",

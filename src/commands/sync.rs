@@ -86,6 +86,13 @@ pub async fn execute(
             store.path().display()
         ));
     }
+    if args.watch && ctx.printer.out_path().is_some() {
+        return Err(CliError::usage(
+            "--out does not go with --watch: a watch never ends, so its file would never be \
+             written; follow it with --log-format json and --metrics-addr",
+        )
+        .into());
+    }
     let settings = cycle_settings(ctx, args, config, mapped);
     if args.dry_run && args.watch {
         return super::watch::plan_only(ctx, &mut store, systems, config, &settings, interval)

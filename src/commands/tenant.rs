@@ -53,6 +53,15 @@ pub(super) async fn record_tenant_id(store: &mut Store, graph: &GraphClient) {
     let Some(tid) = graph.known_tenant_id().await else {
         return tracing::debug!("no token this run: the tenant's id is not recorded");
     };
+    match store.tenant_tid() {
+        Ok(Some(recorded)) if !recorded.eq_ignore_ascii_case(&tid) => {
+            // The configured name now leads to another tenant: the store keeps the one it
+            // was bound to, and says so (its mappings name that tenant's users).
+            return tracing::warn!(%recorded, %tid, "the configured tenant's id is not the one the store recorded: check graph.tenant_id");
+        }
+        Ok(_) => {}
+        Err(e) => return tracing::warn!(error = %e, "could not read the tenant's recorded id"),
+    }
     if let Err(e) = store.record_tenant_tid(&tid) {
         tracing::warn!(error = %e, "could not record the tenant's id");
     }

@@ -35,12 +35,18 @@ pub fn show(ctx: &Context, user: &str, from_state: bool) -> anyhow::Result<ExitS
         .into());
     };
     let store = ctx.open_store(&config)?;
-    let writes = store.trail(&TrailFilter {
+    // The trail mixes admin changes in: a few more are read to find the writes.
+    let trail = store.trail(&TrailFilter {
         object_id: Some(row.micollab_login.clone()),
-        limit: LAST_WRITES,
+        limit: LAST_WRITES * 4,
         ..TrailFilter::default()
     })?;
-    let last_writes = writes.iter().map(describe).collect();
+    let last_writes = trail
+        .iter()
+        .filter(|e| e.kind == "write")
+        .take(LAST_WRITES as usize)
+        .map(describe)
+        .collect();
     ctx.printer
         .detail(&Detail::new(&Shown { row, last_writes }))?;
     Ok(ExitStatus::Success)

@@ -31,9 +31,10 @@ fn normalise_url(text: &str) -> String {
     let Ok(mut url) = url::Url::parse(text.trim()) else {
         return text.trim().trim_end_matches('/').to_string();
     };
+    // Only the names of the one usual loopback listener: 127.0.0.2 may be another server.
     let loopback = match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv4(ip)) => ip == std::net::Ipv4Addr::LOCALHOST,
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
     };
@@ -72,7 +73,7 @@ mod tests {
             ),
             ("http://localhost:8080", "http://127.0.0.1:8080/", true),
             ("http://[::1]:8080", "http://localhost:8080", true),
-            ("http://127.0.0.2:8080", "http://localhost:8080", true),
+            ("http://127.0.0.2:8080", "http://localhost:8080", false),
             (
                 "https://micollab.contoso.com",
                 "https://micollab.contoso.com:8443",

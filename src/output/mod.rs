@@ -335,7 +335,8 @@ impl Printer {
         let columns = std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.trim().parse().ok());
-        if self.stdout_is_terminal {
+        // A file (`--out`) is not the terminal: whole lines, unless COLUMNS asks to fit.
+        if self.stdout_is_terminal && self.out_path().is_none() {
             comfy_table::Table::new().width().or(columns).or(Some(100))
         } else {
             columns
@@ -380,11 +381,11 @@ impl Printer {
     }
 
     pub fn detail(&self, detail: &Detail) -> std::io::Result<()> {
-        if let Some(query) = &self.settings.query {
-            return self.queried(query, &detail.value, &[]);
-        }
         if self.for_people_hidden() {
             return Ok(());
+        }
+        if let Some(query) = &self.settings.query {
+            return self.queried(query, &detail.value, &[]);
         }
         self.stdout(&detail.render(self.settings.format, self.table_width()))
     }
@@ -403,7 +404,7 @@ impl Printer {
     /// `-q` shows nothing for people: a table on stdout is left out, and only what a
     /// script asked for (`-o json|jsonl|csv`) is printed.
     fn for_people_hidden(&self) -> bool {
-        self.settings.quiet && self.settings.format == Format::Table
+        self.settings.quiet && self.settings.format == Format::Table && self.out_path().is_none()
     }
 
     /// A progress bar on a terminal (not with `-q` nor JSON logs); a silent one otherwise.

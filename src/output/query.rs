@@ -36,6 +36,10 @@ pub fn render(result: Value, columns: &[Column], format: Format, width: Option<u
         (_, Format::Jsonl) => format!("{result}\n"),
         (Value::Array(items), _) => rows(items, columns).render(format, width),
         (Value::Object(_), _) => Detail::new(&result).render(format, width),
+        // CSV is for spreadsheets: a single value is a one-cell column, quoted and
+        // neutralised like every other cell.
+        (Value::Null, Format::Csv) => String::new(),
+        (value, Format::Csv) => rows(std::slice::from_ref(value), columns).render(format, width),
         (Value::String(text), _) => format!("{text}\n"),
         (Value::Null, _) => String::new(),
         (other, _) => format!("{other}\n"),
@@ -115,7 +119,8 @@ mod tests {
             ("[].micollab_login", Format::Jsonl, "\"alice\"\n\"bob\"\n"),
             ("[].micollab_login", Format::Csv, "value\nalice\nbob\n"),
             ("length(@)", Format::Table, "2\n"),
-            ("[0].teams_upn", Format::Csv, "alice@contoso.com\n"),
+            ("[0].teams_upn", Format::Csv, "value\nalice@contoso.com\n"),
+            ("'=cmd|calc'", Format::Csv, "value\n'=cmd|calc\n"),
             (
                 "[].{upn: teams_upn, login: micollab_login}",
                 Format::Csv,

@@ -36,6 +36,24 @@ impl Printer {
         self.sink.path.as_deref()
     }
 
+    /// Starts the `--out` file before any work, so a directory that cannot take it is said
+    /// before a command acts, not after.
+    pub fn prepare_out(&self) -> Result<(), String> {
+        let Some(path) = &self.sink.path else {
+            return Ok(());
+        };
+        let mut written = self.sink.written.lock().unwrap_or_else(|e| e.into_inner());
+        let file = tempfile::NamedTempFile::new_in(directory_of(path)).map_err(|e| {
+            format!(
+                "--out {}: cannot write in {}: {e}",
+                path.display(),
+                directory_of(path).display()
+            )
+        })?;
+        *written = Some(file);
+        Ok(())
+    }
+
     /// Writes `text` to the `--out` file being made; `false`: there is no `--out`.
     pub(super) fn to_sink(&self, text: &str) -> std::io::Result<bool> {
         let Some(path) = &self.sink.path else {

@@ -516,7 +516,6 @@ impl Classifier<'_, '_> {
     }
 }
 
-/// The mapping's targets that no longer exist, named.
 /// The mapping's UPN and object id name two people in Entra: both values, and what became
 /// of the mapping's object.
 fn upn_and_id_disagree(mapping: &Mapping, e: &Existence) -> Option<String> {
@@ -533,6 +532,7 @@ fn upn_and_id_disagree(mapping: &Mapping, e: &Existence) -> Option<String> {
     ))
 }
 
+/// The mapping's targets that no longer exist, named.
 fn missing_targets(mapping: &Mapping, e: &Existence) -> Vec<String> {
     let mut missing = Vec::new();
     // The UPN and the id disagreeing is said whole by `upn_and_id_disagree`.

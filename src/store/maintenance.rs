@@ -45,9 +45,11 @@ impl Store {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         options.open(dest).map_err(io)?;
+        // An absolute path: SQLite would read a name starting `file:` as a URI.
+        let absolute = std::path::absolute(dest).map_err(io)?;
         let copied = self
             .conn
-            .execute("VACUUM INTO ?1", [dest.to_string_lossy()])
+            .execute("VACUUM INTO ?1", [absolute.to_string_lossy()])
             .map_err(|e| map_sqlite_error(dest, e));
         if let Err(e) = copied {
             let _ = std::fs::remove_file(dest);
