@@ -27,6 +27,13 @@ async fn one_user_in_full_and_the_users_a_line_each() {
     assert_eq!(shown["micollab_status"], "In a call", "{shown:#}");
     assert_eq!(shown["teams_flag"], true);
     assert!(shown["profile"].is_string(), "{shown:#}");
+    // The rest of the mapping: the ids the import resolved.
+    assert!(
+        shown["teams_id"].as_str().is_some_and(|id| id.len() == 36),
+        "{shown:#}"
+    );
+    assert!(shown["cloudlink_user_id"].is_string(), "{shown:#}");
+    assert_eq!(shown["mapping_verified"], true);
     let writes = shown["last_writes"].as_array().unwrap();
     assert!(
         writes

@@ -12,11 +12,15 @@ use crate::store::{TrailEntry, TrailFilter};
 /// How many of a user's last writes `user show` lists.
 const LAST_WRITES: u32 = 5;
 
-/// One user in full: the report's row and the last writes mcteams sent for them.
+/// One user in full: the report's row, the rest of the mapping, and the last writes mcteams
+/// sent for them.
 #[derive(Serialize)]
 struct Shown<'a> {
     #[serde(flatten)]
     row: &'a ReportRow,
+    teams_id: Option<String>,
+    cloudlink_user_id: Option<String>,
+    mapping_verified: Option<bool>,
     last_writes: Vec<String>,
 }
 
@@ -47,8 +51,17 @@ pub fn show(ctx: &Context, user: &str, from_state: bool) -> anyhow::Result<ExitS
         .take(LAST_WRITES as usize)
         .map(describe)
         .collect();
-    ctx.printer
-        .detail(&Detail::new(&Shown { row, last_writes }))?;
+    let mapping = store
+        .list_mappings(false)?
+        .into_iter()
+        .find(|m| m.micollab_login == row.micollab_login);
+    ctx.printer.detail(&Detail::new(&Shown {
+        row,
+        teams_id: mapping.as_ref().and_then(|m| m.teams_id.clone()),
+        cloudlink_user_id: mapping.as_ref().and_then(|m| m.cloudlink_user_id.clone()),
+        mapping_verified: mapping.as_ref().map(|m| m.verified),
+        last_writes,
+    }))?;
     Ok(ExitStatus::Success)
 }
 
