@@ -9,14 +9,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 async fn run_env(estate: &Estate, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
-    let mut cmd = estate.cmd();
-    cmd.args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let out = estate.run_env(env, args).await;
     (
         out.status.code().unwrap_or(-1),
         text(&out.stdout),

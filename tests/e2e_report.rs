@@ -3,8 +3,6 @@
 
 mod e2e;
 
-use std::process::Output;
-
 use e2e::{Estate, desk_phone};
 use serde_json::{Value, json};
 
@@ -32,18 +30,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The binary with extra environment (config overrides such as `MCTEAMS_SYNC_SETTLE_WINDOW`).
-async fn run_env(estate: &Estate, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = estate.cmd();
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.args(args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("binary runs"))
-        .await
-        .expect("join")
-}
-
 /// `report -o json` with extra flags: (exit code, rows by login, stderr).
 async fn report(
     estate: &Estate,
@@ -52,7 +38,7 @@ async fn report(
 ) -> (i32, serde_json::Map<String, Value>, String) {
     let mut args = vec!["-o", "json", "report"];
     args.extend_from_slice(flags);
-    let out = run_env(estate, env, &args).await;
+    let out = estate.run_env(env, &args).await;
     let stdout = text(&out.stdout);
     let rows: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("report JSON: {e}: {stdout} {}", text(&out.stderr)));
@@ -579,7 +565,9 @@ async fn json_and_csv_shapes() {
 
     // At 100 columns (a terminal's width, or COLUMNS), the table fits: the sides are left
     // out, who, why and what to do are kept, and stderr names what was left out.
-    let fitted = run_env(&estate, &[("COLUMNS", "100")], &["report", "--all"]).await;
+    let fitted = estate
+        .run_env(&[("COLUMNS", "100")], &["report", "--all"])
+        .await;
     let shown = text(&fitted.stdout);
     let widest = shown.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(widest <= 100, "{widest} columns:\n{shown}");
@@ -599,12 +587,9 @@ async fn json_and_csv_shapes() {
         text(&fitted.stderr)
     );
     // Wide: every column, each row's first line whole, whatever COLUMNS says.
-    let wide = run_env(
-        &estate,
-        &[("COLUMNS", "100")],
-        &["-o", "wide", "report", "--all"],
-    )
-    .await;
+    let wide = estate
+        .run_env(&[("COLUMNS", "100")], &["-o", "wide", "report", "--all"])
+        .await;
     let shown = text(&wide.stdout);
     let header = shown.lines().find(|l| l.contains("Hint")).unwrap();
     for column in [

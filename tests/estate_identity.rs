@@ -21,14 +21,9 @@ async fn run_with(
     env: &[(&str, &str)],
     args: &[&str],
 ) -> (i32, String) {
-    let mut cmd = estate.cmd();
-    cmd.args(["--state", state]).args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let mut all = vec!["--state", state];
+    all.extend_from_slice(args);
+    let out = estate.run_env(env, &all).await;
     (out.status.code().unwrap_or(-1), text(&out.stderr))
 }
 

@@ -77,9 +77,8 @@ fn object_of(store: &Store, name: &str) -> anyhow::Result<String> {
         return Ok(name.to_string());
     }
     store
-        .list_mappings(true)?
-        .into_iter()
-        .find(|m| m.teams_upn.eq_ignore_ascii_case(name))
+        .find_mapping(name)?
+        .filter(|m| m.teams_upn.eq_ignore_ascii_case(name))
         .map(|m| m.micollab_login)
         .ok_or_else(|| {
             CliError::usage(format!("--user {name}: no mapping has this Teams UPN")).into()

@@ -28,9 +28,11 @@ pub fn run(ctx: &Context, args: ReleaseArgs) -> anyhow::Result<ExitStatus> {
         true => {
             let users = rt.block_on(systems.teams.directory_users())?;
             // Users whose session the store records are released as such (journaled).
+            let recorded: std::collections::HashSet<&str> =
+                held.iter().filter_map(|h| h.teams_id.as_deref()).collect();
             users
                 .into_iter()
-                .filter(|u| !held.iter().any(|h| h.teams_id.as_deref() == Some(&u.id)))
+                .filter(|u| !recorded.contains(u.id.as_str()))
                 .map(|u| (u.id, u.user_principal_name))
                 .collect()
         }

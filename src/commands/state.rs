@@ -96,12 +96,7 @@ impl super::change::Change for Rebind {
     }
 
     fn stopped(&self, _force: bool) -> Option<super::change::Stop> {
-        let same_tenant = Estate {
-            micollab: self.wanted.micollab.clone(),
-            ..self.bound.clone()
-        }
-        .same_as(&self.wanted);
-        (!same_tenant).then(|| super::change::Stop {
+        (!self.bound.same_tenant_name(&self.wanted)).then(|| super::change::Stop {
             status: ExitStatus::Config,
             message: format!(
                 "the store belongs to tenant {}, this config to {}: another tenant is another \

@@ -52,9 +52,8 @@ pub fn show(ctx: &Context, user: &str, from_state: bool) -> anyhow::Result<ExitS
         .map(describe)
         .collect();
     let mapping = store
-        .list_mappings(false)?
-        .into_iter()
-        .find(|m| m.micollab_login == row.micollab_login);
+        .find_mapping(&row.micollab_login)?
+        .filter(|m| m.micollab_login == row.micollab_login && m.removed_at.is_none());
     ctx.printer.detail(&Detail::new(&Shown {
         row,
         teams_id: mapping.as_ref().and_then(|m| m.teams_id.clone()),

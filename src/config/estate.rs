@@ -23,6 +23,12 @@ impl Estate {
     pub fn same_micollab(&self, other: &Estate) -> bool {
         normalise_url(&self.micollab) == normalise_url(&other.micollab)
     }
+
+    /// Whether the two name the tenant by the same text (another name of it may still be
+    /// the same tenant: only its token's id tells).
+    pub fn same_tenant_name(&self, other: &Estate) -> bool {
+        self.normalised().tenant_id == other.normalised().tenant_id
+    }
 }
 
 /// A URL's text with the scheme and host in lower case, no default port, no trailing

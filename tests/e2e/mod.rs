@@ -90,6 +90,19 @@ impl Estate {
             .expect("join")
     }
 
+    /// As [`Estate::run`], with extra environment (config overrides such as
+    /// `MCTEAMS_MICOLLAB_BASE_URL`).
+    pub async fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
+        let mut cmd = self.cmd();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.args(args);
+        tokio::task::spawn_blocking(move || cmd.output().expect("binary runs"))
+            .await
+            .expect("join")
+    }
+
     /// Runs the binary and parses its stdout as JSON (`-o json` is added).
     pub async fn run_json(&self, args: &[&str]) -> (i32, Value, String) {
         let mut all = vec!["-o", "json"];
