@@ -154,10 +154,13 @@ impl ExitCode for StoreError {
             | StoreError::ForeignEstate { .. }
             | StoreError::Unwritable { .. }
             | StoreError::Io { .. } => ExitStatus::Config,
-            StoreError::LockHeld { .. } | StoreError::Busy { .. } | StoreError::NoSpace { .. } => {
-                ExitStatus::Unavailable
+            StoreError::LockHeld { .. }
+            | StoreError::Busy { .. }
+            | StoreError::NoSpace { .. }
+            | StoreError::Unreachable { .. } => ExitStatus::Unavailable,
+            StoreError::Sqlite { .. } | StoreError::Conflict(_) | StoreError::Database { .. } => {
+                ExitStatus::Failure
             }
-            StoreError::Sqlite { .. } | StoreError::Conflict(_) => ExitStatus::Failure,
         }
     }
 }

@@ -1,16 +1,20 @@
 //! Run history, the audit trail of every change, and the write journal.
 
+use super::db::{OptionalExtension, Transaction, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 const GRAPH_LIMIT_UNTIL: &str = "graph_rate_limit_until";
 /// The Entra tenant's id as its tokens name it (`tid`), whatever name the config gives it.
 const TENANT_ID: &str = "tenant_tid";
 
-pub(super) fn recorded_tenant_tid(conn: &rusqlite::Connection) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT value FROM meta WHERE key = ?1", [TENANT_ID], |r| {
-        r.get::<_, String>(0)
-    })
+pub(super) fn recorded_tenant_tid(
+    conn: &super::db::Connection,
+) -> super::db::Result<Option<String>> {
+    conn.query_row(
+        "SELECT value FROM meta WHERE key = ?1",
+        params![TENANT_ID],
+        |r| r.get::<_, String>(0),
+    )
     .optional()
 }
 use serde::Serialize;
@@ -92,7 +96,7 @@ pub(super) fn audit(
     run: Option<RunId>,
     at: DateTime<Utc>,
     change: &AuditChange<'_>,
-) -> rusqlite::Result<()> {
+) -> super::db::Result<()> {
     tx.prepare_cached(
         "INSERT INTO audit (run_id, at, object_type, object_id, field, old_value, new_value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -115,11 +119,13 @@ impl Store {
         let host = gethostname::gethostname().to_string_lossy().into_owned();
         let pid = std::process::id();
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO runs (command, host, pid, started_at) VALUES (?1, ?2, ?3, ?4)",
+            let id = tx.query_row(
+                "INSERT INTO runs (command, host, pid, started_at) VALUES (?1, ?2, ?3, ?4)
+                 RETURNING id",
                 params![command, host, pid, Utc::now()],
+                |r| r.get(0),
             )?;
-            Ok(RunId(tx.last_insert_rowid()))
+            Ok(RunId(id))
         })
     }
 
@@ -136,7 +142,8 @@ impl Store {
         }
         self.write(|tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 params![TENANT_ID, tid],
             )?;
             Ok(())
@@ -147,7 +154,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT value FROM meta WHERE key = ?1",
-                [GRAPH_LIMIT_UNTIL],
+                params![GRAPH_LIMIT_UNTIL],
                 |r| r.get::<_, String>(0),
             )
             .optional()
@@ -162,7 +169,8 @@ impl Store {
     pub fn set_graph_limit_until(&mut self, until: DateTime<Utc>) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 params![GRAPH_LIMIT_UNTIL, until.to_rfc3339()],
             )?;
             Ok(())
@@ -186,7 +194,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT finished_at, host, pid, started_at FROM runs WHERE id = ?1",
-                [run.0],
+                params![run.0],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
@@ -264,7 +272,7 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([limit], |r| {
+            .query_map(params![limit], |r| {
                 Ok(AuditEntry {
                     run_id: r.get(0)?,
                     at: r.get(1)?,
@@ -308,11 +316,11 @@ impl Store {
             let epoch = lease.map(|l| l.epoch);
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO journal (run_id, micollab_login, system, action, payload, intended_at, epoch)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
             )?;
             let mut ids = Vec::with_capacity(entries.len());
             for e in entries {
-                stmt.execute(params![
+                let id = stmt.query_row(params![
                     run.map(|r| r.0),
                     e.login,
                     e.system,
@@ -320,8 +328,8 @@ impl Store {
                     e.payload.to_string(),
                     now,
                     epoch
-                ])?;
-                ids.push(tx.last_insert_rowid());
+                ], |r| r.get(0))?;
+                ids.push(id);
             }
             Ok(ids)
         })
@@ -334,7 +342,7 @@ impl Store {
             .query_row(
                 "SELECT count(*), coalesce(sum(confirmed_at IS NULL), 0) FROM journal
                  WHERE run_id = ?1",
-                [run.0],
+                params![run.0],
                 |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
             )
             .map_err(|e| self.err(e))
@@ -352,7 +360,7 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map(&[], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
             })
             .map_err(|e| self.err(e))?
@@ -376,7 +384,7 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map(&[], |r| {
                 Ok(JournalEntry {
                     id: r.get(0)?,
                     run_id: r.get(1)?,

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
 
+use super::db::Connection;
 use super::{StoreError, map_sqlite_error};
 use crate::config::Estate;
 
@@ -36,23 +37,26 @@ impl super::Store {
         if path.is_dir() {
             return Err(not_a_file(path));
         }
-        let conn = Connection::open_with_flags(
+        let sqlite = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| map_sqlite_error(path, e))?;
         let err = |e| map_sqlite_error(path, e);
-        let schema: i64 = conn
+        let schema: i64 = sqlite
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(err)?;
+        let conn = Connection::Sqlite(sqlite);
         super::schema::check_version(&conn, path, schema)?;
-        check_undamaged(&conn, path)?;
+        if let Some(sqlite) = conn.sqlite() {
+            check_undamaged(sqlite, path)?;
+        }
         let (mappings, estate, tenant_tid) = match schema {
             0 => (0, None, None),
             _ => (
                 conn.query_row(
                     "SELECT count(*) FROM mappings WHERE removed_at IS NULL",
-                    [],
+                    &[],
                     |r| r.get(0),
                 )
                 .map_err(err)?,
@@ -72,7 +76,7 @@ impl super::Store {
 
 /// SQLite's quick check of every page: a store damaged by a bad disk or a copy taken
 /// mid-write is refused before anything reads it as truth or writes beside the damage.
-pub(super) fn check_undamaged(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+pub(super) fn check_undamaged(conn: &rusqlite::Connection, path: &Path) -> Result<(), StoreError> {
     let check: String = conn
         .query_row("PRAGMA quick_check", [], |r| r.get(0))
         .map_err(|e| map_sqlite_error(path, e))?;
@@ -298,7 +302,7 @@ mod tests {
         let foreign = super::super::Store::inspect(&text).unwrap_err();
         assert!(matches!(foreign, StoreError::NotAStore { .. }), "{foreign}");
         let newer = dir.path().join("newer.db");
-        let conn = Connection::open(&newer).unwrap();
+        let conn = rusqlite::Connection::open(&newer).unwrap();
         conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
             .unwrap();
         drop(conn);

@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use super::db::{OptionalExtension, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, StoreError};
@@ -211,7 +211,7 @@ impl Store {
                 .query_row(
                     "SELECT holder_host, holder_pid, acquired_at, expires_at, token, epoch
                      FROM leases WHERE name = ?1",
-                    [name],
+                    params![name],
                     |r| {
                         let holder = LeaseHolder {
                             host: r.get(0)?,
@@ -284,7 +284,7 @@ impl Store {
     /// Fails unless `lease` is still the one granted (for a transaction that must not be
     /// written by a former holder: the journal of a cycle's writes).
     pub(super) fn check_lease(
-        tx: &rusqlite::Transaction<'_>,
+        tx: &super::db::Transaction<'_>,
         lease: &Lease,
     ) -> Result<(), StoreError> {
         if !Store::still_granted(tx, lease)? {
@@ -308,13 +308,13 @@ impl Store {
 
     /// Whether the store still grants `lease` (read in the caller's transaction).
     pub(super) fn still_granted(
-        tx: &rusqlite::Transaction<'_>,
+        tx: &super::db::Transaction<'_>,
         lease: &Lease,
     ) -> Result<bool, StoreError> {
         let token: Option<String> = tx
             .query_row(
                 "SELECT token FROM leases WHERE name = ?1",
-                [&lease.name],
+                params![&lease.name],
                 |r| r.get(0),
             )
             .optional()?;

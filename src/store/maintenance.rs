@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, params};
+use super::db::params;
 
 use super::history::{AuditChange, RunId, audit};
 use super::{Store, StoreError, map_sqlite_error};
@@ -12,7 +12,8 @@ impl Store {
     /// SQLite's full integrity check (every page, every index against its table): slower
     /// than the quick check each command runs on open, for `state check` and a backup.
     pub fn integrity(path: &Path) -> Result<(), StoreError> {
-        let conn = Connection::open_with_flags(
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
@@ -49,7 +50,7 @@ impl Store {
         let absolute = std::path::absolute(dest).map_err(io)?;
         let copied = self
             .conn
-            .execute("VACUUM INTO ?1", [absolute.to_string_lossy()])
+            .execute("VACUUM INTO ?1", params![absolute.to_string_lossy()])
             .map_err(|e| map_sqlite_error(dest, e));
         if let Err(e) = copied {
             let _ = std::fs::remove_file(dest);

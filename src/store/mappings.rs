@@ -1,7 +1,7 @@
 //! Mappings in the store, with an audit row for every change.
 
+use super::db::{OptionalExtension, Row, Transaction, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
 use super::history::{AuditChange, RunId, audit};
@@ -11,7 +11,7 @@ use crate::mapping::Mapping;
 const COLUMNS: &str = "micollab_login, teams_upn, teams_id, extension, cloudlink_user_id, \
                        verified, created_at, updated_at, removed_at";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Mapping> {
+fn from_row(r: &Row<'_>) -> super::db::Result<Mapping> {
     Ok(Mapping {
         micollab_login: r.get(0)?,
         teams_upn: r.get(1)?,
@@ -62,7 +62,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT count(*) FROM mappings WHERE removed_at IS NULL",
-                [],
+                &[],
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
@@ -111,7 +111,7 @@ impl Store {
              ORDER BY removed_at IS NOT NULL, micollab_login = ?1 DESC LIMIT 1"
         );
         self.conn
-            .query_row(&sql, [key], from_row)
+            .query_row(&sql, params![key], from_row)
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -164,7 +164,7 @@ fn upsert_in(
     for m in mappings {
         let old = tx
             .prepare_cached(&select)?
-            .query_row([&m.micollab_login], from_row)
+            .query_row(params![m.micollab_login], from_row)
             .optional()?;
         let change = match &old {
             Some(old)
@@ -183,7 +183,7 @@ fn upsert_in(
     for ((m, change), old) in mappings.iter().zip(&changes).zip(&olds) {
         if *change == MappingChange::Updated {
             tx.prepare_cached("DELETE FROM mappings WHERE micollab_login = ?1")?
-                .execute([&m.micollab_login])?;
+                .execute(params![m.micollab_login])?;
             // Moved to another CloudLink user: the principal id its record holds no longer
             // does. (A new mapping has no record: records go with their mapping.)
             if old.as_ref().map(|o| &o.cloudlink_user_id) != Some(&m.cloudlink_user_id) {
@@ -191,7 +191,7 @@ fn upsert_in(
                     "UPDATE sync_records SET cloudlink_principal_id = NULL
                      WHERE micollab_login = ?1",
                 )?
-                .execute([&m.micollab_login])?;
+                .execute(params![m.micollab_login])?;
             }
         }
     }
@@ -262,7 +262,7 @@ fn remove_in(
         let live: Option<String> = tx
             .query_row(
                 "SELECT teams_upn FROM mappings WHERE micollab_login = ?1 AND removed_at IS NULL",
-                [login],
+                params![login],
                 |r| r.get(0),
             )
             .optional()?;
@@ -273,7 +273,7 @@ fn remove_in(
         let holds_session: bool = tx
             .query_row(
                 "SELECT graph_session IS NOT NULL FROM sync_records WHERE micollab_login = ?1",
-                [login],
+                params![login],
                 |r| r.get(0),
             )
             .optional()?
@@ -285,10 +285,13 @@ fn remove_in(
             )?;
             RemoveOutcome::Tombstoned
         } else {
-            tx.execute("DELETE FROM mappings WHERE micollab_login = ?1", [login])?;
+            tx.execute(
+                "DELETE FROM mappings WHERE micollab_login = ?1",
+                params![login],
+            )?;
             tx.execute(
                 "DELETE FROM sync_records WHERE micollab_login = ?1",
-                [login],
+                params![login],
             )?;
             RemoveOutcome::Removed
         };
@@ -308,7 +311,7 @@ fn remove_in(
 
 /// A unique-index violation means another mapping already uses this UPN or extension.
 fn conflict_or(e: rusqlite::Error, m: &Mapping) -> StoreError {
-    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+    if super::db::is_constraint_violation(&e) {
         StoreError::Conflict(format!(
             "mapping {}: Teams user {} or extension {} is already mapped to another login",
             m.micollab_login, m.teams_upn, m.extension

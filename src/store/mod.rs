@@ -1,10 +1,12 @@
-//! The state store: one SQLite file (WAL) holding mappings, sync records, the write journal,
-//! run history with its audit trail, and the run lease.
+//! The state store: mappings, sync records, the write journal, run history with its audit
+//! trail, and the run lease. One SQLite file (WAL) by default; a PostgreSQL database when
+//! several `sync --watch` instances share it ([`db`]).
 //!
-//! The schema is versioned with `PRAGMA user_version`; migrations run on open. A file written
-//! by a newer mcteams, a file that is not a store, or a store of another estate is refused
-//! before anything is written to it.
+//! The schema is versioned (SQLite's `PRAGMA user_version`, a table on PostgreSQL);
+//! migrations run on open. A store written by a newer mcteams, a file or database that is not
+//! a store, or a store of another estate is refused before anything is written to it.
 
+pub mod db;
 mod history;
 mod inspect;
 mod lease;
@@ -20,7 +22,7 @@ mod upsert;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use db::{Connection, OptionalExtension, PgTarget};
 
 use crate::config::Estate;
 
@@ -100,6 +102,14 @@ pub enum StoreError {
 
     #[error("{0}")]
     Conflict(String),
+
+    #[error(
+        "state store {path} cannot be reached ({detail}); is PostgreSQL up and reachable from this host?"
+    )]
+    Unreachable { path: PathBuf, detail: String },
+
+    #[error("state store {path}: {detail}")]
+    Database { path: PathBuf, detail: String },
 }
 
 impl StoreError {
@@ -152,6 +162,31 @@ impl StoreError {
                 cause: std::io::Error::new(cause.kind(), cause.to_string()),
             },
             StoreError::Conflict(message) => StoreError::Conflict(message.clone()),
+            StoreError::Unreachable { path, detail } => StoreError::Unreachable {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+            StoreError::Database { path, detail } => StoreError::Database {
+                path: path.clone(),
+                detail: detail.clone(),
+            },
+        }
+    }
+}
+
+/// Where the store is: a SQLite file, or a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub enum Location {
+    File(PathBuf),
+    Postgres(Box<PgTarget>),
+}
+
+impl Location {
+    /// How the location is shown (a PostgreSQL URL without its password).
+    pub fn shown(&self) -> PathBuf {
+        match self {
+            Location::File(path) => path.clone(),
+            Location::Postgres(target) => PathBuf::from(target.shown()),
         }
     }
 }
@@ -159,7 +194,10 @@ impl StoreError {
 /// An open store. Cheap to keep for a whole run; not shared between threads.
 pub struct Store {
     conn: Connection,
+    /// The file, or the PostgreSQL URL as shown: what messages name.
     path: PathBuf,
+    /// Set for a PostgreSQL store: how to open more connections to it.
+    postgres: Option<PgTarget>,
 }
 
 impl Store {
@@ -169,23 +207,71 @@ impl Store {
         let existed = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0);
         inspect::create_private(path)?;
         inspect::heal_companions(path);
-        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
+        let conn = rusqlite::Connection::open(path).map_err(|source| StoreError::Sqlite {
             path: path.to_path_buf(),
             source,
         })?;
         let store = Store {
-            conn,
+            conn: Connection::Sqlite(conn),
             path: path.to_path_buf(),
+            postgres: None,
         };
         store.configure()?;
         if existed {
-            inspect::check_undamaged(&store.conn, &store.path)?;
+            inspect::check_undamaged(store.sqlite(), &store.path)?;
         }
-        schema::migrate(&store.conn, &store.path)?;
+        store.ready(estate)
+    }
+
+    /// Opens the store at `location`, as [`Store::open`] does a file.
+    pub fn open_at(location: &Location, estate: Option<&Estate>) -> Result<Store, StoreError> {
+        match location {
+            Location::File(path) => Store::open(path, estate),
+            Location::Postgres(target) => Store::connect(target, BUSY_TIMEOUT)?.ready(estate),
+        }
+    }
+
+    /// A connection to the PostgreSQL store at `target`, waiting `busy_timeout` at most for
+    /// another writer.
+    fn connect(target: &PgTarget, busy_timeout: Duration) -> Result<Store, StoreError> {
+        let path = PathBuf::from(target.shown());
+        let conn = db::postgres::PgConnection::connect(target)
+            .and_then(|conn| conn.set_lock_timeout(busy_timeout).map(|()| conn))
+            .map_err(|e| map_sqlite_error(&path, e))?;
+        Ok(Store {
+            conn: Connection::Postgres(conn),
+            path,
+            postgres: Some(target.clone()),
+        })
+    }
+
+    /// Migrates the open store and binds it to `estate`.
+    fn ready(self, estate: Option<&Estate>) -> Result<Store, StoreError> {
+        schema::migrate(&self.conn, &self.path)?;
         if let Some(estate) = estate {
-            store.bind_estate(estate)?;
+            self.bind_estate(estate)?;
         }
-        Ok(store)
+        Ok(self)
+    }
+
+    /// Where this store is.
+    pub fn location(&self) -> Location {
+        match &self.postgres {
+            Some(target) => Location::Postgres(Box::new(target.clone())),
+            None => Location::File(self.path.clone()),
+        }
+    }
+
+    /// Whether this store is a PostgreSQL database (shared by hosts) rather than a file.
+    pub fn is_shared(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// The SQLite connection of a file store (its file checks, pragmas and backups).
+    fn sqlite(&self) -> &rusqlite::Connection {
+        self.conn
+            .sqlite()
+            .expect("only a file store's SQLite is asked for")
     }
 
     pub fn path(&self) -> &Path {
@@ -196,27 +282,40 @@ impl Store {
     /// this one goes on (WAL lets it read beside a writer).
     pub fn reader(&self) -> Result<Store, StoreError> {
         use rusqlite::OpenFlags;
-        let conn = Connection::open_with_flags(
+        if let Some(target) = &self.postgres {
+            let store = Store::connect(target, BUSY_TIMEOUT)?;
+            store
+                .conn
+                .execute_batch("SET default_transaction_read_only = on")
+                .map_err(|e| store.err(e))?;
+            return Ok(store);
+        }
+        let conn = rusqlite::Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| self.err(e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
         Ok(Store {
-            conn,
+            conn: Connection::Sqlite(conn),
             path: self.path.clone(),
+            postgres: None,
         })
     }
 
     /// A second connection to this store that can write, for a thread of its own (the
     /// lease's heartbeat): the store is already open and migrated.
     pub(super) fn second_connection(&self, busy_timeout: Duration) -> Result<Store, StoreError> {
-        let conn = Connection::open(&self.path).map_err(|e| self.err(e))?;
+        if let Some(target) = &self.postgres {
+            return Store::connect(target, busy_timeout.min(BUSY_TIMEOUT));
+        }
+        let conn = rusqlite::Connection::open(&self.path).map_err(|e| self.err(e))?;
         conn.busy_timeout(busy_timeout.min(BUSY_TIMEOUT))
             .map_err(|e| self.err(e))?;
         Ok(Store {
-            conn,
+            conn: Connection::Sqlite(conn),
             path: self.path.clone(),
+            postgres: None,
         })
     }
 
@@ -231,27 +330,27 @@ impl Store {
     /// Without WAL a writer waits for every reader to finish, so writing while one's pass is
     /// still open would wait on it.
     pub fn reads_beside_writes(&self) -> Result<bool, StoreError> {
+        if self.is_shared() {
+            return Ok(true); // PostgreSQL's readers never wait for its writers.
+        }
         let mode: String = self
-            .conn
+            .sqlite()
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         Ok(mode.eq_ignore_ascii_case("wal"))
     }
 
     fn configure(&self) -> Result<(), StoreError> {
-        self.conn
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| self.err(e))?;
+        let conn = self.sqlite();
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
         // The first real read tells whether this is a SQLite file at all.
-        let mode: String = self
-            .conn
+        let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::debug!(path = %self.path.display(), mode, "WAL not available for state file");
         }
-        self.conn
-            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .map_err(|e| self.err(e))
     }
 
@@ -263,11 +362,11 @@ impl Store {
     fn all_rows<T>(
         &self,
         sql: &str,
-        from_row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        from_row: impl FnMut(&db::Row<'_>) -> db::Result<T>,
     ) -> Result<Vec<T>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], from_row)
+            .query_map(&[], from_row)
             .map_err(|e| self.err(e))?
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.err(e))?;
@@ -289,7 +388,7 @@ impl Store {
                 self.conn
                     .execute(
                         "INSERT INTO estate (id, tenant_id, micollab, recorded_at) VALUES (1, ?1, ?2, ?3)",
-                        rusqlite::params![estate.tenant_id, estate.micollab, chrono::Utc::now()],
+                        db::params![estate.tenant_id, estate.micollab, chrono::Utc::now()],
                     )
                     .map_err(|e| self.err(e))?;
                 Ok(())
@@ -300,7 +399,7 @@ impl Store {
     /// Runs `f` in one IMMEDIATE transaction: all of it lands or none.
     fn write<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+        f: impl FnOnce(&db::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let path = self.path.clone();
         let with_path = |e: StoreError| match e {
@@ -311,7 +410,7 @@ impl Store {
         };
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .transaction()
             .map_err(|e| map_sqlite_error(&path, e))?;
         let value = f(&tx).map_err(with_path)?;
         tx.commit().map_err(|e| map_sqlite_error(&path, e))?;
@@ -334,7 +433,7 @@ pub fn foreign_estate(path: &Path, stored: &Estate, estate: &Estate) -> Option<S
 fn stored_estate(conn: &Connection) -> rusqlite::Result<Option<Estate>> {
     conn.query_row(
         "SELECT tenant_id, micollab FROM estate WHERE id = 1",
-        [],
+        &[],
         |r| {
             Ok(Estate {
                 tenant_id: r.get(0)?,
@@ -359,6 +458,13 @@ impl From<rusqlite::Error> for StoreError {
 fn map_sqlite_error(path: &Path, e: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode;
     let path = path.to_path_buf();
+    if let Some(failure) = db::failure(&e) {
+        let detail = failure.detail.clone();
+        return match failure.unreachable {
+            true => StoreError::Unreachable { path, detail },
+            false => StoreError::Database { path, detail },
+        };
+    }
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotAStore {
             path,

@@ -1,7 +1,7 @@
 //! Per-user sync records: what mcteams last wrote to Graph and CloudLink, and what it saw.
 
+use super::db::{OptionalExtension, Row, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Store, StoreError};
@@ -123,12 +123,12 @@ pub(super) const MERGED_OBSERVATION: &str = "CASE \
 
 pub(super) const LAST_COMPLETE_CYCLE: &str = "last_complete_cycle_at";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<SyncRecord> {
+fn from_row(r: &Row<'_>) -> super::db::Result<SyncRecord> {
     record_at(r, 0)
 }
 
 /// A record from the row's columns `first..first + 16`, in [`COLUMNS`] order.
-fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<SyncRecord> {
+fn record_at(r: &Row<'_>, first: usize) -> super::db::Result<SyncRecord> {
     Ok(SyncRecord {
         micollab_login: r.get(first)?,
         graph_session: r.get(first + 1)?,
@@ -155,7 +155,7 @@ fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<SyncRecord> {
 /// A stored time. rusqlite writes `2026-11-27 01:51:02.291321+00:00`: read by position
 /// ([`stored_utc`]); any other form by RFC 3339 parsing, then rusqlite's own. A cycle reads
 /// five per user.
-fn time_at(r: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+fn time_at(r: &Row<'_>, index: usize) -> super::db::Result<Option<DateTime<Utc>>> {
     if let rusqlite::types::ValueRef::Text(text) = r.get_ref(index)? {
         if let Some(at) = stored_utc(text) {
             return Ok(Some(at));
@@ -299,6 +299,16 @@ impl UserKeys {
     }
 }
 
+/// A JSON boolean as `json_extract` gives it: SQLite's 1 or 0, PostgreSQL's `true`.
+fn json_true(value: rusqlite::types::ValueRef<'_>) -> bool {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Integer(i) => i != 0,
+        ValueRef::Text(t) => t == b"true",
+        _ => false,
+    }
+}
+
 /// A mapped user as a sync pass reads it from the store: the mapping's targets and its sync
 /// record if it has one. Borrowed from the row being read, so the visitor copies only what
 /// it keeps (a cycle over 100,000 users would otherwise copy every field twice).
@@ -343,7 +353,7 @@ pub struct SyncRecordView<'a> {
 }
 
 /// A text column as `&str` (NULL: `None`), borrowed from the row.
-fn text_at<'r>(r: &'r Row<'_>, index: usize) -> rusqlite::Result<Option<&'r str>> {
+fn text_at<'r>(r: &'r Row<'_>, index: usize) -> super::db::Result<Option<&'r str>> {
     Ok(r.get_ref(index)?.as_str_or_null()?)
 }
 
@@ -352,7 +362,7 @@ impl Store {
         self.conn
             .query_row(
                 &format!("{} WHERE micollab_login = ?1", select()),
-                [login],
+                params![login],
                 from_row,
             )
             .optional()
@@ -400,8 +410,11 @@ impl Store {
         // all of them, parsed once.
         let last_complete_cycle = self.last_complete_cycle()?;
         let mut rows = match only {
-            None => stmt.query([]),
-            Some(keys) => stmt.query(keys.parameters()),
+            None => stmt.query(&[]),
+            Some(keys) => {
+                let [extensions, logins] = keys.parameters();
+                stmt.query(params![extensions, logins])
+            }
         }
         .map_err(|e| self.err(e))?;
         let read = |r: &Row<'_>, visit: &mut dyn FnMut(SyncUserView<'_>) -> bool| {
@@ -431,7 +444,7 @@ impl Store {
             } else {
                 None
             };
-            Ok::<_, rusqlite::Error>(visit(SyncUserView {
+            Ok::<_, super::db::Error>(visit(SyncUserView {
                 micollab_login: r.get_ref(0)?.as_str()?,
                 teams_id: text_at(r, 1)?,
                 extension: r.get_ref(2)?.as_str()?,
@@ -443,7 +456,7 @@ impl Store {
             }))
         };
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            if !read(row, &mut visit).map_err(|e| self.err(e))? {
+            if !read(&row, &mut visit).map_err(|e| self.err(e))? {
                 break;
             }
         }
@@ -454,7 +467,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT value FROM meta WHERE key = ?1",
-                [LAST_COMPLETE_CYCLE],
+                params![LAST_COMPLETE_CYCLE],
                 |r| time_at(r, 0),
             )
             .optional()
@@ -488,7 +501,9 @@ impl Store {
             ))
             .map_err(|e| self.err(e))?;
         let flags = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
+            .query_map(&[], |r| {
+                Ok((r.get::<_, String>(0)?, json_true(r.get_ref(1)?)))
+            })
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
@@ -502,7 +517,7 @@ impl Store {
             .prepare_cached("SELECT user_id, principal_id FROM cloudlink_principals")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map(&[], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
@@ -516,8 +531,9 @@ impl Store {
         let now = super::time::SqlTime(chrono::Utc::now()).text();
         self.write(|tx| {
             let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO cloudlink_principals (user_id, principal_id, resolved_at)
-                 VALUES (?1, ?2, ?3)",
+                "INSERT INTO cloudlink_principals (user_id, principal_id, resolved_at)
+                 VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET
+                     principal_id = excluded.principal_id, resolved_at = excluded.resolved_at",
             )?;
             for (user, principal) in pairs {
                 stmt.execute(params![user, principal, now])?;

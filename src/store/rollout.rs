@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use super::db::{OptionalExtension, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{AuditChange, RunId, Store, StoreError};
@@ -118,7 +118,7 @@ impl Store {
             .query_row(
                 "SELECT NOT EXISTS (SELECT 1 FROM onboarding WHERE since > ?1)
                     AND NOT EXISTS (SELECT 1 FROM guard_plans WHERE state IN ('held', 'approved'))",
-                [since(now, ONBOARDING_FOR)],
+                params![since(now, ONBOARDING_FOR)],
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
@@ -131,7 +131,7 @@ impl Store {
             .prepare_cached("SELECT micollab_login FROM onboarding WHERE since > ?1")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([since(now, ONBOARDING_FOR)], |r| r.get(0))
+            .query_map(params![since(now, ONBOARDING_FOR)], |r| r.get(0))
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
@@ -150,11 +150,11 @@ impl Store {
         self.write(|tx| {
             tx.execute(
                 "DELETE FROM onboarding WHERE micollab_login IN (SELECT value FROM json_each(?1))",
-                [&logins],
+                params![&logins],
             )?;
             tx.execute(
                 "DELETE FROM onboarding WHERE since <= ?1",
-                [since(now, ONBOARDING_FOR)],
+                params![since(now, ONBOARDING_FOR)],
             )?;
             Ok(())
         })
@@ -174,7 +174,7 @@ impl Store {
             let held: Option<i64> = tx
                 .query_row(
                     "SELECT id FROM guard_plans WHERE state = 'held' ORDER BY id DESC LIMIT 1",
-                    [],
+                    &[],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -186,12 +186,12 @@ impl Store {
                 )?;
                 return Ok(id);
             }
-            tx.execute(
+            Ok(tx.query_row(
                 "INSERT INTO guard_plans (held_at, updated_at, changes, max_changes, users, state)
-                 VALUES (?1, ?1, ?2, ?3, ?4, 'held')",
+                 VALUES (?1, ?1, ?2, ?3, ?4, 'held') RETURNING id",
                 params![now, changes as i64, max_changes as i64, users_json],
-            )?;
-            Ok(tx.last_insert_rowid())
+                |r| r.get(0),
+            )?)
         })
     }
 
@@ -210,7 +210,7 @@ impl Store {
             "SELECT id, held_at, updated_at, changes, max_changes, users, state, approved_at
              FROM guard_plans WHERE {filter} ORDER BY id DESC LIMIT 1"
         );
-        let read = |r: &rusqlite::Row<'_>| {
+        let read = |r: &super::db::Row<'_>| {
             Ok(HeldPlan {
                 id: r.get(0)?,
                 held_at: r.get(1)?,
@@ -223,8 +223,8 @@ impl Store {
             })
         };
         let found = match id {
-            Some(id) => self.conn.query_row(&sql, [id], read),
-            None => self.conn.query_row(&sql, [], read),
+            Some(id) => self.conn.query_row(&sql, params![id], read),
+            None => self.conn.query_row(&sql, &[], read),
         };
         found.optional().map_err(|e| self.err(e))
     }
@@ -300,15 +300,16 @@ impl Store {
 
 /// Marks `logins` as being onboarded since `now`, in the caller's transaction.
 fn onboard_in(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &super::db::Transaction<'_>,
     logins: &[String],
     now: DateTime<Utc>,
     run: Option<RunId>,
     reason: &str,
-) -> rusqlite::Result<()> {
+) -> super::db::Result<()> {
     let mut stmt = tx.prepare_cached(
-        "INSERT OR REPLACE INTO onboarding (micollab_login, since, run_id, reason)
-         VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO onboarding (micollab_login, since, run_id, reason)
+         VALUES (?1, ?2, ?3, ?4) ON CONFLICT (micollab_login) DO UPDATE SET
+             since = excluded.since, run_id = excluded.run_id, reason = excluded.reason",
     )?;
     let since = super::time::SqlTime(now).text();
     for login in logins {

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, TransactionBehavior};
-
+use super::db::{self, Connection};
 use super::{StoreError, map_sqlite_error};
 
 /// Migration `i` brings the store from version `i` to `i + 1`.
@@ -176,8 +175,119 @@ pub(super) const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Refuses a store of a newer build, and a SQLite database of another program (a fresh store
-/// is an empty file; anything else without our version is not ours).
+/// PostgreSQL's migrations, each with the version it brings a store to. PostgreSQL stores
+/// begin at version 6, SQLite's schema of that version in PostgreSQL's types (`COLLATE "C"`
+/// so text, times included, sorts by byte as in SQLite; `rowid` kept as a column for the
+/// glance's paging). A later migration is added to both lists.
+pub(super) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
+    6,
+    r#"
+    CREATE TABLE mcteams_schema (version BIGINT NOT NULL);
+    INSERT INTO mcteams_schema (version) VALUES (0);
+    CREATE TABLE estate (
+        id BIGINT PRIMARY KEY CHECK (id = 1), tenant_id TEXT NOT NULL, micollab TEXT NOT NULL,
+        recorded_at TEXT NOT NULL);
+    CREATE TABLE mappings (
+        rowid BIGSERIAL UNIQUE, micollab_login TEXT PRIMARY KEY, teams_upn TEXT NOT NULL,
+        teams_id TEXT, extension TEXT NOT NULL, cloudlink_user_id TEXT,
+        verified BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        removed_at TEXT);
+    CREATE UNIQUE INDEX mappings_live_upn ON mappings (lower(teams_upn)) WHERE removed_at IS NULL;
+    CREATE UNIQUE INDEX mappings_live_extension ON mappings (extension) WHERE removed_at IS NULL;
+    CREATE TABLE sync_records (
+        micollab_login TEXT PRIMARY KEY, graph_session TEXT, graph_session_expires_at TEXT,
+        graph_written_at TEXT, cloudlink_status TEXT, cloudlink_activity TEXT,
+        cloudlink_version TEXT, cloudlink_written_at TEXT, cloudlink_based_on TEXT,
+        last_observed TEXT, last_observed_hash TEXT, last_observed_at TEXT,
+        last_success_at TEXT, last_error TEXT, last_error_at TEXT,
+        cloudlink_principal_id TEXT, phone_observed TEXT, phone_observed_hash TEXT,
+        phone_observed_at TEXT, phone_error TEXT, phone_error_at TEXT);
+    CREATE TABLE journal (
+        id BIGSERIAL PRIMARY KEY, run_id BIGINT, micollab_login TEXT NOT NULL,
+        system TEXT NOT NULL, action TEXT NOT NULL, payload TEXT NOT NULL,
+        intended_at TEXT NOT NULL, confirmed_at TEXT, outcome TEXT, epoch BIGINT);
+    CREATE INDEX journal_unconfirmed ON journal (id) WHERE confirmed_at IS NULL;
+    CREATE INDEX journal_applied_by_user ON journal (micollab_login, system, id)
+        WHERE outcome = 'applied';
+    CREATE TABLE runs (
+        id BIGSERIAL PRIMARY KEY, command TEXT NOT NULL, host TEXT NOT NULL, pid BIGINT NOT NULL,
+        started_at TEXT NOT NULL, finished_at TEXT, exit_code BIGINT, summary TEXT);
+    CREATE TABLE audit (
+        id BIGSERIAL PRIMARY KEY, run_id BIGINT, at TEXT NOT NULL, object_type TEXT NOT NULL,
+        object_id TEXT NOT NULL, field TEXT NOT NULL, old_value TEXT, new_value TEXT);
+    CREATE INDEX audit_object ON audit (object_type, object_id);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE cloudlink_principals (
+        user_id TEXT PRIMARY KEY, principal_id TEXT NOT NULL, resolved_at TEXT NOT NULL);
+    CREATE TABLE leases (
+        name TEXT PRIMARY KEY, token TEXT NOT NULL, holder_host TEXT NOT NULL,
+        holder_pid BIGINT NOT NULL, acquired_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+        epoch BIGINT NOT NULL DEFAULT 0);
+    CREATE TABLE onboarding (
+        micollab_login TEXT PRIMARY KEY, since TEXT NOT NULL, run_id BIGINT, reason TEXT NOT NULL);
+    CREATE TABLE guard_plans (
+        id BIGSERIAL PRIMARY KEY, held_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        changes BIGINT NOT NULL, max_changes BIGINT NOT NULL, users TEXT NOT NULL,
+        state TEXT NOT NULL, approved_at TEXT, approved_run BIGINT, finished_at TEXT);
+
+    -- SQLite's JSON functions the store's SQL uses, so it is written once for both.
+    CREATE FUNCTION json_valid(t text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $f$
+    BEGIN
+        PERFORM t::json;
+        RETURN t IS NOT NULL;
+    EXCEPTION WHEN others THEN
+        RETURN false;
+    END $f$;
+    -- RFC 7396 for the flat objects the store keeps: b's keys over a's, b's nulls removed.
+    CREATE FUNCTION json_patch(a text, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
+        SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb)::text
+        FROM jsonb_each(a::jsonb || b::jsonb)
+        WHERE NOT (b::jsonb ? key AND b::jsonb -> key = 'null'::jsonb)
+    $f$;
+    -- A top-level member ('$.name') as text ('true', '42'); SQLite gives 1, 42.
+    CREATE FUNCTION json_extract(t text, path text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
+        SELECT t::jsonb ->> substr(path, 3)
+    $f$;
+    CREATE FUNCTION json_each(t text) RETURNS TABLE (value text) LANGUAGE sql IMMUTABLE AS $f$
+        SELECT json_array_elements_text(t::json)
+    $f$;
+    "#,
+)];
+
+/// PostgreSQL's DDL with every text column sorting by byte.
+fn postgres_ddl(sql: &str) -> String {
+    sql.replace(" TEXT", " TEXT COLLATE \"C\"")
+}
+
+/// The schema version of the store on `conn` (0: nothing of mcteams' there yet).
+fn version(conn: &Connection) -> db::Result<i64> {
+    if conn.is_postgres() {
+        let has_table: i64 = conn.query_row(
+            "SELECT count(*) FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name = 'mcteams_schema'",
+            &[],
+            |r| r.get(0),
+        )?;
+        if has_table == 0 {
+            return Ok(0);
+        }
+        return conn.query_row("SELECT version FROM mcteams_schema", &[], |r| r.get(0));
+    }
+    conn.query_row("PRAGMA user_version", &[], |r| r.get(0))
+}
+
+fn set_version(conn: &Connection, to: i64) -> db::Result<()> {
+    match conn.sqlite() {
+        Some(sqlite) => sqlite.pragma_update(None, "user_version", to),
+        None => conn
+            .execute("UPDATE mcteams_schema SET version = ?1", db::params![to])
+            .map(drop),
+    }
+}
+
+/// Refuses a store of a newer build, and a database of another program (a fresh store is an
+/// empty file, or a PostgreSQL schema without tables; anything else without our version is
+/// not ours).
 pub(super) fn check_version(conn: &Connection, path: &Path, found: i64) -> Result<(), StoreError> {
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
@@ -187,41 +297,70 @@ pub(super) fn check_version(conn: &Connection, path: &Path, found: i64) -> Resul
         });
     }
     if found == 0 {
+        let (sql, detail) = match conn.is_postgres() {
+            true => (
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+                "a PostgreSQL schema with tables of another program",
+            ),
+            false => (
+                "SELECT count(*) FROM sqlite_master",
+                "a SQLite database of another program",
+            ),
+        };
         let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .query_row(sql, &[], |r| r.get(0))
             .map_err(|e| map_sqlite_error(path, e))?;
         if tables > 0 {
             return Err(StoreError::NotAStore {
                 path: path.to_path_buf(),
-                detail: "a SQLite database of another program".into(),
+                detail: detail.into(),
             });
         }
     }
     Ok(())
 }
 
+/// The migrations of this store's backend, each with the version it brings the store to.
+fn migrations(conn: &Connection) -> Vec<(i64, String)> {
+    match conn.is_postgres() {
+        true => POSTGRES_MIGRATIONS
+            .iter()
+            .map(|(to, sql)| (*to, postgres_ddl(sql)))
+            .collect(),
+        false => (1..)
+            .zip(MIGRATIONS.iter().map(|sql| sql.to_string()))
+            .collect(),
+    }
+}
+
 pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let err = |e| map_sqlite_error(path, e);
-    let found: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(err)?;
+    let found = version(conn).map_err(err)?;
     check_version(conn, path, found)?;
-    for (from, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let to = from as i64 + 1;
-        // Unchecked: the connection is shared, and a migration must hold the write lock.
-        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-            .map_err(err)?;
+    for (to, sql) in migrations(conn).into_iter().filter(|(to, _)| *to > found) {
+        // The write lock first (SQLite's IMMEDIATE, PostgreSQL's writer lock).
+        let tx = conn.transaction().map_err(err)?;
         // Another process may have migrated while we waited for the lock.
-        let now: i64 = tx
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(err)?;
-        if now >= to {
+        if version(&tx).map_err(err)? >= to {
             continue;
         }
-        tx.execute_batch(sql).map_err(err)?;
-        tx.pragma_update(None, "user_version", to).map_err(err)?;
+        tx.execute_batch(&sql).map_err(err)?;
+        set_version(&tx, to).map_err(err)?;
         tx.commit().map_err(err)?;
-        tracing::debug!(path = %path.display(), from, to, "migrated state store");
+        tracing::debug!(path = %path.display(), to, "migrated state store");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_stores_reach_the_version_this_build_writes() {
+        assert_eq!(
+            POSTGRES_MIGRATIONS.last().map(|m| m.0),
+            Some(SCHEMA_VERSION)
+        );
+    }
 }

@@ -3,8 +3,8 @@
 //! writes the journal holds (every presence write a sync sent, with its outcome), newest
 //! first, in one list.
 
+use super::db::params;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde::Serialize;
 
 use super::time::sql_time;

@@ -1,8 +1,8 @@
 //! Storing what a cycle came to: records (each writing only its part of the row), journal
 //! outcomes, forgotten tombstones and the completion marker, in one transaction.
 
+use super::db::{Transaction, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
 
 use super::records::{COLUMNS, LAST_COMPLETE_CYCLE, RecordPart, SyncRecord};
 use super::time::sql_time;
@@ -86,7 +86,7 @@ static UPSERTS: std::sync::LazyLock<[String; 6]> = std::sync::LazyLock::new(|| {
 });
 
 /// Stores one row: the phone pipeline's observation and error go to its own columns.
-fn upsert(tx: &Transaction<'_>, r: &SyncRecord) -> rusqlite::Result<()> {
+fn upsert(tx: &Transaction<'_>, r: &SyncRecord) -> super::db::Result<()> {
     let mut stmt = tx.prepare_cached(&UPSERTS[r.part as usize])?;
     let phone = r.part == RecordPart::PhoneToTeams;
     let (teams_seen, phone_seen) = if phone {
@@ -167,7 +167,8 @@ impl Store {
             }
             if let Some(at) = complete_cycle_at {
                 tx.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     params![LAST_COMPLETE_CYCLE, at],
                 )?;
             }
@@ -175,11 +176,11 @@ impl Store {
             for login in forget {
                 tx.execute(
                     "DELETE FROM mappings WHERE micollab_login = ?1 AND removed_at IS NOT NULL",
-                    [login],
+                    params![login],
                 )?;
                 tx.execute(
                     "DELETE FROM sync_records WHERE micollab_login = ?1",
-                    [login],
+                    params![login],
                 )?;
             }
             Ok(true)

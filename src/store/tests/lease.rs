@@ -4,37 +4,40 @@ use super::*;
 
 #[test]
 fn a_held_lease_names_its_holder_and_a_released_one_is_free() {
-    let (dir, mut store) = temp_store();
-    let lease = store
-        .acquire_lease("sync", Duration::from_secs(60))
-        .unwrap();
-    let mut other = Store::open(&dir.path().join("sub/state.db"), None).unwrap();
-    let err = other
-        .acquire_lease("sync", Duration::from_secs(60))
-        .unwrap_err();
-    assert_eq!(err.exit_status(), ExitStatus::Unavailable);
-    let text = err.to_string();
-    assert!(
-        text.contains(&format!("pid {}", std::process::id())),
-        "{text}"
-    );
-    store.renew_lease(&lease, Duration::from_secs(60)).unwrap();
-    store.release_lease(lease).unwrap();
-    other
-        .acquire_lease("sync", Duration::from_secs(60))
-        .unwrap();
+    each_backend(|| {
+        let (dir, mut store) = temp_store();
+        let lease = store
+            .acquire_lease("sync", Duration::from_secs(60))
+            .unwrap();
+        let mut other = dir.reopen();
+        let err = other
+            .acquire_lease("sync", Duration::from_secs(60))
+            .unwrap_err();
+        assert_eq!(err.exit_status(), ExitStatus::Unavailable);
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("pid {}", std::process::id())),
+            "{text}"
+        );
+        store.renew_lease(&lease, Duration::from_secs(60)).unwrap();
+        store.release_lease(lease).unwrap();
+        other
+            .acquire_lease("sync", Duration::from_secs(60))
+            .unwrap();
+    });
 }
 
 #[test]
 fn a_stale_lease_is_taken_over() {
     let (_dir, mut store) = temp_store();
     // A holder on this host whose process is gone.
+    let stale = params_for_stale();
     store
         .conn
         .execute(
             "INSERT INTO leases (name, token, holder_host, holder_pid, acquired_at, expires_at)
              VALUES ('sync', 't', ?1, 4000000000, ?2, ?3)",
-            params_for_stale(),
+            super::db::params![stale.0, stale.1, stale.2],
         )
         .unwrap();
     store
@@ -48,9 +51,13 @@ fn hold_lease(store: &Store, host: &str, pid: u32, expires_in: chrono::Duration)
     store
         .conn
         .execute(
-            "INSERT OR REPLACE INTO leases (name, token, holder_host, holder_pid, acquired_at, expires_at, epoch)
-             VALUES ('sync', 'theirs', ?1, ?2, ?3, ?4, 7)",
-            rusqlite::params![host, pid, now, now + expires_in],
+            "INSERT INTO leases (name, token, holder_host, holder_pid, acquired_at, expires_at, epoch)
+             VALUES ('sync', 'theirs', ?1, ?2, ?3, ?4, 7)
+             ON CONFLICT (name) DO UPDATE SET token = excluded.token,
+                 holder_host = excluded.holder_host, holder_pid = excluded.holder_pid,
+                 acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
+                 epoch = excluded.epoch",
+            super::db::params![host, pid, now, now + expires_in],
         )
         .unwrap();
 }
@@ -93,123 +100,135 @@ fn a_live_holder_on_this_host_is_never_stale_whatever_the_clock() {
 
 #[test]
 fn each_grant_is_one_epoch_up_and_a_former_holder_cannot_journal() {
-    let (dir, mut store) = temp_store();
-    let first = store
-        .acquire_lease("sync", Duration::from_secs(60))
-        .unwrap();
-    let entry = || {
-        vec![crate::store::Intent::new(
-            "alice".to_string(),
-            "graph",
-            "set_session",
-            serde_json::json!({"session": "Busy/InACall"}),
-        )]
-    };
-    store
-        .journal_intend_leased(None, Some(&first), &entry())
-        .unwrap();
-    store.release_lease(first.clone()).unwrap();
-    let mut other = Store::open(&dir.path().join("sub/state.db"), None).unwrap();
-    let second = other
-        .acquire_lease("sync", Duration::from_secs(60))
-        .unwrap();
-    assert_eq!((first.epoch, second.epoch), (1, 2));
-    // The first holder lost it: its journal transaction is refused, so nothing is sent.
-    let refused = store.journal_intend_leased(None, Some(&first), &entry());
-    assert!(refused.is_err());
-    assert!(first.lost() && !first.held());
-    other
-        .journal_intend_leased(None, Some(&second), &entry())
-        .unwrap();
-    let epochs: Vec<Option<i64>> = store
-        .conn
-        .prepare("SELECT epoch FROM journal ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(epochs, vec![Some(1), Some(2)]);
+    each_backend(|| {
+        let (dir, mut store) = temp_store();
+        let first = store
+            .acquire_lease("sync", Duration::from_secs(60))
+            .unwrap();
+        let entry = || {
+            vec![crate::store::Intent::new(
+                "alice".to_string(),
+                "graph",
+                "set_session",
+                serde_json::json!({"session": "Busy/InACall"}),
+            )]
+        };
+        store
+            .journal_intend_leased(None, Some(&first), &entry())
+            .unwrap();
+        store.release_lease(first.clone()).unwrap();
+        let mut other = dir.reopen();
+        let second = other
+            .acquire_lease("sync", Duration::from_secs(60))
+            .unwrap();
+        assert_eq!((first.epoch, second.epoch), (1, 2));
+        // The first holder lost it: its journal transaction is refused, so nothing is sent.
+        let refused = store.journal_intend_leased(None, Some(&first), &entry());
+        assert!(refused.is_err());
+        assert!(first.lost() && !first.held());
+        other
+            .journal_intend_leased(None, Some(&second), &entry())
+            .unwrap();
+        let epochs: Vec<Option<i64>> = store
+            .conn
+            .prepare("SELECT epoch FROM journal ORDER BY id")
+            .unwrap()
+            .query_map(&[], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(epochs, vec![Some(1), Some(2)]);
+    });
 }
 
 /// What the heartbeat does at each beat: a renewal moves the expiry; one that finds the
 /// lease taken over marks it lost, and the holder stops acting.
 #[test]
 fn a_renewal_extends_the_lease_and_finds_it_taken_over() {
-    let (dir, mut store) = temp_store();
-    let lease = store
-        .acquire_lease("sync", Duration::from_secs(60))
-        .unwrap();
-    let expires = |store: &Store| -> chrono::DateTime<chrono::Utc> {
-        store
+    each_backend(|| {
+        let (dir, mut store) = temp_store();
+        let lease = store
+            .acquire_lease("sync", Duration::from_secs(60))
+            .unwrap();
+        let expires = |store: &Store| -> chrono::DateTime<chrono::Utc> {
+            store
+                .conn
+                .query_row(
+                    "SELECT expires_at FROM leases WHERE name = 'sync'",
+                    &[],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let first = expires(&store);
+        store.renew_lease(&lease, Duration::from_secs(600)).unwrap();
+        assert!(expires(&store) > first);
+        assert!(lease.held());
+        let other = dir.reopen();
+        other
             .conn
-            .query_row(
-                "SELECT expires_at FROM leases WHERE name = 'sync'",
-                [],
-                |r| r.get(0),
+            .execute(
+                "UPDATE leases SET token = 'theirs' WHERE name = 'sync'",
+                &[],
             )
-            .unwrap()
-    };
-    let first = expires(&store);
-    store.renew_lease(&lease, Duration::from_secs(600)).unwrap();
-    assert!(expires(&store) > first);
-    assert!(lease.held());
-    let other = Store::open(&dir.path().join("sub/state.db"), None).unwrap();
-    other
-        .conn
-        .execute("UPDATE leases SET token = 'theirs' WHERE name = 'sync'", [])
-        .unwrap();
-    assert!(store.renew_lease(&lease, Duration::from_secs(60)).is_err());
-    assert!(lease.lost() && !lease.held());
-    // The heartbeat itself starts and stops cleanly.
-    drop(
-        store
-            .start_heartbeat(&lease, Duration::from_secs(60))
-            .unwrap(),
-    );
+            .unwrap();
+        assert!(store.renew_lease(&lease, Duration::from_secs(60)).is_err());
+        assert!(lease.lost() && !lease.held());
+        // The heartbeat itself starts and stops cleanly.
+        drop(
+            store
+                .start_heartbeat(&lease, Duration::from_secs(60))
+                .unwrap(),
+        );
+    });
 }
 
 /// A run that lost its lease mid-cycle keeps what its writes came to (the journal says what
 /// it sent) but leaves the records to the run that took over.
 #[test]
 fn a_cycle_finished_under_a_lease_taken_over_records_only_its_outcomes() {
-    let (dir, mut store) = temp_store();
-    let lease = store
-        .acquire_lease("sync", Duration::from_secs(60))
-        .unwrap();
-    let entry = crate::store::Intent::new(
-        "alice".to_string(),
-        "graph",
-        "set_session",
-        serde_json::json!({}),
-    );
-    let ids = store
-        .journal_intend_leased(None, Some(&lease), std::slice::from_ref(&entry))
-        .unwrap();
-    let other = Store::open(&dir.path().join("sub/state.db"), None).unwrap();
-    other
-        .conn
-        .execute("UPDATE leases SET token = 'theirs' WHERE name = 'sync'", [])
-        .unwrap();
-    let record = SyncRecord {
-        micollab_login: "alice".into(),
-        graph_session: Some("Busy/InACall".into()),
-        ..SyncRecord::default()
-    };
-    let outcome = (ids[0], "applied".to_string());
-    let err = store
-        .finish_cycle(Some(&lease), &[record], &[outcome], &[], None)
-        .unwrap_err();
-    assert!(err.to_string().contains("taken over"), "{err}");
-    assert!(lease.lost());
-    assert!(store.journal_unconfirmed().unwrap().is_empty());
-    assert_eq!(store.sync_record("alice").unwrap(), None);
-    // Nor may it journal anything more.
-    assert!(
-        store
-            .journal_intend_leased(None, Some(&lease), &[entry])
-            .is_err()
-    );
+    each_backend(|| {
+        let (dir, mut store) = temp_store();
+        let lease = store
+            .acquire_lease("sync", Duration::from_secs(60))
+            .unwrap();
+        let entry = crate::store::Intent::new(
+            "alice".to_string(),
+            "graph",
+            "set_session",
+            serde_json::json!({}),
+        );
+        let ids = store
+            .journal_intend_leased(None, Some(&lease), std::slice::from_ref(&entry))
+            .unwrap();
+        let other = dir.reopen();
+        other
+            .conn
+            .execute(
+                "UPDATE leases SET token = 'theirs' WHERE name = 'sync'",
+                &[],
+            )
+            .unwrap();
+        let record = SyncRecord {
+            micollab_login: "alice".into(),
+            graph_session: Some("Busy/InACall".into()),
+            ..SyncRecord::default()
+        };
+        let outcome = (ids[0], "applied".to_string());
+        let err = store
+            .finish_cycle(Some(&lease), &[record], &[outcome], &[], None)
+            .unwrap_err();
+        assert!(err.to_string().contains("taken over"), "{err}");
+        assert!(lease.lost());
+        assert!(store.journal_unconfirmed().unwrap().is_empty());
+        assert_eq!(store.sync_record("alice").unwrap(), None);
+        // Nor may it journal anything more.
+        assert!(
+            store
+                .journal_intend_leased(None, Some(&lease), &[entry])
+                .is_err()
+        );
+    });
 }
 
 fn params_for_stale() -> (

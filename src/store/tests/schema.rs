@@ -6,12 +6,12 @@ use super::*;
 fn migrates_an_empty_file_to_the_current_schema() {
     let (_dir, store) = temp_store();
     let version: i64 = store
-        .conn
+        .sqlite()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
     let mode: String = store
-        .conn
+        .sqlite()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
@@ -25,7 +25,7 @@ fn migrates_an_empty_file_to_the_current_schema() {
 fn refuses_a_store_from_a_newer_version() {
     let (_dir, store) = temp_store();
     store
-        .conn
+        .sqlite()
         .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
     let path = store.path().to_path_buf();
@@ -75,96 +75,102 @@ fn refuses_files_that_are_not_stores() {
 
 #[test]
 fn upserts_are_idempotent_and_audited() {
-    let (_dir, mut store) = temp_store();
-    let batch = vec![
-        mapping("alice", "alice@contoso.com", "1001"),
-        mapping("bob", "bob@contoso.com", "1002"),
-    ];
-    let changes = store.upsert_mappings(&batch, None).unwrap();
-    assert_eq!(
-        changes,
-        vec![MappingChange::Created, MappingChange::Created]
-    );
-    let changes = store.upsert_mappings(&batch, None).unwrap();
-    assert_eq!(
-        changes,
-        vec![MappingChange::Unchanged, MappingChange::Unchanged]
-    );
-    let mut moved = batch[0].clone();
-    moved.extension = "1009".into();
-    assert_eq!(
-        store.upsert_mappings(&[moved], None).unwrap(),
-        vec![MappingChange::Updated]
-    );
-    assert_eq!(store.audit_history(10).unwrap().len(), 3);
-    assert_eq!(
-        store
-            .find_mapping("ALICE@contoso.com")
-            .unwrap()
-            .unwrap()
-            .extension,
-        "1009"
-    );
-    assert_eq!(
-        store.find_mapping("1002").unwrap().unwrap().micollab_login,
-        "bob"
-    );
+    each_backend(|| {
+        let (_dir, mut store) = temp_store();
+        let batch = vec![
+            mapping("alice", "alice@contoso.com", "1001"),
+            mapping("bob", "bob@contoso.com", "1002"),
+        ];
+        let changes = store.upsert_mappings(&batch, None).unwrap();
+        assert_eq!(
+            changes,
+            vec![MappingChange::Created, MappingChange::Created]
+        );
+        let changes = store.upsert_mappings(&batch, None).unwrap();
+        assert_eq!(
+            changes,
+            vec![MappingChange::Unchanged, MappingChange::Unchanged]
+        );
+        let mut moved = batch[0].clone();
+        moved.extension = "1009".into();
+        assert_eq!(
+            store.upsert_mappings(&[moved], None).unwrap(),
+            vec![MappingChange::Updated]
+        );
+        assert_eq!(store.audit_history(10).unwrap().len(), 3);
+        assert_eq!(
+            store
+                .find_mapping("ALICE@contoso.com")
+                .unwrap()
+                .unwrap()
+                .extension,
+            "1009"
+        );
+        assert_eq!(
+            store.find_mapping("1002").unwrap().unwrap().micollab_login,
+            "bob"
+        );
+    });
 }
 
 #[test]
 fn a_conflicting_batch_lands_nothing() {
-    let (_dir, mut store) = temp_store();
-    store
-        .upsert_mappings(&[mapping("alice", "alice@contoso.com", "1001")], None)
-        .unwrap();
-    let batch = vec![
-        mapping("carol", "carol@contoso.com", "1003"),
-        mapping("dave", "ALICE@contoso.com", "1004"),
-    ];
-    let err = store.upsert_mappings(&batch, None).unwrap_err();
-    assert!(err.to_string().contains("already mapped"), "{err}");
-    assert_eq!(store.count_mappings().unwrap(), 1);
-    assert!(store.find_mapping("carol").unwrap().is_none());
+    each_backend(|| {
+        let (_dir, mut store) = temp_store();
+        store
+            .upsert_mappings(&[mapping("alice", "alice@contoso.com", "1001")], None)
+            .unwrap();
+        let batch = vec![
+            mapping("carol", "carol@contoso.com", "1003"),
+            mapping("dave", "ALICE@contoso.com", "1004"),
+        ];
+        let err = store.upsert_mappings(&batch, None).unwrap_err();
+        assert!(err.to_string().contains("already mapped"), "{err}");
+        assert_eq!(store.count_mappings().unwrap(), 1);
+        assert!(store.find_mapping("carol").unwrap().is_none());
+    });
 }
 
 #[test]
 fn removal_keeps_a_tombstone_while_a_session_is_held() {
-    let (_dir, mut store) = temp_store();
-    store
-        .upsert_mappings(
-            &[
-                mapping("alice", "alice@contoso.com", "1001"),
-                mapping("bob", "bob@contoso.com", "1002"),
-            ],
-            None,
-        )
-        .unwrap();
-    store
-        .put_sync_records(&[SyncRecord {
-            micollab_login: "alice".into(),
-            graph_session: Some("Busy/InACall".into()),
-            ..Default::default()
-        }])
-        .unwrap();
-    let outcomes = store
-        .remove_mappings(&["alice".into(), "bob".into(), "nobody".into()], None)
-        .unwrap();
-    assert_eq!(
-        outcomes,
-        vec![
-            RemoveOutcome::Tombstoned,
-            RemoveOutcome::Removed,
-            RemoveOutcome::NotFound
-        ]
-    );
-    assert!(store.list_mappings(false).unwrap().is_empty());
-    let all = store.list_mappings(true).unwrap();
-    assert_eq!(all.len(), 1);
-    assert!(all[0].removed_at.is_some());
-    // A removed extension can be mapped again right away.
-    store
-        .upsert_mappings(&[mapping("erin", "erin@contoso.com", "1001")], None)
-        .unwrap();
+    each_backend(|| {
+        let (_dir, mut store) = temp_store();
+        store
+            .upsert_mappings(
+                &[
+                    mapping("alice", "alice@contoso.com", "1001"),
+                    mapping("bob", "bob@contoso.com", "1002"),
+                ],
+                None,
+            )
+            .unwrap();
+        store
+            .put_sync_records(&[SyncRecord {
+                micollab_login: "alice".into(),
+                graph_session: Some("Busy/InACall".into()),
+                ..Default::default()
+            }])
+            .unwrap();
+        let outcomes = store
+            .remove_mappings(&["alice".into(), "bob".into(), "nobody".into()], None)
+            .unwrap();
+        assert_eq!(
+            outcomes,
+            vec![
+                RemoveOutcome::Tombstoned,
+                RemoveOutcome::Removed,
+                RemoveOutcome::NotFound
+            ]
+        );
+        assert!(store.list_mappings(false).unwrap().is_empty());
+        let all = store.list_mappings(true).unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].removed_at.is_some());
+        // A removed extension can be mapped again right away.
+        store
+            .upsert_mappings(&[mapping("erin", "erin@contoso.com", "1001")], None)
+            .unwrap();
+    });
 }
 
 #[test]
