@@ -940,6 +940,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the store to a new file, consistent while syncs run (readable by its owner only)')
             [CompletionResult]::new('rebind', 'rebind', [CompletionResultType]::ParameterValue, 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table''s count checked')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1003,10 +1004,35 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mcteams;state;migrate' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The PostgreSQL database (postgres://user@host/db; TLS verified unless on this host)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query a command''s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query''s result too')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a store already in the target (asks first on a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change, change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required without a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mcteams;state;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the store to a new file, consistent while syncs run (readable by its owner only)')
             [CompletionResult]::new('rebind', 'rebind', [CompletionResultType]::ParameterValue, 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table''s count checked')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1017,6 +1043,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             break
         }
         'mcteams;state;help;rebind' {
+            break
+        }
+        'mcteams;state;help;migrate' {
             break
         }
         'mcteams;state;help;help' {
@@ -1227,6 +1256,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Copy the store to a new file, consistent while syncs run (readable by its owner only)')
             [CompletionResult]::new('rebind', 'rebind', [CompletionResultType]::ParameterValue, 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table''s count checked')
             break
         }
         'mcteams;help;state;check' {
@@ -1236,6 +1266,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             break
         }
         'mcteams;help;state;rebind' {
+            break
+        }
+        'mcteams;help;state;migrate' {
             break
         }
         'mcteams;help;history' {

@@ -187,6 +187,9 @@ _mcteams() {
             mcteams__subcmd__help__subcmd__state,check)
                 cmd="mcteams__subcmd__help__subcmd__state__subcmd__check"
                 ;;
+            mcteams__subcmd__help__subcmd__state,migrate)
+                cmd="mcteams__subcmd__help__subcmd__state__subcmd__migrate"
+                ;;
             mcteams__subcmd__help__subcmd__state,rebind)
                 cmd="mcteams__subcmd__help__subcmd__state__subcmd__rebind"
                 ;;
@@ -301,6 +304,9 @@ _mcteams() {
             mcteams__subcmd__state,help)
                 cmd="mcteams__subcmd__state__subcmd__help"
                 ;;
+            mcteams__subcmd__state,migrate)
+                cmd="mcteams__subcmd__state__subcmd__migrate"
+                ;;
             mcteams__subcmd__state,rebind)
                 cmd="mcteams__subcmd__state__subcmd__rebind"
                 ;;
@@ -312,6 +318,9 @@ _mcteams() {
                 ;;
             mcteams__subcmd__state__subcmd__help,help)
                 cmd="mcteams__subcmd__state__subcmd__help__subcmd__help"
+                ;;
+            mcteams__subcmd__state__subcmd__help,migrate)
+                cmd="mcteams__subcmd__state__subcmd__help__subcmd__migrate"
                 ;;
             mcteams__subcmd__state__subcmd__help,rebind)
                 cmd="mcteams__subcmd__state__subcmd__help__subcmd__rebind"
@@ -1223,7 +1232,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__help__subcmd__state)
-            opts="check backup rebind"
+            opts="check backup rebind migrate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1251,6 +1260,20 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__help__subcmd__state__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__help__subcmd__state__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2439,7 +2462,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__state)
-            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version check backup rebind help"
+            opts="-o -v -q -h -V --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version check backup rebind migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2565,7 +2588,7 @@ _mcteams() {
             return 0
             ;;
         mcteams__subcmd__state__subcmd__help)
-            opts="check backup rebind help"
+            opts="check backup rebind migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2620,6 +2643,20 @@ _mcteams() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mcteams__subcmd__state__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mcteams__subcmd__state__subcmd__help__subcmd__rebind)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2627,6 +2664,52 @@ _mcteams() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcteams__subcmd__state__subcmd__migrate)
+            opts="-y -o -v -q -h -V --to --force --dry-run --yes --config --state --output --verbose --quiet --no-color --out --query --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv wide" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

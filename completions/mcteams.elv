@@ -868,6 +868,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand check 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
             cand backup 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
             cand rebind 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+            cand migrate 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table''s count checked'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcteams;state;check'= {
@@ -927,10 +928,34 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mcteams;state;migrate'= {
+            cand --to 'The PostgreSQL database (postgres://user@host/db; TLS verified unless on this host)'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
+            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand -o 'Output format for results on stdout'
+            cand --output 'Output format for results on stdout'
+            cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
+            cand --query 'Query a command''s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query''s result too'
+            cand --log-format 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too'
+            cand --force 'Replace a store already in the target (asks first on a terminal)'
+            cand --dry-run 'Show what would change, change nothing'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -v 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand --verbose 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+            cand -q 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --quiet 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+            cand --no-color 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mcteams;state;help'= {
             cand check 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
             cand backup 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
             cand rebind 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+            cand migrate 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table''s count checked'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcteams;state;help;check'= {
@@ -938,6 +963,8 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;state;help;backup'= {
         }
         &'mcteams;state;help;rebind'= {
+        }
+        &'mcteams;state;help;migrate'= {
         }
         &'mcteams;state;help;help'= {
         }
@@ -1109,12 +1136,15 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand check 'Check the store: SQLite''s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
             cand backup 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
             cand rebind 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+            cand migrate 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table''s count checked'
         }
         &'mcteams;help;state;check'= {
         }
         &'mcteams;help;state;backup'= {
         }
         &'mcteams;help;state;rebind'= {
+        }
+        &'mcteams;help;state;migrate'= {
         }
         &'mcteams;help;history'= {
         }

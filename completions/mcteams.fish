@@ -745,26 +745,27 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s q -l quiet -d '
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
 csv\t'Comma-separated values with a header'
 wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line (for services and log shippers)'"
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -s V -l version -d 'Print version'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -f -a "check" -d 'Check the store: SQLite\'s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -f -a "backup" -d 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -f -a "rebind" -d 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -f -a "check" -d 'Check the store: SQLite\'s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -f -a "backup" -d 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -f -a "rebind" -d 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -f -a "migrate" -d 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table\'s count checked'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
@@ -815,9 +816,30 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_s
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s V -l version -d 'Print version'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l to -d 'The PostgreSQL database (postgres://user@host/db; TLS verified unless on this host)' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
+json\t'One JSON document'
+jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header'
+wide\t'A table with every column, as wide as they need (no column left out, no wrapping)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l out -d 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l query -d 'Query a command\'s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query\'s result too' -r
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l log-format -d 'Format of every line on stderr: json makes notes, warnings and errors JSON objects too' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line (for services and log shippers)'"
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l force -d 'Replace a store already in the target (asks first on a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l dry-run -d 'Show what would change, change nothing'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'More on stderr: -v a line per system call and per sync decision summary, and the causes of an error; -vv debug logs'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Errors only: no notes, warnings or progress, and no table on stdout (-o json|jsonl|csv results are still printed)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l no-color -d 'No colors (also with NO_COLOR or CLICOLOR=0, or when stderr is not a terminal)'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the store: SQLite\'s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "rebind" -d 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table\'s count checked'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l since -d 'Only entries since this time: RFC 3339 (2026-12-01T08:00:00Z) or an age (90m, 24h, 7d)' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l user -d 'Only this user (MiCollab login or Teams UPN), or object (a profile\'s name)' -r
@@ -912,3 +934,4 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "check" -d 'Check the store: SQLite\'s full integrity check, its schema, estate, permissions, that it can be written, and its mappings (exit 78 when no command could use it)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "backup" -d 'Copy the store to a new file, consistent while syncs run (readable by its owner only)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "rebind" -d 'Bind the store to the MiCollab server the config names now (the server moved); the tenant stays: another tenant is another estate, with a store of its own'
+complete -c mcteams -n "__fish_mcteams_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "migrate" -d 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table\'s count checked'

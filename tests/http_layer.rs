@@ -11,7 +11,7 @@ use mcteams::config::Secret;
 use mcteams::exit::{ExitCode, ExitStatus, status_of};
 use mcteams::http::{
     AccessToken, Call, HttpClient, HttpError, HttpErrorKind, HttpSettings, RetryPolicy, System,
-    TokenCache, TokenSource, USER_AGENT,
+    TokenCache, TokenSource,
 };
 use tokio::io::AsyncReadExt;
 use wiremock::matchers::{header, method, path};
@@ -53,7 +53,7 @@ async fn a_429_storm_is_waited_out_as_retry_after_says() {
         .await;
     Mock::given(method("GET"))
         .and(path("/things"))
-        .and(header("user-agent", USER_AGENT))
+        .and(header("user-agent", mcteams::http::user_agent()))
         .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
         .mount(&server)
         .await;

@@ -477,6 +477,21 @@ pub enum StateCommand {
         #[command(flatten)]
         write: WriteArgs,
     },
+    /// Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch`
+    /// instances: every table in one transaction, each table's count checked
+    #[command(
+        after_help = "The password comes from [state] password_env or password_file, never the URL.\n\nExamples:\n  mcteams state migrate --to postgres://mcteams@db.example.com/mcteams --dry-run\n  mcteams state migrate --to postgres://mcteams@db.example.com/mcteams --yes"
+    )]
+    Migrate {
+        /// The PostgreSQL database (postgres://user@host/db; TLS verified unless on this host)
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Replace a store already in the target (asks first on a terminal)
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
 }
 
 #[derive(Debug, Args)]

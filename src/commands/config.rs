@@ -138,6 +138,9 @@ fn check(ctx: &Context) -> anyhow::Result<ExitStatus> {
     // The state file this config would use: a damaged, foreign or newer one, or one in a
     // directory that is not there, stops every command as surely as a missing key.
     let state = ctx.state_path(&config);
+    if let Err(e) = ctx.state_location(&config) {
+        problems.push(e.to_string());
+    }
     if let Err(e) = ctx
         .state_directory_exists(&config, &state)
         .and_then(|()| super::doctor::state::usable(&state, config.estate().as_ref()))

@@ -120,8 +120,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     let state = ctx.state_path(&config);
     let mut report = Report::default();
-    let directory = ctx.state_directory_exists(&config, &state);
-    state::check_state(&state, config.estate().as_ref(), directory, &mut report);
+    check_store_at(ctx, &config, &state, &mut report)?;
     let write_check = args.write_check.as_deref();
     super::runtime()?.block_on(diagnose(&config, write_check, &mut report));
     print_report(ctx, &report, "doctor")
@@ -132,10 +131,26 @@ pub(super) fn check_store(ctx: &Context) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     let path = ctx.state_path(&config);
     let mut report = Report::default();
-    let directory = ctx.state_directory_exists(&config, &path);
-    state::check_state(&path, config.estate().as_ref(), directory, &mut report);
-    state::check_integrity(&path, &mut report);
+    if check_store_at(ctx, &config, &path, &mut report)? {
+        state::check_integrity(&path, &mut report);
+    }
     print_report(ctx, &report, "state check")
+}
+
+/// The store's checks, as a file or a PostgreSQL database; `true` for a file.
+fn check_store_at(
+    ctx: &Context,
+    config: &crate::config::Config,
+    path: &std::path::Path,
+    report: &mut Report,
+) -> anyhow::Result<bool> {
+    if let crate::store::Location::Postgres(target) = ctx.state_location(config)? {
+        state::check_shared(&target, config.estate().as_ref(), report);
+        return Ok(false);
+    }
+    let directory = ctx.state_directory_exists(config, path);
+    state::check_state(path, config.estate().as_ref(), directory, report);
+    Ok(true)
 }
 
 fn print_report(ctx: &Context, report: &Report, what: &str) -> anyhow::Result<ExitStatus> {

@@ -23,6 +23,10 @@ pub(super) fn environment() -> String {
         ("MCTEAMS_CONFIG", "the configuration file, as --config"),
         ("MCTEAMS_STATE", "the state store, as --state"),
         (
+            "MCTEAMS_INSTANCE_ID",
+            "this instance's name in every request's User-Agent (default: host:pid), to tell several sync --watch instances apart in the services' logs",
+        ),
+        (
             "MCTEAMS_LOG",
             "a tracing filter for the logs (e.g. mcteams=debug); overrides the level -q and -v set",
         ),

@@ -31,7 +31,8 @@ use crate::cli::{Cli, Command, GlobalArgs, LogFormat, OutputFormat, WriteArgs};
 use crate::config::Config;
 use crate::exit::{CliError, ExitStatus, status_of};
 use crate::output::{Format, Printer, PrinterSettings};
-use crate::store::Store;
+use crate::store::db::PgTarget;
+use crate::store::{Location, Store};
 
 /// What every command gets: the printer and where config and state live.
 pub struct Context {
@@ -85,18 +86,44 @@ impl Context {
     pub fn state_path(&self, config: &Config) -> PathBuf {
         self.state_flag
             .clone()
+            .or_else(|| config.file.state.url.clone().map(PathBuf::from))
             .or_else(|| config.file.state.path.clone())
             .unwrap_or_else(default_state_path)
     }
 
+    /// Where the store is: `--state`/`MCTEAMS_STATE` (a file, or a `postgres://` URL), else
+    /// the config's `[state] url` or `path`, else the default file. A PostgreSQL store's
+    /// password comes from `[state] password_env` or `password_file`.
+    pub fn state_location(&self, config: &Config) -> anyhow::Result<Location> {
+        self.location_of(config, &self.state_path(config).to_string_lossy())
+    }
+
+    /// The store `text` names (a file, or a `postgres://` URL with the config's password).
+    pub fn location_of(&self, config: &Config, text: &str) -> anyhow::Result<Location> {
+        if !crate::store::db::postgres::is_url(text) {
+            return Ok(Location::File(PathBuf::from(text)));
+        }
+        let state = &config.file.state;
+        let password = match config.file.state_password() {
+            Some((key, source)) => Some(source.read(key)?.expose().to_string()),
+            None => None,
+        };
+        let target = PgTarget::parse(text, password, state.ca_file.as_deref()).map_err(|why| {
+            crate::config::ConfigError::new(format!("the state store's URL {why}"))
+        })?;
+        Ok(Location::Postgres(Box::new(target)))
+    }
+
     /// Opens the store bound to the config's estate.
     pub fn open_store(&self, config: &Config) -> anyhow::Result<Store> {
-        let path = self.state_path(config);
-        self.state_directory_exists(config, &path)?;
+        let location = self.state_location(config)?;
+        if let Location::File(path) = &location {
+            self.state_directory_exists(config, path)?;
+        }
         let estate = config.estate();
-        match (Store::open(&path, estate.as_ref()), &estate) {
+        match (Store::open_at(&location, estate.as_ref()), &estate) {
             (Err(refused @ crate::store::StoreError::ForeignEstate { .. }), Some(estate)) => {
-                tenant::open_by_tenant_id(config, &path, estate, refused)
+                tenant::open_by_tenant_id(config, &location, estate, refused)
             }
             (opened, _) => Ok(opened?),
         }
@@ -110,6 +137,9 @@ impl Context {
         config: &Config,
         path: &std::path::Path,
     ) -> Result<(), crate::store::StoreError> {
+        if crate::store::db::postgres::is_url(&path.to_string_lossy()) {
+            return Ok(());
+        }
         let explicit = self.state_flag.is_some() || config.file.state.path.is_some();
         let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
             return Ok(());

@@ -6,17 +6,73 @@ use std::path::Path;
 use crate::cli::{StateCommand, WriteArgs};
 use crate::config::Estate;
 use crate::exit::{CliError, ExitStatus};
-use crate::store::{RunId, Store};
+use crate::store::{Location, RunId, Store};
 
 use super::Context;
 use super::change::{Applied, Stage};
+use crate::output::{Column, Records};
 
 pub fn run(ctx: &Context, cmd: StateCommand) -> anyhow::Result<ExitStatus> {
     match cmd {
         StateCommand::Check => super::doctor::check_store(ctx),
         StateCommand::Backup { file } => backup(ctx, &file),
         StateCommand::Rebind { write } => rebind(ctx, &write),
+        StateCommand::Migrate { to, force, write } => migrate(ctx, &to, force, &write),
     }
+}
+
+/// Copies the store to PostgreSQL while no sync writes it (the sync lease held meanwhile).
+fn migrate(ctx: &Context, to: &str, force: bool, write: &WriteArgs) -> anyhow::Result<ExitStatus> {
+    let config = ctx.config()?;
+    let Location::Postgres(target) = ctx.location_of(&config, to)? else {
+        return Err(CliError::usage(format!("--to {to}: expected a postgres:// URL")).into());
+    };
+    let mut source = ctx.open_store(&config)?;
+    if source.is_shared() {
+        return Err(
+            CliError::usage("the store is on PostgreSQL already (move it with pg_dump)").into(),
+        );
+    }
+    let counts = source.table_counts()?;
+    let rows: i64 = counts.iter().map(|(_, n)| n).sum();
+    let shown = target.shown().to_string();
+    if write.dry_run {
+        ctx.printer.note(format!(
+            "would copy {rows} rows in {} tables to {shown} (dry run: nothing written)",
+            counts.len()
+        ));
+        return Ok(ExitStatus::Success);
+    }
+    if force
+        && !ctx.confirm(
+            write,
+            &format!("replace any store at {shown} with this one?"),
+        )?
+    {
+        return Ok(ExitStatus::Success);
+    }
+    let lease = source.acquire_lease("sync", std::time::Duration::from_secs(600))?;
+    let started = std::time::Instant::now();
+    let copied = Store::open_at(&Location::Postgres(target), None)
+        .and_then(|mut into| source.copy_into(&mut into, force));
+    source.release_lease(lease)?;
+    let copied = copied?;
+    let mut records = Records::new(vec![
+        Column::exact("table", "Table"),
+        Column::exact("source", "Source"),
+        Column::exact("target", "Target"),
+    ]);
+    for count in &copied {
+        records.push(count);
+    }
+    ctx.printer.results(&records)?;
+    ctx.printer.note(format!(
+        "copied {rows} rows to {shown} in {:.1} s, every table's count equal; point [state] url \
+         at it (and password_env or password_file) and stop using {}",
+        started.elapsed().as_secs_f64(),
+        source.path().display()
+    ));
+    Ok(ExitStatus::Success)
 }
 
 /// A consistent copy of the store in a new file, checked whole before it is called good.
@@ -59,8 +115,11 @@ fn rebind(ctx: &Context, write: &WriteArgs) -> anyhow::Result<ExitStatus> {
         .into());
     };
     let path = ctx.state_path(&config);
-    ctx.state_directory_exists(&config, &path)?;
-    let mut store = Store::open(&path, None)?;
+    let location = ctx.state_location(&config)?;
+    if let Location::File(path) = &location {
+        ctx.state_directory_exists(&config, path)?;
+    }
+    let mut store = Store::open_at(&location, None)?;
     let Some(bound) = store.estate()? else {
         ctx.printer.note(format!(
             "{} is bound to no estate yet: the next command binds it to this config's",

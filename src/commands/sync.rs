@@ -103,11 +103,18 @@ pub async fn execute(
     }
     let stop = (!args.watch).then(arm_graceful_stop);
     let lease_ttl = config.sync().lease_duration;
-    let lease = store.acquire_lease("sync", lease_ttl)?;
     if args.watch {
+        // A service started while another holds the lease stands by for it (any number of
+        // instances may share a PostgreSQL store; one syncs).
+        let lease = match store.acquire_lease("sync", lease_ttl) {
+            Ok(lease) => Some(lease),
+            Err(crate::store::StoreError::LockHeld { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
         return super::watch::watch(ctx, args, store, systems, config, settings, interval, lease)
             .await;
     }
+    let lease = store.acquire_lease("sync", lease_ttl)?;
     let heartbeat = store.start_heartbeat(&lease, lease_ttl)?;
     let settings = CycleSettings {
         lease: Some(lease.clone()),

@@ -2,22 +2,20 @@
 //! config may name the tenant by its GUID or by any of its domains, and a store bound under
 //! one name is the same estate under another.
 
-use std::path::Path;
-
 use crate::config::{Config, Estate};
 use crate::connectors::graph::GraphClient;
-use crate::store::{Store, StoreError};
+use crate::store::{Location, Store, StoreError};
 
 /// Opens a store `Store::open` refused as another estate's (`refused`) when only the
 /// tenant's name differs: the same estate if the tenant id the store recorded is the one
 /// Entra gives the configured tenant now (one token request).
 pub(super) fn open_by_tenant_id(
     config: &Config,
-    path: &Path,
+    location: &Location,
     estate: &Estate,
     refused: StoreError,
 ) -> anyhow::Result<Store> {
-    let store = Store::open(path, None)?;
+    let store = Store::open_at(location, None)?;
     let stored = match store.estate()? {
         Some(stored) => stored,
         None => return Err(refused.into()),

@@ -63,5 +63,8 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "stale_after",
         ],
     ),
-    ("state", &["path"]),
+    (
+        "state",
+        &["path", "url", "password_env", "password_file", "ca_file"],
+    ),
 ];

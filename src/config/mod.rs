@@ -104,6 +104,12 @@ pub struct SyncSection {
 #[serde(deny_unknown_fields)]
 pub struct StateSection {
     pub path: Option<PathBuf>,
+    /// A PostgreSQL store (`postgres://host/db`) instead of the file.
+    pub url: Option<String>,
+    pub password_env: Option<String>,
+    pub password_file: Option<PathBuf>,
+    /// The CA that signed the PostgreSQL server's certificate, if not a system one.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The file as written (after environment overrides), every key optional.
@@ -300,6 +306,20 @@ impl Config {
                 ),
             ],
         )?;
+        one_of(
+            "state",
+            &[
+                ("path", f.state.path.is_some()),
+                ("url", f.state.url.is_some()),
+            ],
+        )?;
+        one_of(
+            "state",
+            &[
+                ("password_env", f.state.password_env.is_some()),
+                ("password_file", f.state.password_file.is_some()),
+            ],
+        )?;
         for (name, s) in [("micollab", &f.micollab), ("pbx", &f.pbx)] {
             one_of(
                 name,
@@ -441,6 +461,7 @@ impl Config {
         let f = &self.file;
         let mut out = Vec::new();
         out.extend(self.graph_credential());
+        out.extend(f.state_password());
         for (prefix, s) in [("micollab", &f.micollab), ("pbx", &f.pbx)] {
             if let Some(var) = &s.password_env {
                 let key = if prefix == "pbx" {
@@ -570,6 +591,18 @@ impl FileConfig {
         anchor(&mut self.cloudlink.client_secret_file);
         anchor(&mut self.cloudlink.ca_file);
         anchor(&mut self.state.path);
+        anchor(&mut self.state.password_file);
+        anchor(&mut self.state.ca_file);
+    }
+
+    /// The PostgreSQL store's password source, if the config names one.
+    pub fn state_password(&self) -> Option<(&'static str, SecretSource)> {
+        let s = &self.state;
+        if let Some(var) = &s.password_env {
+            return Some(("state.password_env", SecretSource::Env(var.clone())));
+        }
+        let path = s.password_file.as_ref()?;
+        Some(("state.password_file", SecretSource::File(path.clone())))
     }
 }
 

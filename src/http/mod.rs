@@ -34,8 +34,25 @@ pub use limit::{MIN_BURST, RateBudget, RateLimit, TokioClock};
 pub use retry::{Retries, RetryPolicy, parse_retry_after};
 pub use token::{AccessToken, Lease, TokenCache, TokenSource, refresh_margin};
 
-/// `User-Agent` of every request.
+/// The product part of every request's `User-Agent`.
 pub const USER_AGENT: &str = concat!("mcteams/", env!("CARGO_PKG_VERSION"));
+
+/// `User-Agent` of every request: the product, and which instance sent it
+/// (`MCTEAMS_INSTANCE_ID`, else host and pid), so a service's logs (and the emulator's
+/// request log) tell the writes of several `sync --watch` instances apart.
+pub fn user_agent() -> &'static str {
+    static AGENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let instance = std::env::var("MCTEAMS_INSTANCE_ID")
+            .ok()
+            .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_graphic()))
+            .unwrap_or_else(|| {
+                let host = gethostname::gethostname().to_string_lossy().into_owned();
+                format!("{host}:{}", std::process::id())
+            });
+        format!("{USER_AGENT} (instance {instance})")
+    });
+    &AGENT
+}
 
 /// Headers that carry a request or correlation id, in the order they are preferred.
 const REQUEST_ID_HEADERS: [&str; 4] = [
@@ -260,7 +277,7 @@ impl HttpClient {
     ) -> Result<HttpClient, ConfigError> {
         let mut builder = reqwest::Client::builder()
             .tls_built_in_root_certs(false)
-            .user_agent(USER_AGENT)
+            .user_agent(user_agent())
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.request_timeout)
             .redirect(reqwest::redirect::Policy::custom(|attempt| {

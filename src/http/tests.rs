@@ -75,6 +75,11 @@ async fn a_panic_on_a_worker_reaches_the_waiter() {
 }
 
 #[test]
-fn user_agent_names_the_version() {
+fn user_agent_names_the_version_and_the_instance() {
     assert_eq!(USER_AGENT, format!("mcteams/{}", env!("CARGO_PKG_VERSION")));
+    let agent = super::user_agent();
+    assert!(
+        agent.starts_with(&format!("{USER_AGENT} (instance ")),
+        "{agent}"
+    );
 }

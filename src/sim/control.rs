@@ -86,6 +86,25 @@ pub static ROUTES: LazyLock<Routes<Handler>> = LazyLock::new(|| {
         }),
         ("POST /users/{upn}/rename", rename_user),
         ("GET /stats", |call| Reply::ok(call.state.stats.to_json())),
+        ("GET /requests", |call| {
+            let query = |key: &str| {
+                call.req
+                    .query
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.as_str())
+            };
+            let since = query("since").and_then(|s| s.parse().ok()).unwrap_or(0);
+            Reply::ok(
+                call.sim
+                    .requests()
+                    .to_json(since, query("writes") == Some("true")),
+            )
+        }),
+        ("DELETE /requests", |call| {
+            call.sim.requests().clear();
+            Reply::ok(json!({"cleared": true}))
+        }),
         ("DELETE /stats", |call| {
             call.state.stats.counts.clear();
             Reply::ok(call.state.stats.to_json())

@@ -18,6 +18,7 @@ mod graph;
 mod micollab;
 mod mitel;
 mod pbx;
+mod requests;
 mod routes;
 mod server;
 mod stats;
@@ -146,6 +147,8 @@ pub struct Sim {
     pub(crate) latency: Duration,
     pub(crate) credentials: Credentials,
     state: Mutex<State>,
+    /// Apart from the state: a busy log never waits on the world's lock.
+    requests: Mutex<requests::RequestLog>,
 }
 
 impl Sim {
@@ -172,6 +175,10 @@ impl Sim {
 
     fn record(&self, system: System, endpoint: &'static str, status: u16) {
         self.state().stats.record(system, endpoint, status);
+    }
+
+    pub(crate) fn requests(&self) -> MutexGuard<'_, requests::RequestLog> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -270,6 +277,7 @@ pub async fn start(options: SimOptions) -> anyhow::Result<SimHandle> {
             stats: Stats::default(),
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(options.seed),
         }),
+        requests: Mutex::default(),
     });
     let app = axum::Router::new()
         .fallback(server::handle)

@@ -348,6 +348,14 @@ pub async fn handle(
         None => answer_when_ready(&sim, system, &req, &extra).await,
     };
     sim.record(system, endpoint, reply.status.as_u16());
+    let caller = req.header("user-agent").unwrap_or("");
+    sim.requests().record(
+        caller,
+        system,
+        &req.method,
+        &req.path,
+        reply.status.as_u16(),
+    );
     let response = to_response(reply, &extra);
     tokio::time::sleep_until(answer_at).await;
     response

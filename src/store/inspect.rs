@@ -74,6 +74,32 @@ impl super::Store {
     }
 }
 
+impl super::Store {
+    /// Looks at the PostgreSQL store at `target` without creating or migrating it.
+    pub fn inspect_shared(target: &super::PgTarget) -> Result<Inspection, StoreError> {
+        let store = super::Store::connect(target, super::BUSY_TIMEOUT)?;
+        let err = |e| store.err(e);
+        let schema = super::schema::version(&store.conn).map_err(err)?;
+        super::schema::check_version(&store.conn, &store.path, schema)?;
+        if schema == 0 {
+            return Ok(Inspection {
+                schema,
+                mappings: 0,
+                mode: None,
+                estate: None,
+                tenant_tid: None,
+            });
+        }
+        Ok(Inspection {
+            schema,
+            mappings: store.count_mappings()?,
+            mode: None,
+            estate: store.estate()?,
+            tenant_tid: store.tenant_tid()?,
+        })
+    }
+}
+
 /// SQLite's quick check of every page: a store damaged by a bad disk or a copy taken
 /// mid-write is refused before anything reads it as truth or writes beside the damage.
 pub(super) fn check_undamaged(conn: &rusqlite::Connection, path: &Path) -> Result<(), StoreError> {

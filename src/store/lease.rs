@@ -176,9 +176,11 @@ fn mark_held_here(token: &str, held: bool) {
 }
 
 impl LeaseHolder {
-    fn is_stale(&self, now: DateTime<Utc>, host: &str, token: &str) -> bool {
+    /// Whether the lease may be taken over. On a shared (PostgreSQL) store, by its expiry
+    /// alone, on the server's clock: the process table of this host says nothing of others.
+    fn is_stale(&self, now: DateTime<Utc>, host: &str, token: &str, shared: bool) -> bool {
         let expired = self.expires_at <= now;
-        if self.host != host {
+        if shared || self.host != host {
             return expired;
         }
         if self.pid == std::process::id() && !held_here(token) {
@@ -198,14 +200,33 @@ fn expiry(now: DateTime<Utc>, ttl: Duration) -> DateTime<Utc> {
 }
 
 impl Store {
+    /// The time leases are judged by: this host's clock for a file, the server's for a
+    /// PostgreSQL store (hosts' clocks differ; the server's is the one all of them read).
+    pub fn clock(&self) -> Result<DateTime<Utc>, StoreError> {
+        if !self.is_shared() {
+            return Ok(Utc::now());
+        }
+        let micros: i64 = self
+            .conn
+            .query_row(
+                "SELECT CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS BIGINT)",
+                &[],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        DateTime::from_timestamp_micros(micros)
+            .ok_or_else(|| StoreError::Conflict(format!("the store's clock reads {micros} µs")))
+    }
+
     /// Takes the lease `name` for `ttl`, or says who holds it.
     pub fn acquire_lease(&mut self, name: &str, ttl: Duration) -> Result<Lease, StoreError> {
         let host = this_host();
         let pid = std::process::id();
         let token = uuid::Uuid::new_v4().to_string();
         let started = Instant::now();
-        let now = Utc::now();
+        let now = self.clock()?;
         let expires = expiry(now, ttl);
+        let shared = self.is_shared();
         let epoch = self.write(|tx| {
             let current = tx
                 .query_row(
@@ -227,7 +248,7 @@ impl Store {
             if let Some((holder, held_token, last_epoch)) = current {
                 epoch = last_epoch + 1;
                 let free = held_token.is_empty();
-                if !free && !holder.is_stale(now, &host, &held_token) {
+                if !free && !holder.is_stale(now, &host, &held_token, shared) {
                     return Err(StoreError::LockHeld {
                         name: name.to_string(),
                         holder,
@@ -263,7 +284,7 @@ impl Store {
     /// Extends a held lease. Fails when it was taken over meanwhile (and marks it lost).
     pub fn renew_lease(&mut self, lease: &Lease, ttl: Duration) -> Result<(), StoreError> {
         let started = Instant::now();
-        let expires = expiry(Utc::now(), ttl);
+        let expires = expiry(self.clock()?, ttl);
         let updated = self.write(|tx| {
             Ok(tx.execute(
                 "UPDATE leases SET expires_at = ?3 WHERE name = ?1 AND token = ?2",

@@ -12,6 +12,7 @@ mod inspect;
 mod lease;
 mod maintenance;
 mod mappings;
+mod migrate;
 mod records;
 pub mod rollout;
 mod schema;
@@ -30,6 +31,7 @@ pub use history::{AuditChange, AuditEntry, Intent, JournalEntry, RunId};
 pub use inspect::{Inspection, in_the_way};
 pub use lease::{Heartbeat, Lease, LeaseHolder};
 pub use mappings::{MappingChange, RemoveOutcome};
+pub use migrate::TableCount;
 pub use records::{RecordPart, SyncRecord, SyncRecordView, SyncUserView, UserKeys};
 pub use rollout::{HeldPlan, PlanState};
 pub use schema::SCHEMA_VERSION;
@@ -233,7 +235,7 @@ impl Store {
 
     /// A connection to the PostgreSQL store at `target`, waiting `busy_timeout` at most for
     /// another writer.
-    fn connect(target: &PgTarget, busy_timeout: Duration) -> Result<Store, StoreError> {
+    pub(super) fn connect(target: &PgTarget, busy_timeout: Duration) -> Result<Store, StoreError> {
         let path = PathBuf::from(target.shown());
         let conn = db::postgres::PgConnection::connect(target)
             .and_then(|conn| conn.set_lock_timeout(busy_timeout).map(|()| conn))

@@ -260,7 +260,7 @@ fn postgres_ddl(sql: &str) -> String {
 }
 
 /// The schema version of the store on `conn` (0: nothing of mcteams' there yet).
-fn version(conn: &Connection) -> db::Result<i64> {
+pub(super) fn version(conn: &Connection) -> db::Result<i64> {
     if conn.is_postgres() {
         let has_table: i64 = conn.query_row(
             "SELECT count(*) FROM information_schema.tables

@@ -46,15 +46,17 @@ impl Store {
                 "SELECT at, run_id, 'change', object_type || ' ' || object_id, field,
                         old_value, new_value, NULL, id
                    FROM audit
-                  WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR run_id = ?2)
-                    AND (?3 IS NULL OR object_id = ?3)
+                  WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1)
+                    AND (CAST(?2 AS BIGINT) IS NULL OR run_id = ?2)
+                    AND (CAST(?3 AS TEXT) IS NULL OR object_id = ?3)
                  UNION ALL
                  SELECT intended_at, run_id, 'write', 'user ' || micollab_login,
                         system || ' ' || action, NULL, payload,
                         coalesce(outcome, 'unconfirmed'), id
                    FROM journal
-                  WHERE (?1 IS NULL OR intended_at >= ?1) AND (?2 IS NULL OR run_id = ?2)
-                    AND (?3 IS NULL OR micollab_login = ?3)
+                  WHERE (CAST(?1 AS TEXT) IS NULL OR intended_at >= ?1)
+                    AND (CAST(?2 AS BIGINT) IS NULL OR run_id = ?2)
+                    AND (CAST(?3 AS TEXT) IS NULL OR micollab_login = ?3)
                  ORDER BY 1 DESC, 9 DESC LIMIT ?4",
             )
             .map_err(|e| self.err(e))?;

@@ -388,6 +388,11 @@ pub struct Watch {
 
 impl Watch {
     pub fn start(estate: &Estate, args: &[&str]) -> Watch {
+        Watch::start_as(estate, "", args)
+    }
+
+    /// As [`Watch::start`], named `instance` in its requests' `User-Agent` (unless empty).
+    pub fn start_as(estate: &Estate, instance: &str, args: &[&str]) -> Watch {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -396,8 +401,11 @@ impl Watch {
         let metrics = format!("127.0.0.1:{port}");
         let mut all = vec!["-v", "sync", "--watch", "--metrics-addr", &metrics];
         all.extend_from_slice(args);
-        let mut child = estate
-            .command(&all)
+        let mut command = estate.command(&all);
+        if !instance.is_empty() {
+            command.env("MCTEAMS_INSTANCE_ID", instance);
+        }
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::{Outcome, Report};
 use crate::config::Estate;
+use crate::store::db::PgTarget;
 use crate::store::{Inspection, Store, StoreError};
 
 /// The refusal of a store bound to another estate than the config's. A tenant named
@@ -34,6 +35,28 @@ pub(in crate::commands) fn usable(path: &Path, estate: Option<&Estate>) -> Resul
 }
 
 const S: &str = "state";
+
+/// The checks of a PostgreSQL store: reachable, this build's or an older schema, this
+/// estate's, holding mappings (its permissions and integrity are the server's).
+pub(super) fn check_shared(target: &PgTarget, estate: Option<&Estate>, report: &mut Report) {
+    let shown = target.shown();
+    let found = match Store::inspect_shared(target) {
+        Ok(found) => found,
+        Err(e) => return unusable(report, &e),
+    };
+    if let Some(foreign) = foreign_to(Path::new(shown), &found, estate) {
+        return unusable(report, &foreign);
+    }
+    match found.schema {
+        0 => report.ok(
+            S,
+            "store",
+            format!("{shown}: empty, the first import or sync creates the store"),
+        ),
+        schema => report.ok(S, "store", format!("{shown} (PostgreSQL): schema {schema}")),
+    }
+    mappings_check(&found, report);
+}
 
 pub(super) fn check_state(
     path: &Path,
@@ -68,6 +91,10 @@ pub(super) fn check_state(
     } else {
         report.ok(S, "permissions", "its owner's only");
     }
+    mappings_check(&found, report);
+}
+
+fn mappings_check(found: &Inspection, report: &mut Report) {
     if found.mappings == 0 {
         let detail = "the store has no mappings: sync checks nobody";
         let hint = "import the mappings (`mcteams import`), or restore the store from a backup if it was lost";

@@ -177,7 +177,7 @@ pub async fn watch(
     config: &Config,
     mut settings: CycleSettings,
     interval: Interval,
-    lease: Lease,
+    lease: Option<Lease>,
 ) -> anyhow::Result<ExitStatus> {
     let stop_rx = stop_on_signal();
     let metrics = Arc::new(SyncMetrics::new());
@@ -232,9 +232,9 @@ async fn serve(
     store: &mut Store,
     mut second: Option<&mut Store>,
     settings: &CycleSettings,
-    lease: Lease,
+    lease: Option<Lease>,
 ) -> anyhow::Result<()> {
-    let mut granted = Some(lease);
+    let mut granted = lease;
     loop {
         let lease = match granted.take() {
             Some(lease) => lease,
@@ -298,9 +298,11 @@ async fn wait_as_standby(service: &Service<'_>, store: &mut Store) -> Option<Lea
     let (interval, ttl) = {
         let tuning = service.tuning.borrow();
         let ttl = tuning.config.sync().lease_duration;
-        // A standby of an automatic pace tries for the lease four times a lease period.
+        // A standby tries for the lease four times a lease period (or at its interval, if
+        // shorter): a holder gone is taken over within a lease period and a quarter, well
+        // inside the fifth of the session's lifetime its sessions are refreshed ahead by.
         let every = match tuning.interval {
-            Interval::Every(every) => every,
+            Interval::Every(every) => every.min(ttl / 4),
             Interval::Auto => ttl / 4,
         };
         (every, ttl)
