@@ -12,6 +12,12 @@
 //! one (`MCTEAMS_BENCH_GAP_S`: runs back to back share Graph's rate limit). The emulator's
 //! request counts per system come from `/_sim/stats`.
 //!
+//! With `MCTEAMS_BENCH_POSTGRES` naming a PostgreSQL server (its password in
+//! `MCTEAMS_BENCH_POSTGRES_PASSWORD`), the store is a new schema there instead of the SQLite
+//! file; with `MCTEAMS_BENCH_MIGRATE=1` as well, the store stays SQLite and, once converged,
+//! is copied to a new schema there by `mcteams state migrate` (timed, each table's count
+//! shown).
+//!
 //! Lower bound of a cycle (published with the figures): the reads of the four systems run in
 //! parallel, then the writes of two systems in parallel, each system `concurrency` requests at
 //! a time (Graph 16, the Mitel systems 8), each request at least the emulated latency:
@@ -37,7 +43,21 @@ struct Emulator {
     child: Child,
     base: String,
     config: std::path::PathBuf,
+    /// `--state URL` when the store is on PostgreSQL.
+    state: Vec<String>,
     _dir: tempfile::TempDir,
+}
+
+/// A new schema on the benchmark's PostgreSQL server, as a store URL (`None`: no server).
+fn postgres_schema() -> Option<String> {
+    let url = std::env::var("MCTEAMS_BENCH_POSTGRES").ok()?;
+    let password = std::env::var("MCTEAMS_BENCH_POSTGRES_PASSWORD").ok();
+    let schema = format!("bench_{}", std::process::id());
+    Some(mcteams::store::db::postgres::new_schema(&url, password, &schema).unwrap())
+}
+
+fn migrating() -> bool {
+    std::env::var("MCTEAMS_BENCH_MIGRATE").is_ok_and(|v| v == "1")
 }
 
 impl Drop for Emulator {
@@ -60,10 +80,22 @@ fn start(users: u32, latency: &str) -> Emulator {
         latency,
     ];
     let (child, base) = support::serve_emulator(&args, &config);
+    let text = std::fs::read_to_string(&config).unwrap();
+    // The store's password, for a PostgreSQL store or a migration's target.
+    let text = text.replace(
+        "[state]\n",
+        "[state]\npassword_env = \"BENCH_POSTGRES_PASSWORD\"\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    let state = match postgres_schema().filter(|_| !migrating()) {
+        Some(url) => vec!["--state".to_string(), url],
+        None => Vec::new(),
+    };
     Emulator {
         child,
         base,
         config,
+        state,
         _dir: dir,
     }
 }
@@ -108,8 +140,10 @@ impl Emulator {
         Command::new(support::bin())
             .arg("--config")
             .arg(&self.config)
+            .args(&self.state)
             .args(args)
             .env("NO_COLOR", "1")
+            .env("BENCH_POSTGRES_PASSWORD", password())
             .output()
             .unwrap()
     }
@@ -122,7 +156,9 @@ impl Emulator {
             .arg(support::bin())
             .arg("--config")
             .arg(&self.config)
+            .args(&self.state)
             .args(["-o", "json", "sync", "--force"])
+            .env("BENCH_POSTGRES_PASSWORD", password())
             .output()
             .unwrap();
         let wall = started.elapsed().as_secs_f64();
@@ -317,6 +353,15 @@ fn sync_cycle_benchmark() {
         );
     }
 
+    if migrating() {
+        return migrate_benchmark(&sim);
+    }
+    let backend = if sim.state.is_empty() {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    println!("store: {backend}");
     let latency = latency_ms as f64 / 1000.0;
     println!(
         "| users | cycle | changes | requests per system (reads/writes) | 429s | wall s | lower bound s | ratio | CPU s | peak RSS MB | emulator CPU s |"
@@ -371,6 +416,28 @@ fn sync_cycle_benchmark() {
         );
         assert_eq!(throttled, 0, "a normal run never sees a 429");
     }
+}
+
+fn password() -> String {
+    std::env::var("MCTEAMS_BENCH_POSTGRES_PASSWORD").unwrap_or_default()
+}
+
+/// Times `state migrate` of the converged SQLite store to a new PostgreSQL schema.
+fn migrate_benchmark(sim: &Emulator) {
+    let Some(url) = postgres_schema() else {
+        eprintln!("MCTEAMS_BENCH_MIGRATE needs MCTEAMS_BENCH_POSTGRES");
+        return;
+    };
+    let started = Instant::now();
+    let out = sim.mcteams(&["state", "migrate", "--to", &url, "--yes"]);
+    let wall = started.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("state migrate to PostgreSQL: {wall:.2} s wall");
+    println!("{}", String::from_utf8_lossy(&out.stdout));
 }
 
 fn main() {

@@ -68,11 +68,8 @@ impl TempStore {
     pub fn postgres() -> Option<TempStore> {
         let (url, password) = postgres_for_tests()?;
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let admin = crate::store::db::PgTarget::parse(&url, password.clone(), None).unwrap();
-        let conn = crate::store::db::postgres::PgConnection::connect(&admin).unwrap();
-        conn.batch(&format!("CREATE SCHEMA {schema}")).unwrap();
-        let separator = if url.contains('?') { '&' } else { '?' };
-        let in_schema = format!("{url}{separator}options=-csearch_path%3D{schema}");
+        let in_schema =
+            crate::store::db::postgres::new_schema(&url, password.clone(), &schema).unwrap();
         let target = crate::store::db::PgTarget::parse(&in_schema, password, None).unwrap();
         Some(TempStore::Postgres(
             Box::new(crate::store::Location::Postgres(Box::new(target))),

@@ -68,3 +68,49 @@ pub const KEYS: &[(&str, &[&str])] = &[
         &["path", "url", "password_env", "password_file", "ca_file"],
     ),
 ];
+
+impl super::FileConfig {
+    /// The keys of which a section may set one at most, with whether each is set.
+    pub(super) fn exclusive_keys(&self) -> Vec<(&'static str, Vec<(&'static str, bool)>)> {
+        let (g, c, s) = (&self.graph, &self.cloudlink, &self.state);
+        let mut groups = vec![
+            (
+                "graph",
+                vec![
+                    ("client_secret_env", g.client_secret_env.is_some()),
+                    ("client_secret_file", g.client_secret_file.is_some()),
+                    (
+                        "client_certificate_file",
+                        g.client_certificate_file.is_some(),
+                    ),
+                ],
+            ),
+            (
+                "state",
+                vec![("path", s.path.is_some()), ("url", s.url.is_some())],
+            ),
+            (
+                "state",
+                vec![
+                    ("password_env", s.password_env.is_some()),
+                    ("password_file", s.password_file.is_some()),
+                ],
+            ),
+            (
+                "cloudlink",
+                vec![
+                    ("client_secret_env", c.client_secret_env.is_some()),
+                    ("client_secret_file", c.client_secret_file.is_some()),
+                ],
+            ),
+        ];
+        for (name, m) in [("micollab", &self.micollab), ("pbx", &self.pbx)] {
+            let keys = vec![
+                ("password_env", m.password_env.is_some()),
+                ("password_file", m.password_file.is_some()),
+            ];
+            groups.insert(groups.len() - 1, (name, keys));
+        }
+        groups
+    }
+}

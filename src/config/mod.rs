@@ -295,50 +295,9 @@ impl Config {
             }
             Ok(())
         };
-        one_of(
-            "graph",
-            &[
-                ("client_secret_env", f.graph.client_secret_env.is_some()),
-                ("client_secret_file", f.graph.client_secret_file.is_some()),
-                (
-                    "client_certificate_file",
-                    f.graph.client_certificate_file.is_some(),
-                ),
-            ],
-        )?;
-        one_of(
-            "state",
-            &[
-                ("path", f.state.path.is_some()),
-                ("url", f.state.url.is_some()),
-            ],
-        )?;
-        one_of(
-            "state",
-            &[
-                ("password_env", f.state.password_env.is_some()),
-                ("password_file", f.state.password_file.is_some()),
-            ],
-        )?;
-        for (name, s) in [("micollab", &f.micollab), ("pbx", &f.pbx)] {
-            one_of(
-                name,
-                &[
-                    ("password_env", s.password_env.is_some()),
-                    ("password_file", s.password_file.is_some()),
-                ],
-            )?;
+        for (section, keys) in f.exclusive_keys() {
+            one_of(section, &keys)?;
         }
-        one_of(
-            "cloudlink",
-            &[
-                ("client_secret_env", f.cloudlink.client_secret_env.is_some()),
-                (
-                    "client_secret_file",
-                    f.cloudlink.client_secret_file.is_some(),
-                ),
-            ],
-        )?;
         if let Some(lease) = &f.sync.lease_duration {
             let secs = lease.0.as_secs();
             if !(3..=3600).contains(&secs) {
@@ -593,16 +552,6 @@ impl FileConfig {
         anchor(&mut self.state.path);
         anchor(&mut self.state.password_file);
         anchor(&mut self.state.ca_file);
-    }
-
-    /// The PostgreSQL store's password source, if the config names one.
-    pub fn state_password(&self) -> Option<(&'static str, SecretSource)> {
-        let s = &self.state;
-        if let Some(var) = &s.password_env {
-            return Some(("state.password_env", SecretSource::Env(var.clone())));
-        }
-        let path = s.password_file.as_ref()?;
-        Some(("state.password_file", SecretSource::File(path.clone())))
     }
 }
 

@@ -106,3 +106,15 @@ fn check_private(path: &std::path::Path, key: &str) -> Result<(), ConfigError> {
 fn check_private(_path: &std::path::Path, _key: &str) -> Result<(), ConfigError> {
     Ok(())
 }
+
+impl super::FileConfig {
+    /// The PostgreSQL store's password source, if the config names one.
+    pub fn state_password(&self) -> Option<(&'static str, SecretSource)> {
+        let s = &self.state;
+        if let Some(var) = &s.password_env {
+            return Some(("state.password_env", SecretSource::Env(var.clone())));
+        }
+        let path = s.password_file.as_ref()?;
+        Some(("state.password_file", SecretSource::File(path.clone())))
+    }
+}

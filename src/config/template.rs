@@ -76,6 +76,14 @@ presence_url = "https://presence.api.mitel.io/2017-09-01"
 # stale_after = "5m"
 
 [state]
-# The state store (SQLite). Default: $XDG_DATA_HOME/mcteams/state.db
+# The state store: a SQLite file (the default: $XDG_DATA_HOME/mcteams/state.db) ...
 # path = "state.db"
+# ... or a PostgreSQL database, for several `sync --watch` instances on several hosts (one syncs,
+# the others stand by). TLS is required and verified unless the server is on this host.
+# url = "postgres://mcteams@db.example.com/mcteams"
+# Its password: an environment variable, or a file (mode 0600). Never in the URL.
+# password_env = "MCTEAMS_STATE_PASSWORD"
+# password_file = "state-password.txt"
+# The CA that signed the server's certificate, if not one the system trusts.
+# ca_file = "postgres-ca.pem"
 "#;

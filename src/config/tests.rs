@@ -185,6 +185,7 @@ fn template_lists_every_key_and_parses_uncommented() {
         "client_secret_file",
         "client_certificate_file",
         "password_file",
+        "url",
     ];
     let mut text = String::new();
     for line in TEMPLATE.lines() {

@@ -14,6 +14,7 @@ mod certificate;
 mod churn;
 mod cloudlink;
 mod control;
+mod fault_control;
 mod graph;
 mod micollab;
 mod mitel;
@@ -173,8 +174,12 @@ impl Sim {
         server::draw(&mut self.state().rng)
     }
 
-    fn record(&self, system: System, endpoint: &'static str, status: u16) {
+    /// Counts the answer, and logs the request with its caller.
+    fn record(&self, system: System, endpoint: &'static str, req: &server::Req, status: u16) {
         self.state().stats.record(system, endpoint, status);
+        let caller = req.header("user-agent").unwrap_or("");
+        self.requests()
+            .record(caller, system, &req.method, &req.path, status);
     }
 
     pub(crate) fn requests(&self) -> MutexGuard<'_, requests::RequestLog> {

@@ -347,15 +347,7 @@ pub async fn handle(
         Some(reply) => reply,
         None => answer_when_ready(&sim, system, &req, &extra).await,
     };
-    sim.record(system, endpoint, reply.status.as_u16());
-    let caller = req.header("user-agent").unwrap_or("");
-    sim.requests().record(
-        caller,
-        system,
-        &req.method,
-        &req.path,
-        reply.status.as_u16(),
-    );
+    sim.record(system, endpoint, &req, reply.status.as_u16());
     let response = to_response(reply, &extra);
     tokio::time::sleep_until(answer_at).await;
     response

@@ -292,6 +292,20 @@ impl UserKeys {
         "WHERE (m.removed_at IS NULL AND m.extension IN (SELECT value FROM json_each(?1)))
         OR m.micollab_login IN (SELECT value FROM json_each(?2))";
 
+    /// The rows of `stmt` (filtered by [`Self::FILTER`] with `only`).
+    fn query<'s>(
+        stmt: &'s mut super::db::Statement<'_>,
+        only: Option<&UserKeys>,
+    ) -> super::db::Result<super::db::Rows<'s>> {
+        match only {
+            None => stmt.query(&[]),
+            Some(keys) => {
+                let [extensions, logins] = keys.parameters();
+                stmt.query(params![extensions, logins])
+            }
+        }
+    }
+
     /// [`Self::FILTER`]'s parameters: the keys as JSON arrays.
     fn parameters(&self) -> [String; 2] {
         let json = |keys: &[String]| serde_json::to_string(keys).unwrap_or_default();
@@ -409,14 +423,7 @@ impl Store {
         // A user without an error was synchronized by the last complete cycle: one time for
         // all of them, parsed once.
         let last_complete_cycle = self.last_complete_cycle()?;
-        let mut rows = match only {
-            None => stmt.query(&[]),
-            Some(keys) => {
-                let [extensions, logins] = keys.parameters();
-                stmt.query(params![extensions, logins])
-            }
-        }
-        .map_err(|e| self.err(e))?;
+        let mut rows = UserKeys::query(&mut stmt, only).map_err(|e| self.err(e))?;
         let read = |r: &Row<'_>, visit: &mut dyn FnMut(SyncUserView<'_>) -> bool| {
             let record = if r.get(5)? {
                 let has_error: bool = r.get(17)?;

@@ -138,6 +138,16 @@ impl<'s> Lane<'s> {
             if holding.lease.lost() {
                 return Ok(LaneEnd::LeaseLost);
             }
+            if !holding.lease.held() {
+                // Past the renew deadline (the process was paused, or the store slow to
+                // renew): no system is called until the heartbeat renews the lease or
+                // finds it taken over. Others may hold it by now.
+                let ttl = service.tuning.borrow().config.sync().lease_duration;
+                tokio::select! {
+                    _ = tokio::time::sleep((ttl / 12).max(Duration::from_millis(100))) => continue,
+                    _ = stop.wait_for(|s| *s) => return Ok(LaneEnd::Stopped),
+                }
+            }
             let began = Instant::now();
             let turn = self.turn(service, holding, &next).await?;
             let due = Due {

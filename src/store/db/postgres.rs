@@ -263,6 +263,19 @@ impl PgConnection {
     }
 }
 
+/// Creates a new, empty schema named `name` on the server at `url` (dropping one of that
+/// name first) and gives the URL whose connections use it: a store of its own for a test or
+/// a benchmark on a shared server.
+pub fn new_schema(url: &str, password: Option<String>, name: &str) -> Result<String> {
+    let admin =
+        PgTarget::parse(url, password, None).map_err(|why| unreachable(format!("{url}: {why}")))?;
+    PgConnection::connect(&admin)?.batch(&format!(
+        "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
+    ))?;
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Ok(format!("{url}{separator}options=-csearch_path%3D{name}"))
+}
+
 /// A parameter as PostgreSQL takes it, converted to the type the server inferred.
 #[derive(Debug)]
 struct Arg(Value);
