@@ -5,7 +5,14 @@
 #   benches/whole-process.sh            # sync cycle, Graph read and propagation, 100,000 users
 #   MCTEAMS_BENCH_USERS=10000 benches/whole-process.sh sync
 #
-# Arguments pick the benchmarks (sync, graph, propagation; all by default). Every knob of the
+# Arguments pick the benchmarks (sync, graph, propagation; all by default; and, with
+# MCTEAMS_BENCH_POSTGRES naming a PostgreSQL server (.ci/postgres starts one; its password in
+# MCTEAMS_BENCH_POSTGRES_PASSWORD), sync-postgres: the sync benchmark on a PostgreSQL store,
+# and migrate: `state migrate` of the converged SQLite store to it):
+#
+#   MCTEAMS_BENCH_POSTGRES=$(.ci/postgres) MCTEAMS_BENCH_POSTGRES_PASSWORD=mcteams-ci \
+#     benches/whole-process.sh sync sync-postgres migrate
+# Every knob of the
 # benchmarks (MCTEAMS_BENCH_*) passes through; the defaults below are the README's figures'.
 # The machine should be otherwise idle: run nothing else (no build) alongside, and quote
 # medians over several runs. Output goes to the terminal and to target/whole-process.log.
@@ -27,12 +34,24 @@ if [ ${#benches[@]} -eq 0 ]; then
 fi
 
 # Build first, so no compiler shares the machine with a measurement.
-cargo bench --no-run $(printf -- '--bench %s ' "${benches[@]}")
+targets=()
+for bench in "${benches[@]}"; do
+  case "$bench" in
+    sync-postgres | migrate) targets+=(sync) ;;
+    *) targets+=("$bench") ;;
+  esac
+done
+cargo bench --no-run $(printf -- '--bench %s ' "${targets[@]}")
 
 log=target/whole-process.log
 : >"$log"
 for bench in "${benches[@]}"; do
   echo "== ${bench} (${MCTEAMS_BENCH_USERS} users, ${MCTEAMS_BENCH_LATENCY} per request)" | tee -a "$log"
-  cargo bench --bench "$bench" 2>&1 | tee -a "$log"
+  case "$bench" in
+    sync) env -u MCTEAMS_BENCH_POSTGRES cargo bench --bench sync ;;
+    sync-postgres) MCTEAMS_BENCH_POSTGRES="${MCTEAMS_BENCH_POSTGRES:?needs a PostgreSQL server}" cargo bench --bench sync ;;
+    migrate) MCTEAMS_BENCH_MIGRATE=1 cargo bench --bench sync ;;
+    *) cargo bench --bench "$bench" ;;
+  esac 2>&1 | tee -a "$log"
 done
 echo "== written to ${log}"

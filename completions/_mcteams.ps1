@@ -22,7 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
     $completions = @(switch ($command) {
         'mcteams' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -58,7 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;profile' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -82,7 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;profile;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -102,7 +102,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         'mcteams;profile;show' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many users to list')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -122,7 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;profile;enable' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -145,7 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;profile;disable' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -191,7 +191,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;user' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -216,7 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         'mcteams;user;enable' {
             [CompletionResult]::new('--from-csv', '--from-csv', [CompletionResultType]::ParameterName, 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -240,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         'mcteams;user;disable' {
             [CompletionResult]::new('--from-csv', '--from-csv', [CompletionResultType]::ParameterName, 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -263,7 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;user;show' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -285,7 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only users of this MiCollab profile')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Only users with these reason codes (repeatable, or comma-separated)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -328,7 +328,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;status' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -351,7 +351,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;status;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -374,7 +374,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'New name: always refused, Teams owns the names')
             [CompletionResult]::new('--dnd', '--dnd', [CompletionResultType]::ParameterName, 'Do-not-disturb setting: always refused, it is not editable for Teams statuses')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -397,7 +397,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;status;add' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -439,7 +439,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Map other header names: their_name=our_name,...')
             [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter [default: detected, '','' or '';'']')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -466,7 +466,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;mappings' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -491,7 +491,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;mappings;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -511,7 +511,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;mappings;show' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -530,7 +530,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;mappings;remove' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -552,7 +552,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;mappings;export' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -571,7 +571,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;mappings;discover' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -621,7 +621,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'Which way to synchronize')
             [CompletionResult]::new('--metrics-addr', '--metrics-addr', [CompletionResultType]::ParameterName, 'Serve Prometheus /metrics and /healthz on this address (with --watch)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -645,7 +645,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;sync;approve' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -678,7 +678,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;release' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -703,7 +703,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Only users with these reason codes (repeatable, or comma-separated)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only these users (MiCollab login or Teams UPN)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -726,7 +726,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         'mcteams;doctor' {
             [CompletionResult]::new('--write-check', '--write-check', [CompletionResultType]::ParameterName, 'Also set and clear an app session on this test user')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -745,7 +745,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;config' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -768,7 +768,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;config;init' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -788,7 +788,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;config;show' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -807,7 +807,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;config;check' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -845,7 +845,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;sim' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -872,7 +872,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--churn', '--churn', [CompletionResultType]::ParameterName, 'Percentage of users whose Teams or phone state changes per minute')
             [CompletionResult]::new('--write-config', '--write-config', [CompletionResultType]::ParameterName, 'Write a complete mcteams config (secrets in files beside it) pointing at the emulator')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -903,7 +903,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         'mcteams;demo' {
             [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'Number of users in the demo directory')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -922,7 +922,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;state' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -946,7 +946,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;state;check' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -965,7 +965,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;state;backup' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -984,7 +984,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;state;rebind' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -1007,7 +1007,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         'mcteams;state;migrate' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The PostgreSQL database (postgres://user@host/db; TLS verified unless on this host)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -1057,7 +1057,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
             [CompletionResult]::new('--run', '--run', [CompletionResultType]::ParameterName, 'Only the entries of this run')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many entries, the newest')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -1076,7 +1076,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         }
         'mcteams;completion' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)')
@@ -1096,7 +1096,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcteams' -ScriptBlock {
         'mcteams;generate' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory that receives completions/ and man/')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
             [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query a command''s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query''s result too')

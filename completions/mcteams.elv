@@ -19,7 +19,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
     var completions = [
         &'mcteams'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -54,7 +54,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;profile'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -77,7 +77,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;profile;list'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -96,7 +96,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;profile;show'= {
             cand --limit 'How many users to list'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -115,7 +115,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;profile;enable'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -137,7 +137,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;profile;disable'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -176,7 +176,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;user'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -200,7 +200,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;user;enable'= {
             cand --from-csv 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -223,7 +223,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;user;disable'= {
             cand --from-csv 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -245,7 +245,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;user;show'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -266,7 +266,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --profile 'Only users of this MiCollab profile'
             cand --reason 'Only users with these reason codes (repeatable, or comma-separated)'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -302,7 +302,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;status'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -324,7 +324,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;status;list'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -346,7 +346,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --name 'New name: always refused, Teams owns the names'
             cand --dnd 'Do-not-disturb setting: always refused, it is not editable for Teams statuses'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -368,7 +368,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;status;add'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -404,7 +404,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --columns 'Map other header names: their_name=our_name,...'
             cand --delimiter 'Field delimiter [default: detected, '','' or '';'']'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -430,7 +430,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;mappings'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -454,7 +454,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;mappings;list'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -473,7 +473,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;mappings;show'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -491,7 +491,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;mappings;remove'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -512,7 +512,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;mappings;export'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -530,7 +530,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;mappings;discover'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -572,7 +572,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --direction 'Which way to synchronize'
             cand --metrics-addr 'Serve Prometheus /metrics and /healthz on this address (with --watch)'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -595,7 +595,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;sync;approve'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -624,7 +624,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;release'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -648,7 +648,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --reason 'Only users with these reason codes (repeatable, or comma-separated)'
             cand --user 'Only these users (MiCollab login or Teams UPN)'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -670,7 +670,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;doctor'= {
             cand --write-check 'Also set and clear an app session on this test user'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -688,7 +688,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;config'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -710,7 +710,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;config;init'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -729,7 +729,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;config;show'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -747,7 +747,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;config;check'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -779,7 +779,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;sim'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -805,7 +805,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --churn 'Percentage of users whose Teams or phone state changes per minute'
             cand --write-config 'Write a complete mcteams config (secrets in files beside it) pointing at the emulator'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -832,7 +832,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;demo'= {
             cand --users 'Number of users in the demo directory'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -850,7 +850,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;state'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -873,7 +873,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;state;check'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -891,7 +891,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;state;backup'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -909,7 +909,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;state;rebind'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -931,7 +931,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;state;migrate'= {
             cand --to 'The PostgreSQL database (postgres://user@host/db; TLS verified unless on this host)'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -974,7 +974,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
             cand --run 'Only the entries of this run'
             cand --limit 'At most this many entries, the newest'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -992,7 +992,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         }
         &'mcteams;completion'= {
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --out 'Write the results to this file instead of stdout (whole, once the command succeeded; a failed run leaves the file as it was)'
@@ -1011,7 +1011,7 @@ set edit:completion:arg-completer[mcteams] = {|@words|
         &'mcteams;generate'= {
             cand --out 'Directory that receives completions/ and man/'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]'
-            cand --state 'State store (SQLite) [default: config''s [state] path, else $XDG_DATA_HOME/mcteams/state.db]'
+            cand --state 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config''s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]'
             cand -o 'Output format for results on stdout'
             cand --output 'Output format for results on stdout'
             cand --query 'Query a command''s result (a JMESPath, as CLI for Microsoft 365 and az take it) before it is formatted: -o table|csv show the query''s result too'

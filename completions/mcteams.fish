@@ -25,7 +25,7 @@ function __fish_mcteams_using_subcommand
 end
 
 complete -c mcteams -n "__fish_mcteams_needs_command" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_needs_command" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_needs_command" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_needs_command" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -58,7 +58,7 @@ complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "completion" -d 'Pri
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packaging)'
 complete -c mcteams -n "__fish_mcteams_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -79,7 +79,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -f -a "disable" -d 'Turn Teams presence off for a profile; users get their own statuses back'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and not __fish_seen_subcommand_from list show enable disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -96,7 +96,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l limit -d 'How many users to list' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -113,7 +113,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -132,7 +132,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -156,7 +156,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Turn Teams presence off for a profile; users get their own statuses back'
 complete -c mcteams -n "__fish_mcteams_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -178,7 +178,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and not __fish_seen_subcommand_from enable disable show list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l from-csv -d 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -198,7 +198,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l from-csv -d 'Take the logins from the micollab_login column of a CSV file (a mapping CSV works as is)' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -217,7 +217,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -253,7 +253,7 @@ acd_hotdesk_unsynced\t''
 client_drift_risk\t''
 settling\t''"
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -275,7 +275,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'The users the report knows (mapped, or with Teams presence on), a line each'
 complete -c mcteams -n "__fish_mcteams_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -295,7 +295,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_s
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -f -a "add" -d 'Add a status: always refused while Teams manages the statuses'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and not __fish_seen_subcommand_from list set add help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -316,7 +316,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l dnd -d 'Do-not-disturb setting: always refused, it is not editable for Teams statuses' -r -f -a "true\t''
 false\t''"
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -335,7 +335,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand status; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -359,7 +359,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l max-deletes -
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l columns -d 'Map other header names: their_name=our_name,...' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l delimiter -d 'Field delimiter [default: detected, \',\' or \';\']' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -382,7 +382,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand import" -l no-color -d '
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand import" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -404,7 +404,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "discover" -d 'Propose mappings for users not yet mapped, for review and import (with --out, the proposals are a mapping CSV plus confidence and notes, whatever -o says)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and not __fish_seen_subcommand_from list show remove export discover help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -421,7 +421,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -437,7 +437,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -455,7 +455,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -471,7 +471,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand mappings; and __fish_seen_subcommand_from discover" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -499,7 +499,7 @@ teams-to-micollab\t'Teams presence -> MiCollab dynamic status'
 pbx-to-teams\t'Phone call/DND state -> Teams presence'"
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l metrics-addr -d 'Serve Prometheus /metrics and /healthz on this address (with --watch)' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -520,7 +520,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_see
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -f -a "approve" -d 'Approve the plan the mass-change guard holds: the watch applies those users\' changes'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and not __fish_seen_subcommand_from approve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from approve" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -540,7 +540,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_su
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Approve the plan the mass-change guard holds: the watch applies those users\' changes'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sync; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand release" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand release" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -578,7 +578,7 @@ client_drift_risk\t''
 settling\t''"
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l user -d 'Only these users (MiCollab login or Teams UPN)' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand report" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -598,7 +598,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand report" -s h -l help -d 
 complete -c mcteams -n "__fish_mcteams_using_subcommand report" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l write-check -d 'Also set and clear an app session on this test user' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -614,7 +614,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -l no-color -d '
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -634,7 +634,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_s
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -f -a "check" -d 'Validate the configuration and read every secret it names'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and not __fish_seen_subcommand_from init show check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -651,7 +651,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -667,7 +667,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -687,7 +687,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the configuration and read every secret it names'
 complete -c mcteams -n "__fish_mcteams_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -711,7 +711,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_sub
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l churn -d 'Percentage of users whose Teams or phone state changes per minute' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l write-config -d 'Write a complete mcteams config (secrets in files beside it) pointing at the emulator' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -730,7 +730,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_sub
 complete -c mcteams -n "__fish_mcteams_using_subcommand sim; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l users -d 'Number of users in the demo directory' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -746,7 +746,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -l no-color -d 'No
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -767,7 +767,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_se
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -f -a "migrate" -d 'Copy this (SQLite) store to a PostgreSQL database, for several `sync --watch` instances: every table in one transaction, each table\'s count checked'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and not __fish_seen_subcommand_from check backup rebind migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -783,7 +783,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_s
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -799,7 +799,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_s
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -818,7 +818,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_s
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from rebind" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l to -d 'The PostgreSQL database (postgres://user@host/db; TLS verified unless on this host)' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand state; and __fish_seen_subcommand_from migrate" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -846,7 +846,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l user -d 'Onl
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l run -d 'Only the entries of this run' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l limit -d 'At most this many entries, the newest' -r
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -862,7 +862,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand history" -l no-color -d 
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcteams -n "__fish_mcteams_using_subcommand history" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'
@@ -879,7 +879,7 @@ complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -s h -l help
 complete -c mcteams -n "__fish_mcteams_using_subcommand completion" -s V -l version -d 'Print version'
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l out -d 'Directory that receives completions/ and man/' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/mcteams/config.toml]' -r -F
-complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l state -d 'State store (SQLite) [default: config\'s [state] path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
+complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -l state -d 'State store: a SQLite file, or postgres://user@host/db (its password from [state] password_env or password_file) [default: config\'s [state] url or path, else $XDG_DATA_HOME/mcteams/state.db]' -r -F
 complete -c mcteams -n "__fish_mcteams_using_subcommand generate" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t'Aligned table for people'
 json\t'One JSON document'
 jsonl\t'One JSON object per line'

@@ -65,8 +65,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "MCTEAMS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// State store (SQLite) [default: config's [state] path, else $XDG_DATA_HOME/mcteams/state.db]
-    #[arg(long, global = true, env = "MCTEAMS_STATE", value_name = "PATH")]
+    /// State store: a SQLite file, or postgres://user@host/db (its password from [state]
+    /// password_env or password_file) [default: config's [state] url or path, else
+    /// $XDG_DATA_HOME/mcteams/state.db]
+    #[arg(long, global = true, env = "MCTEAMS_STATE", value_name = "PATH|URL")]
     pub state: Option<PathBuf>,
 
     /// Output format for results on stdout

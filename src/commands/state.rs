@@ -1,5 +1,5 @@
-//! `mcteams state check | backup FILE | rebind`: the store looked after by its admin. (The
-//! group is where moving the store to another backend will go.)
+//! `mcteams state check | backup FILE | rebind | migrate --to URL`: the store looked after
+//! by its admin, and moved from its SQLite file to PostgreSQL.
 
 use std::path::Path;
 
@@ -79,6 +79,13 @@ fn migrate(ctx: &Context, to: &str, force: bool, write: &WriteArgs) -> anyhow::R
 fn backup(ctx: &Context, file: &Path) -> anyhow::Result<ExitStatus> {
     let config = ctx.config()?;
     let store = ctx.open_store(&config)?;
+    if store.is_shared() {
+        return Err(CliError::usage(format!(
+            "{} is a PostgreSQL store: back it up with PostgreSQL's own tools (pg_dump)",
+            store.path().display()
+        ))
+        .into());
+    }
     if file.exists() {
         return Err(CliError::usage(format!(
             "{} exists: a backup is written to a new file, never over one",

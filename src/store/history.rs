@@ -1,6 +1,6 @@
 //! Run history, the audit trail of every change, and the write journal.
 
-use super::db::{OptionalExtension, Transaction, params};
+use super::db::{Batch, OptionalExtension, Transaction, params};
 use chrono::{DateTime, Utc};
 
 const GRAPH_LIMIT_UNTIL: &str = "graph_rate_limit_until";
@@ -314,13 +314,14 @@ impl Store {
                 Store::check_lease(tx, lease)?;
             }
             let epoch = lease.map(|l| l.epoch);
-            let mut stmt = tx.prepare_cached(
+            let mut batch = Batch::new(
+                tx,
                 "INSERT INTO journal (run_id, micollab_login, system, action, payload, intended_at, epoch)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                true,
             )?;
-            let mut ids = Vec::with_capacity(entries.len());
             for e in entries {
-                let id = stmt.query_row(params![
+                batch.push(params![
                     run.map(|r| r.0),
                     e.login,
                     e.system,
@@ -328,10 +329,9 @@ impl Store {
                     e.payload.to_string(),
                     now,
                     epoch
-                ], |r| r.get(0))?;
-                ids.push(id);
+                ])?;
             }
-            Ok(ids)
+            Ok(batch.finish()?)
         })
     }
 

@@ -537,14 +537,17 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = super::time::SqlTime(chrono::Utc::now()).text();
         self.write(|tx| {
-            let mut stmt = tx.prepare_cached(
+            let mut batch = super::db::Batch::new(
+                tx,
                 "INSERT INTO cloudlink_principals (user_id, principal_id, resolved_at)
                  VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET
                      principal_id = excluded.principal_id, resolved_at = excluded.resolved_at",
+                false,
             )?;
             for (user, principal) in pairs {
-                stmt.execute(params![user, principal, now])?;
+                batch.push(params![user, principal, now])?;
             }
+            batch.finish()?;
             Ok(())
         })
     }

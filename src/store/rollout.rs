@@ -306,14 +306,16 @@ fn onboard_in(
     run: Option<RunId>,
     reason: &str,
 ) -> super::db::Result<()> {
-    let mut stmt = tx.prepare_cached(
+    let mut batch = super::db::Batch::new(
+        tx,
         "INSERT INTO onboarding (micollab_login, since, run_id, reason)
          VALUES (?1, ?2, ?3, ?4) ON CONFLICT (micollab_login) DO UPDATE SET
              since = excluded.since, run_id = excluded.run_id, reason = excluded.reason",
+        false,
     )?;
     let since = super::time::SqlTime(now).text();
     for login in logins {
-        stmt.execute(params![login, since, run.map(|r| r.0), reason])?;
+        batch.push(params![login, since, run.map(|r| r.0), reason])?;
     }
-    Ok(())
+    batch.finish().map(drop)
 }

@@ -1,7 +1,7 @@
 //! Storing what a cycle came to: records (each writing only its part of the row), journal
 //! outcomes, forgotten tombstones and the completion marker, in one transaction.
 
-use super::db::{Transaction, params};
+use super::db::{Batch, Transaction, params};
 use chrono::{DateTime, Utc};
 
 use super::records::{COLUMNS, LAST_COMPLETE_CYCLE, RecordPart, SyncRecord};
@@ -86,15 +86,14 @@ static UPSERTS: std::sync::LazyLock<[String; 6]> = std::sync::LazyLock::new(|| {
 });
 
 /// Stores one row: the phone pipeline's observation and error go to its own columns.
-fn upsert(tx: &Transaction<'_>, r: &SyncRecord) -> super::db::Result<()> {
-    let mut stmt = tx.prepare_cached(&UPSERTS[r.part as usize])?;
+fn upsert(batch: &mut Batch<'_>, r: &SyncRecord) -> super::db::Result<()> {
     let phone = r.part == RecordPart::PhoneToTeams;
     let (teams_seen, phone_seen) = if phone {
         (None, Some(r))
     } else {
         (Some(r), None)
     };
-    stmt.execute(params![
+    batch.push(params![
         r.micollab_login,
         r.graph_session,
         sql_time(r.graph_session_expires_at),
@@ -117,6 +116,23 @@ fn upsert(tx: &Transaction<'_>, r: &SyncRecord) -> super::db::Result<()> {
         phone_seen.and_then(|r| r.last_error.as_ref()),
         sql_time(phone_seen.and_then(|r| r.last_error_at)),
     ])?;
+    Ok(())
+}
+
+/// Stores `records`, each part's rows in a batch of their own.
+fn store_records(tx: &Transaction<'_>, records: &[SyncRecord]) -> super::db::Result<()> {
+    let mut batches: Vec<Option<Batch<'_>>> = UPSERTS.iter().map(|_| None).collect();
+    for r in records {
+        let part = r.part as usize;
+        let batch = match &mut batches[part] {
+            Some(batch) => batch,
+            slot => slot.insert(Batch::new(tx, &UPSERTS[part], false)?),
+        };
+        upsert(batch, r)?;
+    }
+    for batch in batches.into_iter().flatten() {
+        batch.finish()?;
+    }
     Ok(())
 }
 
@@ -150,21 +166,22 @@ impl Store {
         let now = super::time::SqlTime(chrono::Utc::now()).text();
         let granted = self.write(|tx| {
             {
-                let mut confirm = tx.prepare_cached(
+                let mut confirm = Batch::new(
+                    tx,
                     "UPDATE journal SET confirmed_at = ?2, outcome = ?3 WHERE id = ?1",
+                    false,
                 )?;
                 for (id, outcome) in confirmations {
-                    confirm.execute(params![id, now, outcome])?;
+                    confirm.push(params![id, now, outcome])?;
                 }
+                confirm.finish()?;
             }
             if let Some(lease) = lease
                 && !Store::still_granted(tx, lease)?
             {
                 return Ok(false);
             }
-            for r in records {
-                upsert(tx, r)?;
-            }
+            store_records(tx, records)?;
             if let Some(at) = complete_cycle_at {
                 tx.execute(
                     "INSERT INTO meta (key, value) VALUES (?1, ?2)

@@ -137,8 +137,8 @@ impl Statement<'_> {
         match self {
             Statement::Sqlite(stmt) => stmt.query(params).map(Rows::Sqlite),
             Statement::Postgres { conn, statement } => Ok(Rows::Postgres {
-                rows: conn.query(statement, params)?,
-                next: 0,
+                stream: conn.query(statement, params)?,
+                current: None,
             }),
         }
     }
@@ -170,12 +170,72 @@ impl Statement<'_> {
     }
 }
 
+/// One statement run for many rows in a transaction: on SQLite each as it is pushed, on
+/// PostgreSQL a thousand at a time, pipelined (one round trip, not one per row).
+pub struct Batch<'c> {
+    statement: Statement<'c>,
+    pending: Vec<Vec<rusqlite::types::Value>>,
+    /// What `RETURNING id` gave, in push order.
+    ids: Vec<i64>,
+    returning: bool,
+}
+
+/// Rows sent to PostgreSQL in one pipeline.
+const PIPELINE: usize = 1_000;
+
+impl<'c> Batch<'c> {
+    /// A batch of `sql`; with `returning`, each run's first column (an id) is kept.
+    pub fn new(conn: &'c Connection, sql: &str, returning: bool) -> Result<Batch<'c>> {
+        Ok(Batch {
+            statement: conn.prepare_cached(sql)?,
+            pending: Vec::new(),
+            ids: Vec::new(),
+            returning,
+        })
+    }
+
+    pub fn push(&mut self, params: Params<'_>) -> Result<()> {
+        match &mut self.statement {
+            Statement::Sqlite(_) if self.returning => {
+                let id = self.statement.query_row(params, |r| r.get(0))?;
+                self.ids.push(id);
+            }
+            Statement::Sqlite(stmt) => {
+                stmt.execute(params)?;
+            }
+            Statement::Postgres { .. } => {
+                self.pending.push(postgres::values(params)?);
+                if self.pending.len() == PIPELINE {
+                    self.flush()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if let Statement::Postgres { conn, statement } = &self.statement {
+            let batch = std::mem::take(&mut self.pending);
+            let ids = conn.execute_pipelined(statement, batch)?;
+            self.ids.extend(ids.into_iter().flatten());
+        }
+        Ok(())
+    }
+
+    /// Runs what is left; the ids `RETURNING` gave, in push order.
+    pub fn finish(mut self) -> Result<Vec<i64>> {
+        self.flush()?;
+        Ok(self.ids)
+    }
+}
+
 /// The rows of a query, read one at a time.
 pub enum Rows<'s> {
     Sqlite(rusqlite::Rows<'s>),
     Postgres {
-        rows: Vec<tokio_postgres::Row>,
-        next: usize,
+        stream: postgres::RowStream,
+        /// The row read last (PostgreSQL's rows are owned).
+        current: Option<tokio_postgres::Row>,
     },
 }
 
@@ -190,10 +250,9 @@ impl Rows<'_> {
     pub fn next(&mut self) -> Result<Option<Row<'_>>> {
         match self {
             Rows::Sqlite(rows) => Ok(rows.next()?.map(Row::Sqlite)),
-            Rows::Postgres { rows, next } => {
-                let at = *next;
-                *next += 1;
-                Ok(rows.get(at).map(Row::Postgres))
+            Rows::Postgres { stream, current } => {
+                *current = postgres::next_row(stream)?;
+                Ok(current.as_ref().map(Row::Postgres))
             }
         }
     }

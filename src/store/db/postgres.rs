@@ -241,14 +241,37 @@ impl PgConnection {
         Ok(n as usize)
     }
 
-    pub fn query(
+    /// The rows of a query as the server sends them, one at a time: a pass over 100,000
+    /// users holds one row, not all of them. (Until the stream is read to its end or
+    /// dropped, the connection answers nothing else.)
+    pub fn query(&self, statement: &Statement, params: Params<'_>) -> Result<RowStream> {
+        let args = args(params)?;
+        let stream = wait(self.client.query_raw(statement, args)).map_err(to_error)?;
+        Ok(Box::pin(stream))
+    }
+
+    /// Runs `statement` once for each of `batch`, all sent before the first answer is
+    /// waited for (tokio-postgres pipelines them): one round trip for a batch instead of
+    /// one per row. The first column of each row a statement returns (`RETURNING id`) is
+    /// collected, in order.
+    pub fn execute_pipelined(
         &self,
         statement: &Statement,
-        params: Params<'_>,
-    ) -> Result<Vec<tokio_postgres::Row>> {
-        let args = args(params)?;
-        let refs: Vec<&(dyn PgToSql + Sync)> = args.iter().map(|a| a as _).collect();
-        wait(self.client.query(statement, &refs)).map_err(to_error)
+        batch: Vec<Vec<Value>>,
+    ) -> Result<Vec<Option<i64>>> {
+        use futures_util::future::try_join_all;
+        let returns = !statement.columns().is_empty();
+        let client = &self.client;
+        let runs = batch.into_iter().map(|values| async move {
+            let args: Vec<Arg> = values.into_iter().map(Arg).collect();
+            let refs: Vec<&(dyn PgToSql + Sync)> = args.iter().map(|a| a as _).collect();
+            if !returns {
+                return client.execute(statement, &refs).await.map(|_| None);
+            }
+            let row = client.query_one(statement, &refs).await?;
+            Ok(row.try_get::<_, i64>(0).ok())
+        });
+        wait(try_join_all(runs)).map_err(to_error)
     }
 
     /// Statements without parameters, as one simple query.
@@ -276,15 +299,29 @@ pub fn new_schema(url: &str, password: Option<String>, name: &str) -> Result<Str
     Ok(format!("{url}{separator}options=-csearch_path%3D{name}"))
 }
 
+/// The rows of a query, as they come.
+pub type RowStream = std::pin::Pin<Box<tokio_postgres::RowStream>>;
+
+/// The next row of `stream`, waited for.
+pub(super) fn next_row(stream: &mut RowStream) -> Result<Option<tokio_postgres::Row>> {
+    use futures_util::StreamExt;
+    wait(stream.next()).transpose().map_err(to_error)
+}
+
 /// A parameter as PostgreSQL takes it, converted to the type the server inferred.
 #[derive(Debug)]
 struct Arg(Value);
 
 fn args(params: Params<'_>) -> Result<Vec<Arg>> {
+    Ok(values(params)?.into_iter().map(Arg).collect())
+}
+
+/// The parameters' values, owned (to be sent later, or converted).
+pub(super) fn values(params: Params<'_>) -> Result<Vec<Value>> {
     params
         .iter()
         .map(|p| {
-            Ok(Arg(match p.to_sql()? {
+            Ok(match p.to_sql()? {
                 ToSqlOutput::Borrowed(v) => owned(v),
                 ToSqlOutput::Owned(v) => v,
                 _ => {
@@ -292,7 +329,7 @@ fn args(params: Params<'_>) -> Result<Vec<Arg>> {
                         "unsupported parameter".into(),
                     ));
                 }
-            }))
+            })
         })
         .collect()
 }

@@ -522,3 +522,34 @@ fn settling_one_write_stores_only_what_it_confirmed() {
         );
     });
 }
+
+/// Thousands of rows in one transaction go in batches (pipelined on PostgreSQL): every one
+/// lands, the ids come back in the order the entries were given, and their confirmations
+/// land too.
+#[test]
+fn a_large_batch_lands_whole_with_its_ids_in_order() {
+    each_backend(|| {
+        let (_dir, mut store) = temp_store();
+        let entries: Vec<_> = (0..2_500)
+            .map(|i| {
+                crate::store::Intent::new(
+                    format!("user{i:05}"),
+                    "graph",
+                    "setPresence",
+                    serde_json::json!({"n": i}),
+                )
+            })
+            .collect();
+        let ids = store.journal_intend_many(None, &entries).unwrap();
+        assert_eq!(ids.len(), 2_500);
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids out of order");
+        let open = store.journal_unconfirmed().unwrap();
+        let logins: Vec<&str> = open.iter().map(|e| e.micollab_login.as_str()).collect();
+        let wanted: Vec<String> = (0..2_500).map(|i| format!("user{i:05}")).collect();
+        assert_eq!(logins, wanted);
+        let outcomes: Vec<(i64, String)> =
+            ids.iter().map(|id| (*id, "applied".to_string())).collect();
+        store.close_journal(&outcomes).unwrap();
+        assert!(store.journal_unconfirmed().unwrap().is_empty());
+    });
+}
