@@ -57,7 +57,12 @@ impl PgTarget {
             .unwrap_or("")
             .trim_matches(['[', ']'])
             .to_string();
-        let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1");
+        // A Unix socket (`?host=/run/postgresql`) is this host too.
+        let socket = host.is_empty()
+            && url
+                .query_pairs()
+                .any(|(k, v)| k == "host" && v.starts_with('/'));
+        let loopback = socket || matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1");
         let tls = match mode.as_str() {
             "" => !loopback,
             "disable" if loopback => false,
@@ -542,6 +547,7 @@ mod tests {
             ("postgres://127.0.0.1:5433/mcteams?sslmode=disable", false),
             ("postgres://[::1]/mcteams", false),
             ("postgres://localhost/mcteams?sslmode=verify-full", true),
+            ("postgres:///mcteams?host=/run/postgresql", false),
         ] {
             let target = PgTarget::parse(url, Some("pw".into()), None).unwrap();
             assert_eq!(target.tls.is_some(), tls, "{url}");
