@@ -205,7 +205,8 @@ async fn an_outage_fails_the_cycle_and_the_next_converges() {
         .control(
             "POST",
             "/_sim/faults",
-            Some(json!({"system": "graph", "outage": true})),
+            // Retry-After short: the run gives up after the same retries, sooner.
+            Some(json!({"system": "graph", "outage": true, "retry_after_s": 0.2})),
         )
         .await;
     estate.phone_state(ext, "busy").await;
