@@ -144,6 +144,22 @@ async fn a_standby_takes_over_each_time_the_active_instance_is_killed() {
     assert!(standby.said("standing by").await, "{}", standby.log());
     let (status, body) = standby.health().await;
     assert_eq!((status, body.contains("standby")), (200, true), "{body}");
+    assert!(
+        standby
+            .metrics_text()
+            .await
+            .contains("mcteams_sync_standby 1"),
+        "the standby's metric"
+    );
+    assert!(
+        holder
+            .metrics_text()
+            .await
+            .contains("mcteams_sync_standby 0")
+    );
+    // A one-shot run takes part in the same lease: refused while a watch syncs.
+    let once = estate.run(&["sync"]).await;
+    assert_eq!(once.status.code(), Some(75), "{}", text(&once.stderr));
     let mut takeovers = Vec::new();
     let mut busy_now = vec![false; users.len()];
     for round in 0..10usize {
