@@ -53,7 +53,7 @@ pub fn postgres_for_tests() -> Option<(String, Option<String>)> {
 /// own (dropped when the test ends).
 pub enum TempStore {
     File(#[allow(dead_code)] tempfile::TempDir, std::path::PathBuf),
-    Postgres(Box<crate::store::Location>, String),
+    Postgres(crate::store::Location, String),
 }
 
 impl TempStore {
@@ -72,7 +72,7 @@ impl TempStore {
             crate::store::db::postgres::new_schema(&url, password.clone(), &schema).unwrap();
         let target = crate::store::db::PgTarget::parse(&in_schema, password, None).unwrap();
         Some(TempStore::Postgres(
-            Box::new(crate::store::Location::Postgres(Box::new(target))),
+            crate::store::Location::Postgres(Box::new(target)),
             schema,
         ))
     }
@@ -80,7 +80,7 @@ impl TempStore {
     pub fn location(&self) -> crate::store::Location {
         match self {
             TempStore::File(_, path) => crate::store::Location::File(path.clone()),
-            TempStore::Postgres(location, _) => (**location).clone(),
+            TempStore::Postgres(location, _) => location.clone(),
         }
     }
 
@@ -95,7 +95,7 @@ impl Drop for TempStore {
         if let TempStore::Postgres(_, schema) = self
             && let Some((url, password)) = postgres_for_tests()
             && let Ok(admin) = crate::store::db::PgTarget::parse(&url, password, None)
-            && let Ok(conn) = crate::store::db::postgres::PgConnection::connect(&admin)
+            && let Ok(conn) = crate::store::db::postgres::PgConnection::connect(&admin, &[])
         {
             let _ = conn.batch(&format!("DROP SCHEMA {schema} CASCADE"));
         }

@@ -73,7 +73,14 @@ impl super::FileConfig {
     /// The keys of which a section may set one at most, with whether each is set.
     pub(super) fn exclusive_keys(&self) -> Vec<(&'static str, Vec<(&'static str, bool)>)> {
         let (g, c, s) = (&self.graph, &self.cloudlink, &self.state);
-        let mut groups = vec![
+        let password = |env: &Option<String>, file: &Option<std::path::PathBuf>| {
+            vec![
+                ("password_env", env.is_some()),
+                ("password_file", file.is_some()),
+            ]
+        };
+        let (m, p) = (&self.micollab, &self.pbx);
+        vec![
             (
                 "graph",
                 vec![
@@ -89,13 +96,9 @@ impl super::FileConfig {
                 "state",
                 vec![("path", s.path.is_some()), ("url", s.url.is_some())],
             ),
-            (
-                "state",
-                vec![
-                    ("password_env", s.password_env.is_some()),
-                    ("password_file", s.password_file.is_some()),
-                ],
-            ),
+            ("state", password(&s.password_env, &s.password_file)),
+            ("micollab", password(&m.password_env, &m.password_file)),
+            ("pbx", password(&p.password_env, &p.password_file)),
             (
                 "cloudlink",
                 vec![
@@ -103,14 +106,6 @@ impl super::FileConfig {
                     ("client_secret_file", c.client_secret_file.is_some()),
                 ],
             ),
-        ];
-        for (name, m) in [("micollab", &self.micollab), ("pbx", &self.pbx)] {
-            let keys = vec![
-                ("password_env", m.password_env.is_some()),
-                ("password_file", m.password_file.is_some()),
-            ];
-            groups.insert(groups.len() - 1, (name, keys));
-        }
-        groups
+        ]
     }
 }

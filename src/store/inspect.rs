@@ -77,7 +77,7 @@ impl super::Store {
 impl super::Store {
     /// Looks at the PostgreSQL store at `target` without creating or migrating it.
     pub fn inspect_shared(target: &super::PgTarget) -> Result<Inspection, StoreError> {
-        let store = super::Store::connect(target, super::BUSY_TIMEOUT)?;
+        let store = super::Store::connect(target, super::BUSY_TIMEOUT, true)?;
         let err = |e| store.err(e);
         let schema = super::schema::version(&store.conn).map_err(err)?;
         super::schema::check_version(&store.conn, &store.path, schema)?;

@@ -120,7 +120,7 @@ impl Store {
             "SELECT {} FROM {table} ORDER BY {order}",
             columns.join(", ")
         );
-        let mut stmt = self.conn.prepare(&select).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare_cached(&select).map_err(|e| self.err(e))?;
         let mut rows = stmt.query(&[]).map_err(|e| self.err(e))?;
         let per_statement = (30_000 / width).clamp(1, 500);
         let mut batch: Vec<Value> = Vec::with_capacity(per_statement * width);

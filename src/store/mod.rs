@@ -183,16 +183,6 @@ pub enum Location {
     Postgres(Box<PgTarget>),
 }
 
-impl Location {
-    /// How the location is shown (a PostgreSQL URL without its password).
-    pub fn shown(&self) -> PathBuf {
-        match self {
-            Location::File(path) => path.clone(),
-            Location::Postgres(target) => PathBuf::from(target.shown()),
-        }
-    }
-}
-
 /// An open store. Cheap to keep for a whole run; not shared between threads.
 pub struct Store {
     conn: Connection,
@@ -229,16 +219,27 @@ impl Store {
     pub fn open_at(location: &Location, estate: Option<&Estate>) -> Result<Store, StoreError> {
         match location {
             Location::File(path) => Store::open(path, estate),
-            Location::Postgres(target) => Store::connect(target, BUSY_TIMEOUT)?.ready(estate),
+            Location::Postgres(target) => {
+                Store::connect(target, BUSY_TIMEOUT, false)?.ready(estate)
+            }
         }
     }
 
     /// A connection to the PostgreSQL store at `target`, waiting `busy_timeout` at most for
-    /// another writer.
-    pub(super) fn connect(target: &PgTarget, busy_timeout: Duration) -> Result<Store, StoreError> {
+    /// another writer (SQLite's busy timeout: PostgreSQL's lock timeout), read-only when
+    /// `read_only`.
+    pub(super) fn connect(
+        target: &PgTarget,
+        busy_timeout: Duration,
+        read_only: bool,
+    ) -> Result<Store, StoreError> {
         let path = PathBuf::from(target.shown());
-        let conn = db::postgres::PgConnection::connect(target)
-            .and_then(|conn| conn.set_lock_timeout(busy_timeout).map(|()| conn))
+        let lock_timeout = busy_timeout.as_millis().max(1).to_string();
+        let mut settings = vec![("lock_timeout", lock_timeout.as_str())];
+        if read_only {
+            settings.push(("default_transaction_read_only", "on"));
+        }
+        let conn = db::postgres::PgConnection::connect(target, &settings)
             .map_err(|e| map_sqlite_error(&path, e))?;
         Ok(Store {
             conn: Connection::Postgres(conn),
@@ -254,14 +255,6 @@ impl Store {
             self.bind_estate(estate)?;
         }
         Ok(self)
-    }
-
-    /// Where this store is.
-    pub fn location(&self) -> Location {
-        match &self.postgres {
-            Some(target) => Location::Postgres(Box::new(target.clone())),
-            None => Location::File(self.path.clone()),
-        }
     }
 
     /// Whether this store is a PostgreSQL database (shared by hosts) rather than a file.
@@ -285,12 +278,7 @@ impl Store {
     pub fn reader(&self) -> Result<Store, StoreError> {
         use rusqlite::OpenFlags;
         if let Some(target) = &self.postgres {
-            let store = Store::connect(target, BUSY_TIMEOUT)?;
-            store
-                .conn
-                .execute_batch("SET default_transaction_read_only = on")
-                .map_err(|e| store.err(e))?;
-            return Ok(store);
+            return Store::connect(target, BUSY_TIMEOUT, true);
         }
         let conn = rusqlite::Connection::open_with_flags(
             &self.path,
@@ -309,7 +297,7 @@ impl Store {
     /// lease's heartbeat): the store is already open and migrated.
     pub(super) fn second_connection(&self, busy_timeout: Duration) -> Result<Store, StoreError> {
         if let Some(target) = &self.postgres {
-            return Store::connect(target, busy_timeout.min(BUSY_TIMEOUT));
+            return Store::connect(target, busy_timeout.min(BUSY_TIMEOUT), false);
         }
         let conn = rusqlite::Connection::open(&self.path).map_err(|e| self.err(e))?;
         conn.busy_timeout(busy_timeout.min(BUSY_TIMEOUT))

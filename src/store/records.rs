@@ -498,7 +498,7 @@ impl Store {
         }
         let mut stmt = self
             .conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "SELECT micollab_login, json_extract(observed, '$.teams_enabled')
                      FROM (SELECT micollab_login, {MERGED_OBSERVATION} AS observed
                            FROM sync_records

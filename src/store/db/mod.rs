@@ -69,10 +69,6 @@ impl Connection {
         }
     }
 
-    pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
-        self.prepare_cached(sql)
-    }
-
     /// Begins the one write transaction: SQLite's IMMEDIATE (the write lock first), and on
     /// PostgreSQL a transaction holding the store's writer lock, so writers of the two
     /// backends take turns alike (a read-then-write, like granting the lease, is never raced).

@@ -189,9 +189,16 @@ pub struct PgConnection {
 }
 
 impl PgConnection {
-    pub fn connect(target: &PgTarget) -> Result<PgConnection> {
+    /// Connects with the session `settings` (name, value) besides UTC as the time zone,
+    /// sent with the connection's startup (no round trip of their own).
+    pub fn connect(target: &PgTarget, settings: &[(&str, &str)]) -> Result<PgConnection> {
         let runtime = DRIVER.as_ref().map_err(|e| unreachable(e.to_string()))?;
-        let config = target.config.clone();
+        let mut config = target.config.clone();
+        let mut options = config.get_options().unwrap_or_default().to_string();
+        for (name, value) in [("TimeZone", "UTC")].iter().chain(settings) {
+            options.push_str(&format!(" -c {name}={value}"));
+        }
+        config.options(options.trim_start());
         let tls = target.tls.clone();
         let connecting = runtime.spawn(async move {
             let client = match tls {
@@ -211,20 +218,10 @@ impl PgConnection {
         let client = wait(connecting)
             .map_err(|e| unreachable(e.to_string()))?
             .map_err(to_error)?;
-        let conn = PgConnection {
+        Ok(PgConnection {
             client,
             statements: RefCell::default(),
-        };
-        conn.batch("SET TIME ZONE 'UTC'")?;
-        Ok(conn)
-    }
-
-    /// How long a writer waits for the store's writer lock (SQLite's busy timeout).
-    pub fn set_lock_timeout(&self, timeout: Duration) -> Result<()> {
-        self.batch(&format!(
-            "SET lock_timeout = {}",
-            timeout.as_millis().max(1)
-        ))
+        })
     }
 
     pub fn prepare(&self, sql: &str) -> Result<Statement> {
@@ -297,7 +294,7 @@ impl PgConnection {
 pub fn new_schema(url: &str, password: Option<String>, name: &str) -> Result<String> {
     let admin =
         PgTarget::parse(url, password, None).map_err(|why| unreachable(format!("{url}: {why}")))?;
-    PgConnection::connect(&admin)?.batch(&format!(
+    PgConnection::connect(&admin, &[])?.batch(&format!(
         "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
     ))?;
     let separator = if url.contains('?') { '&' } else { '?' };

@@ -45,6 +45,18 @@ fn a_stale_lease_is_taken_over() {
         .unwrap();
 }
 
+/// Another run takes the sync lease over, on a connection of its own.
+fn taken_over(store: &TempStore) {
+    store
+        .reopen()
+        .conn
+        .execute(
+            "UPDATE leases SET token = 'theirs' WHERE name = 'sync'",
+            &[],
+        )
+        .unwrap();
+}
+
 /// Puts a holder into the lease row as another run would have.
 fn hold_lease(store: &Store, host: &str, pid: u32, expires_in: chrono::Duration) {
     let now = chrono::Utc::now();
@@ -131,7 +143,7 @@ fn each_grant_is_one_epoch_up_and_a_former_holder_cannot_journal() {
             .unwrap();
         let epochs: Vec<Option<i64>> = store
             .conn
-            .prepare("SELECT epoch FROM journal ORDER BY id")
+            .prepare_cached("SELECT epoch FROM journal ORDER BY id")
             .unwrap()
             .query_map(&[], |r| r.get(0))
             .unwrap()
@@ -164,14 +176,7 @@ fn a_renewal_extends_the_lease_and_finds_it_taken_over() {
         store.renew_lease(&lease, Duration::from_secs(600)).unwrap();
         assert!(expires(&store) > first);
         assert!(lease.held());
-        let other = dir.reopen();
-        other
-            .conn
-            .execute(
-                "UPDATE leases SET token = 'theirs' WHERE name = 'sync'",
-                &[],
-            )
-            .unwrap();
+        taken_over(&dir);
         assert!(store.renew_lease(&lease, Duration::from_secs(60)).is_err());
         assert!(lease.lost() && !lease.held());
         // The heartbeat itself starts and stops cleanly.
@@ -201,14 +206,7 @@ fn a_cycle_finished_under_a_lease_taken_over_records_only_its_outcomes() {
         let ids = store
             .journal_intend_leased(None, Some(&lease), std::slice::from_ref(&entry))
             .unwrap();
-        let other = dir.reopen();
-        other
-            .conn
-            .execute(
-                "UPDATE leases SET token = 'theirs' WHERE name = 'sync'",
-                &[],
-            )
-            .unwrap();
+        taken_over(&dir);
         let record = SyncRecord {
             micollab_login: "alice".into(),
             graph_session: Some("Busy/InACall".into()),

@@ -342,7 +342,7 @@ fn mappings_land_in_the_file_in_login_order_whatever_the_input_order() {
         assert_eq!(changes, vec![MappingChange::Created; 4], "in input order");
         let stored: Vec<String> = store
             .conn
-            .prepare("SELECT micollab_login FROM mappings ORDER BY rowid")
+            .prepare_cached("SELECT micollab_login FROM mappings ORDER BY rowid")
             .unwrap()
             .query_map(&[], |r| r.get(0))
             .unwrap()
